@@ -1,0 +1,51 @@
+# hakoc — top-level commands. The build itself is CMake + Ninja.
+#   make demo     install what is missing, build (Release), run examples/
+#   make test     install what is missing, build, run every suite via CTest
+#   make runtime  build libreml_runtime.a alone
+#   make bench    VM vs CPython timings (bench/)
+JOBS      ?= 2
+RELEASE   := build/release
+TESTBUILD := build/test
+CMAKE_GEN := -G Ninja
+
+.PHONY: all demo test runtime bench bootstrap release testbuild sanitize clean
+
+all: release
+
+bootstrap:
+	@bash tools/bootstrap.sh
+
+$(RELEASE)/build.ninja:
+	cmake -S . -B $(RELEASE) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release
+
+release: bootstrap $(RELEASE)/build.ninja
+	cmake --build $(RELEASE) -j $(JOBS)
+
+$(TESTBUILD)/build.ninja:
+	cmake -S . -B $(TESTBUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHAKO_ALWAYS_VERIFY=ON -DHAKO_WERROR=ON
+
+testbuild: bootstrap $(TESTBUILD)/build.ninja
+	cmake --build $(TESTBUILD) -j $(JOBS)
+
+demo: release
+	@for f in examples/*.hako; do \
+	  echo "== $$f"; \
+	  $(RELEASE)/hakoc run $$f || exit 1; \
+	done
+
+test: testbuild
+	cd $(TESTBUILD) && ctest -j $(JOBS) --output-on-failure
+
+runtime: bootstrap $(RELEASE)/build.ninja
+	cmake --build $(RELEASE) -j $(JOBS) --target reml_runtime
+
+bench: release
+	python3 bench/run_bench.py --hakoc $(RELEASE)/hakoc
+
+sanitize: bootstrap
+	cmake -S . -B build/asan $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DHAKO_SANITIZE=ON -DHAKO_ALWAYS_VERIFY=ON
+	cmake --build build/asan -j $(JOBS)
+	cd build/asan && ctest -j $(JOBS) --output-on-failure
+
+clean:
+	rm -rf build

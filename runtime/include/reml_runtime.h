@@ -1,0 +1,492 @@
+/*
+ * reml_runtime.h — the one public header of the hakoc runtime.
+ *
+ * Every heap object of a Hako program (strings, arrays, maps, user-box
+ * instances, boxed numbers) is allocated here, by the VM and by native code
+ * alike, so both share one object model.
+ *
+ * Conventions
+ *  - Objects: `mem_alloc` returns a pointer to an 8-aligned payload preceded by
+ *    an 8-byte `reml_object_header_t`. Object pointers always point at the
+ *    payload.
+ *  - Values of statically unknown kind travel as a `reml_handle_t` (one 64-bit
+ *    word, see "Handles").
+ *  - Ownership is spelled at every pointer or handle in a signature:
+ *      REML_OWN  — an owned reference: the callee consumes it (argument) or the
+ *                  caller receives it (result) and must release it once.
+ *      REML_BOR  — a borrowed reference: valid for the duration of the call,
+ *                  the callee retains it if it keeps it.
+ *    Unless marked otherwise, arguments are borrowed and results are owned.
+ *  - Fallible entry points take `const reml_loc_t* loc` last: the source
+ *    location reported if they raise a runtime error.
+ *  - User errors (`reml_panic_at`, `panic`) print a message and exit(1);
+ *    broken runtime invariants go through `reml_internal_error` (exit 70).
+ */
+#ifndef REML_RUNTIME_H
+#define REML_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Runtime version: major * 10000 + minor * 100 + patch. */
+#define REML_RUNTIME_VERSION 100
+
+/* Ownership annotations (documentation only; see the conventions above). */
+#define REML_OWN
+#define REML_BOR
+
+#if defined(__GNUC__) || defined(__clang__)
+#define REML_NORETURN __attribute__((noreturn))
+#define REML_INLINE static inline __attribute__((always_inline))
+#define REML_LIKELY(x) __builtin_expect(!!(x), 1)
+#define REML_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define REML_NORETURN
+#define REML_INLINE static inline
+#define REML_LIKELY(x) (x)
+#define REML_UNLIKELY(x) (x)
+#endif
+
+/* ------------------------------------------------------------------------- */
+/* Object header and type tags                                                */
+/* ------------------------------------------------------------------------- */
+
+/* The header that precedes every object payload. */
+typedef struct reml_object_header {
+  uint32_t refcount; /* strong references; REML_RC_IMMORTAL never changes */
+  uint32_t type_tag; /* a REML_TAG_* value, or REML_TAG_USER_BASE + box index */
+} reml_object_header_t;
+
+/* Refcount of objects that are never freed (literals, true/false). */
+#define REML_RC_IMMORTAL UINT32_MAX
+
+/* The header of the object whose payload starts at `ptr`. */
+#define REML_GET_HEADER(ptr) \
+  ((reml_object_header_t*)((char*)(ptr) - sizeof(reml_object_header_t)))
+
+/* Built-in object kinds. User boxes take REML_TAG_USER_BASE + their index in
+ * the table given to `reml_register_box_types`. */
+typedef enum reml_type_tag {
+  REML_TAG_RAW = 0,     /* plain memory from mem_alloc, no destructor */
+  REML_TAG_STRING = 1,  /* reml_string_t */
+  REML_TAG_INT = 2,     /* reml_int_box_t: an Int outside the small range */
+  REML_TAG_FLOAT = 3,   /* reml_float_box_t */
+  REML_TAG_BOOL = 4,    /* reml_bool_box_t (only the two immortal objects) */
+  REML_TAG_ARRAY = 5,   /* reml_array_t (ArrayBox) */
+  REML_TAG_MAP = 6,     /* reml_map_t (MapBox) */
+  REML_TAG_CONSOLE = 7, /* ConsoleBox (empty payload) */
+  REML_TAG_WEAK = 8,    /* reserved for WeakRef */
+  REML_TAG_USER_BASE = 16
+} reml_type_tag_t;
+
+/* A source location for runtime errors. `file` is NUL-terminated. */
+typedef struct reml_loc {
+  const char* file;
+  uint32_t line;
+  uint32_t col;
+} reml_loc_t;
+
+/* ------------------------------------------------------------------------- */
+/* Seed API: memory, reference counting, panic                                */
+/* ------------------------------------------------------------------------- */
+
+/* Allocates `size` payload bytes (8-aligned) behind a header with refcount 1
+ * and tag REML_TAG_RAW. Never returns NULL: exhaustion is an internal error. */
+REML_OWN void* mem_alloc(size_t size);
+
+/* Frees an object obtained from mem_alloc without running its destructor. */
+void mem_free(REML_OWN void* ptr);
+
+/* Adds a strong reference. NULL and immortal objects are ignored. */
+void inc_ref(REML_BOR void* ptr);
+
+/* Drops a strong reference; at zero runs the destructor for its tag (which
+ * releases what the object holds) and frees it. NULL and immortal objects are
+ * ignored. */
+void dec_ref(REML_OWN void* ptr);
+
+/* Writes `msg` (`len` bytes; a NUL-terminated string when len < 0) and a
+ * newline to stderr after flushing stdout, then exits with status 1. This is
+ * the one exit path of every user-visible runtime error. */
+REML_NORETURN void panic(const char* msg, int64_t len);
+
+/* Writes a decimal Int and a newline to stdout. */
+void print_i64(int64_t value);
+
+/* Sets / reads the type tag of the object at `ptr`. */
+void reml_set_type_tag(void* ptr, uint32_t tag);
+uint32_t reml_get_type_tag(const void* ptr);
+
+/* Allocates an object of `size` payload bytes with `tag` and refcount 1. */
+REML_OWN void* reml_alloc_object(size_t size, uint32_t tag);
+
+/* Allocation statistics, for tests and the leak report. */
+typedef struct reml_alloc_stats {
+  uint64_t allocations; /* objects allocated since start */
+  uint64_t frees;       /* objects freed since start */
+} reml_alloc_stats_t;
+reml_alloc_stats_t reml_alloc_stats(void);
+
+/* ------------------------------------------------------------------------- */
+/* Errors and process lifetime                                                */
+/* ------------------------------------------------------------------------- */
+
+/* Reports the runtime error `file:line:col: runtime error: <message>` (the
+ * message formatted printf-style) through `panic`. With a NULL loc the prefix
+ * is `runtime error: `. */
+REML_NORETURN void reml_panic_at(const reml_loc_t* loc, const char* fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* A broken runtime invariant (a bug in hakoc, not in the user's program):
+ * prints `internal runtime error: <message>` and exits with status 70. */
+REML_NORETURN void reml_internal_error(const char* fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Initialises the runtime (stdout buffer, immortal objects). Idempotent. */
+void reml_runtime_init(void);
+
+/* Flushes stdout. Called before any write to stderr and at exit. */
+void reml_flush_stdout(void);
+
+/* Flushes and exits the process with `status`. */
+REML_NORETURN void reml_exit(int status);
+
+/* ------------------------------------------------------------------------- */
+/* Handles: values of statically unknown kind                                 */
+/* ------------------------------------------------------------------------- */
+
+/* One 64-bit word:
+ *   0                         Void (null)
+ *   (v << 1) | 1              an Int v with -2^62 <= v < 2^62 ("small Int")
+ *   otherwise                 a pointer to an object payload (8-aligned):
+ *                             String, boxed Int/Float/Bool, ArrayBox, MapBox,
+ *                             ConsoleBox or a user-box instance. */
+typedef uint64_t reml_handle_t;
+
+#define REML_VOID ((reml_handle_t)0)
+#define REML_SMALL_INT_MIN (-((int64_t)1 << 62))
+#define REML_SMALL_INT_MAX (((int64_t)1 << 62) - 1)
+
+/* Whether `h` is a small Int. */
+REML_INLINE int reml_h_is_small_int(reml_handle_t h) { return (int)(h & 1u); }
+/* Whether `h` points at an object. */
+REML_INLINE int reml_h_is_object(reml_handle_t h) { return h != 0 && (h & 1u) == 0; }
+/* The object pointer of an object handle. */
+REML_INLINE void* reml_h_ptr(reml_handle_t h) { return (void*)(uintptr_t)h; }
+/* The handle of an object pointer (NULL gives Void). */
+REML_INLINE reml_handle_t reml_h_from_ptr(void* p) { return (reml_handle_t)(uintptr_t)p; }
+/* The type tag of `h`: REML_TAG_INT for small Ints, 0 for Void. */
+REML_INLINE uint32_t reml_h_tag(reml_handle_t h) {
+  if (h & 1u) return REML_TAG_INT;
+  if (h == 0) return 0;
+  return REML_GET_HEADER(reml_h_ptr(h))->type_tag;
+}
+
+/* Retains / releases the object behind a handle; Void and small Ints are
+ * ignored. */
+REML_INLINE void reml_h_retain(REML_BOR reml_handle_t h) {
+  if (reml_h_is_object(h)) inc_ref(reml_h_ptr(h));
+}
+REML_INLINE void reml_h_release(REML_OWN reml_handle_t h) {
+  if (reml_h_is_object(h)) dec_ref(reml_h_ptr(h));
+}
+
+/* Boxing: Int, Float and Bool into handles. Ints outside the small range and
+ * all Floats allocate; Bools are the two immortal objects. */
+REML_OWN reml_handle_t reml_box_i64_slow(int64_t v);
+REML_INLINE REML_OWN reml_handle_t reml_box_i64(int64_t v) {
+  if (REML_LIKELY(v >= REML_SMALL_INT_MIN && v <= REML_SMALL_INT_MAX))
+    return ((uint64_t)v << 1) | 1u;
+  return reml_box_i64_slow(v);
+}
+REML_OWN reml_handle_t reml_box_f64(double v);
+REML_OWN reml_handle_t reml_box_bool(int64_t b);
+
+/* Unboxing with a kind check: a handle of another kind is the runtime error
+ * `Type error: expected <Kind>, got <Kind>`. */
+int64_t reml_unbox_i64_slow(REML_BOR reml_handle_t h, const reml_loc_t* loc);
+REML_INLINE int64_t reml_unbox_i64(REML_BOR reml_handle_t h, const reml_loc_t* loc) {
+  if (REML_LIKELY(h & 1u)) return (int64_t)h >> 1;
+  return reml_unbox_i64_slow(h, loc);
+}
+double reml_unbox_f64(REML_BOR reml_handle_t h, const reml_loc_t* loc);
+int64_t reml_unbox_bool(REML_BOR reml_handle_t h, const reml_loc_t* loc);
+/* Returns the object pointer when `h` is an object with `tag`; for String,
+ * ArrayBox, MapBox, ConsoleBox and user boxes. Void or another kind is the
+ * runtime error `Type error: expected <Name>, got <Kind>`. */
+REML_BOR void* reml_unbox_object(REML_BOR reml_handle_t h, uint32_t tag, const reml_loc_t* loc);
+
+/* The kind name of a value for messages: "Void", "Int", "Float", "Bool",
+ * "String", "ArrayBox", "MapBox", "ConsoleBox" or the user box's name. */
+const char* reml_h_kind_name(REML_BOR reml_handle_t h);
+
+/* Truthiness (§5): Bool, Int != 0, Float != 0.0, non-empty String. Void is
+ * `Type error: Void in boolean context`; other boxes are
+ * `Type error: <Kind> in boolean context`. */
+int64_t reml_h_truthy(REML_BOR reml_handle_t h, const reml_loc_t* loc);
+
+/* Dynamic operators for handles (§5), each result owned. Type errors read
+ * `Type error: cannot apply '<op>' to <Kind> and <Kind>`. */
+REML_OWN reml_handle_t reml_dyn_add(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+REML_OWN reml_handle_t reml_dyn_sub(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+REML_OWN reml_handle_t reml_dyn_mul(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+REML_OWN reml_handle_t reml_dyn_div(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+REML_OWN reml_handle_t reml_dyn_mod(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+REML_OWN reml_handle_t reml_dyn_neg(REML_BOR reml_handle_t a, const reml_loc_t* loc);
+/* Bitwise operators and shifts: Int only; shift counts are taken modulo 64. */
+REML_OWN reml_handle_t reml_dyn_bitand(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+REML_OWN reml_handle_t reml_dyn_bitor(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+REML_OWN reml_handle_t reml_dyn_bitxor(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+REML_OWN reml_handle_t reml_dyn_shl(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+REML_OWN reml_handle_t reml_dyn_shr(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+REML_OWN reml_handle_t reml_dyn_bitnot(REML_BOR reml_handle_t a, const reml_loc_t* loc);
+/* Comparisons return 0 or 1. `==` never fails (mixed kinds are unequal). */
+int64_t reml_dyn_eq(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b);
+int64_t reml_dyn_lt(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+int64_t reml_dyn_le(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+int64_t reml_dyn_gt(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+int64_t reml_dyn_ge(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+
+/* Int arithmetic with the checks of §5: division or remainder by zero is the
+ * runtime error `Division by zero`; INT64_MIN / -1 is INT64_MIN, % -1 is 0. */
+int64_t reml_i64_div(int64_t a, int64_t b, const reml_loc_t* loc);
+int64_t reml_i64_mod(int64_t a, int64_t b, const reml_loc_t* loc);
+/* Float remainder (fmod: sign of the dividend). */
+double reml_f64_mod(double a, double b);
+/* Float to Int for toInteger(): truncation toward zero, saturating at the
+ * Int range, NaN gives 0. */
+int64_t reml_f64_to_i64(double v);
+/* `==` between an Int and a Float: true only when the float is integral and
+ * exactly equal. */
+int64_t reml_eq_i64_f64(int64_t a, double b);
+
+/* ------------------------------------------------------------------------- */
+/* Strings (immutable UTF-8; lengths and indices are in bytes)                */
+/* ------------------------------------------------------------------------- */
+
+typedef struct reml_string {
+  int64_t len;  /* bytes, not counting the trailing NUL */
+  char data[];  /* len bytes followed by a NUL */
+} reml_string_t;
+
+/* A new string holding a copy of `len` bytes. */
+REML_OWN reml_string_t* reml_str_new(const char* bytes, int64_t len);
+/* A string that is never freed (literals). */
+REML_OWN reml_string_t* reml_str_new_immortal(const char* bytes, int64_t len);
+
+/* Formatting as by toString() / print (§6). */
+REML_OWN reml_string_t* reml_i64_to_string(int64_t v);
+REML_OWN reml_string_t* reml_f64_to_string(double v);
+REML_OWN reml_string_t* reml_bool_to_string(int64_t b);
+/* Any value; user boxes with toString() go through the to-string hook. */
+REML_OWN reml_string_t* reml_h_to_string(REML_BOR reml_handle_t h);
+/* Writes the shortest round-trip text of `v` (§6) into `buf` (at least 32
+ * bytes) and returns its length. */
+int reml_format_f64(double v, char* buf);
+
+int64_t reml_str_len(REML_BOR const reml_string_t* s);
+REML_OWN reml_string_t* reml_str_concat(REML_BOR const reml_string_t* a, REML_BOR const reml_string_t* b);
+int64_t reml_str_eq(REML_BOR const reml_string_t* a, REML_BOR const reml_string_t* b);
+/* Bytewise three-way comparison: negative, zero or positive. */
+int64_t reml_str_cmp(REML_BOR const reml_string_t* a, REML_BOR const reml_string_t* b);
+REML_OWN reml_string_t* reml_str_substring(REML_BOR const reml_string_t* s, int64_t a, int64_t b);
+REML_OWN reml_string_t* reml_str_substring_from(REML_BOR const reml_string_t* s, int64_t a);
+int64_t reml_str_index_of(REML_BOR const reml_string_t* s, REML_BOR const reml_string_t* t);
+int64_t reml_str_index_of_from(REML_BOR const reml_string_t* s, REML_BOR const reml_string_t* t, int64_t from);
+int64_t reml_str_last_index_of(REML_BOR const reml_string_t* s, REML_BOR const reml_string_t* t);
+int64_t reml_str_contains(REML_BOR const reml_string_t* s, REML_BOR const reml_string_t* t);
+int64_t reml_str_starts_with(REML_BOR const reml_string_t* s, REML_BOR const reml_string_t* t);
+int64_t reml_str_ends_with(REML_BOR const reml_string_t* s, REML_BOR const reml_string_t* t);
+REML_OWN reml_string_t* reml_str_replace(REML_BOR const reml_string_t* s, REML_BOR const reml_string_t* from, REML_BOR const reml_string_t* to);
+REML_OWN reml_string_t* reml_str_trim(REML_BOR const reml_string_t* s);
+REML_OWN reml_string_t* reml_str_to_upper(REML_BOR const reml_string_t* s);
+REML_OWN reml_string_t* reml_str_to_lower(REML_BOR const reml_string_t* s);
+/* ArrayBox of the pieces; an empty separator splits into single bytes. */
+REML_OWN struct reml_array* reml_str_split(REML_BOR const reml_string_t* s, REML_BOR const reml_string_t* sep);
+/* A one-byte string, "" when `i` is out of range. */
+REML_OWN reml_string_t* reml_str_char_at(REML_BOR const reml_string_t* s, int64_t i);
+/* The Int (decimal, optional sign, surrounding blanks allowed) or Void. */
+REML_OWN reml_handle_t reml_str_to_integer(REML_BOR const reml_string_t* s);
+/* The Float (any strtod syntax without hex, surrounding blanks allowed) or Void. */
+REML_OWN reml_handle_t reml_str_to_float(REML_BOR const reml_string_t* s);
+
+/* ------------------------------------------------------------------------- */
+/* Boxed numbers                                                              */
+/* ------------------------------------------------------------------------- */
+
+typedef struct reml_int_box { int64_t value; } reml_int_box_t;
+typedef struct reml_float_box { double value; } reml_float_box_t;
+typedef struct reml_bool_box { int64_t value; } reml_bool_box_t;
+
+/* ------------------------------------------------------------------------- */
+/* ArrayBox                                                                   */
+/* ------------------------------------------------------------------------- */
+
+typedef struct reml_array {
+  int64_t len;
+  int64_t cap;
+  reml_handle_t* items; /* owned elements */
+} reml_array_t;
+
+REML_OWN reml_array_t* reml_array_new(void);
+int64_t reml_array_len(REML_BOR const reml_array_t* a);
+void reml_array_push(REML_BOR reml_array_t* a, REML_BOR reml_handle_t v);
+/* The last element (removed), or Void when empty. */
+REML_OWN reml_handle_t reml_array_pop(REML_BOR reml_array_t* a);
+/* Element `i`, or Void when out of range (negative included). */
+REML_OWN reml_handle_t reml_array_get(REML_BOR const reml_array_t* a, int64_t i);
+/* Sets element `i`; `i == len` appends; any other index outside [0, len] is
+ * the runtime error `Index out of range: <i> (length <len>)`. */
+void reml_array_set(REML_BOR reml_array_t* a, int64_t i, REML_BOR reml_handle_t v, const reml_loc_t* loc);
+/* Inserts before `i` (0 <= i <= len, otherwise the same error as set). */
+void reml_array_insert(REML_BOR reml_array_t* a, int64_t i, REML_BOR reml_handle_t v, const reml_loc_t* loc);
+/* Removes and returns element `i`, or Void when out of range. */
+REML_OWN reml_handle_t reml_array_remove(REML_BOR reml_array_t* a, int64_t i);
+/* Membership and position by `==` (reml_dyn_eq); indexOf gives -1 when absent. */
+int64_t reml_array_contains(REML_BOR const reml_array_t* a, REML_BOR reml_handle_t v);
+int64_t reml_array_index_of(REML_BOR const reml_array_t* a, REML_BOR reml_handle_t v);
+/* Elements as by toString() joined with `sep`. */
+REML_OWN reml_string_t* reml_array_join(REML_BOR const reml_array_t* a, REML_BOR const reml_string_t* sep);
+/* A new array of elements [a, b), both ends clamped to [0, len]. */
+REML_OWN reml_array_t* reml_array_slice(REML_BOR const reml_array_t* a, int64_t from, int64_t to);
+/* Reverses in place. */
+void reml_array_reverse(REML_BOR reml_array_t* a);
+/* Sorts in place, ascending and stable: all numbers (Int/Float mixed) or all
+ * Strings; anything else is `Type error: cannot sort <Kind> and <Kind>`. */
+void reml_array_sort(REML_BOR reml_array_t* a, const reml_loc_t* loc);
+void reml_array_clear(REML_BOR reml_array_t* a);
+
+/* ------------------------------------------------------------------------- */
+/* MapBox (insertion ordered; keys are Int or String, 1 and "1" differ)       */
+/* ------------------------------------------------------------------------- */
+
+typedef struct reml_map reml_map_t;
+
+REML_OWN reml_map_t* reml_map_new(void);
+int64_t reml_map_size(REML_BOR const reml_map_t* m);
+/* A key that is not an Int or String is the runtime error
+ * `Type error: map key must be Int or String, got <Kind>`. */
+void reml_map_set(REML_BOR reml_map_t* m, REML_BOR reml_handle_t key, REML_BOR reml_handle_t value, const reml_loc_t* loc);
+/* The value, or Void when absent. */
+REML_OWN reml_handle_t reml_map_get(REML_BOR const reml_map_t* m, REML_BOR reml_handle_t key, const reml_loc_t* loc);
+int64_t reml_map_has(REML_BOR const reml_map_t* m, REML_BOR reml_handle_t key, const reml_loc_t* loc);
+/* Removes the key; returns whether it was there. */
+int64_t reml_map_delete(REML_BOR reml_map_t* m, REML_BOR reml_handle_t key, const reml_loc_t* loc);
+/* Keys / values in insertion order, as a new ArrayBox. */
+REML_OWN reml_array_t* reml_map_keys(REML_BOR const reml_map_t* m);
+REML_OWN reml_array_t* reml_map_values(REML_BOR const reml_map_t* m);
+void reml_map_clear(REML_BOR reml_map_t* m);
+
+/* ------------------------------------------------------------------------- */
+/* ConsoleBox and printing                                                    */
+/* ------------------------------------------------------------------------- */
+
+REML_OWN void* reml_console_new(void);
+/* print / ConsoleBox.println / log: the value as by toString() and a newline
+ * on stdout. */
+void reml_print_str(REML_BOR const reml_string_t* s);
+void reml_print_f64(double v);
+void reml_print_bool(int64_t b);
+void reml_print_h(REML_BOR reml_handle_t h);
+/* ConsoleBox.warn / error: the value and a newline on stderr. */
+void reml_eprint_h(REML_BOR reml_handle_t h);
+
+/* ------------------------------------------------------------------------- */
+/* User boxes                                                                 */
+/* ------------------------------------------------------------------------- */
+
+/* What the runtime knows about one user box type. */
+typedef struct reml_box_type {
+  const char* name;            /* the box name, for messages and toString */
+  uint32_t field_count;
+  const char* const* field_names;
+  int has_to_string;           /* defines toString(): printed through the hook */
+} reml_box_type_t;
+
+/* An instance: `flags` (reserved for lifetime state) then one handle per
+ * field, all starting as Void. */
+typedef struct reml_instance {
+  uint64_t flags;
+  reml_handle_t fields[];
+} reml_instance_t;
+
+/* Registers the program's user box types; type index i gets the tag
+ * REML_TAG_USER_BASE + i. The table must outlive the program. */
+void reml_register_box_types(const reml_box_type_t* types, uint32_t count);
+/* The registered descriptor of a user tag, or NULL. */
+const reml_box_type_t* reml_box_type_of_tag(uint32_t tag);
+
+/* A new instance of user box `type_index`, every field Void. */
+REML_OWN reml_instance_t* reml_instance_new(uint32_t type_index);
+
+/* Called by reml_h_to_string for instances whose type has_to_string; set by
+ * the execution engine (VM or native code) that can run the user method. */
+typedef REML_OWN reml_string_t* (*reml_to_string_hook_t)(REML_BOR reml_handle_t self);
+void reml_set_to_string_hook(reml_to_string_hook_t hook);
+
+/* Field access by name on a value whose box is not known statically:
+ * a non-instance or an undeclared field is the runtime error
+ * `Unknown field '<f>' on <Kind>`. */
+REML_OWN reml_handle_t reml_dyn_get_field(REML_BOR reml_handle_t obj, const char* field, const reml_loc_t* loc);
+void reml_dyn_set_field(REML_BOR reml_handle_t obj, const char* field, REML_BOR reml_handle_t value, const reml_loc_t* loc);
+
+/* ------------------------------------------------------------------------- */
+/* Built-in methods called on values of statically unknown kind               */
+/* ------------------------------------------------------------------------- */
+
+/* The built-in method names, for dynamic dispatch. X(id, "name"). */
+#define REML_BUILTIN_METHOD_NAMES(X)                                          \
+  X(TO_STRING, "toString") X(TO_FLOAT, "toFloat") X(TO_INTEGER, "toInteger") \
+  X(LENGTH, "length") X(SIZE, "size") X(LEN, "len")                          \
+  X(SUBSTRING, "substring") X(INDEX_OF, "indexOf")                           \
+  X(LAST_INDEX_OF, "lastIndexOf") X(CONTAINS, "contains")                    \
+  X(STARTS_WITH, "startsWith") X(ENDS_WITH, "endsWith")                      \
+  X(REPLACE, "replace") X(TRIM, "trim") X(TO_UPPER, "toUpper")               \
+  X(TO_LOWER, "toLower") X(SPLIT, "split") X(CONCAT, "concat")               \
+  X(CHAR_AT, "charAt") X(PUSH, "push") X(POP, "pop") X(GET, "get")           \
+  X(SET, "set") X(INSERT, "insert") X(REMOVE, "remove") X(JOIN, "join")      \
+  X(SLICE, "slice") X(REVERSE, "reverse") X(SORT, "sort") X(CLEAR, "clear")  \
+  X(HAS, "has") X(DELETE, "delete") X(KEYS, "keys") X(VALUES, "values")      \
+  X(PRINTLN, "println") X(LOG, "log") X(WARN, "warn") X(ERROR, "error")
+
+typedef enum reml_builtin_method {
+#define REML_X_METHOD_ENUM(id, name) REML_METHOD_##id,
+  REML_BUILTIN_METHOD_NAMES(REML_X_METHOD_ENUM)
+#undef REML_X_METHOD_ENUM
+  REML_METHOD_COUNT
+} reml_builtin_method_t;
+
+/* The id of a built-in method name, or -1. */
+int32_t reml_builtin_method_id(const char* name);
+
+/* Calls built-in method `method` (a REML_METHOD_* id, or -1 with `name`
+ * giving the name for the message) with `argc` handle arguments on a String,
+ * Int, Float, Bool, ArrayBox, MapBox or ConsoleBox receiver. No such method
+ * for that receiver and arity is the runtime error
+ * `Unknown method '<name>' on <Kind>`; a Void receiver is
+ * `Type error: method '<name>' called on Void`. Arguments of the wrong kind
+ * are `Type error: expected <Kind>, got <Kind>`. User-box receivers are the
+ * caller's to dispatch. */
+REML_OWN reml_handle_t reml_call_builtin(REML_BOR reml_handle_t recv, int32_t method, const char* name,
+                                         int64_t argc, REML_BOR const reml_handle_t* args,
+                                         const reml_loc_t* loc);
+
+/* The process exit status of main's result (§2): Int v gives
+ * ((v % 256) + 256) % 256, Bool gives 1/0, anything else 0. */
+int reml_exit_status_of(REML_BOR reml_handle_t result);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* REML_RUNTIME_H */

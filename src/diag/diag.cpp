@@ -1,0 +1,136 @@
+#include "diag/diag.h"
+
+#include <cstdio>
+
+namespace hako::diag {
+
+namespace {
+
+const KindInfo kInfos[] = {
+#define DIAG(name, code, severity) {#name, code, Severity::severity},
+#include "diag/diagnostics.def"
+#undef DIAG
+};
+
+const char* severity_word(Severity s) {
+  switch (s) {
+    case Severity::Error: return "error";
+    case Severity::Warning: return "warning";
+    case Severity::Note: return "note";
+  }
+  return "error";
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+const KindInfo& info(Kind kind) { return kInfos[static_cast<size_t>(kind)]; }
+
+const std::vector<Kind>& all_kinds() {
+  static const std::vector<Kind> kinds = [] {
+    std::vector<Kind> v;
+    for (size_t i = 0; i < sizeof kInfos / sizeof kInfos[0]; ++i) v.push_back(static_cast<Kind>(i));
+    return v;
+  }();
+  return kinds;
+}
+
+void DiagEngine::report(Kind kind, const base::SourceFile* file, base::Span span, std::string message) {
+  if (capped_) return;
+  bool is_error = info(kind).severity == Severity::Error;
+  if (is_error && error_count_ >= max_errors_) {
+    capped_ = true;
+    diags_.push_back(Diagnostic{Kind::TooManyErrors, file, file ? file->path() : std::string(), span,
+                                "Too many errors; stopping after " + std::to_string(max_errors_) + "."});
+    ++error_count_;
+    return;
+  }
+  if (is_error) ++error_count_;
+  std::string path = file ? file->path() : std::string();
+  diags_.push_back(Diagnostic{kind, file, std::move(path), span, std::move(message)});
+}
+
+void DiagEngine::report_path(Kind kind, std::string_view path, std::string message) {
+  if (info(kind).severity == Severity::Error) ++error_count_;
+  diags_.push_back(Diagnostic{kind, nullptr, std::string(path), base::Span{}, std::move(message)});
+}
+
+std::string render_one(const Diagnostic& d, Format format) {
+  const KindInfo& ki = info(d.kind);
+  base::LineCol lc{0, 0};
+  base::LineCol end_lc{0, 0};
+  if (d.file) {
+    lc = d.file->line_col(d.span.begin);
+    end_lc = d.file->line_col(d.span.end);
+  }
+  std::string out;
+  if (format == Format::Json) {
+    out += "{\"code\":";
+    append_json_string(out, ki.code);
+    out += ",\"severity\":";
+    append_json_string(out, severity_word(ki.severity));
+    out += ",\"message\":";
+    append_json_string(out, d.message);
+    out += ",\"file\":";
+    append_json_string(out, d.path);
+    out += ",\"line\":" + std::to_string(lc.line) + ",\"col\":" + std::to_string(lc.col);
+    out += ",\"span\":{\"begin\":" + std::to_string(d.span.begin) + ",\"end\":" + std::to_string(d.span.end) +
+           ",\"end_line\":" + std::to_string(end_lc.line) + ",\"end_col\":" + std::to_string(end_lc.col) + "}}\n";
+    return out;
+  }
+  out += d.path;
+  if (d.file) out += ":" + std::to_string(lc.line) + ":" + std::to_string(lc.col);
+  out += ": ";
+  out += severity_word(ki.severity);
+  out += "[";
+  out += ki.code;
+  out += "]: ";
+  out += d.message;
+  out += "\n";
+  if (d.file && d.file->line_count() > 0) {
+    std::string_view line = d.file->line_text(lc.line);
+    if (line.size() > 400) line = line.substr(0, 400);  // keep huge lines readable
+    out += "  ";
+    out += line;
+    out += "\n  ";
+    uint32_t caret_begin = lc.col - 1;
+    for (uint32_t i = 0; i < caret_begin && i < line.size(); ++i) out += line[i] == '\t' ? '\t' : ' ';
+    uint32_t width = 1;
+    if (end_lc.line == lc.line && end_lc.col > lc.col) width = end_lc.col - lc.col;
+    if (caret_begin + width > line.size() && line.size() > caret_begin) width = static_cast<uint32_t>(line.size()) - caret_begin;
+    if (width == 0) width = 1;
+    if (width > 400) width = 400;
+    out += std::string(width, '^');
+    out += "\n";
+  }
+  return out;
+}
+
+std::string DiagEngine::render(Format format) const {
+  std::string out;
+  for (const Diagnostic& d : diags_) out += render_one(d, format);
+  return out;
+}
+
+}  // namespace hako::diag

@@ -1,0 +1,71 @@
+// Diagnostics: the registry of kinds (diagnostics.def) and the engine that
+// collects and renders them. Every stage reports through a DiagEngine.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/source.h"
+
+namespace hako::diag {
+
+enum class Kind : uint16_t {
+#define DIAG(name, code, severity) name,
+#include "diag/diagnostics.def"
+#undef DIAG
+};
+
+enum class Severity : uint8_t { Error, Warning, Note };
+
+// The static facts of a kind, from diagnostics.def.
+struct KindInfo {
+  const char* name;
+  const char* code;
+  Severity severity;
+};
+
+const KindInfo& info(Kind kind);
+// Every registered kind, in table order.
+const std::vector<Kind>& all_kinds();
+
+// One reported diagnostic. `file` may be null for input errors with no file.
+struct Diagnostic {
+  Kind kind;
+  const base::SourceFile* file = nullptr;
+  std::string path;  // used when `file` is null
+  base::Span span;
+  std::string message;
+};
+
+enum class Format : uint8_t { Text, Json };
+
+// Collects diagnostics in order of report. After `max_errors` errors further
+// reports are dropped and one TooManyErrors diagnostic is added.
+class DiagEngine {
+ public:
+  explicit DiagEngine(uint32_t max_errors = 100) : max_errors_(max_errors) {}
+
+  void report(Kind kind, const base::SourceFile* file, base::Span span, std::string message);
+  // A diagnostic without a source position (e.g. an unreadable file).
+  void report_path(Kind kind, std::string_view path, std::string message);
+
+  bool has_errors() const { return error_count_ > 0; }
+  uint32_t error_count() const { return error_count_; }
+  const std::vector<Diagnostic>& diagnostics() const { return diags_; }
+
+  // Renders every diagnostic: text is `file:line:col: error[CODE]: message`,
+  // the source line and a caret; JSON is one object per line.
+  std::string render(Format format) const;
+
+ private:
+  uint32_t max_errors_;
+  uint32_t error_count_ = 0;
+  bool capped_ = false;
+  std::vector<Diagnostic> diags_;
+};
+
+std::string render_one(const Diagnostic& d, Format format);
+
+}  // namespace hako::diag

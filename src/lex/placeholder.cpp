@@ -1,0 +1,2 @@
+// placeholder until the lexer lands
+namespace hako::lex {}

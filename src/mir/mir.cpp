@@ -1,0 +1,105 @@
+#include "mir/mir.h"
+
+#include <unordered_map>
+
+namespace hako::mir {
+
+namespace {
+
+const OpInfo kOps[] = {
+#define INST(name, mnemonic, operands, result, flags, doc) {#name, mnemonic, operands, result, flags, doc},
+#include "mir/instructions.def"
+#undef INST
+};
+
+constexpr bool LOC = true;
+constexpr bool NONE_LOC = false;
+const RtInfo kRts[] = {
+#define NONE NONE_LOC
+#define RT(name, symbol, result, params, flags) {#name, symbol, result, params, flags},
+#include "mir/runtime_calls.def"
+#undef RT
+#undef NONE
+};
+
+}  // namespace
+
+bool is_object_kind(Kind k) {
+  return k == Kind::String || k == Kind::Array || k == Kind::Map || k == Kind::Console || k == Kind::Box;
+}
+
+const OpInfo& op_info(Op op) { return kOps[static_cast<size_t>(op)]; }
+uint32_t op_count() { return sizeof kOps / sizeof kOps[0]; }
+
+std::optional<Op> op_from_mnemonic(const std::string& mnemonic) {
+  static const std::unordered_map<std::string, Op> table = [] {
+    std::unordered_map<std::string, Op> t;
+    for (uint32_t i = 0; i < op_count(); ++i) t.emplace(kOps[i].mnemonic, static_cast<Op>(i));
+    return t;
+  }();
+  auto it = table.find(mnemonic);
+  if (it == table.end()) return std::nullopt;
+  return it->second;
+}
+
+const RtInfo& rt_info(RtFn fn) { return kRts[static_cast<size_t>(fn)]; }
+uint32_t rt_count() { return sizeof kRts / sizeof kRts[0]; }
+
+std::optional<RtFn> rt_from_symbol(const std::string& symbol) {
+  for (uint32_t i = 0; i < rt_count(); ++i)
+    if (symbol == kRts[i].symbol) return static_cast<RtFn>(i);
+  return std::nullopt;
+}
+
+std::optional<Tag> tag_of_letter(char letter) {
+  switch (letter) {
+    case 'I': return Tag::of(Kind::Int);
+    case 'F': return Tag::of(Kind::Float);
+    case 'B': return Tag::of(Kind::Bool);
+    case 'S': return Tag::of(Kind::String);
+    case 'H': return Tag::of(Kind::Handle);
+    case 'A': return Tag::of(Kind::Array);
+    case 'M': return Tag::of(Kind::Map);
+    case 'C': return Tag::of(Kind::Console);
+    default: return std::nullopt;
+  }
+}
+
+uint32_t Module::intern(const std::string& s) {
+  for (uint32_t i = 0; i < strings.size(); ++i)
+    if (strings[i] == s) return i;
+  strings.push_back(s);
+  return static_cast<uint32_t>(strings.size() - 1);
+}
+
+FuncId Module::find_function(const std::string& name) const {
+  for (uint32_t i = 0; i < functions.size(); ++i)
+    if (functions[i].name == name) return i;
+  return kNone;
+}
+
+uint32_t Module::find_box(const std::string& name) const {
+  for (uint32_t i = 0; i < boxes.size(); ++i)
+    if (boxes[i].name == name) return i;
+  return kNone;
+}
+
+std::string tag_name(const Module& m, Tag t) {
+  switch (t.kind) {
+    case Kind::Void: return "Void";
+    case Kind::Int: return "Int";
+    case Kind::Float: return "Float";
+    case Kind::Bool: return "Bool";
+    case Kind::String: return "String";
+    case Kind::Array: return "Box(ArrayBox)";
+    case Kind::Map: return "Box(MapBox)";
+    case Kind::Console: return "Box(ConsoleBox)";
+    case Kind::Handle: return "Handle";
+    case Kind::Box:
+      if (t.box < m.boxes.size()) return "Box(" + m.boxes[t.box].name + ")";
+      return "Box(#" + std::to_string(t.box) + ")";
+  }
+  return "?";
+}
+
+}  // namespace hako::mir

@@ -1,0 +1,192 @@
+// MIR: the SSA intermediate representation between src/lower and the back
+// ends (src/vm now, src/codegen later). A Module holds user box types,
+// globals, a string pool and functions; a Function holds basic blocks of
+// instructions whose results are SSA values, each carrying a kind tag.
+// Instruction meaning is specified in instructions.def; runtime calls in
+// runtime_calls.def. Text form: printer.h / text_parser.h; checks: verify.h.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hako::mir {
+
+// --- tags ---------------------------------------------------------------------
+
+// The kind of a value, settled by sema (seed 003's value_kind).
+enum class Kind : uint8_t {
+  Void,     // no data (null)
+  Int,      // i64
+  Float,    // f64
+  Bool,     // 0 or 1
+  String,   // reml_string_t*, never null
+  Array,    // reml_array_t*, never null (ArrayBox)
+  Map,      // reml_map_t*, never null (MapBox)
+  Console,  // ConsoleBox object, never null
+  Box,      // reml_instance_t* of user box `Tag::box`, never null
+  Handle,   // reml_handle_t: any value, decided at run time
+};
+
+struct Tag {
+  Kind kind = Kind::Void;
+  uint32_t box = 0;  // user box index when kind == Box
+
+  static Tag of(Kind k) { return Tag{k, 0}; }
+  static Tag user_box(uint32_t b) { return Tag{Kind::Box, b}; }
+  bool operator==(const Tag& o) const { return kind == o.kind && (kind != Kind::Box || box == o.box); }
+  bool operator!=(const Tag& o) const { return !(*this == o); }
+};
+
+// Whether values of the tag are object pointers (String, Array, Map, Console, Box).
+bool is_object_kind(Kind k);
+
+// --- opcodes --------------------------------------------------------------------
+
+enum class Op : uint8_t {
+#define INST(name, mnemonic, operands, result, flags, doc) name,
+#include "mir/instructions.def"
+#undef INST
+};
+
+enum OpFlags : uint8_t { NONE = 0, PURE = 1, FAILS = 2, EFFECT = 4, TERM = 8 };
+
+struct OpInfo {
+  const char* name;
+  const char* mnemonic;
+  const char* operands;  // operand letters (instructions.def)
+  const char* result;    // result letter
+  uint8_t flags;
+  const char* doc;
+};
+const OpInfo& op_info(Op op);
+// The opcode with this mnemonic, if any.
+std::optional<Op> op_from_mnemonic(const std::string& mnemonic);
+uint32_t op_count();
+
+// --- runtime functions -------------------------------------------------------------
+
+enum class RtFn : uint16_t {
+#define RT(name, symbol, result, params, flags) name,
+#include "mir/runtime_calls.def"
+#undef RT
+};
+
+struct RtInfo {
+  const char* name;
+  const char* symbol;  // C symbol in reml_runtime.h
+  const char* result;  // tag letter or "-"
+  const char* params;  // tag letters
+  bool takes_loc;
+};
+const RtInfo& rt_info(RtFn fn);
+std::optional<RtFn> rt_from_symbol(const std::string& symbol);
+uint32_t rt_count();
+
+// The tag a letter of instructions.def / runtime_calls.def stands for
+// (I F B S H A M C); nullopt for other letters.
+std::optional<Tag> tag_of_letter(char letter);
+
+// --- ids --------------------------------------------------------------------------
+
+using ValueId = uint32_t;
+using BlockId = uint32_t;
+using FuncId = uint32_t;
+inline constexpr uint32_t kNone = UINT32_MAX;
+
+// A source position for runtime errors (0:0 when none).
+struct Loc {
+  uint32_t line = 0;
+  uint32_t col = 0;
+};
+
+// --- instructions ---------------------------------------------------------------------
+
+// One instruction. Which fields are meaningful is given by the opcode's
+// operand letters: values in `args`; `imm` for i (and the field index of K);
+// `fimm` for f; `ref` for s (string index), @ (function), T and K (box type),
+// G (global), R (runtime function); `targets` for b and for P (the
+// predecessor of each phi argument, parallel to `args`).
+struct Inst {
+  Op op = Op::Unreachable;
+  ValueId result = kNone;  // kNone when the instruction yields no value
+  Tag tag;                 // the result's tag (meaningful when result != kNone)
+  std::vector<ValueId> args;
+  int64_t imm = 0;
+  double fimm = 0.0;
+  uint32_t ref = kNone;
+  std::vector<BlockId> targets;
+  Loc loc;
+};
+
+struct Block {
+  std::vector<Inst> insts;  // phis first, one terminator last
+};
+
+// Structured control recorded by lowering for region analysis (seed 004).
+// `latch` is the block whose back edge returns to `header` (the continue
+// target); `body` is the first block of the loop body.
+struct LoopForm {
+  BlockId header = kNone, body = kNone, latch = kNone, exit = kNone;
+};
+struct IfForm {
+  BlockId cond = kNone, then_entry = kNone, else_entry = kNone, merge = kNone;
+};
+
+struct Function {
+  std::string name;          // "Box.method/arity", e.g. "Main.main/0"
+  uint32_t box = kNone;      // owning user box index for methods with `me`
+  bool has_me = false;       // first parameter is the receiver
+  std::vector<Tag> params;   // values 0..params.size()-1 are the parameters
+  Tag ret = Tag::of(Kind::Void);
+  std::vector<Tag> value_tags;  // tag of every value id
+  std::vector<Block> blocks;    // block 0 is the entry
+  std::vector<LoopForm> loops;
+  std::vector<IfForm> ifs;
+
+  uint32_t value_count() const { return static_cast<uint32_t>(value_tags.size()); }
+};
+
+struct Field {
+  std::string name;
+  bool is_weak = false;
+};
+
+// A user box type. Static boxes have no instances: their fields are globals.
+struct BoxType {
+  std::string name;
+  std::vector<Field> fields;
+  // Methods callable on instances: name/arity (arity without me) to function.
+  struct Method {
+    std::string name;
+    uint32_t arity = 0;
+    FuncId func = kNone;
+  };
+  std::vector<Method> methods;
+};
+
+struct Global {
+  std::string name;  // "Box.field"
+};
+
+struct Module {
+  std::string source_path;  // the .hako file, for runtime error locations
+  std::vector<BoxType> boxes;
+  std::vector<Global> globals;
+  std::vector<std::string> strings;  // string pool (const_s, call_method names, field names)
+  std::vector<Function> functions;
+  FuncId entry = kNone;  // Main.main/0 or Main.main/1
+
+  // The pool index of `s`, adding it if new.
+  uint32_t intern(const std::string& s);
+  // The function with this name, or kNone.
+  FuncId find_function(const std::string& name) const;
+  // The user box with this name, or kNone.
+  uint32_t find_box(const std::string& name) const;
+};
+
+// The name of a tag as printed in MIR text and messages: Int, Box(Point) ...
+std::string tag_name(const Module& m, Tag t);
+
+}  // namespace hako::mir

@@ -1,0 +1,25 @@
+// The MIR verifier: SSA dominance, phi/predecessor agreement, one terminator
+// per block, operand and result tags as instructions.def and
+// runtime_calls.def require (phi/copy/call tag agreement), valid references.
+// Run after lowering in debug builds and behind --verify-mir.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "mir/mir.h"
+
+namespace hako::mir {
+
+struct VerifyError {
+  std::string function;  // function name ("" for module-level problems)
+  BlockId block = kNone;
+  uint32_t inst = kNone;  // index within the block
+  std::string message;
+};
+
+// Every problem found (empty when the module is well formed).
+std::vector<VerifyError> verify_module(const Module& m);
+std::string format_verify_error(const VerifyError& e);
+
+}  // namespace hako::mir
