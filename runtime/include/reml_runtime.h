@@ -98,7 +98,8 @@ typedef struct reml_loc {
  * and tag REML_TAG_RAW. Never returns NULL: exhaustion is an internal error. */
 REML_OWN void* mem_alloc(size_t size);
 
-/* Frees an object obtained from mem_alloc without running its destructor. */
+/* Frees an object obtained from mem_alloc without running its destructor.
+ * NULL and immortal objects are ignored. */
 void mem_free(REML_OWN void* ptr);
 
 /* Adds a strong reference. NULL and immortal objects are ignored. */
@@ -124,7 +125,8 @@ uint32_t reml_get_type_tag(const void* ptr);
 /* Allocates an object of `size` payload bytes with `tag` and refcount 1. */
 REML_OWN void* reml_alloc_object(size_t size, uint32_t tag);
 
-/* Allocation statistics, for tests and the leak report. */
+/* Allocation statistics, for tests and the leak report (immortal objects are
+ * never freed and so are not counted). */
 typedef struct reml_alloc_stats {
   uint64_t allocations; /* objects allocated since start */
   uint64_t frees;       /* objects freed since start */
@@ -475,8 +477,10 @@ int32_t reml_builtin_method_id(const char* name);
  * for that receiver and arity is the runtime error
  * `Unknown method '<name>' on <Kind>`; a Void receiver is
  * `Type error: method '<name>' called on Void`. Arguments of the wrong kind
- * are `Type error: expected <Kind>, got <Kind>`. User-box receivers are the
- * caller's to dispatch. */
+ * are `Type error: expected <Kind>, got <Kind>`. User methods are the
+ * engine's to dispatch first: on a user-box instance this only answers
+ * toString() (the hook or `<Name instance>`) and reports any other name as
+ * `Unknown method '<name>' on <Name>`. */
 REML_OWN reml_handle_t reml_call_builtin(REML_BOR reml_handle_t recv, int32_t method, const char* name,
                                          int64_t argc, REML_BOR const reml_handle_t* args,
                                          const reml_loc_t* loc);

@@ -1,12 +1,153 @@
 #include "driver/driver.h"
 
 #include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "diag/diag.h"
+#include "driver/pipeline.h"
+#include "mir/printer.h"
+#include "vm/vm.h"
 
 namespace hako::driver {
 
-int main(int, char**) {
-  std::fprintf(stderr, "hakoc: not built yet\n");
+namespace {
+
+constexpr const char* kVersion = "hakoc 0.1.0";
+
+constexpr const char* kUsage =
+    "usage: hakoc <command> [options] FILE [-- ARGS...]\n"
+    "\n"
+    "commands:\n"
+    "  run FILE.hako [-- ARGS]     compile and run on the VM; exit status is main's\n"
+    "  check FILE.hako             check only: diagnostics, no output when fine\n"
+    "  emit-mir FILE               print the MIR of a .hako file (or re-print a .mir file)\n"
+    "  run-mir FILE.mir [-- ARGS]  run MIR text on the VM\n"
+    "\n"
+    "options:\n"
+    "  --diagnostics=text|json     diagnostic format on stderr (default text)\n"
+    "  --emit=mir|mir-json         output format of emit-mir (default mir)\n"
+    "  -o FILE                     write emit-mir output to FILE instead of stdout\n"
+    "  --verify-mir                run the MIR verifier after lowering\n"
+    "  --dump-mir                  print the MIR after lowering to stderr\n"
+    "  --help, --version\n";
+
+struct CommandLine {
+  std::string command;
+  std::string file;
+  std::vector<std::string> program_args;
+  std::string output;
+  diag::Format diag_format = diag::Format::Text;
+  bool emit_json = false;
+  PipelineOptions pipeline;
+};
+
+// Prints a usage error as a diagnostic without a position and returns 1.
+int usage_error(diag::Format format, const std::string& message) {
+  diag::DiagEngine diags;
+  diags.report_path(diag::Kind::UsageError, "hakoc", message + " (see 'hakoc --help')");
+  std::fputs(diags.render(format).c_str(), stderr);
   return 1;
+}
+
+// Parses argv into `cl`; returns an error message or "".
+std::string parse_args(int argc, char** argv, CommandLine& cl) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--") {
+      for (int k = i + 1; k < argc; ++k) cl.program_args.push_back(argv[k]);
+      break;
+    }
+    if (a == "--help" || a == "-h" || a == "--version") {
+      cl.command = a;
+      return "";
+    }
+    if (a.rfind("--diagnostics=", 0) == 0) {
+      std::string v = a.substr(14);
+      if (v == "json") cl.diag_format = diag::Format::Json;
+      else if (v == "text") cl.diag_format = diag::Format::Text;
+      else return "Unknown diagnostics format '" + v + "'; use text or json.";
+    } else if (a.rfind("--emit=", 0) == 0) {
+      std::string v = a.substr(7);
+      if (v == "mir-json") cl.emit_json = true;
+      else if (v == "mir") cl.emit_json = false;
+      else return "Unknown --emit format '" + v + "'; use mir or mir-json.";
+    } else if (a == "-o") {
+      if (i + 1 >= argc) return "-o needs a file name.";
+      cl.output = argv[++i];
+    } else if (a == "--verify-mir") {
+      cl.pipeline.verify_mir = true;
+    } else if (a == "--dump-mir") {
+      cl.pipeline.dump_mir = true;
+    } else if (a.size() > 1 && a[0] == '-') {
+      return "Unknown option '" + a + "'.";
+    } else if (cl.command.empty()) {
+      cl.command = a;
+    } else if (cl.file.empty()) {
+      cl.file = a;
+    } else {
+      return "Unexpected argument '" + a + "'; program arguments go after '--'.";
+    }
+  }
+  if (cl.command.empty()) return "No command given.";
+  static const char* const kCommands[] = {"run", "check", "emit-mir", "run-mir"};
+  bool known = false;
+  for (const char* c : kCommands) known = known || cl.command == c;
+  if (!known) return "Unknown command '" + cl.command + "'.";
+  if (cl.file.empty()) return "'" + cl.command + "' needs a FILE.";
+  return "";
+}
+
+bool ends_with(const std::string& s, const char* suffix) {
+  size_t n = std::strlen(suffix);
+  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
+}
+
+int write_output(const CommandLine& cl, const std::string& text) {
+  if (cl.output.empty()) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return 0;
+  }
+  std::ofstream out(cl.output, std::ios::binary);
+  out << text;
+  if (!out) {
+    diag::DiagEngine diags;
+    diags.report_path(diag::Kind::OutputNotWritable, cl.output, "Cannot write '" + cl.output + "'.");
+    std::fputs(diags.render(cl.diag_format).c_str(), stderr);
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CommandLine cl;
+  std::string err = parse_args(argc, argv, cl);
+  if (cl.command == "--help" || cl.command == "-h") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (cl.command == "--version") {
+    std::puts(kVersion);
+    return 0;
+  }
+  if (!err.empty()) return usage_error(cl.diag_format, err);
+
+  diag::DiagEngine diags;
+  bool mir_input = cl.command == "run-mir" || (cl.command == "emit-mir" && ends_with(cl.file, ".mir"));
+  Compilation c = mir_input ? load_mir(cl.file, diags) : compile_source(cl.file, cl.pipeline, diags);
+  if (!diags.diagnostics().empty()) std::fputs(diags.render(cl.diag_format).c_str(), stderr);
+  if (!c.module) return 1;
+
+  if (cl.command == "check") return 0;
+  if (cl.command == "emit-mir")
+    return write_output(cl, cl.emit_json ? mir::module_to_json(*c.module) : mir::print_module(*c.module));
+  std::fflush(stdout);
+  std::fflush(stderr);
+  return vm::run(*c.module, cl.program_args);
 }
 
 }  // namespace hako::driver

@@ -1,0 +1,112 @@
+/* handle.c — boxing and unboxing of handles, kind names, truthiness and the
+ * exit status of main's result. */
+#include <stddef.h>
+
+#include "internal.h"
+
+/* The two Bool objects live in static storage, immortal from the start, so
+ * boxing a Bool never allocates and needs no initialisation. */
+typedef struct static_bool {
+  reml_object_header_t header;
+  reml_bool_box_t box;
+} static_bool_t;
+
+_Static_assert(offsetof(static_bool_t, box) == sizeof(reml_object_header_t),
+               "static Bool payload must directly follow its header");
+
+static static_bool_t g_false = {{REML_RC_IMMORTAL, REML_TAG_BOOL}, {0}};
+static static_bool_t g_true = {{REML_RC_IMMORTAL, REML_TAG_BOOL}, {1}};
+
+reml_handle_t reml_box_i64_slow(int64_t v) {
+  /* Keep one representation per value: small Ints are never heap boxes. */
+  if (v >= REML_SMALL_INT_MIN && v <= REML_SMALL_INT_MAX) return ((uint64_t)v << 1) | 1u;
+  reml_int_box_t* box = reml_alloc_object(sizeof(reml_int_box_t), REML_TAG_INT);
+  box->value = v;
+  return reml_h_from_ptr(box);
+}
+
+reml_handle_t reml_box_f64(double v) {
+  reml_float_box_t* box = reml_alloc_object(sizeof(reml_float_box_t), REML_TAG_FLOAT);
+  box->value = v;
+  return reml_h_from_ptr(box);
+}
+
+reml_handle_t reml_box_bool(int64_t b) { return reml_h_from_ptr(b ? &g_true.box : &g_false.box); }
+
+bool reml_h_is_int(reml_handle_t h) { return reml_h_tag(h) == REML_TAG_INT; }
+
+int64_t reml_h_int_value(reml_handle_t h) {
+  if (reml_h_is_small_int(h)) return (int64_t)h >> 1;
+  return ((const reml_int_box_t*)reml_h_ptr(h))->value;
+}
+
+bool reml_h_is_float(reml_handle_t h) { return reml_h_is_object(h) && reml_h_tag(h) == REML_TAG_FLOAT; }
+
+bool reml_h_is_string(reml_handle_t h) { return reml_h_is_object(h) && reml_h_tag(h) == REML_TAG_STRING; }
+
+const char* reml_tag_name(uint32_t tag) {
+  switch (tag) {
+    case REML_TAG_STRING: return "String";
+    case REML_TAG_INT: return "Int";
+    case REML_TAG_FLOAT: return "Float";
+    case REML_TAG_BOOL: return "Bool";
+    case REML_TAG_ARRAY: return "ArrayBox";
+    case REML_TAG_MAP: return "MapBox";
+    case REML_TAG_CONSOLE: return "ConsoleBox";
+    case REML_TAG_WEAK: return "WeakRef";
+    default: break;
+  }
+  const reml_box_type_t* t = reml_user_type(tag);
+  if (t != NULL && t->name != NULL) return t->name;
+  return "Object";
+}
+
+const char* reml_h_kind_name(reml_handle_t h) {
+  if (h == REML_VOID) return "Void";
+  return reml_tag_name(reml_h_tag(h));
+}
+
+int64_t reml_unbox_i64_slow(reml_handle_t h, const reml_loc_t* loc) {
+  if (reml_h_is_int(h)) return reml_h_int_value(h);
+  reml_panic_at(loc, "Type error: expected Int, got %s", reml_h_kind_name(h));
+}
+
+double reml_unbox_f64(reml_handle_t h, const reml_loc_t* loc) {
+  if (reml_h_is_float(h)) return ((const reml_float_box_t*)reml_h_ptr(h))->value;
+  reml_panic_at(loc, "Type error: expected Float, got %s", reml_h_kind_name(h));
+}
+
+int64_t reml_unbox_bool(reml_handle_t h, const reml_loc_t* loc) {
+  if (reml_h_is_object(h) && reml_h_tag(h) == REML_TAG_BOOL)
+    return ((const reml_bool_box_t*)reml_h_ptr(h))->value != 0;
+  reml_panic_at(loc, "Type error: expected Bool, got %s", reml_h_kind_name(h));
+}
+
+void* reml_unbox_object(reml_handle_t h, uint32_t tag, const reml_loc_t* loc) {
+  if (reml_h_is_object(h) && reml_h_tag(h) == tag) return reml_h_ptr(h);
+  reml_panic_at(loc, "Type error: expected %s, got %s", reml_tag_name(tag), reml_h_kind_name(h));
+}
+
+int64_t reml_h_truthy(reml_handle_t h, const reml_loc_t* loc) {
+  if (h == REML_VOID) reml_panic_at(loc, "Type error: Void in boolean context");
+  if (reml_h_is_small_int(h)) return h != 1u; /* the small Int 0 is the word 1 */
+  void* p = reml_h_ptr(h);
+  switch (reml_h_tag(h)) {
+    case REML_TAG_BOOL: return ((const reml_bool_box_t*)p)->value != 0;
+    case REML_TAG_INT: return ((const reml_int_box_t*)p)->value != 0;
+    case REML_TAG_FLOAT: return ((const reml_float_box_t*)p)->value != 0.0;
+    case REML_TAG_STRING: return ((const reml_string_t*)p)->len != 0;
+    default: break;
+  }
+  reml_panic_at(loc, "Type error: %s in boolean context", reml_h_kind_name(h));
+}
+
+int reml_exit_status_of(reml_handle_t result) {
+  if (reml_h_is_int(result)) {
+    int64_t v = reml_h_int_value(result);
+    return (int)(((v % 256) + 256) % 256);
+  }
+  if (reml_h_is_object(result) && reml_h_tag(result) == REML_TAG_BOOL)
+    return ((const reml_bool_box_t*)reml_h_ptr(result))->value != 0;
+  return 0;
+}

@@ -1,0 +1,69 @@
+/* instance.c — user-box types, instances and field access by name. */
+#include <string.h>
+
+#include "internal.h"
+#include "rc_inline.h"
+
+static const reml_box_type_t* g_types;
+static uint32_t g_type_count;
+
+void reml_register_box_types(const reml_box_type_t* types, uint32_t count) {
+  g_types = types;
+  g_type_count = types != NULL ? count : 0;
+}
+
+const reml_box_type_t* reml_box_type_of_tag(uint32_t tag) {
+  if (tag < REML_TAG_USER_BASE || tag - REML_TAG_USER_BASE >= g_type_count) return NULL;
+  return &g_types[tag - REML_TAG_USER_BASE];
+}
+
+const reml_box_type_t* reml_user_type(uint32_t tag) { return reml_box_type_of_tag(tag); }
+
+reml_instance_t* reml_instance_new(uint32_t type_index) {
+  if (type_index >= g_type_count) reml_internal_error("instance of unregistered box type %u", type_index);
+  const reml_box_type_t* t = &g_types[type_index];
+  size_t size = reml_add_size(sizeof(reml_instance_t), reml_mul_size(t->field_count, sizeof(reml_handle_t)));
+  reml_instance_t* inst = reml_alloc_object(size, REML_TAG_USER_BASE + type_index);
+  inst->flags = 0;
+  for (uint32_t i = 0; i < t->field_count; i++) inst->fields[i] = REML_VOID;
+  return inst;
+}
+
+void reml_instance_destroy(reml_instance_t* inst, uint32_t tag) {
+  const reml_box_type_t* t = reml_box_type_of_tag(tag);
+  if (t == NULL) return;
+  for (uint32_t i = 0; i < t->field_count; i++) {
+    reml_handle_t v = inst->fields[i];
+    inst->fields[i] = REML_VOID;
+    reml_rc_dec_h(v);
+  }
+}
+
+/* The field slot named `field` of `obj`, or the `Unknown field` error. */
+static reml_handle_t* field_slot(reml_handle_t obj, const char* field, const reml_loc_t* loc) {
+  if (field == NULL) field = "";
+  if (reml_h_is_object(obj)) {
+    const reml_box_type_t* t = reml_box_type_of_tag(reml_h_tag(obj));
+    if (t != NULL) {
+      for (uint32_t i = 0; i < t->field_count; i++) {
+        if (t->field_names[i] != NULL && strcmp(t->field_names[i], field) == 0)
+          return &((reml_instance_t*)reml_h_ptr(obj))->fields[i];
+      }
+    }
+  }
+  reml_panic_at(loc, "Unknown field '%s' on %s", field, reml_h_kind_name(obj));
+}
+
+reml_handle_t reml_dyn_get_field(reml_handle_t obj, const char* field, const reml_loc_t* loc) {
+  reml_handle_t v = *field_slot(obj, field, loc);
+  reml_rc_inc_h(v);
+  return v;
+}
+
+void reml_dyn_set_field(reml_handle_t obj, const char* field, reml_handle_t value, const reml_loc_t* loc) {
+  reml_handle_t* slot = field_slot(obj, field, loc);
+  reml_rc_inc_h(value);
+  reml_handle_t old = *slot;
+  *slot = value;
+  reml_rc_dec_h(old);
+}

@@ -1,0 +1,103 @@
+/*
+ * internal.h — declarations shared between the runtime's source files only.
+ * Nothing here is part of the public contract in reml_runtime.h.
+ */
+#ifndef REML_INTERNAL_H
+#define REML_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "reml_runtime.h"
+
+/* ---- memory for runtime-internal buffers (not objects) ----------------- */
+
+/* malloc that turns exhaustion into an internal error instead of NULL. */
+void* reml_xmalloc(size_t size);
+/* realloc with the same failure policy as reml_xmalloc. */
+void* reml_xrealloc(void* ptr, size_t size);
+/* a * b, or an internal error when the product overflows size_t. */
+size_t reml_mul_size(size_t a, size_t b);
+/* a + b, or an internal error when the sum overflows size_t. */
+size_t reml_add_size(size_t a, size_t b);
+/* An immortal object: never freed and kept out of the allocation statistics,
+ * so the leak report only ever counts objects that could have been freed. */
+void* reml_alloc_immortal(size_t size, uint32_t tag);
+
+/* ---- destructors (refcount.c calls them when a count reaches zero) ------ */
+
+/* Releases the elements of an array and frees its item buffer. */
+void reml_array_destroy(reml_array_t* a);
+/* Releases the keys and values of a map and frees its tables. */
+void reml_map_destroy(reml_map_t* m);
+/* Releases the fields of an instance of the user box with `tag`. */
+void reml_instance_destroy(reml_instance_t* inst, uint32_t tag);
+
+/* ---- output ------------------------------------------------------------- */
+
+/* Appends bytes to the runtime's stdout buffer. */
+void reml_out_write(const char* bytes, size_t len);
+/* Writes bytes to stderr at once, after flushing stdout so output interleaves
+ * in program order. */
+void reml_err_write(const char* bytes, size_t len);
+/* Writes all of `len` bytes to `fd`, retrying short writes; errors drop the
+ * rest because there is nowhere left to report them. */
+void reml_write_all(int fd, const char* bytes, size_t len);
+
+/* ---- string building ---------------------------------------------------- */
+
+/* A growable byte buffer used to assemble strings before they become
+ * objects. */
+typedef struct reml_strbuf {
+  char* data;
+  size_t len;
+  size_t cap;
+} reml_strbuf_t;
+
+/* Starts an empty buffer (no allocation until the first append). */
+void reml_sb_init(reml_strbuf_t* sb);
+/* Appends `len` bytes. */
+void reml_sb_append(reml_strbuf_t* sb, const char* bytes, size_t len);
+/* Appends a NUL-terminated C string. */
+void reml_sb_append_cstr(reml_strbuf_t* sb, const char* s);
+/* Appends one byte. */
+void reml_sb_append_byte(reml_strbuf_t* sb, char c);
+/* Appends the toString() text of any value (arrays recursively, cycles as
+ * `[...]`). */
+void reml_sb_append_value(reml_strbuf_t* sb, reml_handle_t h);
+/* Turns the buffer into a new string object and empties the buffer. */
+reml_string_t* reml_sb_finish(reml_strbuf_t* sb);
+/* Frees the buffer without producing a string. */
+void reml_sb_free(reml_strbuf_t* sb);
+
+/* ---- kinds -------------------------------------------------------------- */
+
+/* The kind name of objects with `tag` ("String", "ArrayBox", a user box's
+ * name, ...), as used in messages. */
+const char* reml_tag_name(uint32_t tag);
+/* Whether `h` is an Int (small or boxed). */
+bool reml_h_is_int(reml_handle_t h);
+/* The value of an Int handle; only valid when reml_h_is_int(h). */
+int64_t reml_h_int_value(reml_handle_t h);
+/* Whether `h` is a boxed Float. */
+bool reml_h_is_float(reml_handle_t h);
+/* Whether `h` is a String object. */
+bool reml_h_is_string(reml_handle_t h);
+/* The registered box type of a user tag, or NULL (same as the public
+ * reml_box_type_of_tag, kept here for symmetry with the destructors). */
+const reml_box_type_t* reml_user_type(uint32_t tag);
+
+/* ---- numbers ------------------------------------------------------------ */
+
+/* Three-way comparison of two numeric handles that is exact across Int and
+ * Float (NaN sorts after every other number). Used by sort, which needs a
+ * total order. */
+int reml_num_cmp_exact(reml_handle_t a, reml_handle_t b);
+
+/* ---- built-in methods --------------------------------------------------- */
+
+/* The name of built-in method `id`, or NULL when it is not a REML_METHOD_*. */
+const char* reml_builtin_method_name(int32_t id);
+
+#endif /* REML_INTERNAL_H */

@@ -1,0 +1,111 @@
+/* to_string.c — toString() of any value (§6), shared by print, `+` with a
+ * String, join and reml_call_builtin. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "internal.h"
+#include "rc_inline.h"
+
+/* Arrays currently being rendered, innermost last: an array met again is a
+ * cycle and prints as `[...]`. The same cap bounds recursion depth, so a
+ * pathologically deep nesting degrades to `[...]` instead of overflowing the
+ * C stack. */
+#define MAX_RENDER_DEPTH 1000
+static const reml_array_t* g_rendering[MAX_RENDER_DEPTH];
+static int g_render_depth;
+
+static void append_array(reml_strbuf_t* sb, const reml_array_t* a) {
+  for (int i = 0; i < g_render_depth; i++) {
+    if (g_rendering[i] == a) {
+      reml_sb_append_cstr(sb, "[...]");
+      return;
+    }
+  }
+  if (g_render_depth == MAX_RENDER_DEPTH) {
+    reml_sb_append_cstr(sb, "[...]");
+    return;
+  }
+  g_rendering[g_render_depth++] = a;
+  reml_sb_append_byte(sb, '[');
+  for (int64_t i = 0; i < a->len; i++) {
+    if (i > 0) reml_sb_append(sb, ", ", 2);
+    reml_sb_append_value(sb, a->items[i]);
+  }
+  reml_sb_append_byte(sb, ']');
+  g_render_depth--;
+}
+
+/* User instances: the user's toString() through the hook, else
+ * `<Name instance>`. */
+static reml_to_string_hook_t g_hook;
+
+void reml_set_to_string_hook(reml_to_string_hook_t hook) { g_hook = hook; }
+
+static void append_instance(reml_strbuf_t* sb, reml_handle_t h, uint32_t tag) {
+  const reml_box_type_t* t = reml_user_type(tag);
+  if (t != NULL && t->has_to_string && g_hook != NULL) {
+    reml_string_t* s = g_hook(h);
+    if (s != NULL) {
+      reml_sb_append(sb, s->data, (size_t)s->len);
+      reml_rc_dec(s);
+      return;
+    }
+  }
+  reml_sb_append_byte(sb, '<');
+  reml_sb_append_cstr(sb, reml_tag_name(tag));
+  reml_sb_append_cstr(sb, " instance>");
+}
+
+void reml_sb_append_value(reml_strbuf_t* sb, reml_handle_t h) {
+  char num[48];
+  if (h == REML_VOID) {
+    reml_sb_append_cstr(sb, "null");
+    return;
+  }
+  if (reml_h_is_small_int(h)) {
+    reml_sb_append(sb, num, (size_t)snprintf(num, sizeof num, "%" PRId64, reml_h_int_value(h)));
+    return;
+  }
+  void* p = reml_h_ptr(h);
+  uint32_t tag = reml_h_tag(h);
+  switch (tag) {
+    case REML_TAG_STRING: {
+      const reml_string_t* s = p;
+      reml_sb_append(sb, s->data, (size_t)s->len);
+      return;
+    }
+    case REML_TAG_INT:
+      reml_sb_append(sb, num, (size_t)snprintf(num, sizeof num, "%" PRId64, ((reml_int_box_t*)p)->value));
+      return;
+    case REML_TAG_FLOAT:
+      reml_sb_append(sb, num, (size_t)reml_format_f64(((reml_float_box_t*)p)->value, num));
+      return;
+    case REML_TAG_BOOL:
+      reml_sb_append_cstr(sb, ((reml_bool_box_t*)p)->value ? "true" : "false");
+      return;
+    case REML_TAG_ARRAY: append_array(sb, p); return;
+    case REML_TAG_MAP:
+      reml_sb_append(sb, num, (size_t)snprintf(num, sizeof num, "MapBox(size=%" PRId64 ")", reml_map_size(p)));
+      return;
+    case REML_TAG_CONSOLE: reml_sb_append_cstr(sb, "ConsoleBox"); return;
+    case REML_TAG_WEAK: reml_sb_append_cstr(sb, "WeakRef"); return;
+    default: break;
+  }
+  if (tag >= REML_TAG_USER_BASE) {
+    append_instance(sb, h, tag);
+    return;
+  }
+  reml_sb_append_cstr(sb, "<object>");
+}
+
+reml_string_t* reml_h_to_string(reml_handle_t h) {
+  /* A String is its own text: share it instead of copying. */
+  if (reml_h_is_string(h)) {
+    reml_rc_inc(reml_h_ptr(h));
+    return reml_h_ptr(h);
+  }
+  reml_strbuf_t sb;
+  reml_sb_init(&sb);
+  reml_sb_append_value(&sb, h);
+  return reml_sb_finish(&sb);
+}

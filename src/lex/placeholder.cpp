@@ -1,2 +1,0 @@
-// placeholder until the lexer lands
-namespace hako::lex {}

@@ -1,0 +1,328 @@
+// Expressions → MIR values, applying exactly the conversions sema recorded.
+#include "lower/function_lowerer.h"
+
+namespace hako::lower {
+
+using mir::Inst;
+using mir::Kind;
+using mir::Op;
+using sema::Tag;
+
+mir::Loc FunctionLowerer::loc(ast::Span span) const {
+  base::LineCol lc = program_.file->line_col(span.begin);
+  return mir::Loc{lc.line, lc.col};
+}
+
+ValueId FunctionLowerer::const_void(Tag tag) {
+  Inst i;
+  i.op = Op::ConstVoid;
+  i.tag = tag;
+  return b_.emit(std::move(i), true);
+}
+
+ValueId FunctionLowerer::const_string(const std::string& s, mir::Loc l) {
+  Inst i;
+  i.op = Op::ConstS;
+  i.tag = Tag::of(Kind::String);
+  i.ref = module_.intern(s);
+  i.loc = l;
+  return b_.emit(std::move(i), true);
+}
+
+ValueId FunctionLowerer::call_rt(mir::RtFn fn, std::vector<ValueId> args, mir::Loc l) {
+  const mir::RtInfo& ri = mir::rt_info(fn);
+  Inst i;
+  i.op = Op::CallRt;
+  i.ref = static_cast<uint32_t>(fn);
+  i.args = std::move(args);
+  i.loc = l;
+  bool has_result = ri.result[0] != '-';
+  i.tag = has_result ? *mir::tag_of_letter(ri.result[0]) : Tag::of(Kind::Void);
+  ValueId r = b_.emit(std::move(i), has_result);
+  return has_result ? r : const_void(Tag::of(Kind::Void));
+}
+
+ValueId FunctionLowerer::apply(ValueId v, Tag from, Coercion c, Tag to, mir::Loc l) {
+  switch (c) {
+    case Coercion::None:
+    case Coercion::Discard:
+      return v;
+    case Coercion::Box:
+      if (from.kind == Kind::Void) return const_void(Tag::of(Kind::Handle));
+      return b_.unary(Op::Box, Tag::of(Kind::Handle), v, l);
+    case Coercion::Unbox:
+      return b_.unary(Op::Unbox, to, v, l);
+    case Coercion::IntToFloat:
+      return b_.unary(Op::IToF, Tag::of(Kind::Float), v, l);
+    case Coercion::Truthy:
+      if (from.kind == Kind::Bool) return v;
+      return b_.unary(Op::Truthy, Tag::of(Kind::Bool), v, l);
+    case Coercion::ToString: {
+      if (from.kind == Kind::String) return v;
+      if (from.kind == Kind::Box && program_.boxes[from.box].has_to_string) {
+        uint32_t f = program_.boxes[from.box].to_string_func;
+        Inst i;
+        i.op = Op::Call;
+        i.ref = f;
+        i.args = {v};
+        i.loc = l;
+        Tag ret = program_.funcs[f].ret;
+        i.tag = ret;
+        ValueId r = ret.kind == Kind::Void ? (b_.emit(std::move(i), false), const_void(ret)) : b_.emit(std::move(i), true);
+        if (ret.kind == Kind::String) return r;
+        return b_.unary(Op::ToStr, Tag::of(Kind::String), r, l);
+      }
+      return b_.unary(Op::ToStr, Tag::of(Kind::String), v, l);
+    }
+  }
+  return v;
+}
+
+ValueId FunctionLowerer::value(const ast::Expr& e) {
+  const ExprInfo& info = program_.info(e);
+  ValueId v = raw_value(e);
+  return apply(v, info.kind, info.coercion, info.target, loc(e.span));
+}
+
+ValueId FunctionLowerer::raw_value(const ast::Expr& e) {
+  const ExprInfo& info = program_.info(e);
+  switch (e.kind) {
+    case ast::ExprKind::IntLit: return b_.const_i(e.as<ast::IntLit>().value);
+    case ast::ExprKind::FloatLit: return b_.const_f(e.as<ast::FloatLit>().value);
+    case ast::ExprKind::StringLit: return const_string(e.as<ast::StringLit>().value, loc(e.span));
+    case ast::ExprKind::BoolLit: return b_.const_b(e.as<ast::BoolLit>().value);
+    case ast::ExprKind::NullLit: return const_void(Tag::of(Kind::Void));
+    case ast::ExprKind::NameRef: return read_var(info.local, b_.block());
+    case ast::ExprKind::MeRef: return me_;
+    case ast::ExprKind::Unary: {
+      const auto& u = e.as<ast::Unary>();
+      ValueId operand = value(*u.operand);
+      return b_.unary(info.op, info.kind, operand, loc(e.span));
+    }
+    case ast::ExprKind::Binary: return binary(e.as<ast::Binary>(), info);
+    case ast::ExprKind::Logical: return logical(e.as<ast::Logical>());
+    case ast::ExprKind::Ternary: return ternary(e.as<ast::Ternary>(), info);
+    case ast::ExprKind::FieldGet: return field_get(e.as<ast::FieldGet>(), info);
+    case ast::ExprKind::Call: {
+      const auto& c = e.as<ast::Call>();
+      std::optional<ValueId> me;
+      if (program_.funcs[info.func].has_me) me = me_;
+      return direct_call(info.func, me, c.args, loc(c.name_span));
+    }
+    case ast::ExprKind::MethodCall: return method_call(e.as<ast::MethodCall>(), info);
+    case ast::ExprKind::New: return new_expr(e.as<ast::New>(), info);
+    case ast::ExprKind::ArrayLit: {
+      Inst i;
+      i.op = Op::NewArray;
+      i.tag = Tag::of(Kind::Array);
+      ValueId arr = b_.emit(std::move(i), true);
+      for (const auto& el : e.as<ast::ArrayLit>().elements) call_rt(mir::RtFn::ArrayPush, {arr, value(*el)}, loc(el->span));
+      return arr;
+    }
+    case ast::ExprKind::MapLit: {
+      Inst i;
+      i.op = Op::NewMap;
+      i.tag = Tag::of(Kind::Map);
+      ValueId map = b_.emit(std::move(i), true);
+      for (const auto& entry : e.as<ast::MapLit>().entries) {
+        ValueId k = value(*entry.key);
+        ValueId v = value(*entry.value);
+        call_rt(mir::RtFn::MapSet, {map, k, v}, loc(entry.key->span));
+      }
+      return map;
+    }
+    case ast::ExprKind::BlockExpr: {
+      const auto& be = e.as<ast::BlockExpr>();
+      block(be.block);
+      if (be.result) return value(*be.result);
+      return const_void(Tag::of(Kind::Void));
+    }
+    case ast::ExprKind::WeakExpr:
+      break;  // rejected by sema
+  }
+  return const_void(info.kind);
+}
+
+ValueId FunctionLowerer::run_plan(const sema::BinaryPlan& plan, ValueId lhs, Tag lhs_kind, ValueId rhs,
+                                  Tag rhs_kind, mir::Loc l) {
+  ValueId a = apply(lhs, lhs_kind, plan.lhs, plan.lhs_target, l);
+  ValueId c = apply(rhs, rhs_kind, plan.rhs, plan.rhs_target, l);
+  switch (plan.impl) {
+    case sema::BinaryImpl::Op: return b_.binary(plan.op, plan.result, a, c, l);
+    case sema::BinaryImpl::SwapOp: return b_.binary(plan.op, plan.result, c, a, l);
+    case sema::BinaryImpl::ConstFalse: return b_.const_b(false, l);
+    case sema::BinaryImpl::ConstTrue: return b_.const_b(true, l);
+  }
+  return a;
+}
+
+ValueId FunctionLowerer::binary(const ast::Binary& e, const ExprInfo& info) {
+  ValueId l = value(*e.lhs);
+  ValueId r = value(*e.rhs);
+  return run_plan(info.binary, l, program_.info(*e.lhs).target, r, program_.info(*e.rhs).target, loc(e.op_span));
+}
+
+ValueId FunctionLowerer::logical(const ast::Logical& e) {
+  bool is_and = e.op == ast::LogicalOp::And;
+  ValueId a = value(*e.lhs);
+  BlockId from_a = b_.block();
+  BlockId rhs = new_block();
+  BlockId merge = new_block();
+  if (is_and)
+    branch(a, rhs, merge);
+  else
+    branch(a, merge, rhs);
+  seal(rhs);
+  b_.set_block(rhs);
+  ValueId c = value(*e.rhs);
+  BlockId from_b = b_.block();
+  jump(merge);
+  seal(merge);
+  b_.set_block(merge);
+  // Reaching merge straight from the left side means `a` decided the result.
+  ValueId phi = b_.phi(merge, Tag::of(Kind::Bool));
+  b_.add_phi_incoming(merge, phi, a, from_a);
+  b_.add_phi_incoming(merge, phi, c, from_b);
+  return phi;
+}
+
+ValueId FunctionLowerer::ternary(const ast::Ternary& e, const ExprInfo& info) {
+  ValueId c = value(*e.cond);
+  mir::IfForm form;
+  form.cond = b_.block();
+  BlockId then_b = new_block();
+  BlockId else_b = new_block();
+  BlockId merge = new_block();
+  branch(c, then_b, else_b);
+  seal(then_b);
+  seal(else_b);
+  form.then_entry = then_b;
+  form.else_entry = else_b;
+  form.merge = merge;
+  b_.set_block(then_b);
+  ValueId tv = value(*e.then_expr);
+  BlockId then_end = b_.block();
+  jump(merge);
+  b_.set_block(else_b);
+  ValueId ev = value(*e.else_expr);
+  BlockId else_end = b_.block();
+  jump(merge);
+  seal(merge);
+  b_.set_block(merge);
+  f_.ifs.push_back(form);
+  Tag kind = info.kind;
+  if (kind.kind == Kind::Void) return const_void(kind);
+  ValueId phi = b_.phi(merge, kind);
+  b_.add_phi_incoming(merge, phi, tv, then_end);
+  b_.add_phi_incoming(merge, phi, ev, else_end);
+  return phi;
+}
+
+ValueId FunctionLowerer::field_get(const ast::FieldGet& e, const ExprInfo& info) {
+  Inst i;
+  i.tag = Tag::of(Kind::Handle);
+  i.loc = loc(e.field_span);
+  switch (info.res) {
+    case sema::ResKind::Global:
+      i.op = Op::GetGlobal;
+      i.ref = info.global;
+      return b_.emit(std::move(i), true);
+    case sema::ResKind::InstanceField:
+      i.op = Op::GetField;
+      i.args = {value(*e.object)};
+      i.ref = info.box;
+      i.imm = info.field;
+      return b_.emit(std::move(i), true);
+    default:
+      i.op = Op::GetFieldH;
+      i.args = {value(*e.object)};
+      i.ref = module_.intern(e.field);
+      return b_.emit(std::move(i), true);
+  }
+}
+
+ValueId FunctionLowerer::direct_call(uint32_t func, std::optional<ValueId> me, const std::vector<ast::ExprPtr>& args,
+                                     mir::Loc l) {
+  Inst i;
+  i.op = Op::Call;
+  i.ref = func;
+  if (me) i.args.push_back(*me);
+  for (const auto& a : args) i.args.push_back(value(*a));
+  i.loc = l;
+  Tag ret = program_.funcs[func].ret;
+  i.tag = ret;
+  if (ret.kind == Kind::Void) {
+    b_.emit(std::move(i), false);
+    return const_void(ret);
+  }
+  return b_.emit(std::move(i), true);
+}
+
+ValueId FunctionLowerer::builtin_call(const sema::BuiltinMethod& m, ValueId receiver,
+                                      const std::vector<ast::ExprPtr>& args, Tag result, mir::Loc l) {
+  std::vector<ValueId> vals{receiver};
+  for (const auto& a : args) vals.push_back(value(*a));
+  switch (m.impl) {
+    case sema::BuiltinImpl::Runtime: return call_rt(m.rt, std::move(vals), l);
+    case sema::BuiltinImpl::Identity: return receiver;
+    case sema::BuiltinImpl::ToStr: return b_.unary(Op::ToStr, Tag::of(Kind::String), receiver, l);
+    case sema::BuiltinImpl::Op:
+      if (vals.size() == 1) return b_.unary(m.op, result, vals[0], l);
+      return b_.binary(m.op, result, vals[0], vals[1], l);
+  }
+  return receiver;
+}
+
+ValueId FunctionLowerer::method_call(const ast::MethodCall& e, const ExprInfo& info) {
+  mir::Loc l = loc(e.method_span);
+  switch (info.res) {
+    case sema::ResKind::DirectCall: {
+      std::optional<ValueId> me;
+      if (program_.funcs[info.func].has_me) me = value(*e.receiver);
+      return direct_call(info.func, me, e.args, l);
+    }
+    case sema::ResKind::Builtin:
+      return builtin_call(*info.builtin, value(*e.receiver), e.args, info.kind, l);
+    case sema::ResKind::DynamicCall: {
+      Inst i;
+      i.op = Op::CallMethod;
+      i.ref = module_.intern(e.method);
+      i.args.push_back(value(*e.receiver));
+      for (const auto& a : e.args) i.args.push_back(value(*a));
+      i.tag = Tag::of(Kind::Handle);
+      i.loc = l;
+      return b_.emit(std::move(i), true);
+    }
+    default:
+      return const_void(info.kind);
+  }
+}
+
+ValueId FunctionLowerer::new_expr(const ast::New& e, const ExprInfo& info) {
+  mir::Loc l = loc(e.box_span);
+  switch (info.res) {
+    case sema::ResKind::NewValueBox:
+      return value(*e.args[0]);
+    case sema::ResKind::NewBuiltin: {
+      Inst i;
+      i.op = info.kind.kind == Kind::Array ? Op::NewArray : info.kind.kind == Kind::Map ? Op::NewMap : Op::NewConsole;
+      i.tag = info.kind;
+      i.loc = l;
+      return b_.emit(std::move(i), true);
+    }
+    case sema::ResKind::NewUser: {
+      Inst i;
+      i.op = Op::NewBox;
+      i.ref = info.box;
+      i.tag = Tag::user_box(info.box);
+      i.loc = l;
+      ValueId obj = b_.emit(std::move(i), true);
+      if (info.func != sema::kNone) direct_call(info.func, obj, e.args, l);
+      return obj;
+    }
+    default:
+      return const_void(info.kind);
+  }
+}
+
+}  // namespace hako::lower

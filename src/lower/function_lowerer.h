@@ -1,0 +1,103 @@
+// FunctionLowerer (private to src/lower): one checked method → one MIR
+// function. Locals become SSA values on the fly with the algorithm of Braun
+// et al., "Simple and Efficient Construction of Static Single Assignment
+// Form" (CC 2013): per-block current definitions, phis created on demand,
+// blocks sealed once all their predecessors are known.
+#pragma once
+
+#include <optional>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "mir/builder.h"
+#include "sema/checked.h"
+
+namespace hako::lower {
+
+using mir::BlockId;
+using mir::ValueId;
+using sema::CheckedProgram;
+using sema::Coercion;
+using sema::ExprInfo;
+
+class FunctionLowerer {
+ public:
+  FunctionLowerer(const CheckedProgram& program, mir::Module& module, uint32_t func);
+  void lower();
+
+ private:
+  // --- SSA construction (ssa.cpp) ---
+  void write_var(uint32_t local, BlockId block, ValueId value);
+  ValueId read_var(uint32_t local, BlockId block);
+  ValueId read_var_recursive(uint32_t local, BlockId block);
+  void add_phi_operands(uint32_t local, ValueId phi, BlockId block);
+  void seal(BlockId block);
+  BlockId new_block();
+  // Ends the current block with a jump / conditional jump and records edges.
+  void jump(BlockId target);
+  void branch(ValueId cond, BlockId if_true, BlockId if_false);
+  // Continues in a fresh block no edge reaches (after return/break/continue).
+  void start_dead_block();
+
+  // --- expressions (expr.cpp) ---
+  // The value of `e` after the conversion sema recorded for it.
+  ValueId value(const ast::Expr& e);
+  // The value of `e` before its conversion (the kind sema inferred).
+  ValueId raw_value(const ast::Expr& e);
+  ValueId apply(ValueId v, sema::Tag from, Coercion c, sema::Tag to, mir::Loc loc);
+  ValueId binary(const ast::Binary& e, const ExprInfo& info);
+  ValueId run_plan(const sema::BinaryPlan& plan, ValueId lhs, sema::Tag lhs_kind, ValueId rhs, sema::Tag rhs_kind,
+                   mir::Loc loc);
+  ValueId logical(const ast::Logical& e);
+  ValueId ternary(const ast::Ternary& e, const ExprInfo& info);
+  ValueId field_get(const ast::FieldGet& e, const ExprInfo& info);
+  ValueId method_call(const ast::MethodCall& e, const ExprInfo& info);
+  ValueId builtin_call(const sema::BuiltinMethod& m, ValueId receiver, const std::vector<ast::ExprPtr>& args,
+                       sema::Tag result, mir::Loc loc);
+  ValueId direct_call(uint32_t func, std::optional<ValueId> me, const std::vector<ast::ExprPtr>& args, mir::Loc loc);
+  ValueId new_expr(const ast::New& e, const ExprInfo& info);
+  ValueId const_void(sema::Tag tag);
+  ValueId const_string(const std::string& s, mir::Loc loc);
+  ValueId call_rt(mir::RtFn fn, std::vector<ValueId> args, mir::Loc loc);
+  mir::Loc loc(ast::Span span) const;
+
+  // --- statements (stmt.cpp) ---
+  void block(const ast::Block& b);
+  void stmt(const ast::Stmt& s);
+  void local_stmt(const ast::LocalStmt& s);
+  void assign_stmt(const ast::AssignStmt& s);
+  void store_field(const ast::FieldGet& target, const ExprInfo& info, std::optional<ValueId> receiver, ValueId v);
+  void if_stmt(const ast::IfStmt& s);
+  void loop_stmt(const ast::LoopStmt& s);
+  void return_stmt(const ast::ReturnStmt& s);
+  void print_stmt(const ast::PrintStmt& s);
+  void finish_function();
+
+  // --- clean-up (cleanup.cpp) ---
+  void remove_trivial_phis();
+  void remove_dead_values();
+  void remove_dead_blocks();
+  void renumber_values();
+
+  const CheckedProgram& program_;
+  mir::Module& module_;
+  const sema::FuncInfo& fn_;
+  mir::Function& f_;
+  mir::FunctionBuilder b_;
+  ValueId me_ = mir::kNone;
+
+  std::vector<std::unordered_map<uint32_t, ValueId>> defs_;  // per block: local → value
+  std::vector<std::vector<BlockId>> preds_;
+  std::vector<bool> sealed_;
+  std::vector<std::vector<std::pair<uint32_t, ValueId>>> incomplete_;  // per block: (local, phi)
+  std::unordered_map<ValueId, uint32_t> phi_local_;                     // phi → the local it merges
+
+  struct LoopTargets {
+    BlockId latch;
+    BlockId exit;
+  };
+  std::vector<LoopTargets> loops_;
+};
+
+}  // namespace hako::lower

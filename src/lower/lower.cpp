@@ -1,0 +1,58 @@
+// The module: box types, globals and one function per checked method.
+#include "lower/lower.h"
+
+#include "lower/function_lowerer.h"
+
+namespace hako::lower {
+
+FunctionLowerer::FunctionLowerer(const CheckedProgram& program, mir::Module& module, uint32_t func)
+    : program_(program), module_(module), fn_(program.funcs[func]), f_(module.functions[func]), b_(f_) {}
+
+void FunctionLowerer::lower() {
+  std::vector<mir::Tag> params;
+  if (fn_.has_me) params.push_back(mir::Tag::user_box(fn_.box));
+  for (uint32_t p : fn_.params) params.push_back(program_.locals[p].kind);
+  b_.set_params(params);
+  BlockId entry = new_block();
+  seal(entry);
+  b_.set_block(entry);
+  ValueId next = 0;
+  if (fn_.has_me) me_ = next++;
+  for (uint32_t p : fn_.params) write_var(p, entry, next++);
+
+  block(fn_.decl->body);
+  finish_function();
+  remove_trivial_phis();
+  remove_dead_values();
+  remove_dead_blocks();
+  renumber_values();
+}
+
+mir::Module lower_program(const CheckedProgram& program) {
+  mir::Module m;
+  m.source_path = program.file->path();
+  for (const sema::BoxInfo& box : program.boxes) {
+    mir::BoxType t;
+    t.name = box.name;
+    for (const sema::FieldInfo& f : box.fields) t.fields.push_back(mir::Field{f.name, f.is_weak});
+    for (uint32_t fi : box.methods) {
+      const sema::FuncInfo& fn = program.funcs[fi];
+      if (fn.has_me) t.methods.push_back({fn.decl->name, static_cast<uint32_t>(fn.params.size()), fi});
+    }
+    m.boxes.push_back(std::move(t));
+  }
+  for (const sema::GlobalInfo& g : program.globals) m.globals.push_back(mir::Global{g.name});
+  m.functions.resize(program.funcs.size());
+  for (uint32_t i = 0; i < program.funcs.size(); ++i) {
+    mir::Function& f = m.functions[i];
+    f.name = program.funcs[i].name;
+    f.box = program.funcs[i].has_me ? program.funcs[i].box : mir::kNone;
+    f.has_me = program.funcs[i].has_me;
+    f.ret = program.funcs[i].ret;
+  }
+  for (uint32_t i = 0; i < program.funcs.size(); ++i) FunctionLowerer(program, m, i).lower();
+  m.entry = program.main_func;
+  return m;
+}
+
+}  // namespace hako::lower

@@ -1,0 +1,243 @@
+// Statements → MIR blocks, recording LoopForm and IfForm.
+#include "lower/function_lowerer.h"
+
+namespace hako::lower {
+
+using mir::Inst;
+using mir::Kind;
+using mir::Op;
+using sema::Tag;
+
+void FunctionLowerer::block(const ast::Block& b) {
+  for (const ast::StmtPtr& s : b.stmts) stmt(*s);
+}
+
+void FunctionLowerer::stmt(const ast::Stmt& s) {
+  switch (s.kind) {
+    case ast::StmtKind::LocalStmt: local_stmt(s.as<ast::LocalStmt>()); break;
+    case ast::StmtKind::AssignStmt: assign_stmt(s.as<ast::AssignStmt>()); break;
+    case ast::StmtKind::IfStmt: if_stmt(s.as<ast::IfStmt>()); break;
+    case ast::StmtKind::LoopStmt: loop_stmt(s.as<ast::LoopStmt>()); break;
+    case ast::StmtKind::BreakStmt:
+      jump(loops_.back().exit);
+      start_dead_block();
+      break;
+    case ast::StmtKind::ContinueStmt:
+      jump(loops_.back().latch);
+      start_dead_block();
+      break;
+    case ast::StmtKind::ReturnStmt: return_stmt(s.as<ast::ReturnStmt>()); break;
+    case ast::StmtKind::PrintStmt: print_stmt(s.as<ast::PrintStmt>()); break;
+    case ast::StmtKind::ExprStmt: value(*s.as<ast::ExprStmt>().expr); break;
+    case ast::StmtKind::BlockStmt: block(s.as<ast::BlockStmt>().block); break;
+    case ast::StmtKind::FiniStmt:
+    case ast::StmtKind::UnsafeStmt:
+      break;  // rejected by sema
+  }
+}
+
+void FunctionLowerer::local_stmt(const ast::LocalStmt& s) {
+  for (const ast::LocalBinding& b : s.bindings) {
+    ValueId v;
+    if (b.init) {
+      v = value(*b.init);
+    } else {
+      Tag kind = program_.locals[b.id].kind;
+      v = const_void(kind.kind == Kind::Handle ? kind : Tag::of(Kind::Void));
+    }
+    write_var(b.id, b_.block(), v);
+  }
+}
+
+void FunctionLowerer::store_field(const ast::FieldGet& target, const ExprInfo& info, std::optional<ValueId> receiver,
+                                  ValueId v) {
+  Inst i;
+  i.loc = loc(target.field_span);
+  switch (info.res) {
+    case sema::ResKind::Global:
+      i.op = Op::SetGlobal;
+      i.ref = info.global;
+      i.args = {v};
+      break;
+    case sema::ResKind::InstanceField:
+      i.op = Op::SetField;
+      i.ref = info.box;
+      i.imm = info.field;
+      i.args = {*receiver, v};
+      break;
+    default:
+      i.op = Op::SetFieldH;
+      i.ref = module_.intern(target.field);
+      i.args = {*receiver, v};
+      break;
+  }
+  b_.emit(std::move(i), false);
+}
+
+void FunctionLowerer::assign_stmt(const ast::AssignStmt& s) {
+  const ast::Expr& target = *s.target;
+  const ExprInfo& ti = program_.info(target);
+  bool compound = s.op != ast::AssignOp::Assign;
+
+  if (target.kind == ast::ExprKind::NameRef) {
+    if (!compound) {
+      write_var(ti.local, b_.block(), value(*s.value));
+      return;
+    }
+    const sema::CompoundInfo& ci = program_.compounds.at(&s);
+    ValueId cur = read_var(ti.local, b_.block());
+    ValueId rhs = value(*s.value);
+    mir::Loc l = loc(s.op_span);
+    ValueId r = run_plan(ci.plan, cur, ti.kind, rhs, program_.info(*s.value).target, l);
+    write_var(ti.local, b_.block(), apply(r, ci.plan.result, ci.store, ci.store_target, l));
+    return;
+  }
+
+  // A field: evaluate the receiver once.
+  const auto& fg = target.as<ast::FieldGet>();
+  std::optional<ValueId> receiver;
+  if (ti.res != sema::ResKind::Global) receiver = value(*fg.object);
+  if (!compound) {
+    store_field(fg, ti, receiver, value(*s.value));
+    return;
+  }
+  const sema::CompoundInfo& ci = program_.compounds.at(&s);
+  Inst get;
+  get.tag = Tag::of(Kind::Handle);
+  get.loc = loc(fg.field_span);
+  if (ti.res == sema::ResKind::Global) {
+    get.op = Op::GetGlobal;
+    get.ref = ti.global;
+  } else if (ti.res == sema::ResKind::InstanceField) {
+    get.op = Op::GetField;
+    get.ref = ti.box;
+    get.imm = ti.field;
+    get.args = {*receiver};
+  } else {
+    get.op = Op::GetFieldH;
+    get.ref = module_.intern(fg.field);
+    get.args = {*receiver};
+  }
+  ValueId cur = b_.emit(std::move(get), true);
+  ValueId rhs = value(*s.value);
+  mir::Loc l = loc(s.op_span);
+  ValueId r = run_plan(ci.plan, cur, Tag::of(Kind::Handle), rhs, program_.info(*s.value).target, l);
+  store_field(fg, ti, receiver, apply(r, ci.plan.result, ci.store, ci.store_target, l));
+}
+
+void FunctionLowerer::if_stmt(const ast::IfStmt& s) {
+  ValueId c = value(*s.cond);
+  mir::IfForm form;
+  form.cond = b_.block();
+  BlockId then_b = new_block();
+  BlockId else_b = s.else_stmt ? new_block() : mir::kNone;
+  BlockId merge = new_block();
+  branch(c, then_b, s.else_stmt ? else_b : merge);
+  seal(then_b);
+  form.then_entry = then_b;
+  form.else_entry = s.else_stmt ? else_b : merge;
+  form.merge = merge;
+  f_.ifs.push_back(form);
+
+  b_.set_block(then_b);
+  block(s.then_block);
+  if (!b_.terminated()) jump(merge);
+  if (s.else_stmt) {
+    seal(else_b);
+    b_.set_block(else_b);
+    stmt(*s.else_stmt);
+    if (!b_.terminated()) jump(merge);
+  }
+  seal(merge);
+  b_.set_block(merge);
+}
+
+void FunctionLowerer::loop_stmt(const ast::LoopStmt& s) {
+  mir::LoopForm form;
+  BlockId header = new_block();
+  BlockId body = new_block();
+  BlockId latch = new_block();
+  BlockId exit = new_block();
+  form.header = header;
+  form.body = body;
+  form.latch = latch;
+  form.exit = exit;
+  f_.loops.push_back(form);
+
+  jump(header);
+  b_.set_block(header);  // sealed only once the back edge is known
+  if (s.cond) {
+    ValueId c = value(*s.cond);
+    branch(c, body, exit);
+  } else {
+    jump(body);
+  }
+  seal(body);
+  b_.set_block(body);
+  loops_.push_back(LoopTargets{latch, exit});
+  block(s.body);
+  loops_.pop_back();
+  if (!b_.terminated()) jump(latch);
+
+  seal(latch);
+  b_.set_block(latch);
+  if (preds_[latch].empty()) {
+    // The body never reaches its end: there is no back edge.
+    Inst u;
+    u.op = Op::Unreachable;
+    b_.emit(std::move(u), false);
+  } else {
+    jump(header);
+  }
+  seal(header);
+  seal(exit);
+  b_.set_block(exit);
+}
+
+void FunctionLowerer::return_stmt(const ast::ReturnStmt& s) {
+  if (fn_.ret.kind == Kind::Void) {
+    if (s.value) value(*s.value);
+    b_.ret(std::nullopt);
+  } else {
+    ValueId v = s.value ? value(*s.value) : const_void(fn_.ret);
+    b_.ret(v);
+  }
+  start_dead_block();
+}
+
+void FunctionLowerer::print_stmt(const ast::PrintStmt& s) {
+  ValueId v = value(*s.value);
+  mir::RtFn fn;
+  switch (program_.info(*s.value).target.kind) {
+    case Kind::Int: fn = mir::RtFn::PrintI64; break;
+    case Kind::Float: fn = mir::RtFn::PrintF64; break;
+    case Kind::Bool: fn = mir::RtFn::PrintBool; break;
+    case Kind::String: fn = mir::RtFn::PrintStr; break;
+    default: fn = mir::RtFn::PrintH; break;
+  }
+  call_rt(fn, {v}, loc(s.span));
+}
+
+void FunctionLowerer::finish_function() {
+  if (!b_.terminated()) {
+    if (fn_.ret.kind == Kind::Void) {
+      b_.ret(std::nullopt);
+    } else if (fn_.ret.kind == Kind::Handle) {
+      b_.ret(const_void(fn_.ret));
+    } else {
+      Inst u;
+      u.op = Op::Unreachable;
+      b_.emit(std::move(u), false);
+    }
+  }
+  // Dead blocks started after return/break/continue may be empty.
+  for (mir::Block& blk : f_.blocks) {
+    if (blk.insts.empty() || !(mir::op_info(blk.insts.back().op).flags & mir::TERM)) {
+      Inst u;
+      u.op = Op::Unreachable;
+      blk.insts.push_back(std::move(u));
+    }
+  }
+}
+
+}  // namespace hako::lower

@@ -1,0 +1,310 @@
+// module_to_json: the whole module as one JSON document (--emit=mir-json).
+// References are rendered by meaning (function, box, field and global names,
+// string text, runtime symbols) so that consumers need no index tables; the
+// shape is documented in docs/mir.md. Invalid references become null.
+#include <cmath>
+
+#include "mir/printer.h"
+#include "mir/text_util.h"
+
+namespace hako::mir {
+
+namespace {
+
+// Length of the well-formed UTF-8 sequence starting at s[i], or 0.
+size_t utf8_length(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  size_t n;
+  uint32_t cp;
+  if (c >= 0xc2 && c <= 0xdf) {
+    n = 2, cp = c & 0x1f;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    n = 3, cp = c & 0x0f;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    n = 4, cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xc0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3f);
+  }
+  if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+    return 0;
+  return n;
+}
+
+// A JSON string literal. Valid UTF-8 is copied; every other byte (MIR
+// strings are byte strings) becomes \u00XX, its Latin-1 reading.
+void str(std::string& out, std::string_view s) {
+  static const char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c >= 0x80) {
+      if (size_t n = utf8_length(s, i)) {
+        out.append(s, i, n);
+        i += n;
+        continue;
+      }
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else if (c < 0x20 || c == 0x7f) {
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+    ++i;
+  }
+  out += '"';
+}
+
+void str_or_null(std::string& out, const std::string* s) {
+  if (s) {
+    str(out, *s);
+  } else {
+    out += "null";
+  }
+}
+
+void key(std::string& out, const char* k) {
+  str(out, k);
+  out += ": ";
+}
+
+void block_or_null(std::string& out, BlockId b) { out += b == kNone ? "null" : std::to_string(b); }
+
+template <class T, class F>
+void list(std::string& out, const std::vector<T>& items, F each) {
+  out += '[';
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ", ";
+    each(items[i]);
+  }
+  out += ']';
+}
+
+const std::string* function_name(const Module& m, uint32_t f) {
+  return f < m.functions.size() ? &m.functions[f].name : nullptr;
+}
+const std::string* box_name(const Module& m, uint32_t b) { return b < m.boxes.size() ? &m.boxes[b].name : nullptr; }
+
+void tag(std::string& out, const Module& m, Tag t) { str(out, tag_name(m, t)); }
+
+void inst_json(std::string& out, const Module& m, const Inst& inst) {
+  bool known = static_cast<uint32_t>(inst.op) < op_count();
+  out += "{";
+  key(out, "op");
+  if (known) {
+    str(out, op_info(inst.op).mnemonic);
+  } else {
+    out += "null";
+  }
+  out += ", ";
+  key(out, "result");
+  if (inst.result == kNone) {
+    out += "null";
+  } else {
+    out += std::to_string(inst.result) + ", ";
+    key(out, "tag");
+    tag(out, m, inst.tag);
+  }
+  out += ", ";
+  key(out, "args");
+  list(out, inst.args, [&](ValueId v) { out += std::to_string(v); });
+  bool targets = false;
+  for (const char* p = known ? op_info(inst.op).operands : ""; *p; ++p) {
+    switch (*p) {
+      case 'i': out += ", "; key(out, "imm"); out += std::to_string(inst.imm); break;
+      case 'f':
+        out += ", ";
+        key(out, "fimm");
+        // JSON has no NaN or infinity: those become their MIR spelling as a string.
+        if (std::isfinite(inst.fimm)) {
+          out += text::float_text(inst.fimm);
+        } else {
+          str(out, text::float_text(inst.fimm));
+        }
+        break;
+      case 's':
+        out += ", ";
+        key(out, "string");
+        str_or_null(out, inst.ref < m.strings.size() ? &m.strings[inst.ref] : nullptr);
+        break;
+      case '@': out += ", "; key(out, "function"); str_or_null(out, function_name(m, inst.ref)); break;
+      case 'T': out += ", "; key(out, "box"); str_or_null(out, box_name(m, inst.ref)); break;
+      case 'K': {
+        out += ", ";
+        key(out, "box");
+        str_or_null(out, box_name(m, inst.ref));
+        out += ", ";
+        key(out, "field");
+        const std::string* field = nullptr;
+        if (inst.ref < m.boxes.size() && inst.imm >= 0 &&
+            static_cast<uint64_t>(inst.imm) < m.boxes[inst.ref].fields.size())
+          field = &m.boxes[inst.ref].fields[static_cast<size_t>(inst.imm)].name;
+        str_or_null(out, field);
+        out += ", ";
+        key(out, "field_index");
+        out += std::to_string(inst.imm);
+        break;
+      }
+      case 'G':
+        out += ", ";
+        key(out, "global");
+        str_or_null(out, inst.ref < m.globals.size() ? &m.globals[inst.ref].name : nullptr);
+        break;
+      case 'R': {
+        out += ", ";
+        key(out, "runtime");
+        std::string symbol = inst.ref < rt_count() ? rt_info(static_cast<RtFn>(inst.ref)).symbol : "";
+        str_or_null(out, inst.ref < rt_count() ? &symbol : nullptr);
+        break;
+      }
+      case 'b':
+      case 'P': targets = true; break;
+      default: break;
+    }
+  }
+  if (targets || !inst.targets.empty()) {
+    out += ", ";
+    key(out, "targets");
+    list(out, inst.targets, [&](BlockId b) { block_or_null(out, b); });
+  }
+  if (inst.loc.line != 0 || inst.loc.col != 0) {
+    out += ", ";
+    key(out, "loc");
+    out += "{\"line\": " + std::to_string(inst.loc.line) + ", \"col\": " + std::to_string(inst.loc.col) + "}";
+  }
+  out += "}";
+}
+
+void function_json(std::string& out, const Module& m, const Function& f) {
+  out += "    {";
+  key(out, "name");
+  str(out, f.name);
+  out += ", ";
+  key(out, "box");
+  str_or_null(out, f.box == kNone ? nullptr : box_name(m, f.box));
+  out += ", ";
+  key(out, "has_me");
+  out += f.has_me ? "true" : "false";
+  out += ", ";
+  key(out, "params");
+  list(out, f.params, [&](Tag t) { tag(out, m, t); });
+  out += ", ";
+  key(out, "ret");
+  tag(out, m, f.ret);
+  out += ", ";
+  key(out, "value_count");
+  out += std::to_string(f.value_count()) + ",\n      ";
+  key(out, "loops");
+  list(out, f.loops, [&](const LoopForm& l) {
+    out += "{\"header\": ";
+    block_or_null(out, l.header);
+    out += ", \"body\": ";
+    block_or_null(out, l.body);
+    out += ", \"latch\": ";
+    block_or_null(out, l.latch);
+    out += ", \"exit\": ";
+    block_or_null(out, l.exit);
+    out += "}";
+  });
+  out += ",\n      ";
+  key(out, "ifs");
+  list(out, f.ifs, [&](const IfForm& i) {
+    out += "{\"cond\": ";
+    block_or_null(out, i.cond);
+    out += ", \"then\": ";
+    block_or_null(out, i.then_entry);
+    out += ", \"else\": ";
+    block_or_null(out, i.else_entry);
+    out += ", \"merge\": ";
+    block_or_null(out, i.merge);
+    out += "}";
+  });
+  out += ",\n      ";
+  key(out, "blocks");
+  out += "[";
+  for (size_t b = 0; b < f.blocks.size(); ++b) {
+    out += b ? ",\n        " : "\n        ";
+    out += "{\"id\": " + std::to_string(b) + ", \"insts\": [";
+    const std::vector<Inst>& insts = f.blocks[b].insts;
+    for (size_t i = 0; i < insts.size(); ++i) {
+      out += i ? ",\n          " : "\n          ";
+      inst_json(out, m, insts[i]);
+    }
+    out += insts.empty() ? "]}" : "\n        ]}";
+  }
+  out += f.blocks.empty() ? "]}" : "\n      ]}";
+}
+
+}  // namespace
+
+std::string module_to_json(const Module& m) {
+  std::string out = "{\n  ";
+  key(out, "source");
+  str(out, m.source_path);
+  out += ",\n  ";
+  key(out, "entry");
+  str_or_null(out, function_name(m, m.entry));
+  out += ",\n  ";
+  key(out, "strings");
+  list(out, m.strings, [&](const std::string& s) { str(out, s); });
+  out += ",\n  ";
+  key(out, "boxes");
+  out += "[";
+  for (size_t b = 0; b < m.boxes.size(); ++b) {
+    const BoxType& box = m.boxes[b];
+    out += b ? ",\n    {" : "\n    {";
+    key(out, "name");
+    str(out, box.name);
+    out += ", ";
+    key(out, "fields");
+    list(out, box.fields, [&](const Field& f) {
+      out += "{\"name\": ";
+      str(out, f.name);
+      out += f.is_weak ? ", \"weak\": true}" : ", \"weak\": false}";
+    });
+    out += ", ";
+    key(out, "methods");
+    list(out, box.methods, [&](const BoxType::Method& method) {
+      out += "{\"name\": ";
+      str(out, method.name);
+      out += ", \"arity\": " + std::to_string(method.arity) + ", \"function\": ";
+      str_or_null(out, function_name(m, method.func));
+      out += "}";
+    });
+    out += "}";
+  }
+  out += m.boxes.empty() ? "]" : "\n  ]";
+  out += ",\n  ";
+  key(out, "globals");
+  list(out, m.globals, [&](const Global& g) { str(out, g.name); });
+  out += ",\n  ";
+  key(out, "functions");
+  out += "[";
+  for (size_t f = 0; f < m.functions.size(); ++f) {
+    out += f ? ",\n" : "\n";
+    function_json(out, m, m.functions[f]);
+  }
+  out += m.functions.empty() ? "]" : "\n  ]";
+  out += "\n}\n";
+  return out;
+}
+
+}  // namespace hako::mir

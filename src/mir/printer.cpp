@@ -1,0 +1,189 @@
+// The MIR text printer. The grammar is in docs/mir.md; text_parser.cpp reads
+// it back. Malformed references print as `<bad ...>` so that printing never
+// fails and the parser rejects the result instead of silently repairing it.
+#include "mir/printer.h"
+
+#include "mir/text_util.h"
+
+namespace hako::mir {
+
+namespace {
+
+std::string bad(const char* what, uint64_t index) { return "<bad " + std::string(what) + " " + std::to_string(index) + ">"; }
+
+std::string box_text(const Module& m, uint32_t b) {
+  if (b >= m.boxes.size()) return bad("box", b);
+  const std::string& name = m.boxes[b].name;
+  return text::name_or_quoted(name, text::is_ident(name));
+}
+
+std::string tag_text(const Module& m, Tag t) {
+  if (t.kind == Kind::Box) return "Box(" + box_text(m, t.box) + ")";
+  return tag_name(m, t);
+}
+
+std::string value_text(ValueId v) { return v == kNone ? std::string("<bad value>") : "%" + std::to_string(v); }
+std::string block_text(BlockId b) { return b == kNone ? std::string("none") : "bb" + std::to_string(b); }
+
+std::string function_ref(const Module& m, FuncId f) {
+  if (f >= m.functions.size()) return bad("function", f);
+  const std::string& name = m.functions[f].name;
+  return "@" + text::name_or_quoted(name, text::is_function_name(name));
+}
+
+std::string field_text(const Module& m, uint32_t box, int64_t field) {
+  std::string out = box_text(m, box) + ".";
+  if (box < m.boxes.size() && field >= 0 && static_cast<uint64_t>(field) < m.boxes[box].fields.size()) {
+    const std::string& name = m.boxes[box].fields[static_cast<size_t>(field)].name;
+    return out + text::name_or_quoted(name, text::is_ident(name));
+  }
+  return out + bad("field", static_cast<uint64_t>(field));
+}
+
+std::string global_text(const Module& m, uint32_t g) {
+  if (g >= m.globals.size()) return bad("global", g);
+  const std::string& name = m.globals[g].name;
+  return text::name_or_quoted(name, text::is_dotted(name));
+}
+
+std::string string_text(const Module& m, uint32_t s) {
+  if (s >= m.strings.size()) return bad("string", s);
+  return text::quote(m.strings[s]);
+}
+
+std::string runtime_text(uint32_t r) {
+  if (r >= rt_count()) return bad("runtime function", r);
+  return rt_info(static_cast<RtFn>(r)).symbol;
+}
+
+// Writes the operands of `inst` in the order of its operand letters.
+void print_operands(const Module& m, const Inst& inst, std::string& out) {
+  const OpInfo& info = op_info(inst.op);
+  size_t next_arg = 0, next_target = 0;
+  bool any = false;
+  auto sep = [&] {
+    out += any ? ", " : " ";
+    any = true;
+  };
+  auto next_value = [&]() -> std::string {
+    if (next_arg < inst.args.size()) return value_text(inst.args[next_arg++]);
+    return "<missing value>";
+  };
+  for (const char* p = info.operands; *p; ++p) {
+    switch (*p) {
+      case '*': {
+        out += "(";
+        for (bool first = true; next_arg < inst.args.size(); first = false) {
+          if (!first) out += ", ";
+          out += value_text(inst.args[next_arg++]);
+        }
+        out += ")";
+        any = true;
+        break;
+      }
+      case '?':
+        if (next_arg < inst.args.size()) {
+          sep();
+          out += value_text(inst.args[next_arg++]);
+        }
+        break;
+      case 'P':
+        for (; next_arg < inst.args.size(); ++next_arg, ++next_target) {
+          sep();
+          out += "[" + value_text(inst.args[next_arg]) + ", ";
+          out += next_target < inst.targets.size() ? block_text(inst.targets[next_target]) : "<missing block>";
+          out += "]";
+        }
+        break;
+      case 'i': sep(); out += std::to_string(inst.imm); break;
+      case 'f': sep(); out += text::float_text(inst.fimm); break;
+      case 's': sep(); out += string_text(m, inst.ref); break;
+      case '@': sep(); out += function_ref(m, inst.ref); break;
+      case 'T': sep(); out += box_text(m, inst.ref); break;
+      case 'K': sep(); out += field_text(m, inst.ref, inst.imm); break;
+      case 'G': sep(); out += global_text(m, inst.ref); break;
+      case 'R': sep(); out += runtime_text(inst.ref); break;
+      case 'b':
+        sep();
+        out += next_target < inst.targets.size() ? block_text(inst.targets[next_target++]) : "<missing block>";
+        break;
+      default:  // a value letter: I F B S H A M C U X
+        sep();
+        out += next_value();
+        break;
+    }
+  }
+  // Operands the letters do not account for: shown, but unparsable.
+  for (; next_arg < inst.args.size(); ++next_arg) out += ", <extra " + value_text(inst.args[next_arg]) + ">";
+  for (; next_target < inst.targets.size(); ++next_target)
+    out += ", <extra " + block_text(inst.targets[next_target]) + ">";
+}
+
+void print_inst(const Module& m, const Inst& inst, std::string& out) {
+  out += "  ";
+  if (inst.result != kNone) out += value_text(inst.result) + ": " + tag_text(m, inst.tag) + " = ";
+  if (static_cast<uint32_t>(inst.op) >= op_count()) {
+    out += bad("opcode", static_cast<uint32_t>(inst.op)) + "\n";
+    return;
+  }
+  out += op_info(inst.op).mnemonic;
+  print_operands(m, inst, out);
+  if (inst.loc.line != 0 || inst.loc.col != 0)
+    out += " @" + std::to_string(inst.loc.line) + ":" + std::to_string(inst.loc.col);
+  out += "\n";
+}
+
+}  // namespace
+
+std::string print_function(const Module& m, const Function& f) {
+  std::string out = "fn @" + text::name_or_quoted(f.name, text::is_function_name(f.name)) + "(";
+  for (size_t i = 0; i < f.params.size(); ++i) {
+    if (i) out += ", ";
+    out += "%" + std::to_string(i) + ": " + tag_text(m, f.params[i]);
+  }
+  out += ") -> " + tag_text(m, f.ret);
+  if (f.has_me) {
+    out += " method " + box_text(m, f.box);
+  } else if (f.box != kNone) {
+    out += " static " + box_text(m, f.box);
+  }
+  out += " {\n";
+  for (const LoopForm& l : f.loops) {
+    out += "  loop header=" + block_text(l.header) + " body=" + block_text(l.body) + " latch=" + block_text(l.latch) +
+           " exit=" + block_text(l.exit) + "\n";
+  }
+  for (const IfForm& i : f.ifs) {
+    out += "  if cond=" + block_text(i.cond) + " then=" + block_text(i.then_entry) + " else=" +
+           block_text(i.else_entry) + " merge=" + block_text(i.merge) + "\n";
+  }
+  for (size_t b = 0; b < f.blocks.size(); ++b) {
+    out += "bb" + std::to_string(b) + ":\n";
+    for (const Inst& inst : f.blocks[b].insts) print_inst(m, inst, out);
+  }
+  out += "}\n";
+  return out;
+}
+
+std::string print_module(const Module& m) {
+  std::string out = "; hakoc MIR\n";
+  if (!m.source_path.empty()) out += "source " + text::quote(m.source_path) + "\n";
+  for (const BoxType& box : m.boxes) {
+    out += "box " + text::name_or_quoted(box.name, text::is_ident(box.name)) + " {\n";
+    for (const Field& field : box.fields) {
+      out += "  field ";
+      if (field.is_weak) out += "weak ";
+      out += text::name_or_quoted(field.name, text::is_ident(field.name)) + "\n";
+    }
+    for (const BoxType::Method& method : box.methods) {
+      out += "  method " + text::name_or_quoted(method.name, text::is_ident(method.name)) + "/" +
+             std::to_string(method.arity) + " = " + function_ref(m, method.func) + "\n";
+    }
+    out += "}\n";
+  }
+  for (const Global& g : m.globals) out += "global " + text::name_or_quoted(g.name, text::is_dotted(g.name)) + "\n";
+  if (m.entry != kNone) out += "entry " + function_ref(m, m.entry) + "\n";
+  for (const Function& f : m.functions) out += "\n" + print_function(m, f);
+  return out;
+}
+
+}  // namespace hako::mir

@@ -1,0 +1,280 @@
+// The MIR verifier driver: module-level references, block structure, SSA
+// definitions and dominance, and phi/predecessor agreement. Per-instruction
+// tag rules live in verify_ops.cpp, the CFG and dominators in verify_cfg.cpp.
+// Every index is range-checked before use: malformed modules yield errors.
+#include "mir/verify.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "mir/verify_cfg.h"
+#include "mir/verify_ops.h"
+
+namespace hako::mir {
+
+namespace {
+
+using verify_detail::Cfg;
+using verify_detail::Reporter;
+
+constexpr BlockId kParamBlock = kNone - 1;  // "defined on entry" for parameters
+
+bool tag_valid(const Module& m, Tag t) { return t.kind != Kind::Box || t.box < m.boxes.size(); }
+
+std::string value_name(ValueId v) { return "%" + std::to_string(v); }
+std::string block_name(BlockId b) { return "bb" + std::to_string(b); }
+
+void check_module(const Module& m, std::vector<VerifyError>& out) {
+  Reporter report(out, "");
+  auto error = [&](std::string message) { report.error(kNone, kNone, std::move(message)); };
+  if (m.entry == kNone) {
+    error("no entry function");
+  } else if (m.entry >= m.functions.size()) {
+    error("entry function #" + std::to_string(m.entry) + " does not exist");
+  } else if (m.functions[m.entry].name != "Main.main/0" && m.functions[m.entry].name != "Main.main/1") {
+    error("entry function must be Main.main/0 or Main.main/1, not @" + m.functions[m.entry].name);
+  }
+
+  std::unordered_set<std::string> names;
+  for (size_t b = 0; b < m.boxes.size(); ++b) {
+    const BoxType& box = m.boxes[b];
+    if (box.name == "ArrayBox" || box.name == "MapBox" || box.name == "ConsoleBox")
+      error("box name '" + box.name + "' is reserved for a built-in box");
+    if (!names.insert(box.name).second) error("box '" + box.name + "' is declared twice");
+    std::unordered_set<std::string> fields;
+    for (const Field& field : box.fields)
+      if (!fields.insert(field.name).second) error("box " + box.name + " declares field '" + field.name + "' twice");
+    for (const BoxType::Method& method : box.methods) {
+      std::string what = "method " + box.name + "." + method.name + "/" + std::to_string(method.arity);
+      if (method.func >= m.functions.size()) {
+        error(what + " refers to missing function #" + std::to_string(method.func));
+        continue;
+      }
+      const Function& f = m.functions[method.func];
+      if (f.params.empty() || f.params[0] != Tag::user_box(static_cast<uint32_t>(b)))
+        error(what + " refers to @" + f.name + " whose first parameter is not Box(" + box.name + ")");
+    }
+  }
+  names.clear();
+  for (const Global& g : m.globals)
+    if (!names.insert(g.name).second) error("global '" + g.name + "' is declared twice");
+  names.clear();
+  for (const Function& f : m.functions)
+    if (!names.insert(f.name).second) error("function @" + f.name + " is defined twice");
+}
+
+class FunctionVerifier {
+ public:
+  FunctionVerifier(const Module& m, const Function& f, std::vector<VerifyError>& out)
+      : m_(m), f_(f), report_(out, f.name), cfg_(f) {}
+
+  void run() {
+    signature();
+    if (f_.blocks.empty()) report_.error(kNone, kNone, "function has no blocks");
+    structure();
+    definitions();
+    for (BlockId b = 0; b < f_.blocks.size(); ++b) {
+      const std::vector<Inst>& insts = f_.blocks[b].insts;
+      for (uint32_t i = 0; i < insts.size(); ++i) {
+        const Inst& inst = insts[i];
+        if (static_cast<uint32_t>(inst.op) >= op_count()) continue;  // reported by structure()
+        uses(b, i, inst);
+        verify_detail::check_inst(m_, f_, b, i, inst, report_);
+        if (inst.op == Op::Phi) phi(b, i, inst);
+      }
+    }
+    forms();
+  }
+
+ private:
+  void signature() {
+    auto error = [&](std::string message) { report_.error(kNone, kNone, std::move(message)); };
+    for (size_t i = 0; i < f_.params.size(); ++i)
+      if (!tag_valid(m_, f_.params[i])) error("parameter %" + std::to_string(i) + " has a tag of a missing box");
+    if (!tag_valid(m_, f_.ret)) error("return tag names a missing box");
+    for (size_t v = 0; v < f_.value_tags.size(); ++v)
+      if (!tag_valid(m_, f_.value_tags[v])) error("value %" + std::to_string(v) + " has a tag of a missing box");
+    if (f_.box != kNone && f_.box >= m_.boxes.size()) error("owning box #" + std::to_string(f_.box) + " does not exist");
+    if (f_.has_me) {
+      if (f_.box >= m_.boxes.size()) {
+        error("method function has no owning box");
+      } else if (f_.params.empty() || f_.params[0] != Tag::user_box(f_.box)) {
+        error("receiver %0 must be Box(" + m_.boxes[f_.box].name + ")");
+      }
+    }
+    if (f_.value_tags.size() < f_.params.size()) {
+      error("value_tags has " + std::to_string(f_.value_tags.size()) + " entries for " +
+            std::to_string(f_.params.size()) + " parameters");
+    } else {
+      for (size_t i = 0; i < f_.params.size(); ++i)
+        if (f_.value_tags[i] != f_.params[i]) error("parameter %" + std::to_string(i) + " differs from its value tag");
+    }
+  }
+
+  void structure() {
+    for (BlockId b = 0; b < f_.blocks.size(); ++b) {
+      const std::vector<Inst>& insts = f_.blocks[b].insts;
+      if (insts.empty()) {
+        report_.error(b, kNone, "block is empty");
+        continue;
+      }
+      bool past_phis = false;
+      for (uint32_t i = 0; i < insts.size(); ++i) {
+        const Inst& inst = insts[i];
+        bool last = i + 1 == insts.size();
+        if (static_cast<uint32_t>(inst.op) >= op_count()) {
+          report_.error(b, i, "unknown opcode " + std::to_string(static_cast<uint32_t>(inst.op)));
+          continue;
+        }
+        const OpInfo& info = op_info(inst.op);
+        bool term = info.flags & TERM;
+        if (term && !last) report_.error(b, i, std::string(info.mnemonic) + ": terminator in the middle of a block");
+        if (!term && last) report_.error(b, i, "block does not end in a terminator");
+        if (inst.op == Op::Phi) {
+          if (past_phis) report_.error(b, i, "phi: phi after a non-phi instruction");
+        } else {
+          past_phis = true;
+        }
+      }
+    }
+  }
+
+  void definitions() {
+    size_t n = f_.value_tags.size();
+    def_block_.assign(n, kNone);
+    def_index_.assign(n, 0);
+    for (size_t v = 0; v < f_.params.size() && v < n; ++v) def_block_[v] = kParamBlock;
+    for (BlockId b = 0; b < f_.blocks.size(); ++b) {
+      const std::vector<Inst>& insts = f_.blocks[b].insts;
+      for (uint32_t i = 0; i < insts.size(); ++i) {
+        ValueId r = insts[i].result;
+        if (r == kNone) continue;
+        if (r >= n) {
+          report_.error(b, i, "result " + value_name(r) + " is out of range (" + std::to_string(n) + " values)");
+          continue;
+        }
+        if (def_block_[r] == kParamBlock) {
+          report_.error(b, i, "redefines parameter " + value_name(r));
+          continue;
+        }
+        if (def_block_[r] != kNone) {
+          report_.error(b, i, "value " + value_name(r) + " is defined more than once (first in " +
+                                  block_name(def_block_[r]) + ")");
+          continue;
+        }
+        def_block_[r] = b;
+        def_index_[r] = i;
+        if (insts[i].tag != f_.value_tags[r])
+          report_.error(b, i, "result tag " + tag_name(m_, insts[i].tag) + " differs from the value tag " +
+                                  tag_name(m_, f_.value_tags[r]) + " of " + value_name(r));
+      }
+    }
+    for (size_t v = f_.params.size(); v < n; ++v)
+      if (def_block_[v] == kNone)
+        report_.error(kNone, kNone, "value " + value_name(static_cast<ValueId>(v)) + " is never defined");
+  }
+
+  // Every operand names a defined value whose definition dominates the use
+  // (for a phi: the end of the incoming predecessor).
+  void uses(BlockId b, uint32_t i, const Inst& inst) {
+    bool is_phi = inst.op == Op::Phi;
+    for (size_t k = 0; k < inst.args.size(); ++k) {
+      ValueId v = inst.args[k];
+      if (v >= def_block_.size()) {
+        report_.error(b, i, "operand " + value_name(v) + " is out of range");
+        continue;
+      }
+      BlockId d = def_block_[v];
+      if (d == kNone) {
+        report_.error(b, i, "use of undefined value " + value_name(v));
+        continue;
+      }
+      if (d == kParamBlock || !cfg_.reachable(b)) continue;  // unreachable code: structure only
+      if (is_phi) {
+        if (k >= inst.targets.size()) continue;
+        BlockId pred = inst.targets[k];
+        if (pred >= f_.blocks.size() || !cfg_.reachable(pred)) continue;
+        if (!cfg_.dominates(d, pred))
+          report_.error(b, i, "phi: incoming " + value_name(v) + " (defined in " + block_name(d) +
+                                  ") does not dominate the end of " + block_name(pred));
+      } else if (d == b) {
+        if (def_index_[v] >= i) report_.error(b, i, "use of " + value_name(v) + " before its definition");
+      } else if (!cfg_.dominates(d, b)) {
+        report_.error(b, i, "use of " + value_name(v) + " is not dominated by its definition in " + block_name(d));
+      }
+    }
+  }
+
+  // One incoming per CFG predecessor, none from elsewhere, tags equal to the phi's.
+  void phi(BlockId b, uint32_t i, const Inst& inst) {
+    const std::vector<BlockId>& preds = cfg_.preds(b);
+    std::vector<BlockId> seen;
+    for (size_t k = 0; k < inst.targets.size(); ++k) {
+      BlockId t = inst.targets[k];
+      if (t >= f_.blocks.size()) continue;  // reported by check_inst
+      if (!std::binary_search(preds.begin(), preds.end(), t)) {
+        report_.error(b, i, "phi: incoming block " + block_name(t) + " is not a predecessor");
+      } else if (std::find(seen.begin(), seen.end(), t) != seen.end()) {
+        report_.error(b, i, "phi: duplicate incoming from " + block_name(t));
+      } else {
+        seen.push_back(t);
+      }
+      if (k < inst.args.size() && inst.args[k] < f_.value_tags.size() && inst.result != kNone) {
+        Tag vt = f_.value_tags[inst.args[k]];
+        if (vt != inst.tag)
+          report_.error(b, i, "phi: incoming " + value_name(inst.args[k]) + " from " + block_name(t) + " is " +
+                                  tag_name(m_, vt) + ", expected " + tag_name(m_, inst.tag));
+      }
+    }
+    for (BlockId p : preds)
+      if (std::find(seen.begin(), seen.end(), p) == seen.end())
+        report_.error(b, i, "phi: no incoming from predecessor " + block_name(p));
+  }
+
+  void forms() {
+    auto check = [&](const char* what, size_t index, const char* field, BlockId b) {
+      if (b != kNone && b >= f_.blocks.size())
+        report_.error(kNone, kNone, std::string(what) + " " + std::to_string(index) + " " + field + " " +
+                                        block_name(b) + " does not exist");
+    };
+    for (size_t k = 0; k < f_.loops.size(); ++k) {
+      const LoopForm& l = f_.loops[k];
+      check("loop", k, "header", l.header);
+      check("loop", k, "body", l.body);
+      check("loop", k, "latch", l.latch);
+      check("loop", k, "exit", l.exit);
+    }
+    for (size_t k = 0; k < f_.ifs.size(); ++k) {
+      const IfForm& c = f_.ifs[k];
+      check("if", k, "cond", c.cond);
+      check("if", k, "then", c.then_entry);
+      check("if", k, "else", c.else_entry);
+      check("if", k, "merge", c.merge);
+    }
+  }
+
+  const Module& m_;
+  const Function& f_;
+  Reporter report_;
+  Cfg cfg_;
+  std::vector<BlockId> def_block_;  // block defining each value; kParamBlock, or kNone if never
+  std::vector<uint32_t> def_index_;
+};
+
+}  // namespace
+
+std::vector<VerifyError> verify_module(const Module& m) {
+  std::vector<VerifyError> out;
+  check_module(m, out);
+  for (const Function& f : m.functions) FunctionVerifier(m, f, out).run();
+  return out;
+}
+
+std::string format_verify_error(const VerifyError& e) {
+  std::string out = e.function.empty() ? std::string("module") : "fn @" + e.function;
+  if (e.block != kNone) out += " bb" + std::to_string(e.block);
+  if (e.inst != kNone) out += " #" + std::to_string(e.inst);
+  return out + ": " + e.message;
+}
+
+}  // namespace hako::mir

@@ -1,0 +1,255 @@
+#include "mir/verify_ops.h"
+
+#include <cstring>
+
+namespace hako::mir::verify_detail {
+
+namespace {
+
+bool is_value_letter(char c) { return std::strchr("IFBSHAMCUX", c) != nullptr; }
+
+class InstChecker {
+ public:
+  InstChecker(const Module& m, const Function& f, BlockId block, uint32_t index, const Inst& inst, Reporter& report)
+      : m_(m), f_(f), block_(block), index_(index), inst_(inst), info_(op_info(inst.op)), report_(report) {}
+
+  void run() {
+    counts();
+    letters();
+    result();
+    specific();
+  }
+
+ private:
+  void error(const std::string& message) { report_.error(block_, index_, std::string(info_.mnemonic) + ": " + message); }
+
+  std::string name(Tag t) const { return tag_name(m_, t); }
+
+  // The tag of argument `k`, or nullptr when the argument or its id is missing.
+  const Tag* arg_tag(size_t k) const {
+    if (k >= inst_.args.size() || inst_.args[k] >= f_.value_tags.size()) return nullptr;
+    return &f_.value_tags[inst_.args[k]];
+  }
+
+  void counts() {
+    size_t fixed = 0, blocks = 0;
+    bool star = false, optional = false, phi = false;
+    for (const char* p = info_.operands; *p; ++p) {
+      if (is_value_letter(*p)) ++fixed;
+      if (*p == 'b') ++blocks;
+      star |= *p == '*';
+      optional |= *p == '?';
+      phi |= *p == 'P';
+    }
+    size_t n = inst_.args.size();
+    if (phi) {
+      if (n != inst_.targets.size())
+        error("has " + std::to_string(n) + " incoming values but " + std::to_string(inst_.targets.size()) +
+              " incoming blocks");
+    } else if (star) {
+      if (n < fixed)
+        error("expects at least " + std::to_string(fixed) + " operands, got " + std::to_string(n));
+    } else if (optional) {
+      if (n < fixed || n > fixed + 1)
+        error("expects " + std::to_string(fixed) + " or " + std::to_string(fixed + 1) + " operands, got " +
+              std::to_string(n));
+    } else if (n != fixed) {
+      error("expects " + std::to_string(fixed) + " operands, got " + std::to_string(n));
+    }
+    if (!phi && inst_.targets.size() != blocks)
+      error("expects " + std::to_string(blocks) + " block targets, got " + std::to_string(inst_.targets.size()));
+    for (BlockId t : inst_.targets)
+      if (t >= f_.blocks.size()) error("target bb" + std::to_string(t) + " does not exist");
+  }
+
+  void letters() {
+    size_t k = 0;
+    for (const char* p = info_.operands; *p; ++p) {
+      char c = *p;
+      if (is_value_letter(c)) {
+        const Tag* t = arg_tag(k);
+        ++k;
+        if (!t) continue;
+        if (std::optional<Tag> want = tag_of_letter(c)) {
+          if (*t != *want)
+            error("operand " + std::to_string(k) + " is " + name(*t) + ", expected " + name(*want));
+        } else if (c == 'U' && (t->kind != Kind::Box || t->box >= m_.boxes.size())) {
+          error("operand " + std::to_string(k) + " must be a user box, got " + name(*t));
+        }
+        continue;
+      }
+      switch (c) {
+        case 's':
+          if (inst_.ref >= m_.strings.size()) error("string #" + std::to_string(inst_.ref) + " does not exist");
+          break;
+        case '@':
+          if (inst_.ref >= m_.functions.size()) error("function #" + std::to_string(inst_.ref) + " does not exist");
+          break;
+        case 'T':
+          if (inst_.ref >= m_.boxes.size()) error("box #" + std::to_string(inst_.ref) + " does not exist");
+          break;
+        case 'K':
+          if (inst_.ref >= m_.boxes.size()) {
+            error("box #" + std::to_string(inst_.ref) + " does not exist");
+          } else if (inst_.imm < 0 || static_cast<uint64_t>(inst_.imm) >= m_.boxes[inst_.ref].fields.size()) {
+            error("field index " + std::to_string(inst_.imm) + " is out of range for box " +
+                  m_.boxes[inst_.ref].name + " (" + std::to_string(m_.boxes[inst_.ref].fields.size()) + " fields)");
+          }
+          break;
+        case 'G':
+          if (inst_.ref >= m_.globals.size()) error("global #" + std::to_string(inst_.ref) + " does not exist");
+          break;
+        case 'R':
+          if (inst_.ref >= rt_count()) error("runtime function #" + std::to_string(inst_.ref) + " does not exist");
+          break;
+        default: break;
+      }
+    }
+  }
+
+  void result() {
+    std::string_view letter = info_.result;
+    if (letter == "-") {
+      if (inst_.result != kNone) error("must not have a result");
+      return;
+    }
+    if (inst_.result == kNone) {
+      // Calls and other effects may discard their value; a pure op without a result is a lowering bug.
+      if (!(info_.flags & EFFECT)) error("must have a result");
+      return;
+    }
+    const Tag& t = inst_.tag;
+    if (std::optional<Tag> want = tag_of_letter(letter[0])) {
+      if (t != *want) error("result is " + name(t) + ", expected " + name(*want));
+      return;
+    }
+    if (letter == "U") {
+      if (inst_.ref < m_.boxes.size() && t != Tag::user_box(inst_.ref))
+        error("result is " + name(t) + ", expected " + name(Tag::user_box(inst_.ref)));
+      return;
+    }
+    switch (inst_.op) {
+      case Op::ConstVoid:
+        if (t.kind != Kind::Void && t.kind != Kind::Handle) error("result must be Void or Handle, got " + name(t));
+        break;
+      case Op::Copy:
+        if (const Tag* a = arg_tag(0); a && *a != t)
+          error("result is " + name(t) + " but the operand is " + name(*a));
+        break;
+      case Op::Unbox:
+        if (t.kind == Kind::Handle || t.kind == Kind::Void) error("result must not be " + name(t));
+        break;
+      case Op::Call:
+        if (inst_.ref < m_.functions.size() && t != m_.functions[inst_.ref].ret)
+          error("result is " + name(t) + ", but @" + m_.functions[inst_.ref].name + " returns " +
+                name(m_.functions[inst_.ref].ret));
+        break;
+      case Op::CallRt:
+        if (inst_.ref < rt_count()) {
+          const RtInfo& rt = rt_info(static_cast<RtFn>(inst_.ref));
+          std::optional<Tag> want = tag_of_letter(rt.result[0]);
+          if (!want) {
+            error(std::string(rt.symbol) + " returns nothing, but the call has a result");
+          } else if (t != *want) {
+            error("result is " + name(t) + ", but " + rt.symbol + " returns " + name(*want));
+          }
+        }
+        break;
+      default: break;  // phi: its incoming values are checked against the CFG
+    }
+  }
+
+  void call_args(const std::vector<Tag>& params, size_t first, const std::string& callee) {
+    size_t given = inst_.args.size() > first ? inst_.args.size() - first : 0;
+    if (given != params.size()) {
+      error("call to " + callee + " passes " + std::to_string(given) + " arguments, expected " +
+            std::to_string(params.size()));
+      return;
+    }
+    for (size_t k = 0; k < params.size(); ++k) {
+      const Tag* t = arg_tag(first + k);
+      if (t && *t != params[k])
+        error("argument " + std::to_string(k + 1) + " of " + callee + " is " + name(*t) + ", expected " +
+              name(params[k]));
+    }
+  }
+
+  void specific() {
+    const Tag* a0 = arg_tag(0);
+    switch (inst_.op) {
+      case Op::ConstB:
+        if (inst_.imm != 0 && inst_.imm != 1) error("immediate must be 0 or 1, got " + std::to_string(inst_.imm));
+        break;
+      case Op::Box:
+        if (a0 && a0->kind == Kind::Handle) error("operand is already a Handle");
+        break;
+      case Op::EqRef:
+      case Op::NeRef: {
+        const Tag* a1 = arg_tag(1);
+        if (!a0 || !a1) break;
+        if (!is_object_kind(a0->kind) || !is_object_kind(a1->kind)) {
+          error("operands must be objects, got " + name(*a0) + " and " + name(*a1));
+        } else if (*a0 != *a1) {
+          error("operands have different tags " + name(*a0) + " and " + name(*a1));
+        }
+        break;
+      }
+      case Op::Truthy:
+        if (a0 && a0->kind != Kind::Int && a0->kind != Kind::Float && a0->kind != Kind::String &&
+            a0->kind != Kind::Bool && a0->kind != Kind::Handle)
+          error("operand must be Int, Float, String, Bool or Handle, got " + name(*a0));
+        break;
+      case Op::Call:
+        if (inst_.ref < m_.functions.size())
+          call_args(m_.functions[inst_.ref].params, 0, "@" + m_.functions[inst_.ref].name);
+        break;
+      case Op::CallRt:
+        if (inst_.ref < rt_count()) {
+          const RtInfo& rt = rt_info(static_cast<RtFn>(inst_.ref));
+          std::vector<Tag> params;
+          for (const char* p = rt.params; *p; ++p) params.push_back(tag_of_letter(*p).value_or(Tag::of(Kind::Void)));
+          call_args(params, 0, rt.symbol);
+        }
+        break;
+      case Op::CallMethod:
+        for (size_t k = 1; k < inst_.args.size(); ++k) {
+          const Tag* t = arg_tag(k);
+          if (t && t->kind != Kind::Handle)
+            error("argument " + std::to_string(k) + " is " + name(*t) + ", expected Handle");
+        }
+        break;
+      case Op::GetField:
+      case Op::SetField:
+        if (a0 && a0->kind == Kind::Box && a0->box != inst_.ref && inst_.ref < m_.boxes.size())
+          error("operand is " + name(*a0) + " but the field belongs to box " + m_.boxes[inst_.ref].name);
+        break;
+      case Op::Ret:
+        if (inst_.args.empty()) {
+          if (f_.ret.kind != Kind::Void) error("returns no value from a function returning " + name(f_.ret));
+        } else if (f_.ret.kind == Kind::Void) {
+          error("returns a value from a Void function");
+        } else if (a0 && *a0 != f_.ret) {
+          error("returns " + name(*a0) + " from a function returning " + name(f_.ret));
+        }
+        break;
+      default: break;
+    }
+  }
+
+  const Module& m_;
+  const Function& f_;
+  BlockId block_;
+  uint32_t index_;
+  const Inst& inst_;
+  const OpInfo& info_;
+  Reporter& report_;
+};
+
+}  // namespace
+
+void check_inst(const Module& m, const Function& f, BlockId block, uint32_t index, const Inst& inst,
+                Reporter& report) {
+  InstChecker(m, f, block, index, inst, report).run();
+}
+
+}  // namespace hako::mir::verify_detail

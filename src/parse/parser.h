@@ -1,0 +1,206 @@
+// The parser's internal state, shared by the files that parse declarations
+// (decl.cpp), statements (stmt.cpp) and expressions (expr.cpp); the token
+// cursor, error reporting and recovery live in parser.cpp.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ast/ast.h"
+#include "base/source.h"
+#include "diag/diag.h"
+#include "lex/lex.h"
+
+namespace hako::parse {
+
+using lex::Token;
+using lex::TokenKind;
+
+// Thrown after a syntax error has been reported; the nearest statement,
+// member or declaration loop catches it and resynchronises.
+struct SyntaxError {};
+// Thrown after NestingTooDeep, or once the diagnostics engine is capped:
+// unwinds to the top level, which skips to the next box (or stops).
+struct BailOut {};
+
+class Parser {
+ public:
+  // How deep brackets, blocks, prefix operators and else-if chains may nest
+  // before E0210, so that parsing cannot overflow the stack.
+  static constexpr uint32_t kMaxDepth = 256;
+  // How tall an expression tree may get (a long `a + b + ...` chain nests
+  // without recursing), so that later recursive passes are safe too.
+  static constexpr uint32_t kMaxHeight = 1000;
+
+  // Prepares to parse `tokens` (lex::lex of `file`), reporting to `diags`.
+  Parser(const base::SourceFile& file, diag::DiagEngine& diags, std::vector<Token> tokens);
+  // Parses the whole file; what could not be parsed is left out.
+  ast::Program parse_program();
+
+ private:
+  friend class NewlineMode;
+  friend class DepthGuard;
+
+  // --- cursor (parser.cpp) -------------------------------------------------
+  // The current token; Newline tokens are skipped while inside ( ) [ ] %{ }.
+  const Token& peek();
+  // The kind of the token `n` raw positions after the cursor (no skipping).
+  TokenKind peek_kind_after(uint32_t n) const;
+  bool at(TokenKind kind) { return peek().kind == kind; }
+  // Consumes and returns the current token (stays on Eof).
+  const Token& advance();
+  // Consumes the current token if it has `kind`.
+  bool accept(TokenKind kind);
+  // Consumes a token of `kind`, or reports "Expected <what>, found ..." and
+  // throws SyntaxError.
+  const Token& expect(TokenKind kind, const std::string& what);
+  // Consumes an opening bracket (the cursor must be on it) and records it.
+  const Token& open_bracket(TokenKind kind);
+  // Consumes the closing bracket matching the innermost open one, or fails.
+  base::Span close_bracket(TokenKind kind, const std::string& what);
+  // Consumes every Newline token at the cursor.
+  void skip_newlines();
+  // Consumes newlines and `;` separators.
+  void skip_separators();
+  // The span of the token consumed last.
+  base::Span prev_span() const { return toks_[prev_].span; }
+
+  // --- errors and recovery (parser.cpp) -----------------------------------
+  void report(diag::Kind kind, base::Span span, std::string message);
+  // Reports E0201 "Expected <what>, found <current token>." and throws.
+  [[noreturn]] void fail_expected(const std::string& what);
+  // Reports and throws SyntaxError.
+  [[noreturn]] void fail(diag::Kind kind, base::Span span, std::string message);
+  // Throws BailOut once the diagnostics engine drops new reports.
+  void check_cap();
+  // Skips the rest of a failed statement or member: up to and including a
+  // newline or `;` once every bracket the construct opened (those above
+  // `open_base` in open_) is closed, or up to (not including) a `}` that
+  // closes the enclosing block.
+  void sync_to_line_end(size_t open_base, uint32_t start);
+  // Skips to the next `box`, `static` or `extern` (consumes >= 1 token).
+  void sync_to_declaration(uint32_t start);
+  // Reports a block or box body that ends without its `}`, once per place.
+  void report_missing_brace(base::Span open, const char* what);
+  std::string describe_current();
+  // Reports E0106 for 9223372036854775808 literals not negated directly.
+  void flush_min_literals();
+
+  // --- declarations (decl.cpp) --------------------------------------------
+  void parse_top_level(ast::Program& program);
+  void parse_box(ast::Program& program);
+  void parse_box_body(ast::BoxDecl& box);
+  void parse_member(ast::BoxDecl& box);
+  // `[weak] name [: Type]`: one field.
+  void parse_field_item(ast::BoxDecl& box, ast::Visibility vis);
+  // Field items separated by commas, up to the end of the line.
+  void parse_field_line(ast::BoxDecl& box, ast::Visibility vis);
+  // `{ a, weak b }` after public / private / init.
+  void parse_field_block(ast::BoxDecl& box, ast::Visibility vis);
+  void parse_method(ast::BoxDecl& box, ast::MethodKind kind);
+  // Parses `: Type` if present and returns the type's text ("" when absent).
+  std::string parse_type_annotation();
+  void skip_extern();
+
+  // --- statements (stmt.cpp) ----------------------------------------------
+  // Parses `{ stmts }`, allowing newlines before the `{`.
+  ast::Block parse_block(const std::string& what);
+  // Parses statements up to the `}` of the block opened at `open`.
+  void parse_block_body(ast::Block& block, base::Span open);
+  // One statement with error recovery; null when it could not be parsed.
+  ast::StmtPtr parse_statement();
+  ast::StmtPtr parse_statement_inner();
+  // After a statement: requires a newline, `;`, `}` or the end of the file.
+  void expect_statement_end();
+  ast::StmtPtr parse_local();
+  ast::StmtPtr parse_if();
+  ast::StmtPtr parse_loop();
+  ast::StmtPtr parse_while();
+  ast::StmtPtr parse_return();
+  ast::StmtPtr parse_print();
+  ast::StmtPtr parse_expr_or_assign();
+  // The condition of if / while; a bare `{ }` block there is E0209.
+  ast::ExprPtr parse_condition(const char* keyword);
+
+  // --- expressions (expr.cpp) ---------------------------------------------
+  ast::ExprPtr parse_expr();
+  ast::ExprPtr parse_binary(int min_prec);
+  ast::ExprPtr parse_unary();
+  ast::ExprPtr parse_postfix();
+  ast::ExprPtr parse_primary();
+  ast::ExprPtr parse_paren();
+  ast::ExprPtr parse_new();
+  ast::ExprPtr parse_array();
+  ast::ExprPtr parse_map();
+  ast::ExprPtr parse_block_expr();
+  // Parses `( args )` at the cursor; `close` receives the `)` span.
+  std::vector<ast::ExprPtr> parse_args(base::Span* close);
+  // Whether the cursor is on a name usable after `.`: an identifier or any
+  // keyword (`x.print()`, `w.weak_to_strong()`).
+  bool at_member_name();
+
+  // Allocates an expression with the next dense id; `height` is its tree height.
+  template <typename T, typename... Args>
+  std::unique_ptr<T> make(uint32_t height, base::Span span, Args&&... args) {
+    uint32_t id = next_expr_id_++;
+    note_height(id, height, span);
+    return std::make_unique<T>(span, id, std::forward<Args>(args)...);
+  }
+  // Records the height of expression `id`; E0210 past kMaxHeight.
+  void note_height(uint32_t id, uint32_t height, base::Span span);
+  // The tree height of an expression made by make() (0 for null).
+  uint32_t height(const ast::ExprPtr& e) const { return e ? heights_[e->id] : 0; }
+  uint32_t next_local_id() { return next_local_++; }
+
+  const base::SourceFile& file_;
+  diag::DiagEngine& diags_;
+  std::vector<Token> toks_;
+  uint32_t pos_ = 0;
+  uint32_t prev_ = 0;
+  // Top: whether newlines are insignificant (inside ( ) [ ] %{ }).
+  std::vector<bool> skip_newlines_;
+  // The opening brackets consumed and not yet closed, innermost last.
+  std::vector<TokenKind> open_;
+  uint32_t depth_ = 0;
+  std::vector<uint32_t> heights_;
+  // The tallest expression or nested block seen in the innermost open block.
+  uint32_t block_max_height_ = 0;
+  // The height of the block parse_block_body finished last.
+  uint32_t last_block_height_ = 0;
+  uint32_t next_expr_id_ = 0;
+  uint32_t next_local_ = 0;
+  // Token index where a missing `}` was last reported, so that enclosing
+  // blocks ending at the same place do not repeat it.
+  uint32_t missing_brace_at_ = UINT32_MAX;
+  // IntLits of 9223372036854775808 (id, span) awaiting a unary minus.
+  std::vector<std::pair<uint32_t, base::Span>> min_literals_;
+};
+
+// While alive, newlines are skipped (true) or significant (false).
+class NewlineMode {
+ public:
+  NewlineMode(Parser& p, bool skip) : p_(p) { p_.skip_newlines_.push_back(skip); }
+  ~NewlineMode() { p_.skip_newlines_.pop_back(); }
+  NewlineMode(const NewlineMode&) = delete;
+  NewlineMode& operator=(const NewlineMode&) = delete;
+
+ private:
+  Parser& p_;
+};
+
+// Counts one level of nesting; past kMaxDepth reports E0210 and bails out.
+class DepthGuard {
+ public:
+  explicit DepthGuard(Parser& p);
+  ~DepthGuard() { --p_.depth_; }
+  DepthGuard(const DepthGuard&) = delete;
+  DepthGuard& operator=(const DepthGuard&) = delete;
+
+ private:
+  Parser& p_;
+};
+
+}  // namespace hako::parse

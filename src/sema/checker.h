@@ -1,0 +1,104 @@
+// The checker behind sema::check (private to src/sema). Declarations are
+// collected once; then every method body is walked repeatedly, joining the
+// kinds that flow into locals, parameters and returns until nothing changes
+// (whole-program inference); a last walk records the facts and reports the
+// diagnostics.
+#pragma once
+
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "diag/diag.h"
+#include "sema/checked.h"
+#include "sema/kinds.h"
+
+namespace hako::sema {
+
+class Checker {
+ public:
+  Checker(const ast::Program& program, const base::SourceFile& file, diag::DiagEngine& diags);
+
+  // Runs all passes; the program when no error was reported.
+  std::optional<CheckedProgram> run();
+
+ private:
+  // --- declarations (declare.cpp) ---
+  void declare_boxes();
+  void declare_box(const ast::BoxDecl& decl);
+  void find_main();
+  uint32_t find_box(const std::string& name) const;
+  // The method `name/arity` of box `box`, or kNone.
+  uint32_t find_method(uint32_t box, const std::string& name, uint32_t arity) const;
+  bool method_name_exists(uint32_t box, const std::string& name) const;
+  uint32_t find_field(uint32_t box, const std::string& name) const;
+  uint32_t find_global(uint32_t box, const std::string& name) const;
+
+  // --- passes (check.cpp) ---
+  void walk_all();
+  void walk_function(uint32_t func);
+  void finalize_kinds();
+  void error(diag::Kind kind, ast::Span span, std::string message);
+  void warning(diag::Kind kind, ast::Span span, std::string message);
+  void join_local(uint32_t local, KindOpt kind);
+  void join_ret(uint32_t func, KindOpt kind);
+  KindOpt local_kind(uint32_t local) const { return local_kinds_[local]; }
+
+  // --- statements (stmt.cpp) ---
+  void block(const ast::Block& b, bool new_scope = true);
+  void stmt(const ast::Stmt& s);
+  void local_stmt(const ast::LocalStmt& s);
+  void assign_stmt(const ast::AssignStmt& s);
+  void declare_local(uint32_t id, const std::string& name, ast::Span span);
+  uint32_t lookup_local(const std::string& name) const;
+  // Whether control cannot fall off the end of `b` (for the implicit Void return).
+  static bool always_exits(const ast::Block& b);
+  static bool always_exits(const ast::Stmt& s);
+
+  // --- expressions (expr.cpp) ---
+  KindOpt expr(const ast::Expr& e);
+  KindOpt expr_inner(const ast::Expr& e, ExprInfo& info);
+  KindOpt name_ref(const ast::NameRef& e, ExprInfo& info);
+  KindOpt unary(const ast::Unary& e, ExprInfo& info);
+  KindOpt binary(const ast::Binary& e, ExprInfo& info);
+  KindOpt field_get(const ast::FieldGet& e, ExprInfo& info);
+  KindOpt call(const ast::Call& e, ExprInfo& info);
+  KindOpt method_call(const ast::MethodCall& e, ExprInfo& info);
+  KindOpt new_expr(const ast::New& e, ExprInfo& info);
+  // Checks arguments against function `func` (joining into its parameters).
+  void call_args(uint32_t func, const std::vector<ast::ExprPtr>& args);
+  KindOpt call_direct(uint32_t func, const std::vector<ast::ExprPtr>& args, ExprInfo& info);
+  // Records the conversion of `e` (of kind `from`) into a position of `to`.
+  void convert(const ast::Expr& e, KindOpt from, Tag to, const char* position);
+  // Checks `e` as a condition: records Truthy (or nothing for Bool).
+  void condition(const ast::Expr& e);
+  // The static box a receiver expression names (`Util` or `me` in a static
+  // box), or kNone.
+  uint32_t static_receiver(const ast::Expr& receiver);
+  std::string name(Tag t) const { return kind_name(out_, t); }
+  std::string name(KindOpt t) const { return t ? kind_name(out_, *t) : "Void"; }
+
+  const ast::Program& program_;
+  const base::SourceFile& file_;
+  diag::DiagEngine& diags_;
+  CheckedProgram out_;
+
+  std::vector<KindOpt> local_kinds_;
+  std::vector<KindOpt> ret_kinds_;
+  std::set<std::pair<std::string, uint32_t>> dynamic_calls_;  // name/arity called on Handles
+  bool recording_ = false;
+  bool changed_ = false;
+
+  // Per-function walk state.
+  uint32_t cur_func_ = kNone;
+  uint32_t cur_box_ = kNone;
+  std::vector<std::unordered_map<std::string, uint32_t>> scopes_;
+  uint32_t loop_depth_ = 0;
+  // Loop depth when the innermost block expression began (break/continue may
+  // not leave it); UINT32_MAX outside block expressions.
+  std::vector<uint32_t> block_expr_loop_depth_;
+};
+
+}  // namespace hako::sema

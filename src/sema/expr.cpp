@@ -1,0 +1,441 @@
+// Expressions: resolution, kinds and conversions.
+#include <cstring>
+
+#include "sema/builtins.h"
+#include "sema/checker.h"
+
+namespace hako::sema {
+
+namespace {
+
+const char* const kValueBoxes[] = {"StringBox", "IntegerBox", "FloatBox", "BoolBox"};
+
+}  // namespace
+
+KindOpt Checker::expr(const ast::Expr& e) {
+  ExprInfo& info = out_.exprs[e.id];
+  info = ExprInfo{};
+  KindOpt k = expr_inner(e, out_.exprs[e.id]);
+  ExprInfo& after = out_.exprs[e.id];  // expr_inner may not grow the vector, but stay safe
+  after.kind = k ? *k : Tag::of(Kind::Void);
+  after.target = after.kind;
+  return k;
+}
+
+void Checker::convert(const ast::Expr& e, KindOpt from, Tag to, const char* position) {
+  if (!from) return;
+  ExprInfo& info = out_.exprs[e.id];
+  auto c = conversion(*from, to);
+  if (!c) {
+    error(diag::Kind::BadConversion, e.span,
+          "Expected " + name(to) + (*position ? std::string(" ") + position : std::string()) + ", found " +
+              name(*from) + ".");
+    return;
+  }
+  info.coercion = *c;
+  info.target = to;
+}
+
+void Checker::condition(const ast::Expr& e) {
+  KindOpt k = expr(e);
+  if (!k) return;
+  ExprInfo& info = out_.exprs[e.id];
+  switch (k->kind) {
+    case Kind::Bool:
+      return;
+    case Kind::Int:
+    case Kind::Float:
+    case Kind::String:
+    case Kind::Handle:
+      info.coercion = Coercion::Truthy;
+      info.target = Tag::of(Kind::Bool);
+      return;
+    default:
+      error(diag::Kind::InvalidOperands, e.span, name(k) + " cannot be used as a condition (it is never true or false).");
+  }
+}
+
+KindOpt Checker::expr_inner(const ast::Expr& e, ExprInfo& info) {
+  switch (e.kind) {
+    case ast::ExprKind::IntLit: return Tag::of(Kind::Int);
+    case ast::ExprKind::FloatLit: return Tag::of(Kind::Float);
+    case ast::ExprKind::StringLit: return Tag::of(Kind::String);
+    case ast::ExprKind::BoolLit: return Tag::of(Kind::Bool);
+    case ast::ExprKind::NullLit: return Tag::of(Kind::Void);
+    case ast::ExprKind::NameRef: return name_ref(e.as<ast::NameRef>(), info);
+    case ast::ExprKind::MeRef: {
+      if (cur_box_ != kNone && out_.boxes[cur_box_].is_static) {
+        error(diag::Kind::MeOutsideBox, e.span,
+              "In a static box 'me' only names its methods and fields ('me.f()', 'me.x'); it is not a value.");
+        return Tag::of(Kind::Handle);
+      }
+      return Tag::user_box(cur_box_);
+    }
+    case ast::ExprKind::Unary: return unary(e.as<ast::Unary>(), info);
+    case ast::ExprKind::WeakExpr:
+      expr(*e.as<ast::WeakExpr>().operand);
+      error(diag::Kind::NotSupportedYet, e.span, "Weak references ('weak e') are not supported yet.");
+      return Tag::of(Kind::Handle);
+    case ast::ExprKind::Binary: return binary(e.as<ast::Binary>(), info);
+    case ast::ExprKind::Logical: {
+      const auto& l = e.as<ast::Logical>();
+      condition(*l.lhs);
+      condition(*l.rhs);
+      return Tag::of(Kind::Bool);
+    }
+    case ast::ExprKind::Ternary: {
+      const auto& t = e.as<ast::Ternary>();
+      condition(*t.cond);
+      KindOpt a = expr(*t.then_expr);
+      KindOpt b = expr(*t.else_expr);
+      KindOpt j = join(a, b);
+      if (j) {
+        convert(*t.then_expr, a, *j, "");
+        convert(*t.else_expr, b, *j, "");
+      }
+      return j;
+    }
+    case ast::ExprKind::FieldGet: return field_get(e.as<ast::FieldGet>(), info);
+    case ast::ExprKind::Call: return call(e.as<ast::Call>(), info);
+    case ast::ExprKind::MethodCall: return method_call(e.as<ast::MethodCall>(), info);
+    case ast::ExprKind::New: return new_expr(e.as<ast::New>(), info);
+    case ast::ExprKind::ArrayLit: {
+      for (const auto& el : e.as<ast::ArrayLit>().elements) {
+        KindOpt k = expr(*el);
+        convert(*el, k, Tag::of(Kind::Handle), "as an array element");
+      }
+      return Tag::of(Kind::Array);
+    }
+    case ast::ExprKind::MapLit: {
+      for (const auto& entry : e.as<ast::MapLit>().entries) {
+        KindOpt k = expr(*entry.key);
+        if (k && k->kind != Kind::Int && k->kind != Kind::String && k->kind != Kind::Handle)
+          error(diag::Kind::BadConversion, entry.key->span, "Map keys must be Int or String, found " + name(k) + ".");
+        else
+          convert(*entry.key, k, Tag::of(Kind::Handle), "as a map key");
+        KindOpt v = expr(*entry.value);
+        convert(*entry.value, v, Tag::of(Kind::Handle), "as a map value");
+      }
+      return Tag::of(Kind::Map);
+    }
+    case ast::ExprKind::BlockExpr: {
+      const auto& b = e.as<ast::BlockExpr>();
+      block_expr_loop_depth_.push_back(loop_depth_);
+      scopes_.emplace_back();
+      block(b.block, /*new_scope=*/false);
+      KindOpt k = b.result ? expr(*b.result) : KindOpt(Tag::of(Kind::Void));
+      scopes_.pop_back();
+      block_expr_loop_depth_.pop_back();
+      return k;
+    }
+  }
+  return Tag::of(Kind::Handle);
+}
+
+KindOpt Checker::name_ref(const ast::NameRef& e, ExprInfo& info) {
+  uint32_t local = lookup_local(e.name);
+  if (local != kNone) {
+    info.res = ResKind::Local;
+    info.local = local;
+    return local_kinds_[local];
+  }
+  if (find_box(e.name) != kNone) {
+    error(diag::Kind::UndefinedName, e.span,
+          "'" + e.name + "' is a box, not a value; call its methods with '" + e.name + ".method()'.");
+  } else {
+    error(diag::Kind::UndefinedName, e.span, "Unknown name '" + e.name + "'.");
+  }
+  return Tag::of(Kind::Handle);
+}
+
+KindOpt Checker::unary(const ast::Unary& e, ExprInfo& info) {
+  if (e.op == ast::UnaryOp::Not) {
+    condition(*e.operand);
+    info.op = mir::Op::NotB;
+    return Tag::of(Kind::Bool);
+  }
+  KindOpt k = expr(*e.operand);
+  if (!k) return k;
+  bool neg = e.op == ast::UnaryOp::Neg;
+  switch (k->kind) {
+    case Kind::Int:
+      info.op = neg ? mir::Op::NegI : mir::Op::NotI;
+      return k;
+    case Kind::Float:
+      if (neg) {
+        info.op = mir::Op::NegF;
+        return k;
+      }
+      break;
+    case Kind::Handle:
+      info.op = neg ? mir::Op::NegH : mir::Op::NotH;
+      return k;
+    default:
+      break;
+  }
+  error(diag::Kind::InvalidOperands, e.span,
+        std::string("Cannot apply '") + ast::unary_op_text(e.op) + "' to " + name(k) + ".");
+  return Tag::of(Kind::Handle);
+}
+
+KindOpt Checker::binary(const ast::Binary& e, ExprInfo& info) {
+  KindOpt l = expr(*e.lhs);
+  KindOpt r = expr(*e.rhs);
+  if (!l || !r) return std::nullopt;
+  auto plan = plan_binary(e.op, *l, *r);
+  if (!plan) {
+    error(diag::Kind::InvalidOperands, e.op_span,
+          std::string("Cannot apply '") + ast::binary_op_text(e.op) + "' to " + name(l) + " and " + name(r) + ".");
+    return e.op >= ast::BinaryOp::Eq ? Tag::of(Kind::Bool) : Tag::of(Kind::Handle);
+  }
+  info.binary = *plan;
+  return plan->result;
+}
+
+uint32_t Checker::static_receiver(const ast::Expr& receiver) {
+  if (receiver.kind == ast::ExprKind::MeRef && cur_box_ != kNone && out_.boxes[cur_box_].is_static) {
+    out_.exprs[receiver.id] = ExprInfo{};
+    out_.exprs[receiver.id].res = ResKind::StaticBox;
+    out_.exprs[receiver.id].box = cur_box_;
+    return cur_box_;
+  }
+  if (receiver.kind != ast::ExprKind::NameRef) return kNone;
+  const auto& n = receiver.as<ast::NameRef>();
+  if (lookup_local(n.name) != kNone) return kNone;
+  uint32_t box = find_box(n.name);
+  if (box == kNone) return kNone;
+  out_.exprs[receiver.id] = ExprInfo{};
+  out_.exprs[receiver.id].res = ResKind::StaticBox;
+  out_.exprs[receiver.id].box = box;
+  return box;
+}
+
+KindOpt Checker::field_get(const ast::FieldGet& e, ExprInfo& info) {
+  uint32_t sbox = static_receiver(*e.object);
+  if (sbox != kNone) {
+    if (!out_.boxes[sbox].is_static) {
+      error(diag::Kind::NotAStaticBox, e.object->span,
+            "'" + out_.boxes[sbox].name + "' is not a static box; its fields belong to instances.");
+      return Tag::of(Kind::Handle);
+    }
+    uint32_t g = find_global(sbox, e.field);
+    if (g == kNone) {
+      error(diag::Kind::UnknownField, e.field_span,
+            "Static box '" + out_.boxes[sbox].name + "' has no field '" + e.field + "'.");
+      return Tag::of(Kind::Handle);
+    }
+    info.res = ResKind::Global;
+    info.global = g;
+    return Tag::of(Kind::Handle);
+  }
+  KindOpt k = expr(*e.object);
+  if (!k) return std::nullopt;
+  if (k->kind == Kind::Box) {
+    uint32_t f = find_field(k->box, e.field);
+    if (f == kNone) {
+      error(diag::Kind::UnknownField, e.field_span,
+            "Box '" + out_.boxes[k->box].name + "' has no field '" + e.field + "'.");
+      return Tag::of(Kind::Handle);
+    }
+    info.res = ResKind::InstanceField;
+    info.box = k->box;
+    info.field = f;
+    return Tag::of(Kind::Handle);
+  }
+  if (k->kind == Kind::Handle) {
+    info.res = ResKind::DynamicField;
+    return Tag::of(Kind::Handle);
+  }
+  error(diag::Kind::UnknownField, e.field_span, name(k) + " has no fields ('" + e.field + "').");
+  return Tag::of(Kind::Handle);
+}
+
+void Checker::call_args(uint32_t func, const std::vector<ast::ExprPtr>& args) {
+  const FuncInfo& fn = out_.funcs[func];
+  for (size_t i = 0; i < args.size() && i < fn.params.size(); ++i) {
+    KindOpt k = expr(*args[i]);
+    join_local(fn.params[i], k);
+    if (local_kinds_[fn.params[i]]) convert(*args[i], k, *local_kinds_[fn.params[i]], "as an argument");
+  }
+}
+
+KindOpt Checker::call_direct(uint32_t func, const std::vector<ast::ExprPtr>& args, ExprInfo& info) {
+  call_args(func, args);
+  info.res = ResKind::DirectCall;
+  info.func = func;
+  return ret_kinds_[func];
+}
+
+KindOpt Checker::call(const ast::Call& e, ExprInfo& info) {
+  uint32_t arity = static_cast<uint32_t>(e.args.size());
+  if (cur_box_ != kNone) {
+    uint32_t f = find_method(cur_box_, e.name, arity);
+    if (f != kNone) {
+      if (out_.funcs[f].has_me && !out_.funcs[cur_func_].has_me) f = kNone;  // cannot happen: same box
+      if (f != kNone) return call_direct(f, e.args, info);
+    }
+    if (method_name_exists(cur_box_, e.name)) {
+      error(diag::Kind::ArityMismatch, e.name_span,
+            "'" + e.name + "' of box '" + out_.boxes[cur_box_].name + "' does not take " + std::to_string(arity) +
+                " argument(s).");
+      for (const auto& a : e.args) expr(*a);
+      return Tag::of(Kind::Handle);
+    }
+  }
+  for (const auto& a : e.args) expr(*a);
+  if (e.name == "print") {
+    error(diag::Kind::PrintArity, e.span, "print takes exactly one argument.");
+  } else {
+    error(diag::Kind::UndefinedName, e.name_span, "Unknown function '" + e.name + "'.");
+  }
+  return Tag::of(Kind::Handle);
+}
+
+KindOpt Checker::method_call(const ast::MethodCall& e, ExprInfo& info) {
+  uint32_t arity = static_cast<uint32_t>(e.args.size());
+  auto check_args_only = [&] {
+    for (const auto& a : e.args) expr(*a);
+  };
+
+  uint32_t sbox = static_receiver(*e.receiver);
+  if (sbox != kNone) {
+    const BoxInfo& box = out_.boxes[sbox];
+    if (!box.is_static) {
+      error(diag::Kind::NotAStaticBox, e.receiver->span,
+            "'" + box.name + "' is not a static box; call '" + e.method + "' on an instance (new " + box.name +
+                "(...))." );
+      check_args_only();
+      return Tag::of(Kind::Handle);
+    }
+    uint32_t f = find_method(sbox, e.method, arity);
+    if (f == kNone) {
+      check_args_only();
+      if (method_name_exists(sbox, e.method))
+        error(diag::Kind::ArityMismatch, e.method_span,
+              "'" + box.name + "." + e.method + "' does not take " + std::to_string(arity) + " argument(s).");
+      else
+        error(diag::Kind::UnknownMethod, e.method_span, "Static box '" + box.name + "' has no method '" + e.method + "'.");
+      return Tag::of(Kind::Handle);
+    }
+    return call_direct(f, e.args, info);
+  }
+
+  KindOpt recv = expr(*e.receiver);
+  if (!recv) {
+    check_args_only();
+    return std::nullopt;
+  }
+
+  if (recv->kind == Kind::Box) {
+    uint32_t f = find_method(recv->box, e.method, arity);
+    if (f != kNone) return call_direct(f, e.args, info);
+    if (!method_name_exists(recv->box, e.method)) {
+      if (const BuiltinMethod* bm = find_builtin(Kind::Box, e.method, arity)) {
+        info.res = ResKind::Builtin;
+        info.builtin = bm;
+        return tag_of_builtin_letter(bm->result);
+      }
+    }
+    check_args_only();
+    if (method_name_exists(recv->box, e.method))
+      error(diag::Kind::ArityMismatch, e.method_span,
+            "'" + out_.boxes[recv->box].name + "." + e.method + "' does not take " + std::to_string(arity) +
+                " argument(s).");
+    else
+      error(diag::Kind::UnknownMethod, e.method_span,
+            "Box '" + out_.boxes[recv->box].name + "' has no method '" + e.method + "'.");
+    return Tag::of(Kind::Handle);
+  }
+
+  if (recv->kind == Kind::Handle) {
+    dynamic_calls_.insert({e.method, arity});
+    for (const auto& a : e.args) {
+      KindOpt k = expr(*a);
+      convert(*a, k, Tag::of(Kind::Handle), "as an argument");
+    }
+    info.res = ResKind::DynamicCall;
+    return Tag::of(Kind::Handle);
+  }
+
+  if (recv->kind == Kind::Void) {
+    check_args_only();
+    error(diag::Kind::InvalidOperands, e.method_span, "Method '" + e.method + "' is called on null.");
+    return Tag::of(Kind::Handle);
+  }
+
+  const BuiltinMethod* bm = find_builtin(recv->kind, e.method, arity);
+  if (!bm) {
+    check_args_only();
+    if (builtin_name_exists(recv->kind, e.method))
+      error(diag::Kind::ArityMismatch, e.method_span,
+            name(recv) + "." + e.method + " does not take " + std::to_string(arity) + " argument(s).");
+    else
+      error(diag::Kind::UnknownMethod, e.method_span, name(recv) + " has no method '" + e.method + "'.");
+    return Tag::of(Kind::Handle);
+  }
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    KindOpt k = expr(*e.args[i]);
+    convert(*e.args[i], k, tag_of_builtin_letter(bm->params[i]), "as an argument");
+  }
+  info.res = ResKind::Builtin;
+  info.builtin = bm;
+  return tag_of_builtin_letter(bm->result);
+}
+
+KindOpt Checker::new_expr(const ast::New& e, ExprInfo& info) {
+  uint32_t arity = static_cast<uint32_t>(e.args.size());
+  auto builtin_box = [&](Kind k) -> KindOpt {
+    for (const auto& a : e.args) expr(*a);
+    if (arity != 0)
+      error(diag::Kind::ArityMismatch, e.box_span, "'new " + e.box + "()' takes no arguments.");
+    info.res = ResKind::NewBuiltin;
+    return Tag::of(k);
+  };
+  if (e.box == "ArrayBox") return builtin_box(Kind::Array);
+  if (e.box == "MapBox") return builtin_box(Kind::Map);
+  if (e.box == "ConsoleBox") return builtin_box(Kind::Console);
+  static const Kind kValueKinds[] = {Kind::String, Kind::Int, Kind::Float, Kind::Bool};
+  for (int i = 0; i < 4; ++i) {
+    if (e.box != kValueBoxes[i]) continue;
+    if (arity != 1) {
+      for (const auto& a : e.args) expr(*a);
+      error(diag::Kind::ArityMismatch, e.box_span, "'new " + e.box + "(value)' takes exactly one argument.");
+      return Tag::of(kValueKinds[i]);
+    }
+    KindOpt k = expr(*e.args[0]);
+    convert(*e.args[0], k, Tag::of(kValueKinds[i]), "");
+    info.res = ResKind::NewValueBox;
+    return Tag::of(kValueKinds[i]);
+  }
+
+  uint32_t box = find_box(e.box);
+  if (box == kNone) {
+    for (const auto& a : e.args) expr(*a);
+    error(diag::Kind::UndefinedBox, e.box_span, "Unknown box '" + e.box + "'.");
+    return Tag::of(Kind::Handle);
+  }
+  if (out_.boxes[box].is_static) {
+    for (const auto& a : e.args) expr(*a);
+    error(diag::Kind::NewOfStaticBox, e.box_span,
+          "'" + e.box + "' is a static box; it has no instances (call its methods as " + e.box + ".method()).");
+    return Tag::of(Kind::Handle);
+  }
+  info.res = ResKind::NewUser;
+  info.box = box;
+  uint32_t birth = find_method(box, "birth", arity);
+  if (birth == kNone) {
+    if (arity != 0 || method_name_exists(box, "birth")) {
+      for (const auto& a : e.args) expr(*a);
+      error(diag::Kind::NoMatchingBirth, e.box_span,
+            "Box '" + e.box + "' has no birth(...) taking " + std::to_string(arity) + " argument(s).");
+      return Tag::user_box(box);
+    }
+    info.func = kNone;
+    return Tag::user_box(box);
+  }
+  call_args(birth, e.args);
+  info.func = birth;
+  return Tag::user_box(box);
+}
+
+}  // namespace hako::sema

@@ -1,0 +1,193 @@
+#include "sema/kinds.h"
+
+namespace hako::sema {
+
+namespace {
+
+bool is_number(Kind k) { return k == Kind::Int || k == Kind::Float; }
+
+BinaryPlan typed(mir::Op op, Tag result, Tag operand) {
+  BinaryPlan p;
+  p.op = op;
+  p.result = result;
+  p.lhs_target = operand;
+  p.rhs_target = operand;
+  return p;
+}
+
+// Both operands converted to Handle (where they are not already) and a
+// dynamic instruction.
+BinaryPlan dynamic(mir::Op op, Tag result, Tag lhs, Tag rhs) {
+  BinaryPlan p;
+  p.op = op;
+  p.result = result;
+  p.lhs = lhs.kind == Kind::Handle ? Coercion::None : Coercion::Box;
+  p.rhs = rhs.kind == Kind::Handle ? Coercion::None : Coercion::Box;
+  p.lhs_target = Tag::of(Kind::Handle);
+  p.rhs_target = Tag::of(Kind::Handle);
+  return p;
+}
+
+// Int/Float arithmetic or comparison, promoting a lone Int to Float.
+BinaryPlan numeric(mir::Op int_op, mir::Op float_op, bool compare, Tag lhs, Tag rhs) {
+  Tag result_int = compare ? Tag::of(Kind::Bool) : Tag::of(Kind::Int);
+  Tag result_float = compare ? Tag::of(Kind::Bool) : Tag::of(Kind::Float);
+  if (lhs.kind == Kind::Int && rhs.kind == Kind::Int) return typed(int_op, result_int, lhs);
+  BinaryPlan p = typed(float_op, result_float, Tag::of(Kind::Float));
+  if (lhs.kind == Kind::Int) p.lhs = Coercion::IntToFloat;
+  if (rhs.kind == Kind::Int) p.rhs = Coercion::IntToFloat;
+  return p;
+}
+
+struct OpSet {
+  mir::Op i, f, s, h;
+};
+
+}  // namespace
+
+KindOpt join(KindOpt a, KindOpt b) {
+  if (!a) return b;
+  if (!b) return a;
+  if (*a == *b) return a;
+  return Tag::of(Kind::Handle);
+}
+
+std::string kind_name(const CheckedProgram& p, Tag t) {
+  switch (t.kind) {
+    case Kind::Void: return "Void";
+    case Kind::Int: return "Int";
+    case Kind::Float: return "Float";
+    case Kind::Bool: return "Bool";
+    case Kind::String: return "String";
+    case Kind::Array: return "ArrayBox";
+    case Kind::Map: return "MapBox";
+    case Kind::Console: return "ConsoleBox";
+    case Kind::Handle: return "a value of unknown kind";
+    case Kind::Box: return t.box < p.boxes.size() ? p.boxes[t.box].name : "box";
+  }
+  return "?";
+}
+
+std::optional<Coercion> conversion(Tag from, Tag to) {
+  if (from == to) return Coercion::None;
+  if (to.kind == Kind::Handle) return Coercion::Box;
+  if (from.kind == Kind::Handle && to.kind != Kind::Void) return Coercion::Unbox;
+  if (from.kind == Kind::Int && to.kind == Kind::Float) return Coercion::IntToFloat;
+  return std::nullopt;
+}
+
+std::optional<BinaryPlan> plan_binary(ast::BinaryOp op, Tag l, Tag r) {
+  using ast::BinaryOp;
+  using mir::Op;
+  const bool any_handle = l.kind == Kind::Handle || r.kind == Kind::Handle;
+  const bool any_void = l.kind == Kind::Void || r.kind == Kind::Void;
+  switch (op) {
+    case BinaryOp::Add: {
+      if (any_void) return std::nullopt;
+      if (any_handle) return dynamic(Op::AddH, Tag::of(Kind::Handle), l, r);
+      if (l.kind == Kind::String || r.kind == Kind::String) {
+        BinaryPlan p = typed(Op::ConcatS, Tag::of(Kind::String), Tag::of(Kind::String));
+        if (l.kind != Kind::String) p.lhs = Coercion::ToString;
+        if (r.kind != Kind::String) p.rhs = Coercion::ToString;
+        return p;
+      }
+      if (is_number(l.kind) && is_number(r.kind)) return numeric(Op::AddI, Op::AddF, false, l, r);
+      return std::nullopt;
+    }
+    case BinaryOp::Sub:
+    case BinaryOp::Mul:
+    case BinaryOp::Div:
+    case BinaryOp::Mod: {
+      static const OpSet ops[] = {{Op::SubI, Op::SubF, Op::Unreachable, Op::SubH},
+                                  {Op::MulI, Op::MulF, Op::Unreachable, Op::MulH},
+                                  {Op::DivI, Op::DivF, Op::Unreachable, Op::DivH},
+                                  {Op::ModI, Op::ModF, Op::Unreachable, Op::ModH}};
+      const OpSet& s = ops[op == BinaryOp::Sub ? 0 : op == BinaryOp::Mul ? 1 : op == BinaryOp::Div ? 2 : 3];
+      if (any_handle && (is_number(l.kind) || l.kind == Kind::Handle) &&
+          (is_number(r.kind) || r.kind == Kind::Handle))
+        return dynamic(s.h, Tag::of(Kind::Handle), l, r);
+      if (is_number(l.kind) && is_number(r.kind)) return numeric(s.i, s.f, false, l, r);
+      return std::nullopt;
+    }
+    case BinaryOp::Shl:
+    case BinaryOp::Shr:
+    case BinaryOp::BitAnd:
+    case BinaryOp::BitXor:
+    case BinaryOp::BitOr: {
+      mir::Op iop = op == BinaryOp::Shl ? Op::ShlI : op == BinaryOp::Shr ? Op::ShrI
+                    : op == BinaryOp::BitAnd ? Op::AndI : op == BinaryOp::BitXor ? Op::XorI : Op::OrI;
+      mir::Op hop = op == BinaryOp::Shl ? Op::ShlH : op == BinaryOp::Shr ? Op::ShrH
+                    : op == BinaryOp::BitAnd ? Op::AndH : op == BinaryOp::BitXor ? Op::XorH : Op::OrH;
+      bool l_ok = l.kind == Kind::Int || l.kind == Kind::Handle;
+      bool r_ok = r.kind == Kind::Int || r.kind == Kind::Handle;
+      if (!l_ok || !r_ok) return std::nullopt;
+      if (any_handle) return dynamic(hop, Tag::of(Kind::Handle), l, r);
+      return typed(iop, Tag::of(Kind::Int), l);
+    }
+    case BinaryOp::Lt:
+    case BinaryOp::Le:
+    case BinaryOp::Gt:
+    case BinaryOp::Ge: {
+      static const OpSet ops[] = {{Op::LtI, Op::LtF, Op::LtS, Op::LtH},
+                                  {Op::LeI, Op::LeF, Op::LeS, Op::LeH},
+                                  {Op::GtI, Op::GtF, Op::GtS, Op::GtH},
+                                  {Op::GeI, Op::GeF, Op::GeS, Op::GeH}};
+      const OpSet& s = ops[op == BinaryOp::Lt ? 0 : op == BinaryOp::Le ? 1 : op == BinaryOp::Gt ? 2 : 3];
+      auto comparable = [](Kind k) { return is_number(k) || k == Kind::String || k == Kind::Handle; };
+      if (!comparable(l.kind) || !comparable(r.kind)) return std::nullopt;
+      if (any_handle) return dynamic(s.h, Tag::of(Kind::Bool), l, r);
+      if (l.kind == Kind::String && r.kind == Kind::String) return typed(s.s, Tag::of(Kind::Bool), l);
+      if (is_number(l.kind) && is_number(r.kind)) return numeric(s.i, s.f, true, l, r);
+      return std::nullopt;
+    }
+    case BinaryOp::Eq:
+    case BinaryOp::Ne: {
+      bool eq = op == BinaryOp::Eq;
+      Tag b = Tag::of(Kind::Bool);
+      if (any_handle) return dynamic(eq ? Op::EqH : Op::NeH, b, l, r);
+      if (l == r) {
+        switch (l.kind) {
+          case Kind::Int: return typed(eq ? Op::EqI : Op::NeI, b, l);
+          case Kind::Float: return typed(eq ? Op::EqF : Op::NeF, b, l);
+          case Kind::Bool: return typed(eq ? Op::EqB : Op::NeB, b, l);
+          case Kind::String: return typed(eq ? Op::EqS : Op::NeS, b, l);
+          case Kind::Void: {
+            BinaryPlan p = typed(Op::Unreachable, b, l);
+            p.impl = eq ? BinaryImpl::ConstTrue : BinaryImpl::ConstFalse;
+            return p;
+          }
+          default: return typed(eq ? Op::EqRef : Op::NeRef, b, l);
+        }
+      }
+      if (eq && l.kind == Kind::Int && r.kind == Kind::Float) {
+        BinaryPlan p = typed(Op::EqIF, b, l);
+        p.rhs_target = r;
+        return p;
+      }
+      if (eq && l.kind == Kind::Float && r.kind == Kind::Int) {
+        BinaryPlan p = typed(Op::EqIF, b, l);
+        p.impl = BinaryImpl::SwapOp;
+        p.rhs_target = r;
+        return p;
+      }
+      if (!eq && is_number(l.kind) && is_number(r.kind)) {
+        // a != b is !(a == b): compare as Floats only when exact, so use the
+        // Handle path, which implements §5's exact Int/Float equality.
+        return dynamic(Op::NeH, b, l, r);
+      }
+      BinaryPlan p = typed(Op::Unreachable, b, l);
+      p.rhs_target = r;
+      p.impl = eq ? BinaryImpl::ConstFalse : BinaryImpl::ConstTrue;
+      return p;
+    }
+  }
+  return std::nullopt;
+}
+
+Tag tag_of_builtin_letter(char letter) {
+  if (letter == '-') return Tag::of(Kind::Void);
+  auto t = mir::tag_of_letter(letter);
+  return t ? *t : Tag::of(Kind::Handle);
+}
+
+}  // namespace hako::sema

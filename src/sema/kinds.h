@@ -1,0 +1,32 @@
+// Kind lattice operations used by inference: joins, names for messages,
+// the conversion between two kinds, and the plan of each binary operator.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "ast/ast.h"
+#include "sema/checked.h"
+
+namespace hako::sema {
+
+// A kind under inference: nullopt is "nothing flowed in yet" (bottom).
+using KindOpt = std::optional<Tag>;
+
+// The least kind holding both: equal kinds stay, different ones give Handle.
+KindOpt join(KindOpt a, KindOpt b);
+
+// The kind's name in messages: Int, String, ArrayBox, Point, Handle ...
+std::string kind_name(const CheckedProgram& p, Tag t);
+
+// The conversion that carries a value of `from` into a position of `to`, or
+// nullopt when none is allowed.
+std::optional<Coercion> conversion(Tag from, Tag to);
+
+// The plan of `lhs op rhs`, or nullopt when the kinds make it a type error.
+std::optional<BinaryPlan> plan_binary(ast::BinaryOp op, Tag lhs, Tag rhs);
+
+// The kind a tag letter of builtin_methods.def stands for ('-' is Void).
+Tag tag_of_builtin_letter(char letter);
+
+}  // namespace hako::sema

@@ -1,0 +1,249 @@
+// Statements: scopes, locals, assignments, control flow checks.
+#include "sema/checker.h"
+
+namespace hako::sema {
+
+void Checker::declare_local(uint32_t id, const std::string& name, ast::Span span) {
+  auto& scope = scopes_.back();
+  if (scope.count(name)) {
+    error(diag::Kind::DuplicateDefinition, span,
+          "'" + name + "' is already declared in this block; assign to it or use another name.");
+  }
+  scope[name] = id;
+  out_.locals[id].name = name;
+}
+
+uint32_t Checker::lookup_local(const std::string& name) const {
+  for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
+    auto found = it->find(name);
+    if (found != it->end()) return found->second;
+  }
+  return kNone;
+}
+
+void Checker::block(const ast::Block& b, bool new_scope) {
+  if (new_scope) scopes_.emplace_back();
+  bool exited = false;
+  bool warned = false;
+  for (const ast::StmtPtr& s : b.stmts) {
+    if (exited && !warned) {
+      warning(diag::Kind::UnreachableCode, s->span, "This statement can never run.");
+      warned = true;
+    }
+    stmt(*s);
+    if (always_exits(*s)) exited = true;
+  }
+  if (new_scope) scopes_.pop_back();
+}
+
+bool Checker::always_exits(const ast::Block& b) {
+  for (const ast::StmtPtr& s : b.stmts)
+    if (always_exits(*s)) return true;
+  return false;
+}
+
+bool Checker::always_exits(const ast::Stmt& s) {
+  switch (s.kind) {
+    case ast::StmtKind::ReturnStmt:
+    case ast::StmtKind::BreakStmt:
+    case ast::StmtKind::ContinueStmt:
+      return true;
+    case ast::StmtKind::BlockStmt:
+      return always_exits(s.as<ast::BlockStmt>().block);
+    case ast::StmtKind::IfStmt: {
+      const auto& i = s.as<ast::IfStmt>();
+      return i.else_stmt && always_exits(i.then_block) && always_exits(*i.else_stmt);
+    }
+    case ast::StmtKind::LoopStmt: {
+      // `loop { }` without a break never falls through.
+      const auto& l = s.as<ast::LoopStmt>();
+      if (l.cond) return false;
+      struct BreakFinder {
+        static bool in_block(const ast::Block& b) {
+          for (const auto& st : b.stmts)
+            if (in_stmt(*st)) return true;
+          return false;
+        }
+        static bool in_stmt(const ast::Stmt& st) {
+          switch (st.kind) {
+            case ast::StmtKind::BreakStmt: return true;
+            case ast::StmtKind::BlockStmt: return in_block(st.as<ast::BlockStmt>().block);
+            case ast::StmtKind::IfStmt: {
+              const auto& i = st.as<ast::IfStmt>();
+              return in_block(i.then_block) || (i.else_stmt && in_stmt(*i.else_stmt));
+            }
+            default: return false;  // a nested loop's break is its own
+          }
+        }
+      };
+      return !BreakFinder::in_block(l.body);
+    }
+    default:
+      return false;
+  }
+}
+
+void Checker::stmt(const ast::Stmt& s) {
+  switch (s.kind) {
+    case ast::StmtKind::LocalStmt:
+      local_stmt(s.as<ast::LocalStmt>());
+      break;
+    case ast::StmtKind::AssignStmt:
+      assign_stmt(s.as<ast::AssignStmt>());
+      break;
+    case ast::StmtKind::IfStmt: {
+      const auto& i = s.as<ast::IfStmt>();
+      condition(*i.cond);
+      block(i.then_block);
+      if (i.else_stmt) stmt(*i.else_stmt);
+      break;
+    }
+    case ast::StmtKind::LoopStmt: {
+      const auto& l = s.as<ast::LoopStmt>();
+      if (l.cond) condition(*l.cond);
+      ++loop_depth_;
+      block(l.body);
+      --loop_depth_;
+      break;
+    }
+    case ast::StmtKind::BreakStmt:
+    case ast::StmtKind::ContinueStmt: {
+      const char* word = s.kind == ast::StmtKind::BreakStmt ? "break" : "continue";
+      if (!block_expr_loop_depth_.empty() && block_expr_loop_depth_.back() == loop_depth_) {
+        error(diag::Kind::ControlInBlockExpr, s.span,
+              std::string("'") + word + "' cannot leave a block expression.");
+      } else if (loop_depth_ == 0) {
+        error(diag::Kind::BreakOutsideLoop, s.span, std::string("'") + word + "' is only allowed inside a loop.");
+      }
+      break;
+    }
+    case ast::StmtKind::ReturnStmt: {
+      const auto& r = s.as<ast::ReturnStmt>();
+      if (!block_expr_loop_depth_.empty()) {
+        error(diag::Kind::ControlInBlockExpr, s.span, "'return' cannot leave a block expression.");
+      }
+      if (r.value) {
+        KindOpt k = expr(*r.value);
+        join_ret(cur_func_, k);
+        if (ret_kinds_[cur_func_]) convert(*r.value, k, *ret_kinds_[cur_func_], "as the return value");
+      } else {
+        join_ret(cur_func_, Tag::of(Kind::Void));
+      }
+      break;
+    }
+    case ast::StmtKind::PrintStmt: {
+      const auto& p = s.as<ast::PrintStmt>();
+      KindOpt k = expr(*p.value);
+      // Int/Float/Bool/String/Handle print directly; boxes and Void through a Handle.
+      if (k && (mir::is_object_kind(k->kind) && k->kind != Kind::String))
+        convert(*p.value, k, Tag::of(Kind::Handle), "");
+      if (k && k->kind == Kind::Void) convert(*p.value, k, Tag::of(Kind::Handle), "");
+      break;
+    }
+    case ast::StmtKind::ExprStmt: {
+      const auto& e = s.as<ast::ExprStmt>();
+      expr(*e.expr);
+      out_.exprs[e.expr->id].coercion = Coercion::Discard;
+      break;
+    }
+    case ast::StmtKind::BlockStmt:
+      block(s.as<ast::BlockStmt>().block);
+      break;
+    case ast::StmtKind::FiniStmt:
+      error(diag::Kind::NotSupportedYet, s.span, "'fini { }' blocks are not supported yet.");
+      break;
+    case ast::StmtKind::UnsafeStmt:
+      error(diag::Kind::NotSupportedYet, s.span, "'unsafe { }' blocks are not supported yet (foreign calls come later).");
+      break;
+  }
+}
+
+void Checker::local_stmt(const ast::LocalStmt& s) {
+  for (const ast::LocalBinding& b : s.bindings) {
+    // The initialiser is checked before the name is in scope: `local x = x`
+    // reads an outer x.
+    KindOpt k = b.init ? expr(*b.init) : KindOpt(Tag::of(Kind::Void));
+    join_local(b.id, k);
+    declare_local(b.id, b.name, b.span);
+    if (b.init && local_kinds_[b.id]) convert(*b.init, k, *local_kinds_[b.id], "in this local");
+  }
+  if (s.fini) error(diag::Kind::NotSupportedYet, s.fini->span, "'local ... fini { }' is not supported yet.");
+}
+
+void Checker::assign_stmt(const ast::AssignStmt& s) {
+  const ast::Expr& target = *s.target;
+  KindOpt value = expr(*s.value);
+  Tag target_kind = Tag::of(Kind::Handle);
+  KindOpt current;  // the target's kind, for compound assignment
+
+  if (target.kind == ast::ExprKind::NameRef) {
+    const auto& n = target.as<ast::NameRef>();
+    uint32_t local = lookup_local(n.name);
+    ExprInfo& ti = out_.exprs[target.id];
+    ti = ExprInfo{};
+    if (local == kNone) {
+      if (find_box(n.name) != kNone)
+        error(diag::Kind::InvalidAssignTarget, target.span, "'" + n.name + "' is a box and cannot be assigned to.");
+      else
+        error(diag::Kind::UndefinedName, target.span,
+              "'" + n.name + "' is not declared; declare it first with 'local " + n.name + "'.");
+      return;
+    }
+    ti.res = ResKind::Local;
+    ti.local = local;
+    if (s.op == ast::AssignOp::Assign) {
+      join_local(local, value);
+    }
+    current = local_kinds_[local];
+    ti.kind = current ? *current : Tag::of(Kind::Void);
+    ti.target = ti.kind;
+  } else if (target.kind == ast::ExprKind::FieldGet) {
+    // The receiver is evaluated as for a read; stores always hold Handles.
+    current = expr(target);
+    target_kind = Tag::of(Kind::Handle);
+  } else if (target.kind == ast::ExprKind::MeRef) {
+    error(diag::Kind::AssignToMe, target.span, "'me' cannot be assigned to.");
+    return;
+  } else {
+    error(diag::Kind::InvalidAssignTarget, target.span, "Only locals and fields can be assigned to.");
+    return;
+  }
+
+  if (s.op == ast::AssignOp::Assign) {
+    Tag to = target.kind == ast::ExprKind::NameRef ? (current ? *current : Tag::of(Kind::Void)) : target_kind;
+    convert(*s.value, value, to, "in this assignment");
+    return;
+  }
+
+  // Compound: t = t op v.
+  static const ast::BinaryOp kOps[] = {ast::BinaryOp::Add, ast::BinaryOp::Add, ast::BinaryOp::Sub,
+                                       ast::BinaryOp::Mul, ast::BinaryOp::Div, ast::BinaryOp::Mod};
+  ast::BinaryOp op = kOps[static_cast<int>(s.op)];
+  if (!current || !value) return;
+  auto plan = plan_binary(op, *current, *value);
+  if (!plan) {
+    error(diag::Kind::InvalidOperands, s.op_span,
+          std::string("Cannot apply '") + ast::binary_op_text(op) + "' to " + name(current) + " and " + name(value) +
+              ".");
+    return;
+  }
+  CompoundInfo ci;
+  ci.plan = *plan;
+  if (target.kind == ast::ExprKind::NameRef) {
+    uint32_t local = out_.exprs[target.id].local;
+    join_local(local, plan->result);
+    Tag to = *local_kinds_[local];
+    auto c = conversion(plan->result, to);
+    ci.store = c ? *c : Coercion::None;
+    ci.store_target = to;
+    out_.exprs[target.id].kind = to;
+    out_.exprs[target.id].target = to;
+  } else {
+    auto c = conversion(plan->result, Tag::of(Kind::Handle));
+    ci.store = c ? *c : Coercion::None;
+    ci.store_target = Tag::of(Kind::Handle);
+  }
+  if (recording_) out_.compounds[&s] = ci;
+}
+
+}  // namespace hako::sema

@@ -1,0 +1,620 @@
+// The run loop: direct-threaded dispatch (each Code holds its handler's
+// address; GCC/Clang labels as values). Hako calls never recurse on the C
+// stack: a call bumps the frame pointer on the register stack and records
+// the return pc, caller fp and result register in the new frame's header.
+#include <cstdint>
+
+#include "vm/machine.h"
+#include "vm/rt_table.h"
+
+#if !defined(__GNUC__)
+#error "the VM's run loop needs labels as values (GCC or Clang)"
+#endif
+
+namespace hako::vm {
+
+namespace {
+
+inline int64_t wrap_add(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
+inline int64_t wrap_sub(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
+}
+inline int64_t wrap_mul(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
+}
+
+using DynBinary = reml_handle_t (*)(reml_handle_t, reml_handle_t, const reml_loc_t*);
+using DynUnary = reml_handle_t (*)(reml_handle_t, const reml_loc_t*);
+using DynCompare = int64_t (*)(reml_handle_t, reml_handle_t, const reml_loc_t*);
+
+// A value of kind `k` as a Handle (boxing Int, Float and Bool).
+reml_handle_t to_handle(mir::Kind k, Slot s) {
+  switch (k) {
+    case mir::Kind::Int: return reml_box_i64(s.i);
+    case mir::Kind::Float: return reml_box_f64(s.f);
+    case mir::Kind::Bool: return reml_box_bool(s.i);
+    case mir::Kind::Void: return REML_VOID;
+    default: return s.u;  // Handles, and object pointers which are their own handles
+  }
+}
+
+// A Handle as a parameter of tag `t`, with the runtime's kind check.
+Slot from_handle(mir::Tag t, reml_handle_t h, const reml_loc_t* loc) {
+  Slot s{};
+  switch (t.kind) {
+    case mir::Kind::Int: s.i = reml_unbox_i64(h, loc); break;
+    case mir::Kind::Float: s.f = reml_unbox_f64(h, loc); break;
+    case mir::Kind::Bool: s.i = reml_unbox_bool(h, loc); break;
+    case mir::Kind::Handle: s.u = h; break;
+    case mir::Kind::Void:
+      if (h != REML_VOID) reml_panic_at(loc, "Type error: expected Void, got %s", reml_h_kind_name(h));
+      s.u = REML_VOID;
+      break;
+    case mir::Kind::String: s.p = reml_unbox_object(h, REML_TAG_STRING, loc); break;
+    case mir::Kind::Array: s.p = reml_unbox_object(h, REML_TAG_ARRAY, loc); break;
+    case mir::Kind::Map: s.p = reml_unbox_object(h, REML_TAG_MAP, loc); break;
+    case mir::Kind::Console: s.p = reml_unbox_object(h, REML_TAG_CONSOLE, loc); break;
+    case mir::Kind::Box: s.p = reml_unbox_object(h, REML_TAG_USER_BASE + t.box, loc); break;
+  }
+  return s;
+}
+
+// The conversion that turns a callee's raw result into a Handle.
+RetConv handle_conversion(mir::Tag t) {
+  switch (t.kind) {
+    case mir::Kind::Int: return RetConv::BoxInt;
+    case mir::Kind::Float: return RetConv::BoxFloat;
+    case mir::Kind::Bool: return RetConv::BoxBool;
+    default: return RetConv::None;  // Void returns 0; objects are their handles
+  }
+}
+
+[[gnu::noinline]] Slot convert_result(uint32_t conv, Slot v) {
+  switch (static_cast<RetConv>(conv)) {
+    case RetConv::BoxInt: v.u = reml_box_i64(v.i); break;
+    case RetConv::BoxFloat: v.u = reml_box_f64(v.f); break;
+    case RetConv::BoxBool: v.u = reml_box_bool(v.i); break;
+    case RetConv::None: break;
+  }
+  return v;
+}
+
+// The user method a call site reaches on an instance of user type `tag`,
+// through the site's one-entry cache.
+inline const FuncCode* method_for(const Program& p, MethodSite& s, uint32_t tag) {
+  if (tag == s.cache_tag) return s.cache_fn;
+  const FuncCode* f =
+      p.find_method(tag - REML_TAG_USER_BASE, Program::method_key(s.name_key, static_cast<uint32_t>(s.args.size())));
+  s.cache_tag = tag;
+  s.cache_fn = f;
+  return f;
+}
+
+// Writes a user method's arguments (after the receiver) into the new frame,
+// converted from the call site's kinds to the method's parameter tags.
+[[gnu::noinline]] void bind_method_args(const Slot* fp, Slot* nfp, const MethodSite& s, const FuncCode& f,
+                                        const reml_loc_t* loc) {
+  for (size_t k = 0; k < s.args.size(); ++k) {
+    const mir::Tag want = f.params[k + 1];
+    Slot v = fp[s.args[k]];
+    if (want.kind != mir::Kind::Handle || s.arg_kinds[k] != mir::Kind::Handle)
+      v = from_handle(want, to_handle(s.arg_kinds[k], v), loc);
+    nfp[k + 1] = v;
+  }
+}
+
+// A built-in method (or an instance method the box does not define) through
+// the runtime.
+[[gnu::noinline]] reml_handle_t call_builtin(const Slot* fp, const MethodSite& s, reml_handle_t recv,
+                                             const reml_loc_t* loc) {
+  constexpr size_t kInline = 8;
+  reml_handle_t small[kInline];
+  std::vector<reml_handle_t> large;
+  reml_handle_t* args = small;
+  if (s.args.size() > kInline) {
+    large.resize(s.args.size());
+    args = large.data();
+  }
+  for (size_t k = 0; k < s.args.size(); ++k) args[k] = to_handle(s.arg_kinds[k], fp[s.args[k]]);
+  return reml_call_builtin(recv, s.builtin, s.name, static_cast<int64_t>(s.args.size()), args, loc);
+}
+
+[[noreturn, gnu::noinline]] void unreachable_reached() {
+  reml_internal_error("the VM reached an `unreachable` instruction");
+}
+
+// The run loop; with `table` set it only reports the handler addresses.
+void run_loop(Machine* vm, const Code* pc, Slot* fp, const void* const** table) {
+  static const void* const kHandlers[] = {
+#define OP(name, doc) &&L_##name,
+#include "vm/ops.def"
+#undef OP
+  };
+  static_assert(sizeof kHandlers / sizeof kHandlers[0] == kOpCount);
+  if (table != nullptr) {
+    *table = kHandlers;
+    return;
+  }
+
+  Program& prog = *vm->prog;
+  Slot* const limit = vm->stack_limit;
+  const reml_loc_t* const locs = prog.locs.data();
+  const uint32_t* const pool = prog.pool.data();
+  reml_handle_t* const globals = vm->globals.data();
+
+#define NEXT() goto* pc->op
+#define STEP()  \
+  do {          \
+    ++pc;       \
+    NEXT();     \
+  } while (0)
+#define A fp[pc->a]
+#define B fp[pc->b]
+#define C fp[pc->c]
+#define LOC (locs + pc->d)
+#define JUMP_IF(cond)                                \
+  do {                                               \
+    if (cond) {                                      \
+      pc += static_cast<int32_t>(pc->d);             \
+    } else {                                         \
+      ++pc;                                          \
+    }                                                \
+    NEXT();                                          \
+  } while (0)
+// Before a runtime call that may run a user toString() on this stack.
+#define SYNC()         \
+  do {                 \
+    vm->cur_fp = fp;   \
+    vm->cur_pc = pc;   \
+  } while (0)
+// Pushes the header of frame `nfp`, called from pc, returning into pc->a.
+#define PUSH_FRAME(nfp, conv)                                                            \
+  do {                                                                                   \
+    (nfp)[kHdrRetPc].cp = pc + 1;                                                        \
+    (nfp)[kHdrCallerFp].p = fp;                                                          \
+    (nfp)[kHdrMeta].u = (static_cast<uint64_t>(conv) << 32) | static_cast<uint64_t>(pc->a); \
+  } while (0)
+
+  NEXT();
+
+  // --- moves ---
+L_Mov:
+  A = B;
+  STEP();
+L_LoadImm:
+  A.u = pc->x.u;
+  STEP();
+
+  // --- Int ---
+L_AddI:
+  A.i = wrap_add(B.i, C.i);
+  STEP();
+L_AddIImm:
+  A.i = wrap_add(B.i, pc->x.i);
+  STEP();
+L_SubI:
+  A.i = wrap_sub(B.i, C.i);
+  STEP();
+L_MulI:
+  A.i = wrap_mul(B.i, C.i);
+  STEP();
+L_MulIImm:
+  A.i = wrap_mul(B.i, pc->x.i);
+  STEP();
+L_DivI : {
+  const int64_t d = C.i;
+  A.i = __builtin_expect(d != 0 && d != -1, 1) ? B.i / d : reml_i64_div(B.i, d, LOC);
+  STEP();
+}
+L_DivIImm:
+  A.i = B.i / pc->x.i;
+  STEP();
+L_ModI : {
+  const int64_t d = C.i;
+  A.i = __builtin_expect(d != 0 && d != -1, 1) ? B.i % d : reml_i64_mod(B.i, d, LOC);
+  STEP();
+}
+L_ModIImm:
+  A.i = B.i % pc->x.i;
+  STEP();
+L_NegI:
+  A.i = wrap_sub(0, B.i);
+  STEP();
+L_AndI:
+  A.i = B.i & C.i;
+  STEP();
+L_OrI:
+  A.i = B.i | C.i;
+  STEP();
+L_XorI:
+  A.i = B.i ^ C.i;
+  STEP();
+L_ShlI:
+  A.i = static_cast<int64_t>(B.u << (C.u & 63));
+  STEP();
+L_ShrI:
+  A.i = B.i >> (C.u & 63);
+  STEP();
+L_NotI:
+  A.i = ~B.i;
+  STEP();
+L_EqI:
+  A.i = B.i == C.i;
+  STEP();
+L_NeI:
+  A.i = B.i != C.i;
+  STEP();
+L_LtI:
+  A.i = B.i < C.i;
+  STEP();
+L_LeI:
+  A.i = B.i <= C.i;
+  STEP();
+L_GtI:
+  A.i = B.i > C.i;
+  STEP();
+L_GeI:
+  A.i = B.i >= C.i;
+  STEP();
+L_EqIImm:
+  A.i = B.i == pc->x.i;
+  STEP();
+L_NeIImm:
+  A.i = B.i != pc->x.i;
+  STEP();
+L_LtIImm:
+  A.i = B.i < pc->x.i;
+  STEP();
+L_LeIImm:
+  A.i = B.i <= pc->x.i;
+  STEP();
+L_GtIImm:
+  A.i = B.i > pc->x.i;
+  STEP();
+L_GeIImm:
+  A.i = B.i >= pc->x.i;
+  STEP();
+
+  // --- Float ---
+L_AddF:
+  A.f = B.f + C.f;
+  STEP();
+L_SubF:
+  A.f = B.f - C.f;
+  STEP();
+L_MulF:
+  A.f = B.f * C.f;
+  STEP();
+L_DivF:
+  A.f = B.f / C.f;
+  STEP();
+L_ModF:
+  A.f = reml_f64_mod(B.f, C.f);
+  STEP();
+L_NegF:
+  A.f = -B.f;
+  STEP();
+L_EqF:
+  A.i = B.f == C.f;
+  STEP();
+L_NeF:
+  A.i = B.f != C.f;
+  STEP();
+L_LtF:
+  A.i = B.f < C.f;
+  STEP();
+L_LeF:
+  A.i = B.f <= C.f;
+  STEP();
+L_GtF:
+  A.i = B.f > C.f;
+  STEP();
+L_GeF:
+  A.i = B.f >= C.f;
+  STEP();
+L_EqIF:
+  A.i = reml_eq_i64_f64(B.i, C.f);
+  STEP();
+L_IToF:
+  A.f = static_cast<double>(B.i);
+  STEP();
+
+  // --- Bool and String ---
+L_NotB:
+  A.i = B.i ^ 1;
+  STEP();
+L_ConcatS:
+  A.p = reml_str_concat(static_cast<const reml_string_t*>(B.p), static_cast<const reml_string_t*>(C.p));
+  STEP();
+L_EqS:
+  A.i = reml_str_eq(static_cast<const reml_string_t*>(B.p), static_cast<const reml_string_t*>(C.p));
+  STEP();
+L_NeS:
+  A.i = !reml_str_eq(static_cast<const reml_string_t*>(B.p), static_cast<const reml_string_t*>(C.p));
+  STEP();
+L_LtS:
+  A.i = reml_str_cmp(static_cast<const reml_string_t*>(B.p), static_cast<const reml_string_t*>(C.p)) < 0;
+  STEP();
+L_LeS:
+  A.i = reml_str_cmp(static_cast<const reml_string_t*>(B.p), static_cast<const reml_string_t*>(C.p)) <= 0;
+  STEP();
+L_GtS:
+  A.i = reml_str_cmp(static_cast<const reml_string_t*>(B.p), static_cast<const reml_string_t*>(C.p)) > 0;
+  STEP();
+L_GeS:
+  A.i = reml_str_cmp(static_cast<const reml_string_t*>(B.p), static_cast<const reml_string_t*>(C.p)) >= 0;
+  STEP();
+
+  // --- kind conversions ---
+L_ToStrI:
+  A.p = reml_i64_to_string(B.i);
+  STEP();
+L_ToStrF:
+  A.p = reml_f64_to_string(B.f);
+  STEP();
+L_ToStrB:
+  A.p = reml_bool_to_string(B.i);
+  STEP();
+L_ToStrH:
+  SYNC();
+  A.p = reml_h_to_string(B.u);
+  STEP();
+L_BoxI:
+  A.u = reml_box_i64(B.i);
+  STEP();
+L_BoxF:
+  A.u = reml_box_f64(B.f);
+  STEP();
+L_BoxB:
+  A.u = reml_box_bool(B.i);
+  STEP();
+L_UnboxI:
+  A.i = reml_unbox_i64(B.u, LOC);
+  STEP();
+L_UnboxF:
+  A.f = reml_unbox_f64(B.u, LOC);
+  STEP();
+L_UnboxB:
+  A.i = reml_unbox_bool(B.u, LOC);
+  STEP();
+L_UnboxObj:
+  A.p = reml_unbox_object(B.u, pc->c, LOC);
+  STEP();
+L_UnboxVoid:
+  if (B.u != REML_VOID) reml_panic_at(LOC, "Type error: expected Void, got %s", reml_h_kind_name(B.u));
+  A.u = REML_VOID;
+  STEP();
+L_TruthyF:
+  A.i = B.f != 0.0;
+  STEP();
+L_TruthyS:
+  A.i = static_cast<const reml_string_t*>(B.p)->len > 0;
+  STEP();
+L_TruthyH:
+  A.i = reml_h_truthy(B.u, LOC);
+  STEP();
+
+  // --- dynamic operators ---
+L_HBin:
+  SYNC();
+  A.u = reinterpret_cast<DynBinary>(pc->x.p)(B.u, C.u, LOC);
+  STEP();
+L_HUn:
+  A.u = reinterpret_cast<DynUnary>(pc->x.p)(B.u, LOC);
+  STEP();
+L_HCmp:
+  A.i = reinterpret_cast<DynCompare>(pc->x.p)(B.u, C.u, LOC);
+  STEP();
+L_EqH:
+  A.i = reml_dyn_eq(B.u, C.u);
+  STEP();
+L_NeH:
+  A.i = !reml_dyn_eq(B.u, C.u);
+  STEP();
+
+  // --- calls ---
+L_Call : {
+  const auto* f = static_cast<const FuncCode*>(pc->x.p);
+  Slot* nfp = fp + pc->c;
+  if (__builtin_expect(nfp > limit, 0)) Machine::stack_overflow(LOC);
+  const uint32_t* args = pool + pc->b;
+  for (uint32_t k = 0, n = args[0]; k < n; ++k) nfp[k] = fp[args[k + 1]];
+  PUSH_FRAME(nfp, RetConv::None);
+  fp = nfp;
+  pc = f->entry;
+  NEXT();
+}
+L_Call1 : {
+  const auto* f = static_cast<const FuncCode*>(pc->x.p);
+  Slot* nfp = fp + pc->c;
+  if (__builtin_expect(nfp > limit, 0)) Machine::stack_overflow(LOC);
+  nfp[0] = B;
+  PUSH_FRAME(nfp, RetConv::None);
+  fp = nfp;
+  pc = f->entry;
+  NEXT();
+}
+L_CallMethod : {
+  auto* site = static_cast<MethodSite*>(const_cast<void*>(pc->x.p));
+  const reml_handle_t recv = fp[site->recv].u;
+  if (reml_h_is_object(recv)) {
+    const uint32_t tag = REML_GET_HEADER(reml_h_ptr(recv))->type_tag;
+    if (tag >= REML_TAG_USER_BASE) {
+      if (const FuncCode* f = method_for(prog, *site, tag)) {
+        Slot* nfp = fp + pc->c;
+        if (__builtin_expect(nfp > limit, 0)) Machine::stack_overflow(LOC);
+        nfp[0].u = recv;
+        bind_method_args(fp, nfp, *site, *f, LOC);
+        PUSH_FRAME(nfp, handle_conversion(f->ret));
+        fp = nfp;
+        pc = f->entry;
+        NEXT();
+      }
+    }
+  }
+  SYNC();
+  A.u = call_builtin(fp, *site, recv, LOC);
+  STEP();
+}
+L_CallRt:
+  SYNC();
+  reinterpret_cast<RtThunk>(pc->x.p)(fp, pool + pc->c, &A, LOC);
+  STEP();
+
+  // --- objects ---
+L_NewBox:
+  A.p = reml_instance_new(pc->b);
+  STEP();
+L_GetField : {
+  const reml_handle_t h = static_cast<const reml_instance_t*>(B.p)->fields[pc->c];
+  reml_h_retain(h);  // every register holds an owned reference
+  A.u = h;
+  STEP();
+}
+L_SetField : {
+  auto* obj = static_cast<reml_instance_t*>(B.p);
+  const reml_handle_t v = C.u;
+  reml_h_retain(v);
+  const reml_handle_t old = obj->fields[pc->d];
+  obj->fields[pc->d] = v;
+  reml_h_release(old);
+  STEP();
+}
+L_GetFieldH:
+  A.u = reml_dyn_get_field(B.u, static_cast<const char*>(pc->x.p), LOC);
+  STEP();
+L_SetFieldH:
+  reml_dyn_set_field(B.u, static_cast<const char*>(pc->x.p), C.u, LOC);
+  STEP();
+L_GetGlobal : {
+  const reml_handle_t h = globals[pc->b];
+  reml_h_retain(h);
+  A.u = h;
+  STEP();
+}
+L_SetGlobal : {
+  const reml_handle_t v = C.u;
+  reml_h_retain(v);
+  const reml_handle_t old = globals[pc->b];
+  globals[pc->b] = v;
+  reml_h_release(old);
+  STEP();
+}
+L_NewArray:
+  A.p = reml_array_new();
+  STEP();
+L_NewMap:
+  A.p = reml_map_new();
+  STEP();
+L_NewConsole:
+  A.p = reml_console_new();
+  STEP();
+
+  // --- control flow ---
+L_Jmp:
+  pc += static_cast<int32_t>(pc->d);
+  NEXT();
+L_Jnz:
+  JUMP_IF(A.i != 0);
+L_Jz:
+  JUMP_IF(A.i == 0);
+L_JEqI:
+  JUMP_IF(A.i == B.i);
+L_JNeI:
+  JUMP_IF(A.i != B.i);
+L_JLtI:
+  JUMP_IF(A.i < B.i);
+L_JLeI:
+  JUMP_IF(A.i <= B.i);
+L_JGtI:
+  JUMP_IF(A.i > B.i);
+L_JGeI:
+  JUMP_IF(A.i >= B.i);
+L_JEqIImm:
+  JUMP_IF(A.i == pc->x.i);
+L_JNeIImm:
+  JUMP_IF(A.i != pc->x.i);
+L_JLtIImm:
+  JUMP_IF(A.i < pc->x.i);
+L_JLeIImm:
+  JUMP_IF(A.i <= pc->x.i);
+L_JGtIImm:
+  JUMP_IF(A.i > pc->x.i);
+L_JGeIImm:
+  JUMP_IF(A.i >= pc->x.i);
+L_JEqF:
+  JUMP_IF(A.f == B.f);
+L_JNeF:
+  JUMP_IF(A.f != B.f);
+L_JLtF:
+  JUMP_IF(A.f < B.f);
+L_JLeF:
+  JUMP_IF(A.f <= B.f);
+L_JGtF:
+  JUMP_IF(A.f > B.f);
+L_JGeF:
+  JUMP_IF(A.f >= B.f);
+L_JNLtF:
+  JUMP_IF(!(A.f < B.f));
+L_JNLeF:
+  JUMP_IF(!(A.f <= B.f));
+L_JNGtF:
+  JUMP_IF(!(A.f > B.f));
+L_JNGeF:
+  JUMP_IF(!(A.f >= B.f));
+
+L_Ret : {
+  Slot v = A;
+  const uint64_t meta = fp[kHdrMeta].u;
+  pc = static_cast<const Code*>(fp[kHdrRetPc].cp);
+  fp = static_cast<Slot*>(fp[kHdrCallerFp].p);
+  if (__builtin_expect((meta >> 32) != 0, 0)) v = convert_result(static_cast<uint32_t>(meta >> 32), v);
+  fp[static_cast<uint32_t>(meta)] = v;
+  NEXT();
+}
+L_RetImm : {
+  Slot v;
+  v.u = pc->x.u;
+  const uint64_t meta = fp[kHdrMeta].u;
+  pc = static_cast<const Code*>(fp[kHdrRetPc].cp);
+  fp = static_cast<Slot*>(fp[kHdrCallerFp].p);
+  if (__builtin_expect((meta >> 32) != 0, 0)) v = convert_result(static_cast<uint32_t>(meta >> 32), v);
+  fp[static_cast<uint32_t>(meta)] = v;
+  NEXT();
+}
+L_RetVoid : {
+  const uint64_t meta = fp[kHdrMeta].u;
+  pc = static_cast<const Code*>(fp[kHdrRetPc].cp);
+  fp = static_cast<Slot*>(fp[kHdrCallerFp].p);
+  fp[static_cast<uint32_t>(meta)].u = REML_VOID;
+  NEXT();
+}
+L_Unreachable:
+  unreachable_reached();
+L_Halt:
+  return;
+
+#undef NEXT
+#undef STEP
+#undef A
+#undef B
+#undef C
+#undef LOC
+#undef JUMP_IF
+#undef SYNC
+#undef PUSH_FRAME
+}
+
+}  // namespace
+
+void execute(Machine& vm, const Code* pc, Slot* fp) { run_loop(&vm, pc, fp, nullptr); }
+
+const void* const* handler_table() {
+  const void* const* table = nullptr;
+  run_loop(nullptr, nullptr, nullptr, &table);
+  return table;
+}
+
+}  // namespace hako::vm

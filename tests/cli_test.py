@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""The bad-input contract of the hakoc command line (Python 3 stdlib only).
+
+Every bad input (missing, unreadable or malformed files, absurd nesting,
+unknown subcommands and options, missing arguments) must end with exit status
+exactly 1 and at least one diagnostic line containing `error[E` on stderr:
+no crash, no signal, no hang, no stack trace. `--help` and `--version` exit 0.
+
+Usage: cli_test.py --hakoc PATH [-k SUBSTR]
+Ends with the line `N passed, M failed`; exit status 1 when a case failed.
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+
+TIMEOUT = 20.0
+# Text that betrays a crash rather than a diagnostic.
+CRASH_MARKERS = ("Traceback", "Segmentation fault", "terminate called", "Assertion",
+                 "AddressSanitizer", "UndefinedBehaviorSanitizer", "core dumped", "internal runtime error")
+VALID_PROGRAM = "static box Main {\n    main() {\n        return 0\n    }\n}\n"
+
+
+class Case:
+    def __init__(self, name, argv, want="error", json_mode=False):
+        self.name = name
+        self.argv = argv
+        self.want = want  # "error", "help" or "version"
+        self.json_mode = json_mode
+
+
+def run(hakoc, argv):
+    try:
+        p = subprocess.run([hakoc] + argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=TIMEOUT)
+        return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"), None
+    except subprocess.TimeoutExpired:
+        return None, "", "", "timed out after %gs" % TIMEOUT
+    except OSError as e:
+        return None, "", "", "could not start: %s" % e
+
+
+def judge(case, rc, out, err, problem):
+    """Returns None when the case holds, else the reason it does not."""
+    if problem:
+        return problem
+    if rc is not None and rc < 0:
+        return "killed by signal %d" % -rc
+    for marker in CRASH_MARKERS:
+        if marker in err or marker in out:
+            return "crash text on output: %r" % marker
+    if case.want == "help":
+        if rc != 0:
+            return "exit status %d, expected 0" % rc
+        if not out.strip():
+            return "no usage text on stdout"
+        return None
+    if case.want == "version":
+        if rc != 0:
+            return "exit status %d, expected 0" % rc
+        if not re.match(r"^hakoc \d+\.\d+\.\d+\s*$", out):
+            return "stdout %r is not 'hakoc X.Y.Z'" % out[:80]
+        return None
+    if rc != 1:
+        return "exit status %d, expected 1" % rc
+    if case.json_mode:
+        codes = []
+        for line in err.splitlines():
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                continue  # e.g. a `hakoc: error[E...]` line before a file is read
+            codes.append(str(obj.get("code", "")))
+        if not any(c.startswith("E") for c in codes) and "error[E" not in err:
+            return "no JSON diagnostic with an error code on stderr: %r" % err[:200]
+        return None
+    if "error[E" not in err:
+        return "no 'error[E' diagnostic on stderr: %r" % err[:200]
+    return None
+
+
+def make_inputs(tmp):
+    """Writes the bad input files; returns {label: path}."""
+    paths = {}
+
+    def write(label, name, data):
+        path = os.path.join(tmp, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        paths[label] = path
+
+    paths["missing file"] = os.path.join(tmp, "does-not-exist.hako")
+    os.mkdir(os.path.join(tmp, "a-directory.hako"))
+    paths["directory"] = os.path.join(tmp, "a-directory.hako")
+    write("empty file", "empty.hako", b"")
+    write("invalid UTF-8", "bad-utf8.hako",
+          b"static box Main {\n    main() {\n        print(\"caf\xe9 \xff\xfe\")\n    }\n}\n")
+    write("truncated UTF-8", "truncated-utf8.hako", VALID_PROGRAM.encode() + b"// \xe2\x82")
+    rng = random.Random(20240611)  # fixed seed: the same bytes on every run
+    write("10 MB of random bytes", "random.hako", bytes(rng.getrandbits(8) for _ in range(10 * 1024 * 1024)))
+    write("100k nested '(' alone", "parens.hako", b"(" * 100000)
+    write("100k nested '(' in main", "parens-in-main.hako",
+          b"static box Main {\n    main() {\n        local x = " + b"(" * 100000 + b"1\n    }\n}\n")
+    write("100k nested '[' in main", "brackets-in-main.hako",
+          b"static box Main {\n    main() {\n        local x = " + b"[" * 100000 + b"\n    }\n}\n")
+    write("100k nested blocks", "blocks.hako",
+          b"static box Main {\n    main() {\n" + b"{" * 100000 + b"\n    }\n}\n")
+    write("binary NULs", "nuls.hako", b"\0" * 4096)
+    write("garbage MIR", "garbage.mir", b"this is not MIR text {{{ \x01\x02\n")
+    write("valid program", "valid.hako", VALID_PROGRAM.encode())
+    return paths
+
+
+def cases(paths):
+    out = [
+        Case("no arguments", []),
+        Case("unknown subcommand", ["frobnicate", paths["valid program"]]),
+        Case("unknown option", ["--frobnicate"]),
+        Case("unknown option after subcommand", ["check", "--frobnicate", paths["valid program"]]),
+        Case("run without a file", ["run"]),
+        Case("check without a file", ["check"]),
+        Case("emit-mir without a file", ["emit-mir"]),
+        Case("run-mir without a file", ["run-mir"]),
+        Case("--help", ["--help"], want="help"),
+        Case("--version", ["--version"], want="version"),
+        Case("run-mir of garbage MIR", ["run-mir", paths["garbage MIR"]]),
+        Case("emit-mir of garbage MIR", ["emit-mir", paths["garbage MIR"]]),
+    ]
+    bad_files = ["missing file", "directory", "empty file", "invalid UTF-8", "truncated UTF-8",
+                 "10 MB of random bytes", "100k nested '(' alone", "100k nested '(' in main",
+                 "100k nested '[' in main", "100k nested blocks", "binary NULs"]
+    for label in bad_files:
+        out.append(Case("run: " + label, ["run", paths[label]]))
+        out.append(Case("check: " + label, ["check", paths[label]]))
+        out.append(Case("check --diagnostics=json: " + label, ["check", "--diagnostics=json", paths[label]],
+                        json_mode=True))
+    out.append(Case("emit-mir: missing file", ["emit-mir", paths["missing file"]]))
+    out.append(Case("emit-mir: invalid UTF-8", ["emit-mir", paths["invalid UTF-8"]]))
+    return out
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--hakoc", default=os.environ.get("HAKOC", "hakoc"))
+    ap.add_argument("-k", dest="filter", default=None, help="only cases whose name contains SUBSTR")
+    opts = ap.parse_args(argv)
+    passed = failed = 0
+    with tempfile.TemporaryDirectory(prefix="hako-cli-") as tmp:
+        paths = make_inputs(tmp)
+        for case in cases(paths):
+            if opts.filter and opts.filter not in case.name:
+                continue
+            rc, out, err, problem = run(opts.hakoc, case.argv)
+            why = judge(case, rc, out, err, problem)
+            if why is None:
+                passed += 1
+            else:
+                failed += 1
+                print("FAIL %s: %s" % (case.name, why))
+    print("%d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
