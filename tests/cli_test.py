@@ -27,11 +27,14 @@ VALID_PROGRAM = "static box Main {\n    main() {\n        return 0\n    }\n}\n"
 
 
 class Case:
-    def __init__(self, name, argv, want="error", json_mode=False):
+    def __init__(self, name, argv, want="error", json_mode=False, code=None):
         self.name = name
         self.argv = argv
         self.want = want  # "error", "help" or "version"
         self.json_mode = json_mode
+        # The diagnostic code the input must produce, where exactly one fits
+        # (tests/fail/EXEMPT relies on these for E0001-E0008).
+        self.code = code
 
 
 def run(hakoc, argv):
@@ -68,6 +71,8 @@ def judge(case, rc, out, err, problem):
         return None
     if rc != 1:
         return "exit status %d, expected 1" % rc
+    if case.code and case.code not in err:
+        return "%s not reported: %r" % (case.code, err[:200])
     if case.json_mode:
         codes = []
         for line in err.splitlines():
@@ -115,34 +120,47 @@ def make_inputs(tmp):
     write("binary NULs", "nuls.hako", b"\0" * 4096)
     write("garbage MIR", "garbage.mir", b"this is not MIR text {{{ \x01\x02\n")
     write("valid program", "valid.hako", VALID_PROGRAM.encode())
+    # Larger than the 64 MiB source limit, but sparse: cheap to create.
+    huge = os.path.join(tmp, "huge.hako")
+    with open(huge, "wb") as f:
+        f.seek(80 * 1024 * 1024)
+        f.write(b"\n")
+    paths["file over 64 MiB"] = huge
+    paths["unwritable output"] = os.path.join(tmp, "no-such-dir", "out.mir")
     return paths
 
 
 def cases(paths):
+    usage = "E0007"
     out = [
-        Case("no arguments", []),
-        Case("unknown subcommand", ["frobnicate", paths["valid program"]]),
-        Case("unknown option", ["--frobnicate"]),
-        Case("unknown option after subcommand", ["check", "--frobnicate", paths["valid program"]]),
-        Case("run without a file", ["run"]),
-        Case("check without a file", ["check"]),
-        Case("emit-mir without a file", ["emit-mir"]),
-        Case("run-mir without a file", ["run-mir"]),
+        Case("no arguments", [], code=usage),
+        Case("unknown subcommand", ["frobnicate", paths["valid program"]], code=usage),
+        Case("unknown option", ["--frobnicate"], code=usage),
+        Case("unknown option after subcommand", ["check", "--frobnicate", paths["valid program"]], code=usage),
+        Case("run without a file", ["run"], code=usage),
+        Case("check without a file", ["check"], code=usage),
+        Case("emit-mir without a file", ["emit-mir"], code=usage),
+        Case("run-mir without a file", ["run-mir"], code=usage),
         Case("--help", ["--help"], want="help"),
         Case("--version", ["--version"], want="version"),
         Case("run-mir of garbage MIR", ["run-mir", paths["garbage MIR"]]),
         Case("emit-mir of garbage MIR", ["emit-mir", paths["garbage MIR"]]),
+        Case("emit-mir -o into a missing directory", ["emit-mir", paths["valid program"], "-o",
+                                                      paths["unwritable output"]], code="E0008"),
     ]
-    bad_files = ["missing file", "directory", "empty file", "invalid UTF-8", "truncated UTF-8",
-                 "10 MB of random bytes", "100k nested '(' alone", "100k nested '(' in main",
-                 "100k nested '[' in main", "100k nested blocks", "binary NULs"]
-    for label in bad_files:
-        out.append(Case("run: " + label, ["run", paths[label]]))
-        out.append(Case("check: " + label, ["check", paths[label]]))
+    # label -> the code that input must give (None: any error code will do).
+    bad_files = [("missing file", "E0001"), ("directory", "E0002"), ("empty file", "E0003"),
+                 ("invalid UTF-8", "E0004"), ("truncated UTF-8", "E0004"), ("file over 64 MiB", "E0005"),
+                 ("10 MB of random bytes", None), ("100k nested '(' alone", None),
+                 ("100k nested '(' in main", None), ("100k nested '[' in main", None),
+                 ("100k nested blocks", None), ("binary NULs", None)]
+    for label, code in bad_files:
+        out.append(Case("run: " + label, ["run", paths[label]], code=code))
+        out.append(Case("check: " + label, ["check", paths[label]], code=code))
         out.append(Case("check --diagnostics=json: " + label, ["check", "--diagnostics=json", paths[label]],
-                        json_mode=True))
-    out.append(Case("emit-mir: missing file", ["emit-mir", paths["missing file"]]))
-    out.append(Case("emit-mir: invalid UTF-8", ["emit-mir", paths["invalid UTF-8"]]))
+                        json_mode=True, code=code))
+    out.append(Case("emit-mir: missing file", ["emit-mir", paths["missing file"]], code="E0001"))
+    out.append(Case("emit-mir: invalid UTF-8", ["emit-mir", paths["invalid UTF-8"]], code="E0004"))
     return out
 
 

@@ -125,8 +125,7 @@ def write_source(path, text):
 def source_lines(text):
     """The file's lines without their newlines (the list is edited in place by
     autoupdate and joined back with '\\n')."""
-    lines = text.split("\n")
-    return lines
+    return text.split("\n")
 
 
 # =============================================================================
@@ -146,7 +145,7 @@ class RunSpec:
     def __init__(self, text):
         self.directives = []
         for i, line in enumerate(source_lines(text), start=1):
-            m = RUN_DIRECTIVE.search(line)
+            m = RUN_DIRECTIVE.search(line.rstrip("\r"))  # tolerate CRLF files
             if m:
                 self.directives.append(Directive(m.group(1), m.group(2) or "", i))
         self.errors = []

@@ -33,6 +33,7 @@ class Lexer {
     uint64_t at = uint64_t{pos_} + ahead;
     return at < size_ ? src_[at] : '\0';
   }
+  // Whether the cursor is past the last byte.
   bool at_end() const { return pos_ >= size_; }
   // Reports an error over [begin, end) and notes when the cap is reached.
   void error(diag::Kind kind, uint32_t begin, uint32_t end, std::string message);
@@ -41,24 +42,28 @@ class Lexer {
   // Appends a Newline token at `at` unless the previous token is one already.
   void newline(uint32_t at);
 
+  // Skips a `//` or `#` comment, leaving its newline for the next token.
   void skip_line_comment();
+  // Skips a `/* */` comment (E0105 when unterminated).
   void skip_block_comment();
+  // Scans an identifier or keyword.
   void lex_ident();
   // Scans an operator or punctuation token; false when none starts here.
   bool lex_punct();
   // Consumes and reports a run of characters that cannot start any token.
   void lex_bad_run();
 
-  // number.cpp
+  // number.cpp: scans an integer or float literal (E0106, E0107).
   void lex_number();
   // Consumes digits accepted by `pred` with single `_` separators between
   // them, appending the digits to `out`; sets `*bad` on a misplaced `_`.
   void scan_digits(bool (*pred)(char), std::string& out, bool* bad);
 
-  // string_lit.cpp
+  // string_lit.cpp: scans a string literal (E0102) with its escapes.
   void lex_string();
   // Decodes the escape whose backslash is at the cursor into `out`.
   void lex_escape(std::string& out);
+  // Decodes the `{...}` part of a `\u{...}` escape starting at `begin` (E0104).
   void lex_unicode_escape(std::string& out, uint32_t begin);
 
   const base::SourceFile& file_;

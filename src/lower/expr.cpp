@@ -264,6 +264,7 @@ ValueId FunctionLowerer::builtin_call(const sema::BuiltinMethod& m, ValueId rece
   for (const auto& a : args) vals.push_back(value(*a));
   switch (m.impl) {
     case sema::BuiltinImpl::Runtime: return call_rt(m.rt, std::move(vals), l);
+    case sema::BuiltinImpl::RuntimeArgs: return call_rt(m.rt, std::vector<ValueId>(vals.begin() + 1, vals.end()), l);
     case sema::BuiltinImpl::Identity: return receiver;
     case sema::BuiltinImpl::ToStr: return b_.unary(Op::ToStr, Tag::of(Kind::String), receiver, l);
     case sema::BuiltinImpl::Op:

@@ -88,7 +88,7 @@ void Parser::parse_box_body(ast::BoxDecl& box) {
       return;
     }
     // A declaration keyword here most likely means this box lacks its `}`.
-    if (k == TokenKind::Eof || k == TokenKind::KwBox || k == TokenKind::KwStatic || k == TokenKind::KwExtern) {
+    if (k == TokenKind::Eof || at_declaration_start()) {
       report_missing_brace(open, ("body of box '" + box.name + "'").c_str());
       open_.pop_back();
       return;
@@ -101,7 +101,7 @@ void Parser::parse_box_body(ast::BoxDecl& box) {
       // lacked its `}`; that was reported, and the loop above ends the box.
       k = peek().kind;
       if (k != TokenKind::Newline && k != TokenKind::Semicolon && k != TokenKind::RBrace && k != TokenKind::Eof &&
-          !(missing_brace_at_ == pos_ && (k == TokenKind::KwBox || k == TokenKind::KwStatic))) {
+          !(missing_brace_at_ == pos_ && at_declaration_start())) {
         fail_expected("a newline or ';' after the member declaration");
       }
     } catch (const SyntaxError&) {

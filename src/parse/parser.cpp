@@ -109,12 +109,36 @@ void Parser::check_cap() {
   if (lex::diags_capped(diags_)) throw BailOut{};
 }
 
+namespace {
+
+// Keywords that can only start a statement, never continue an expression.
+bool is_statement_keyword(TokenKind k) {
+  switch (k) {
+    case TokenKind::KwLocal: case TokenKind::KwIf: case TokenKind::KwLoop: case TokenKind::KwWhile:
+    case TokenKind::KwReturn: case TokenKind::KwPrint: case TokenKind::KwBreak: case TokenKind::KwContinue:
+    case TokenKind::KwFini: case TokenKind::KwUnsafe:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_brace_opener(TokenKind k) { return k == TokenKind::LBrace || k == TokenKind::PercentLBrace; }
+
+}  // namespace
+
 void Parser::sync_to_line_end(size_t open_base, uint32_t start) {
   std::vector<TokenKind> open(open_.begin() + static_cast<std::ptrdiff_t>(std::min(open_base, open_.size())),
                               open_.end());
   for (;;) {
     TokenKind k = toks_[pos_].kind;
     if (k == TokenKind::Eof) break;
+    // An unclosed `(` or `[` would otherwise swallow the following lines:
+    // a line that starts like a statement is taken as the next statement.
+    if (!open.empty() && pos_ > start && is_statement_keyword(k) && toks_[pos_ - 1].kind == TokenKind::Newline &&
+        std::none_of(open.begin(), open.end(), is_brace_opener)) {
+      break;
+    }
     if (k == TokenKind::Newline || k == TokenKind::Semicolon) {
       if (open.empty()) {
         ++pos_;
@@ -129,9 +153,7 @@ void Parser::sync_to_line_end(size_t open_base, uint32_t start) {
     } else if (k == TokenKind::RBrace) {
       // Unclosed ( or [ inside a brace pair are abandoned at its `}`; a `}`
       // with no brace opened by this construct closes the enclosing block.
-      while (!open.empty() && open.back() != TokenKind::LBrace && open.back() != TokenKind::PercentLBrace) {
-        open.pop_back();
-      }
+      while (!open.empty() && !is_brace_opener(open.back())) open.pop_back();
       if (open.empty()) break;
       open.pop_back();
     }
@@ -152,6 +174,13 @@ void Parser::sync_to_declaration(uint32_t start) {
   }
 }
 
+bool Parser::at_declaration_start() {
+  TokenKind k = peek().kind;
+  TokenKind next = peek_kind_after(1);
+  return (k == TokenKind::KwBox && next == TokenKind::Ident) || (k == TokenKind::KwStatic && next == TokenKind::KwBox) ||
+         k == TokenKind::KwExtern;
+}
+
 void Parser::report_missing_brace(base::Span open, const char* what) {
   if (missing_brace_at_ == pos_) return;
   missing_brace_at_ = pos_;
@@ -164,9 +193,11 @@ void Parser::report_missing_brace(base::Span open, const char* what) {
 void Parser::flush_min_literals() {
   for (const auto& [id, span] : min_literals_) {
     (void)id;
+    std::string text = file_.text().substr(span.begin, span.end - span.begin);
     report(diag::Kind::IntegerTooLarge, span,
-           "Integer literal '9223372036854775808' does not fit in a 64-bit signed integer (the largest is "
-           "9223372036854775807); only '-9223372036854775808' is allowed.");
+           "Integer literal '" + text +
+               "' does not fit in a 64-bit signed integer (the largest is 9223372036854775807); only a minus "
+               "directly before it, as in '-" + text + "', makes it valid.");
   }
   min_literals_.clear();
 }

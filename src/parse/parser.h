@@ -49,6 +49,7 @@ class Parser {
   const Token& peek();
   // The kind of the token `n` raw positions after the cursor (no skipping).
   TokenKind peek_kind_after(uint32_t n) const;
+  // Whether the current token has `kind`.
   bool at(TokenKind kind) { return peek().kind == kind; }
   // Consumes and returns the current token (stays on Eof).
   const Token& advance();
@@ -69,6 +70,7 @@ class Parser {
   base::Span prev_span() const { return toks_[prev_].span; }
 
   // --- errors and recovery (parser.cpp) -----------------------------------
+  // Reports a diagnostic and carries on.
   void report(diag::Kind kind, base::Span span, std::string message);
   // Reports E0201 "Expected <what>, found <current token>." and throws.
   [[noreturn]] void fail_expected(const std::string& what);
@@ -83,16 +85,24 @@ class Parser {
   void sync_to_line_end(size_t open_base, uint32_t start);
   // Skips to the next `box`, `static` or `extern` (consumes >= 1 token).
   void sync_to_declaration(uint32_t start);
+  // Whether the cursor starts a top-level declaration (`box Name`,
+  // `static box`, `extern`), which ends any block left open before it.
+  bool at_declaration_start();
   // Reports a block or box body that ends without its `}`, once per place.
   void report_missing_brace(base::Span open, const char* what);
+  // How an error message names the current token.
   std::string describe_current();
   // Reports E0106 for 9223372036854775808 literals not negated directly.
   void flush_min_literals();
 
   // --- declarations (decl.cpp) --------------------------------------------
+  // Parses declarations up to the end of the file, recovering from errors.
   void parse_top_level(ast::Program& program);
+  // Parses `[static] box Name [from P] { ... }`.
   void parse_box(ast::Program& program);
+  // Parses the members between the braces of a box, recovering per member.
   void parse_box_body(ast::BoxDecl& box);
+  // Parses one field line or method (E0204 when none starts here).
   void parse_member(ast::BoxDecl& box);
   // `[weak] name [: Type]`: one field.
   void parse_field_item(ast::BoxDecl& box, ast::Visibility vis);
@@ -100,9 +110,11 @@ class Parser {
   void parse_field_line(ast::BoxDecl& box, ast::Visibility vis);
   // `{ a, weak b }` after public / private / init.
   void parse_field_block(ast::BoxDecl& box, ast::Visibility vis);
+  // Parses `name(params) [: Type] { body }`; the cursor is on the name.
   void parse_method(ast::BoxDecl& box, ast::MethodKind kind);
   // Parses `: Type` if present and returns the type's text ("" when absent).
   std::string parse_type_annotation();
+  // Reports `extern "C" { ... }` as not supported and skips its braces.
   void skip_extern();
 
   // --- statements (stmt.cpp) ----------------------------------------------
@@ -112,29 +124,47 @@ class Parser {
   void parse_block_body(ast::Block& block, base::Span open);
   // One statement with error recovery; null when it could not be parsed.
   ast::StmtPtr parse_statement();
+  // One statement without recovery; throws SyntaxError.
   ast::StmtPtr parse_statement_inner();
   // After a statement: requires a newline, `;`, `}` or the end of the file.
   void expect_statement_end();
+  // `local a, b = e [fini { }]`.
   ast::StmtPtr parse_local();
+  // `if c { } else if c { } else { }`.
   ast::StmtPtr parse_if();
+  // `loop(c) { }` or `loop { }`.
   ast::StmtPtr parse_loop();
+  // `while c { }`.
   ast::StmtPtr parse_while();
+  // `return` or `return e`.
   ast::StmtPtr parse_return();
+  // `print(e)` (E0208 unless exactly one argument).
   ast::StmtPtr parse_print();
+  // An expression statement or an assignment (E0207 for a bad target).
   ast::StmtPtr parse_expr_or_assign();
   // The condition of if / while; a bare `{ }` block there is E0209.
   ast::ExprPtr parse_condition(const char* keyword);
 
   // --- expressions (expr.cpp) ---------------------------------------------
+  // A full expression, including `c ? a : b`.
   ast::ExprPtr parse_expr();
+  // Binary operators binding at least as tightly as `min_prec`.
   ast::ExprPtr parse_binary(int min_prec);
+  // Prefix `- ! not ~ weak`, then a postfix expression.
   ast::ExprPtr parse_unary();
+  // A primary followed by `.name` and `.name(args)`.
   ast::ExprPtr parse_postfix();
+  // Literals, names, calls, `me`, `new`, brackets and block expressions.
   ast::ExprPtr parse_primary();
+  // `( e )`; the expression's span grows to cover the parentheses.
   ast::ExprPtr parse_paren();
+  // `new Name(args)` (E0201, recovered, when the parentheses are missing).
   ast::ExprPtr parse_new();
+  // `[a, b]` with an optional trailing comma.
   ast::ExprPtr parse_array();
+  // `%{k => v, ...}` with an optional trailing comma.
   ast::ExprPtr parse_map();
+  // `{ stmts; e }`: a final expression statement becomes the result.
   ast::ExprPtr parse_block_expr();
   // Parses `( args )` at the cursor; `close` receives the `)` span.
   std::vector<ast::ExprPtr> parse_args(base::Span* close);
@@ -153,6 +183,7 @@ class Parser {
   void note_height(uint32_t id, uint32_t height, base::Span span);
   // The tree height of an expression made by make() (0 for null).
   uint32_t height(const ast::ExprPtr& e) const { return e ? heights_[e->id] : 0; }
+  // Allocates the next dense local id (params and `local` bindings).
   uint32_t next_local_id() { return next_local_++; }
 
   const base::SourceFile& file_;

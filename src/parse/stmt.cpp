@@ -29,7 +29,7 @@ void Parser::parse_block_body(ast::Block& block, base::Span open) {
       break;
     }
     // No statement starts with a declaration keyword: the block lacks its `}`.
-    if (k == TokenKind::Eof || k == TokenKind::KwBox || k == TokenKind::KwStatic) {
+    if (k == TokenKind::Eof || at_declaration_start()) {
       report_missing_brace(open, "block");
       open_.pop_back();
       block.span = base::Span{open.begin, prev_span().end};
@@ -61,7 +61,7 @@ void Parser::expect_statement_end() {
   TokenKind k = peek().kind;
   if (k == TokenKind::Newline || k == TokenKind::Semicolon || k == TokenKind::RBrace || k == TokenKind::Eof) return;
   // An inner block that ran into the next declaration already said so.
-  if (missing_brace_at_ == pos_ && (k == TokenKind::KwBox || k == TokenKind::KwStatic)) return;
+  if (missing_brace_at_ == pos_ && at_declaration_start()) return;
   fail_expected("a newline or ';' after the statement");
 }
 

@@ -33,7 +33,8 @@ enum class Coercion : uint8_t {
 
 // How a built-in method call is carried out (builtin_methods.def).
 enum class BuiltinImpl : uint8_t {
-  Runtime,   // call_rt `rt`
+  Runtime,      // call_rt `rt` on (receiver, args...)
+  RuntimeArgs,  // call_rt `rt` on (args...): the receiver carries no state (ConsoleBox)
   Op,        // a MIR instruction `op` on (receiver, args...)
   Identity,  // the receiver itself
   ToStr,     // toString() of a non-user value: to_str

@@ -4,6 +4,7 @@
 // on edges; compare + cond_br pairs become one conditional jump.
 #include "vm/translate.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstdio>
 #include <cstring>
@@ -164,6 +165,8 @@ class FunctionTranslator {
     def_block_.assign(n, kNone);
     absorbed_.assign(n, false);
     need_.assign(n, false);
+    reg_of_.resize(n);
+    for (ValueId v = 0; v < n; ++v) reg_of_[v] = v;
     std::vector<bool> defined(n, false);
     for (size_t i = 0; i < f_.params.size(); ++i) defined[i] = true;
     for (BlockId b = 0; b < f_.blocks.size(); ++b) {
@@ -195,6 +198,72 @@ class FunctionTranslator {
         break;
       }
     }
+    preds_.assign(f_.blocks.size(), 0);
+    for (const mir::Block& blk : f_.blocks)
+      if (!blk.insts.empty() && (mir::op_info(blk.insts.back().op).flags & mir::TERM))
+        for (BlockId t : blk.insts.back().targets) ++preds_[t];
+    if (opt_.coalesce)
+      for (BlockId h = 0; h < f_.blocks.size(); ++h) coalesce(h);
+  }
+
+  // Whether `b` is only `br X` (no phis, no code): its edge can be taken by
+  // a predecessor directly.
+  bool forwarder(BlockId b) const {
+    const auto& insts = f_.blocks[b].insts;
+    return insts.size() == 1 && insts[0].op == Op::Br;
+  }
+
+  // Whether control leaving `from` can only reach the end of `to` through
+  // `br`s into single-predecessor forwarders (`from` == `to` included).
+  bool only_path(BlockId from, BlockId to) const {
+    BlockId cur = from;
+    for (int step = 0; step < 16; ++step) {
+      const auto& insts = f_.blocks[cur].insts;
+      if (insts.empty() || insts.back().op != Op::Br) return false;
+      if (cur == to) return true;
+      const BlockId next = insts.back().targets[0];
+      if (!forwarder(next) || preds_[next] != 1) return false;
+      cur = next;
+    }
+    return false;
+  }
+
+  // For a phi p of `h` taking v on the edge from L, where v is computed in B
+  // and B reaches L's `br h` only through forwarders: compute v directly
+  // into p's register when nothing needs p's old value after v's definition
+  // (later instructions of B, or other phis on this edge) and nothing else
+  // reads v. Saves the edge move, e.g. for `i = i + 1` in a loop.
+  void coalesce(BlockId h) {
+    std::vector<BlockId> preds;
+    for (const Inst& in : f_.blocks[h].insts)
+      if (in.op == Op::Phi)
+        for (BlockId t : in.targets)
+          if (std::find(preds.begin(), preds.end(), t) == preds.end()) preds.push_back(t);
+    for (BlockId l : preds) {
+      std::vector<std::pair<ValueId, ValueId>> edge;  // (phi, incoming from l)
+      for (const Inst& in : f_.blocks[h].insts) {
+        if (in.op != Op::Phi || in.result == kNone) continue;
+        for (size_t k = 0; k < in.targets.size(); ++k) {
+          if (in.targets[k] != l) continue;
+          edge.emplace_back(in.result, in.args[k]);
+          break;
+        }
+      }
+      for (const auto& [p, v] : edge) {
+        if (v == p || konst_[v] || def_[v] == nullptr || def_[v]->op == Op::Phi || uses_[v] != 1 ||
+            reg_of_[v] != v || !only_path(def_block_[v], l))
+          continue;
+        bool p_needed = false;
+        for (const auto& [q, w] : edge) p_needed = p_needed || (q != p && w == p);
+        bool after_def = false;
+        for (const Inst& in : f_.blocks[def_block_[v]].insts) {
+          if (after_def)
+            for (ValueId a : in.args) p_needed = p_needed || a == p;
+          after_def = after_def || &in == def_[v];
+        }
+        if (!p_needed) reg_of_[v] = p;
+      }
+    }
   }
 
   // The bits of a constant instruction's value, or nullopt.
@@ -204,6 +273,22 @@ class FunctionTranslator {
       case Op::ConstB: return in.imm != 0 ? 1u : 0u;
       case Op::ConstF: return std::bit_cast<uint64_t>(in.fimm);
       case Op::ConstVoid: return 0u;
+      case Op::Box: {
+        // Boxing a constant that needs no allocation gives a constant handle.
+        const ValueId a = in.args[0];
+        if (!konst_[a]) return std::nullopt;
+        const auto bits = *konst_[a];
+        switch (f_.value_tags[a].kind) {
+          case Kind::Int: {
+            const auto v = static_cast<int64_t>(bits);
+            if (v < REML_SMALL_INT_MIN || v > REML_SMALL_INT_MAX) return std::nullopt;
+            return reml_box_i64(v);
+          }
+          case Kind::Bool: return reml_box_bool(static_cast<int64_t>(bits));
+          case Kind::String: case Kind::Void: return bits;  // immortal literal / null
+          default: return std::nullopt;
+        }
+      }
       case Op::ConstS: {
         if (in.ref >= m_.strings.size()) malformed(f_.name, "string index out of range");
         reml_string_t*& s = p_.strings[in.ref];
@@ -263,7 +348,7 @@ class FunctionTranslator {
   // The register of `v` as an instruction operand; constants get loaded.
   uint32_t reg(ValueId v) {
     if (konst_[v]) need_[v] = true;
-    return v;
+    return reg_of_[v];
   }
 
   // The constant `v` as an immediate, when immediates are on.
@@ -272,7 +357,7 @@ class FunctionTranslator {
     return static_cast<int64_t>(*konst_[v]);
   }
 
-  uint32_t dst(const Inst& in) const { return in.result != kNone ? in.result : sink_; }
+  uint32_t dst(const Inst& in) const { return in.result != kNone ? reg_of_[in.result] : sink_; }
 
   uint32_t loc(const Inst& in) {
     p_.locs.push_back(reml_loc_t{nullptr, in.loc.line, in.loc.col});
@@ -318,7 +403,7 @@ class FunctionTranslator {
       if (konst_[src]) {
         consts.emplace_back(in.result, *konst_[src]);
       } else {
-        regs.push_back(Move{in.result, src});
+        regs.push_back(Move{in.result, reg_of_[src]});
       }
     }
     for (const Move& mv : sequentialize(std::move(regs), tmp_)) emit(OpCode::Mov, mv.dst, mv.src);
@@ -337,28 +422,23 @@ class FunctionTranslator {
       case Op::Br: {
         BlockId t = in.targets[0];
         emit_moves(b, t);
-        if (t != next) jump(OpCode::Jmp, Target{false, t});
-        return;
-      }
-      case Op::CondBr: {
-        BlockId t = in.targets[0], e = in.targets[1];
-        if (t == e) {
-          emit_moves(b, t);
-          if (t != next) jump(OpCode::Jmp, Target{false, t});
-          return;
+        // Take empty forwarding blocks' edges here (their moves included).
+        for (int step = 0; opt_.thread_jumps && t != next && forwarder(t) && step < 16; ++step) {
+          const BlockId after = f_.blocks[t].insts[0].targets[0];
+          emit_moves(t, after);
+          t = after;
         }
-        const Cond& c = conds_[b];
-        const bool t_direct = !has_moves(b, t), e_direct = !has_moves(b, e);
-        if (e_direct && e == next) {
-          jump_if(c, false, edge_target(b, t));
-        } else if (t_direct && t == next) {
-          jump_if(c, true, edge_target(b, e));
+        if (t == next) return;
+        if (const Inst* branch = branch_only(t)) {
+          cond_br(t, *branch, next);  // t's own branch, taken here without jumping to t first
         } else {
-          jump_if(c, false, edge_target(b, t));
-          jump(OpCode::Jmp, edge_target(b, e));
+          jump(OpCode::Jmp, Target{false, t});
         }
         return;
       }
+      case Op::CondBr:
+        cond_br(b, in, next);
+        return;
       case Op::Ret: {
         if (in.args.empty()) {
           emit(OpCode::RetVoid);
@@ -373,6 +453,43 @@ class FunctionTranslator {
         emit(OpCode::Unreachable);
         return;
     }
+  }
+
+  // The branch of block `owner` (its condition and edges) emitted where
+  // `next` follows in the layout.
+  void cond_br(BlockId owner, const Inst& in, BlockId next) {
+    BlockId t = in.targets[0], e = in.targets[1];
+    if (t == e) {
+      emit_moves(owner, t);
+      if (t != next) jump(OpCode::Jmp, Target{false, t});
+      return;
+    }
+    const Cond& c = conds_[owner];
+    const bool t_direct = !has_moves(owner, t), e_direct = !has_moves(owner, e);
+    if (e_direct && e == next) {
+      jump_if(c, false, edge_target(owner, t));
+    } else if (t_direct && t == next) {
+      jump_if(c, true, edge_target(owner, e));
+    } else {
+      jump_if(c, false, edge_target(owner, t));
+      jump(OpCode::Jmp, edge_target(owner, e));
+    }
+  }
+
+  // The cond_br of block `b` when that is all the code b emits (phis,
+  // constants and absorbed compares emit nothing), else null. Its condition
+  // reads only b's phis, values defined before b and constants, so it can be
+  // evaluated at the end of a predecessor, after that edge's moves.
+  const Inst* branch_only(BlockId b) const {
+    if (!opt_.thread_jumps) return nullptr;
+    const auto& insts = f_.blocks[b].insts;
+    if (insts.empty() || insts.back().op != Op::CondBr) return nullptr;
+    for (size_t k = 0; k + 1 < insts.size(); ++k) {
+      const Inst& in = insts[k];
+      if (in.op == Op::Phi) continue;
+      if (in.result == kNone || !(absorbed_[in.result] || konst_[in.result])) return nullptr;
+    }
+    return &insts.back();
   }
 
   // Jumps to `t` when the condition holds (or fails, with `negate`).
@@ -731,6 +848,7 @@ class FunctionTranslator {
   FuncCode& out_;
 
   uint32_t tmp_ = 0, sink_ = 0;
+  std::vector<uint32_t> reg_of_;  // register of each value (itself unless coalesced into a phi)
   std::vector<uint32_t> uses_;
   std::vector<std::optional<uint64_t>> konst_;
   std::vector<const Inst*> def_;
@@ -738,6 +856,7 @@ class FunctionTranslator {
   std::vector<bool> absorbed_;
   std::vector<bool> need_;
   std::vector<Cond> conds_;
+  std::vector<uint32_t> preds_;  // incoming edges per block
 
   std::vector<Code> body_;
   std::vector<OpCode> body_ops_;

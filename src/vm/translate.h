@@ -14,6 +14,8 @@ namespace hako::vm {
 struct TranslateOptions {
   bool fuse_branches = true;  // compare (+ not_b) + cond_br -> one conditional jump
   bool immediates = true;     // Int constants as instruction immediates
+  bool coalesce = true;       // a phi's value computed in its predecessor goes straight into the phi's register
+  bool thread_jumps = true;   // a jump to a block that only branches takes that branch itself
 };
 
 // Translates every function of `m` (a malformed module is an internal error).

@@ -5,7 +5,9 @@
 #include <cfloat>
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <limits>
+#include <sstream>
 
 #include "base/source.h"
 #include "diag/diag.h"
@@ -1264,6 +1266,33 @@ TEST(MirVerifyFuzz, MalformedModulesNeverCrash) {
     }
   }
   EXPECT_GT(total_errors, 2000u);  // nearly every mutation is caught
+}
+
+// --- documentation -------------------------------------------------------------------------
+
+// docs/mir.md carries a table generated from instructions.def; this keeps
+// every row identical to the .def line it was generated from.
+TEST(MirDocs, InstructionTableMatchesDef) {
+  std::string here = __FILE__;
+  std::string path = here.substr(0, here.rfind("tests/unit/")) + "docs/mir.md";
+  std::ifstream in(path);
+  if (!in) GTEST_SKIP() << "no " << path << " next to the test source";
+  std::stringstream buf;
+  buf << in.rdbuf();
+  std::string doc = buf.str();
+  for (uint32_t k = 0; k < op_count(); ++k) {
+    const OpInfo& info = op_info(static_cast<Op>(k));
+    std::string flags;
+    const std::pair<uint8_t, const char*> names[] = {{PURE, "PURE"}, {FAILS, "FAILS"}, {EFFECT, "EFFECT"}, {TERM, "TERM"}};
+    for (const auto& [bit, word] : names)
+      if (info.flags & bit) flags += (flags.empty() ? "" : " ") + std::string(word);
+    std::string meaning;
+    for (const char* p = info.doc; *p; ++p) meaning += *p == '|' ? std::string("\\|") : std::string(1, *p);
+    std::string operands = *info.operands ? "`" + std::string(info.operands) + "`" : "(none)";
+    std::string row = "| `" + std::string(info.mnemonic) + "` | " + operands + " | `" + info.result + "` | " + flags +
+                      " | " + meaning + " |\n";
+    EXPECT_NE(doc.find(row), std::string::npos) << "docs/mir.md lacks or differs from the row\n" << row;
+  }
 }
 
 }  // namespace

@@ -249,6 +249,9 @@ TEST(ParserExpr, I64MinLiteral) {
   EXPECT_EQ(body_codes("local x = -9223372036854775808.toString()"), std::vector<std::string>{"E0106"});
   EXPECT_EQ(body_codes("local x = 1 - 9223372036854775808"), std::vector<std::string>{"E0106"});
   EXPECT_EQ(body_codes("local x = -9223372036854775809"), std::vector<std::string>{"E0106"});
+  Parsed q = parse(wrap("local x = 0x8000000000000000"));
+  ASSERT_EQ(q.messages.size(), 1u);
+  EXPECT_NE(q.messages[0].find("'-0x8000000000000000'"), std::string::npos) << q.messages[0];
 }
 
 TEST(ParserExpr, PostfixCallsAndFields) {
@@ -722,6 +725,11 @@ TEST(ParserRecovery, MissingClosingBraces) {
   ASSERT_EQ(p.program.boxes.size(), 2u);
   EXPECT_EQ(p.program.boxes[1].name, "Other");
   EXPECT_EQ(codes("box A {\n  x\n"), std::vector<std::string>{"E0201"});
+  // `static` not followed by `box` is a bad member, not the end of the box.
+  Parsed q = parse("static box Main {\n  static main() { }\n  other() { }\n}\n");
+  EXPECT_EQ(q.codes, std::vector<std::string>{"E0204"});
+  ASSERT_EQ(q.program.boxes.size(), 1u);
+  EXPECT_EQ(q.program.boxes[0].methods.size(), 1u);
   EXPECT_EQ(codes("box A { f() { if x {"), std::vector<std::string>{"E0201"});
 }
 
@@ -729,6 +737,16 @@ TEST(ParserRecovery, ErrorsInsideBracketsDoNotEatTheBlock) {
   Parsed p = parse(wrap("local m = %{ \"a\" => , \"b\" => 2 }\nprint(1)\nlocal a = f(1, (2 +), 3)\nprint(2)"));
   EXPECT_EQ(p.codes, (std::vector<std::string>{"E0202", "E0202"}));
   EXPECT_EQ(dump(p.program.boxes.at(0).methods.at(0).body), "{(print 1); (print 2)}");
+}
+
+TEST(ParserRecovery, UnclosedParenthesisStopsAtTheNextStatementLine) {
+  Parsed p = parse(wrap("local y = (1 + 2\nprint(y)\nfoo(1 2)\nlocal a = [1,\n  2\nreturn a"));
+  EXPECT_EQ(p.codes, (std::vector<std::string>{"E0201", "E0201", "E0201"}));
+  EXPECT_EQ(dump(p.program.boxes.at(0).methods.at(0).body), "{(print y); (return a)}");
+  // A multi-line argument list with an error skips its own lines only.
+  Parsed q = parse(wrap("f(1,\n  2 3,\n  4)\nprint(5)"));
+  EXPECT_EQ(q.codes, std::vector<std::string>{"E0201"});
+  EXPECT_EQ(dump(q.program.boxes.at(0).methods.at(0).body), "{(print 5)}");
 }
 
 TEST(ParserRecovery, LexerErrorsAndParseErrorsTogether) {

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -17,6 +18,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "mir/builder.h"
@@ -99,7 +101,7 @@ Outcome run_captured(const mir::Module& m, const std::vector<std::string>& args 
 // Runs with and without fusion and immediates; both must agree.
 Outcome run_both(const mir::Module& m, const std::vector<std::string>& args = {}) {
   Outcome fast = run_captured(m, args);
-  Outcome plain = run_captured(m, args, vm::TranslateOptions{false, false});
+  Outcome plain = run_captured(m, args, vm::TranslateOptions{false, false, false, false});
   EXPECT_EQ(fast.status, plain.status);
   EXPECT_EQ(fast.out, plain.out);
   EXPECT_EQ(fast.err, plain.err);
@@ -334,7 +336,7 @@ TEST(Vm, TranslationFusesCompareAndBranch) {
   EXPECT_EQ(ops.front(), vm::OpCode::JGeIImm) << vm::disassemble(*fused, fused->funcs[fib]);
   EXPECT_EQ(std::count(ops.begin(), ops.end(), vm::OpCode::LtIImm), 0);
   EXPECT_EQ(std::count(ops.begin(), ops.end(), vm::OpCode::LoadImm), 0);  // 1 and 2 are immediates
-  auto plain = vm::translate(mod.m, vm::TranslateOptions{false, false});
+  auto plain = vm::translate(mod.m, vm::TranslateOptions{false, false, false, false});
   const auto& pops = plain->funcs[fib].ops;
   EXPECT_EQ(std::count(pops.begin(), pops.end(), vm::OpCode::LtI), 1) << vm::disassemble(*plain, plain->funcs[fib]);
   EXPECT_EQ(std::count(pops.begin(), pops.end(), vm::OpCode::Jz), 1);
@@ -371,6 +373,7 @@ TEST(Vm, PhiSwapAndRotationUseParallelCopies) {
   mod.m.entry = mod.declare("Main.main/0", {}, kVoid);
   Fn f(mod, mod.m.entry);
   BlockId entry = f.current(), head = f.block(), body = f.block(), exit = f.block();
+  ValueId c1 = f.i(1), c2 = f.i(2), c3 = f.i(3), c0 = f.i(0);
   f.br(head);
   f.at(head);
   // a, b = b, a  and  x, y, z = y, z, x  and  p, q = q, p + q, five times.
@@ -382,8 +385,6 @@ TEST(Vm, PhiSwapAndRotationUseParallelCopies) {
   ValueId pq = f.op(Op::AddI, kInt, {p, q});
   ValueId k2 = f.op(Op::AddI, kInt, {k, f.i(1)});
   f.br(head);
-  f.at(entry);
-  ValueId c1 = f.i(1), c2 = f.i(2), c3 = f.i(3), c0 = f.i(0);
   for (auto [phi, v] : {std::pair{a, c1}, {b, c2}, {x, c1}, {y, c2}, {z, c3}, {p, c0}, {q, c1}, {k, c0}})
     f.incoming(head, phi, v, entry);
   for (auto [phi, v] : {std::pair{a, b}, {b, a}, {x, y}, {y, z}, {z, x}, {p, q}, {q, pq}, {k, k2}})
@@ -415,13 +416,14 @@ TEST(Vm, CriticalEdgesGetTheirOwnMoves) {
   f.print(x);
   f.print(y);
   // cond_br straight into a phi block, with the other edge through `skip`.
+  ValueId ten = f.i(10);
   ValueId c = f.op(Op::GtI, kBool, {y, x});
   f.cond_br(c, join, skip);
   f.at(skip);
   f.br(join);
   f.at(join);
   ValueId r = f.phi(join, kInt);
-  f.incoming(join, r, f.i(10), exit);
+  f.incoming(join, r, ten, exit);
   f.incoming(join, r, x, skip);
   f.print(r);
   f.ret();
@@ -1015,7 +1017,7 @@ TEST(VmBenchmark, Fib27) {
   int64_t a = 0, b = 1;
   for (int k = 0; k < n; ++k) std::tie(a, b) = std::pair{b, a + b};
   for (bool optimised : {true, false}) {
-    vm::TranslateOptions options{optimised, optimised};
+    vm::TranslateOptions options{optimised, optimised, optimised, optimised};
     auto start = std::chrono::steady_clock::now();
     int status = vm::run_with_options(mod.m, {}, options);
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -1063,7 +1065,7 @@ TEST(VmBenchmark, NestedLoops) {
   for (int64_t x = 0; x < n; ++x)
     for (int64_t y = 0; y < n; ++y) expect += x * y % 7;
   for (bool optimised : {true, false}) {
-    vm::TranslateOptions options{optimised, optimised};
+    vm::TranslateOptions options{optimised, optimised, optimised, optimised};
     auto start = std::chrono::steady_clock::now();
     int status = vm::run_with_options(mod.m, {}, options);
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

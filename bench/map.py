@@ -1,0 +1,19 @@
+# Benchmark: dict set and get with int and str keys — the Python twin of map.hako.
+def main():
+    m = {}
+    n = 125000
+    i = 0
+    while i < n:
+        m[i] = i
+        m["k" + str(i)] = i * 3
+        i = i + 1
+    total = 0
+    i = 0
+    while i < n:
+        total = total + m.get(i) + m.get("k" + str(i))
+        i = i + 1
+    print(total)
+    print(len(m))
+
+
+main()

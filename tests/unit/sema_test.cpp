@@ -1,0 +1,133 @@
+// Kind inference and conversions recorded by sema, and their lowering.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "lower/lower.h"
+#include "mir/printer.h"
+#include "mir/verify.h"
+#include "parse/parse.h"
+#include "sema/kinds.h"
+#include "sema/sema.h"
+
+namespace hako {
+namespace {
+
+struct Checked {
+  base::SourceFile file;
+  diag::DiagEngine diags;
+  ast::Program program;
+  std::optional<sema::CheckedProgram> checked;
+
+  explicit Checked(const std::string& src) : file("t.hako", src) {
+    program = parse::parse_program(file, diags);
+    if (!diags.has_errors()) checked = sema::check(program, file, diags);
+  }
+
+  // The inferred kind of the local or parameter called `name`.
+  std::string local_kind(const std::string& name) const {
+    for (const auto& l : checked->locals)
+      if (l.name == name) return sema::kind_name(*checked, l.kind);
+    return "<none>";
+  }
+  std::string ret_kind(const std::string& func) const {
+    for (const auto& f : checked->funcs)
+      if (f.name == func) return sema::kind_name(*checked, f.ret);
+    return "<none>";
+  }
+  std::string codes() const {
+    std::string out;
+    for (const auto& d : diags.diagnostics()) out += std::string(diag::info(d.kind).code) + " ";
+    return out;
+  }
+};
+
+TEST(SemaKinds, IntegersStayInts) {
+  Checked c(R"hako(static box Main {
+    fib(n) { if n < 2 { return n } return me.fib(n - 1) + me.fib(n - 2) }
+    main() { local i = 0; loop(i < 10) { i = i + 1 }; return me.fib(i) }
+  })hako");
+  ASSERT_TRUE(c.checked) << c.diags.render(diag::Format::Text);
+  EXPECT_EQ(c.local_kind("n"), "Int");
+  EXPECT_EQ(c.local_kind("i"), "Int");
+  EXPECT_EQ(c.ret_kind("Main.fib/1"), "Int");
+  EXPECT_EQ(c.ret_kind("Main.main/0"), "Int");
+}
+
+TEST(SemaKinds, DifferentKindsJoinToHandle) {
+  Checked c(R"hako(static box Main {
+    id(x) { return x }
+    main() { local v = 1; v = "s"; me.id(1); me.id("a"); return 0 }
+  })hako");
+  ASSERT_TRUE(c.checked) << c.diags.render(diag::Format::Text);
+  EXPECT_EQ(c.local_kind("v"), "a value of unknown kind");
+  EXPECT_EQ(c.local_kind("x"), "a value of unknown kind");
+  EXPECT_EQ(c.ret_kind("Main.id/1"), "a value of unknown kind");
+}
+
+TEST(SemaKinds, FallingOffTheEndJoinsVoid) {
+  Checked c(R"hako(static box Main {
+    maybe(b) { if b { return 1 } }
+    main() { print(me.maybe(true)); return 0 }
+  })hako");
+  ASSERT_TRUE(c.checked) << c.diags.render(diag::Format::Text);
+  EXPECT_EQ(c.ret_kind("Main.maybe/1"), "a value of unknown kind");
+  EXPECT_EQ(c.local_kind("b"), "Bool");
+}
+
+TEST(SemaKinds, DynamicallyCalledMethodsTakeHandles) {
+  Checked c(R"hako(box P { birth() { } add(k) { return k + 1 } }
+  static box Main {
+    main() { local a = [new P()]; local p = new P(); print(p.add(2)); print(a.get(0).add(3)); return 0 }
+  })hako");
+  ASSERT_TRUE(c.checked) << c.diags.render(diag::Format::Text);
+  EXPECT_EQ(c.local_kind("k"), "a value of unknown kind");
+  EXPECT_EQ(c.local_kind("p"), "P");
+  EXPECT_EQ(c.local_kind("a"), "ArrayBox");
+}
+
+TEST(SemaKinds, StaticTypeErrorsAreCompileErrors) {
+  Checked c(R"hako(static box Main {
+    main() { local a = 1 + null; if null { }; local s = "a" < 1; return 0 }
+  })hako");
+  EXPECT_FALSE(c.checked);
+  EXPECT_EQ(c.codes(), "E0312 E0312 E0312 ");
+}
+
+TEST(SemaKinds, UnknownMembersOnKnownBoxes) {
+  Checked c(R"hako(box P { x }
+  static box Main {
+    main() { local p = new P(); p.y = 1; p.nope(); "s".nope(); new Q(); return 0 }
+  })hako");
+  EXPECT_FALSE(c.checked);
+  EXPECT_EQ(c.codes(), "E0303 E0304 E0304 E0302 ");
+}
+
+TEST(SemaLowering, LoweredModulesVerify) {
+  Checked c(R"hako(box P { x; birth(v) { me.x = v }; toString() { return "P(" + me.x + ")" } }
+  static box Main {
+    main(args) {
+      local i = 0; local s = ""; local m = %{"a" => 1}
+      loop(i < 5) {
+        if i % 2 == 0 { s = s + i } else if i == 3 { continue } else { s = s + "-" }
+        i += 1
+        local t = i > 2 && s.length() > 1 ? "y" : "n"
+        print(t)
+      }
+      print(new P(i)); print(m.get("a")); return args.length()
+    }
+  })hako");
+  ASSERT_TRUE(c.checked) << c.diags.render(diag::Format::Text);
+  mir::Module m = lower::lower_program(*c.checked);
+  auto errors = mir::verify_module(m);
+  std::string all;
+  for (const auto& e : errors) all += mir::format_verify_error(e) + "\n";
+  EXPECT_TRUE(errors.empty()) << all << mir::print_module(m);
+  // One LoopForm and the if/else-if chain plus the ternary as IfForms.
+  const mir::Function& main = m.functions[m.entry];
+  EXPECT_EQ(main.loops.size(), 1u);
+  EXPECT_EQ(main.ifs.size(), 3u);
+}
+
+}  // namespace
+}  // namespace hako
