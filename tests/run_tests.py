@@ -24,6 +24,7 @@ import json
 import os
 import re
 import shlex
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -211,7 +212,7 @@ def run_one(path, opts):
     spec = RunSpec(text)
     if spec.errors:
         return Outcome(name, False, "bad expectations: " + "; ".join(spec.errors))
-    proc = invoke([opts.hakoc, "run", path, "--"] + spec.args, opts.timeout)
+    proc = invoke(shlex.split(opts.wrapper) + [opts.hakoc, "run", path, "--"] + spec.args, opts.timeout)
     if opts.autoupdate and not proc.timed_out and proc.rc is not None and proc.rc >= 0:
         if autoupdate_run(path, text, spec, proc):
             return Outcome(name, True, "updated")
@@ -627,6 +628,8 @@ def main(argv):
     ap.add_argument("-k", dest="filter", default=None, help="only files whose name contains SUBSTR")
     ap.add_argument("-j", dest="jobs", type=int, default=2, help="parallel workers (default 2)")
     ap.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per program (default 10)")
+    ap.add_argument("--wrapper", default="",
+                    help="run mode: a command to run hakoc under (e.g. valgrind); its own failures fail the test")
     ap.add_argument("mode", choices=["run", "fail", "coverage", "roundtrip"])
     ap.add_argument("paths", nargs="+")
     opts = ap.parse_intermixed_args(argv)

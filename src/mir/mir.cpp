@@ -66,10 +66,9 @@ std::optional<Tag> tag_of_letter(char letter) {
 }
 
 uint32_t Module::intern(const std::string& s) {
-  for (uint32_t i = 0; i < strings.size(); ++i)
-    if (strings[i] == s) return i;
-  strings.push_back(s);
-  return static_cast<uint32_t>(strings.size() - 1);
+  auto [it, added] = string_ids.emplace(s, static_cast<uint32_t>(strings.size()));
+  if (added) strings.push_back(s);
+  return it->second;
 }
 
 FuncId Module::find_function(const std::string& name) const {

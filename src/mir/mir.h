@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace hako::mir {
@@ -175,6 +176,7 @@ struct Module {
   std::vector<BoxType> boxes;
   std::vector<Global> globals;
   std::vector<std::string> strings;  // string pool (const_s, call_method names, field names)
+  std::unordered_map<std::string, uint32_t> string_ids;  // strings[i] → i, maintained by intern
   std::vector<Function> functions;
   FuncId entry = kNone;  // Main.main/0 or Main.main/1
 

@@ -663,12 +663,7 @@ class Parser {
     f.blocks.back().insts.push_back(std::move(inst));
   }
 
-  // Module::intern without its linear search, for large pools.
-  uint32_t intern(const std::string& s) {
-    auto [it, added] = pool_.emplace(s, static_cast<uint32_t>(m_.strings.size()));
-    if (added) m_.strings.push_back(s);
-    return it->second;
-  }
+  uint32_t intern(const std::string& s) { return m_.intern(s); }
 
   const base::SourceFile& file_;
   diag::DiagEngine& diags_;
@@ -678,7 +673,6 @@ class Parser {
   bool seen_source_ = false;
   bool seen_entry_ = false;
   std::unordered_map<std::string, FuncId> functions_;
-  std::unordered_map<std::string, uint32_t> pool_;
   std::vector<FuncUse> func_uses_;
 };
 

@@ -100,8 +100,10 @@ void Parser::parse_box_body(ast::BoxDecl& box) {
       // A declaration keyword right after a member means a method body
       // lacked its `}`; that was reported, and the loop above ends the box.
       k = peek().kind;
+      // A method ends with its body's `}` and needs no separator after it.
+      bool after_block = toks_[prev_].kind == TokenKind::RBrace;
       if (k != TokenKind::Newline && k != TokenKind::Semicolon && k != TokenKind::RBrace && k != TokenKind::Eof &&
-          !(missing_brace_at_ == pos_ && at_declaration_start())) {
+          !after_block && !(missing_brace_at_ == pos_ && at_declaration_start())) {
         fail_expected("a newline or ';' after the member declaration");
       }
     } catch (const SyntaxError&) {

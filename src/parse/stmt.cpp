@@ -60,6 +60,8 @@ ast::StmtPtr Parser::parse_statement() {
 void Parser::expect_statement_end() {
   TokenKind k = peek().kind;
   if (k == TokenKind::Newline || k == TokenKind::Semicolon || k == TokenKind::RBrace || k == TokenKind::Eof) return;
+  // A statement that ends with a block needs no separator: `if c { } x = 1`.
+  if (toks_[prev_].kind == TokenKind::RBrace) return;
   // An inner block that ran into the next declaration already said so.
   if (missing_brace_at_ == pos_ && at_declaration_start()) return;
   fail_expected("a newline or ';' after the statement");

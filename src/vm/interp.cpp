@@ -416,24 +416,24 @@ L_NeH:
 
   // --- calls ---
 L_Call : {
-  const auto* f = static_cast<const FuncCode*>(pc->x.p);
+  const auto* entry = static_cast<const Code*>(pc->x.p);
   Slot* nfp = fp + pc->c;
   if (__builtin_expect(nfp > limit, 0)) Machine::stack_overflow(LOC);
   const uint32_t* args = pool + pc->b;
   for (uint32_t k = 0, n = args[0]; k < n; ++k) nfp[k] = fp[args[k + 1]];
   PUSH_FRAME(nfp, RetConv::None);
   fp = nfp;
-  pc = f->entry;
+  pc = entry;
   NEXT();
 }
 L_Call1 : {
-  const auto* f = static_cast<const FuncCode*>(pc->x.p);
+  const auto* entry = static_cast<const Code*>(pc->x.p);
   Slot* nfp = fp + pc->c;
   if (__builtin_expect(nfp > limit, 0)) Machine::stack_overflow(LOC);
   nfp[0] = B;
   PUSH_FRAME(nfp, RetConv::None);
   fp = nfp;
-  pc = f->entry;
+  pc = entry;
   NEXT();
 }
 L_CallMethod : {

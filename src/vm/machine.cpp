@@ -2,6 +2,8 @@
 
 #include <sys/resource.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace hako::vm {
@@ -96,6 +98,10 @@ size_t c_stack_budget() {
 
 Machine::Machine(const mir::Module& m, const TranslateOptions& options) {
   prog = translate(m, options);
+  if (const char* dump = std::getenv("HAKO_VM_DUMP"); dump != nullptr && *dump != '\0' && *dump != '0') {
+    reml_flush_stdout();
+    for (const FuncCode& f : prog->funcs) std::fputs(disassemble(*prog, f).c_str(), stderr);
+  }
   const void* const* handlers = handler_table();
   link(*prog, handlers);
   halt.op = handlers[static_cast<size_t>(OpCode::Halt)];

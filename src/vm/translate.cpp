@@ -931,9 +931,14 @@ std::unique_ptr<Program> translate(const mir::Module& m, const TranslateOptions&
 }
 
 void link(Program& p, const void* const* labels) {
+  for (FuncCode& f : p.funcs) f.entry = f.code.data();
   for (FuncCode& f : p.funcs) {
-    for (size_t k = 0; k < f.code.size(); ++k) f.code[k].op = labels[static_cast<size_t>(f.ops[k])];
-    f.entry = f.code.data();
+    for (size_t k = 0; k < f.code.size(); ++k) {
+      Code& c = f.code[k];
+      c.op = labels[static_cast<size_t>(f.ops[k])];
+      // A direct call needs only the callee's first instruction.
+      if (f.ops[k] == OpCode::Call || f.ops[k] == OpCode::Call1) c.x.p = static_cast<const FuncCode*>(c.x.p)->entry;
+    }
   }
 }
 

@@ -309,6 +309,14 @@ TEST(ParserNewlines, StatementsEndAtNewlineOrSemicolon) {
   EXPECT_EQ(body("print(1); print(2)"), "{(print 1); (print 2)}");
 }
 
+TEST(ParserNewlines, NoSeparatorNeededAfterAClosingBrace) {
+  EXPECT_EQ(body("if a { return a } return b"), "{(if a {(return a)}); (return b)}");
+  EXPECT_EQ(body("loop { break } print(1)"), "{(forever {break}); (print 1)}");
+  EXPECT_EQ(body("{ x } y"), "{{x}; y}");
+  // Other statements still need a newline or ';'.
+  EXPECT_EQ(body_codes("a b"), std::vector<std::string>{"E0201"});
+}
+
 TEST(ParserNewlines, ContinuationsAfterOperatorsCommasAndDots) {
   EXPECT_EQ(body("local x = 1 +\n  2"), "{(local x=(+ 1 2))}");
   EXPECT_EQ(body("local x = a &&\n b ||\n c"), "{(local x=(|| (&& a b) c))}");
