@@ -1,5 +1,6 @@
 #include "diag/diag.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace hako::diag {
@@ -74,6 +75,16 @@ void DiagEngine::report(Kind kind, const base::SourceFile* file, base::Span span
 void DiagEngine::report_path(Kind kind, std::string_view path, std::string message) {
   if (info(kind).severity == Severity::Error) ++error_count_;
   diags_.push_back(Diagnostic{kind, nullptr, std::string(path), base::Span{}, std::move(message)});
+}
+
+void DiagEngine::sort_by_position() {
+  std::stable_sort(diags_.begin(), diags_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    bool a_last = a.kind == Kind::TooManyErrors;
+    bool b_last = b.kind == Kind::TooManyErrors;
+    if (a_last != b_last) return b_last;
+    if (a.path != b.path) return a.path < b.path;
+    return a.span.begin < b.span.begin;
+  });
 }
 
 std::string render_one(const Diagnostic& d, Format format) {

@@ -55,6 +55,11 @@ class DiagEngine {
   uint32_t error_count() const { return error_count_; }
   const std::vector<Diagnostic>& diagnostics() const { return diags_; }
 
+  // Orders the diagnostics by file, then position (stable; the lexer
+  // reports before the parser, but readers expect source order). A
+  // TooManyErrors report stays last.
+  void sort_by_position();
+
   // Renders every diagnostic: text is `file:line:col: error[CODE]: message`,
   // the source line and a caret; JSON is one object per line.
   std::string render(Format format) const;

@@ -139,6 +139,7 @@ int main(int argc, char** argv) {
   diag::DiagEngine diags;
   bool mir_input = cl.command == "run-mir" || (cl.command == "emit-mir" && ends_with(cl.file, ".mir"));
   Compilation c = mir_input ? load_mir(cl.file, diags) : compile_source(cl.file, cl.pipeline, diags);
+  diags.sort_by_position();
   if (!diags.diagnostics().empty()) std::fputs(diags.render(cl.diag_format).c_str(), stderr);
   if (!c.module) return 1;
 

@@ -150,6 +150,10 @@ ValueId FunctionLowerer::run_plan(const sema::BinaryPlan& plan, ValueId lhs, Tag
   switch (plan.impl) {
     case sema::BinaryImpl::Op: return b_.binary(plan.op, plan.result, a, c, l);
     case sema::BinaryImpl::SwapOp: return b_.binary(plan.op, plan.result, c, a, l);
+    case sema::BinaryImpl::NotOp:
+      return b_.unary(Op::NotB, plan.result, b_.binary(plan.op, plan.result, a, c, l), l);
+    case sema::BinaryImpl::NotSwapOp:
+      return b_.unary(Op::NotB, plan.result, b_.binary(plan.op, plan.result, c, a, l), l);
     case sema::BinaryImpl::ConstFalse: return b_.const_b(false, l);
     case sema::BinaryImpl::ConstTrue: return b_.const_b(true, l);
   }

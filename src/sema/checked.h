@@ -72,6 +72,8 @@ enum class BinaryImpl : uint8_t {
   ConstFalse,  // mixed kinds under ==: both sides evaluated, result false
   ConstTrue,   // mixed kinds under !=
   SwapOp,      // instruction `op` with operands swapped (Float == Int → eq_if)
+  NotOp,       // instruction `op`, then not_b (Int != Float → !eq_if)
+  NotSwapOp,   // both of the above (Float != Int)
 };
 
 // The plan for one binary operation (a Binary expression or a compound

@@ -159,21 +159,18 @@ std::optional<BinaryPlan> plan_binary(ast::BinaryOp op, Tag l, Tag r) {
           default: return typed(eq ? Op::EqRef : Op::NeRef, b, l);
         }
       }
-      if (eq && l.kind == Kind::Int && r.kind == Kind::Float) {
+      // Int == Float is exact (§5), so it is its own instruction.
+      if (l.kind == Kind::Int && r.kind == Kind::Float) {
         BinaryPlan p = typed(Op::EqIF, b, l);
+        p.impl = eq ? BinaryImpl::Op : BinaryImpl::NotOp;
         p.rhs_target = r;
         return p;
       }
-      if (eq && l.kind == Kind::Float && r.kind == Kind::Int) {
+      if (l.kind == Kind::Float && r.kind == Kind::Int) {
         BinaryPlan p = typed(Op::EqIF, b, l);
-        p.impl = BinaryImpl::SwapOp;
+        p.impl = eq ? BinaryImpl::SwapOp : BinaryImpl::NotSwapOp;
         p.rhs_target = r;
         return p;
-      }
-      if (!eq && is_number(l.kind) && is_number(r.kind)) {
-        // a != b is !(a == b): compare as Floats only when exact, so use the
-        // Handle path, which implements §5's exact Int/Float equality.
-        return dynamic(Op::NeH, b, l, r);
       }
       BinaryPlan p = typed(Op::Unreachable, b, l);
       p.rhs_target = r;
