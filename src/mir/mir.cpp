@@ -16,7 +16,7 @@ constexpr bool LOC = true;
 constexpr bool NONE_LOC = false;
 const RtInfo kRts[] = {
 #define NONE NONE_LOC
-#define RT(name, symbol, result, params, flags) {#name, symbol, result, params, flags},
+#define RT(name, symbol, result, params, flags) {#name, #symbol, result, params, flags},
 #include "mir/runtime_calls.def"
 #undef RT
 #undef NONE

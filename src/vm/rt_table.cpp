@@ -1,7 +1,6 @@
-// The thunks are instantiated from a list of the C functions in
-// runtime_calls.def order. The .def spells symbols as strings, so the list
-// names them once more as identifiers; static_asserts below prove, at compile
-// time, that both agree on every symbol, tag letter and LOC flag.
+// One thunk per runtime_calls.def entry, instantiated from the C function the
+// entry names; a static_assert below proves at compile time that every C
+// signature agrees with the entry's tag letters and LOC flag.
 #include "vm/rt_table.h"
 
 #include <cstddef>
@@ -11,20 +10,6 @@
 namespace hako::vm {
 
 namespace {
-
-// The C functions of runtime_calls.def, in its order.
-#define VM_RUNTIME_FUNCTIONS(X)                                                                     \
-  X(print_i64) X(reml_print_f64) X(reml_print_bool) X(reml_print_str) X(reml_print_h)              \
-  X(reml_eprint_h) X(reml_f64_to_i64) X(reml_h_to_string) X(reml_str_len) X(reml_str_substring)    \
-  X(reml_str_substring_from) X(reml_str_index_of) X(reml_str_index_of_from)                        \
-  X(reml_str_last_index_of) X(reml_str_contains) X(reml_str_starts_with) X(reml_str_ends_with)     \
-  X(reml_str_replace) X(reml_str_trim) X(reml_str_to_upper) X(reml_str_to_lower) X(reml_str_split) \
-  X(reml_str_char_at) X(reml_str_to_integer) X(reml_str_to_float) X(reml_array_len)               \
-  X(reml_array_push) X(reml_array_pop) X(reml_array_get) X(reml_array_set) X(reml_array_insert)    \
-  X(reml_array_remove) X(reml_array_contains) X(reml_array_index_of) X(reml_array_join)            \
-  X(reml_array_slice) X(reml_array_reverse) X(reml_array_sort) X(reml_array_clear)                 \
-  X(reml_map_size) X(reml_map_set) X(reml_map_get) X(reml_map_has) X(reml_map_delete)              \
-  X(reml_map_keys) X(reml_map_values) X(reml_map_clear)
 
 // --- slot <-> C value conversions ---------------------------------------------
 
@@ -92,9 +77,9 @@ void thunk(Slot* fp, const uint32_t* regs, Slot* dst, const reml_loc_t* loc) {
 }
 
 constexpr RtThunk kThunks[] = {
-#define VM_THUNK(fn) &thunk<&fn>,
-    VM_RUNTIME_FUNCTIONS(VM_THUNK)
-#undef VM_THUNK
+#define RT(name, symbol, result, params, flags) &thunk<&symbol>,
+#include "mir/runtime_calls.def"
+#undef RT
 };
 
 // --- compile-time agreement with runtime_calls.def ------------------------------
@@ -110,24 +95,10 @@ constexpr bool kRtLoc_NONE = false;
 constexpr bool kRtLoc_LOC = true;
 
 constexpr DefEntry kDef[] = {
-#define RT(name, symbol, result, params, flags) {symbol, result, params, kRtLoc_##flags},
+#define RT(name, symbol, result, params, flags) {#symbol, result, params, kRtLoc_##flags},
 #include "mir/runtime_calls.def"
 #undef RT
 };
-
-constexpr const char* kListed[] = {
-#define VM_NAME(fn) #fn,
-    VM_RUNTIME_FUNCTIONS(VM_NAME)
-#undef VM_NAME
-};
-
-static_assert(sizeof kDef / sizeof kDef[0] == sizeof kListed / sizeof kListed[0],
-              "VM_RUNTIME_FUNCTIONS must list every runtime_calls.def entry");
-
-constexpr bool same_text(const char* a, const char* b) {
-  while (*a != '\0' && *a == *b) ++a, ++b;
-  return *a == *b;
-}
 
 constexpr size_t text_length(const char* s) {
   size_t n = 0;
@@ -166,22 +137,21 @@ constexpr bool signature_matches(R (*)(P...), const DefEntry& e, std::index_sequ
 template <auto Fn>
 constexpr bool entry_matches(size_t index) {
   return [&]<typename R, typename... P>(R (*fn)(P...)) {
-    return same_text(kListed[index], kDef[index].symbol) &&
-           signature_matches(fn, kDef[index], std::index_sequence_for<P...>{});
+    return signature_matches(fn, kDef[index], std::index_sequence_for<P...>{});
   }(Fn);
 }
 
 constexpr bool all_entries_match() {
   size_t index = 0;
   bool ok = true;
-#define VM_CHECK(fn) ok = ok && entry_matches<&fn>(index++);
-  VM_RUNTIME_FUNCTIONS(VM_CHECK)
-#undef VM_CHECK
+#define RT(name, symbol, result, params, flags) ok = ok && entry_matches<&symbol>(index++);
+#include "mir/runtime_calls.def"
+#undef RT
   return ok;
 }
 
 static_assert(all_entries_match(),
-              "VM_RUNTIME_FUNCTIONS disagrees with runtime_calls.def (order, symbol or signature)");
+              "a C function's signature disagrees with its tags in runtime_calls.def");
 
 }  // namespace
 
