@@ -476,7 +476,8 @@ int32_t reml_builtin_method_id(const char* name);
  * Int, Float, Bool, ArrayBox, MapBox or ConsoleBox receiver. No such method
  * for that receiver and arity is the runtime error
  * `Unknown method '<name>' on <Kind>`; a Void receiver is
- * `Type error: method '<name>' called on Void`. Arguments of the wrong kind
+ * `Type error: method '<name>' called on Void`, except for toString(), which
+ * every value has (Void gives "null"). Arguments of the wrong kind
  * are `Type error: expected <Kind>, got <Kind>`. User methods are the
  * engine's to dispatch first: on a user-box instance this only answers
  * toString() (the hook or `<Name instance>`) and reports any other name as

@@ -142,11 +142,12 @@ reml_handle_t reml_call_builtin(reml_handle_t recv, int32_t method, const char* 
                                 const reml_handle_t* args, const reml_loc_t* loc) {
   const char* known = reml_builtin_method_name(method);
   const char* shown = known != NULL ? known : (name != NULL ? name : "?");
+  /* toString() is a method of every value, Void included ("null"). */
+  if (known != NULL && method == REML_METHOD_TO_STRING && argc == 0) return reml_h_from_ptr(reml_h_to_string(recv));
   if (recv == REML_VOID) reml_panic_at(loc, "Type error: method '%s' called on Void", shown);
   if (argc > 0 && args == NULL) reml_internal_error("reml_call_builtin: %lld arguments but no array", (long long)argc);
   call_t c = {recv, known != NULL ? method : -1, argc, args, loc};
   reml_handle_t out = REML_VOID;
-  if (c.method == REML_METHOD_TO_STRING && argc == 0) return reml_h_from_ptr(reml_h_to_string(recv));
   bool found = false;
   if (c.method >= 0) {
     switch (reml_h_tag(recv)) {

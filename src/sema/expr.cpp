@@ -357,7 +357,7 @@ KindOpt Checker::method_call(const ast::MethodCall& e, ExprInfo& info) {
     return Tag::of(Kind::Handle);
   }
 
-  if (recv->kind == Kind::Void) {
+  if (recv->kind == Kind::Void && !find_builtin(Kind::Void, e.method, arity)) {
     check_args_only();
     error(diag::Kind::InvalidOperands, e.method_span, "Method '" + e.method + "' is called on null.");
     return Tag::of(Kind::Handle);
