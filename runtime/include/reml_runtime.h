@@ -486,6 +486,20 @@ REML_OWN reml_handle_t reml_call_builtin(REML_BOR reml_handle_t recv, int32_t me
                                          int64_t argc, REML_BOR const reml_handle_t* args,
                                          const reml_loc_t* loc);
 
+/* ------------------------------------------------------------------------- */
+/* Fast paths for generated code                                              */
+/* ------------------------------------------------------------------------- */
+
+/* Out-of-line entry points for native code to the inline fast paths above
+ * (the inline functions stay their one definition). The library exports
+ * them for unoptimised code; hakoc also links their bitcode into -O2
+ * modules so that the optimiser inlines them. */
+REML_OWN reml_handle_t reml_fp_box_i64(int64_t v);
+int64_t reml_fp_unbox_i64(REML_BOR reml_handle_t h, const reml_loc_t* loc);
+uint32_t reml_fp_tag(REML_BOR reml_handle_t h);
+void reml_fp_retain(REML_BOR reml_handle_t h);
+void reml_fp_release(REML_OWN reml_handle_t h);
+
 /* The process exit status of main's result (§2): Int v gives
  * ((v % 256) + 256) % 256, Bool gives 1/0, anything else 0. */
 int reml_exit_status_of(REML_BOR reml_handle_t result);
