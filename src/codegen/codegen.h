@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "diag/diag.h"
 #include "mir/mir.h"
