@@ -3,12 +3,15 @@
 #   make test     install what is missing, build, run every suite via CTest
 #   make runtime  build libreml_runtime.a alone
 #   make bench    VM vs CPython timings (bench/)
+#   make install  install the Release build: PREFIX/bin/hakoc, PREFIX/lib/libreml_runtime.a,
+#                 PREFIX/include/reml_runtime.h (PREFIX defaults to /usr/local)
 JOBS      ?= 2
 RELEASE   := build/release
 TESTBUILD := build/test
 CMAKE_GEN := -G Ninja
+PREFIX    ?= /usr/local
 
-.PHONY: all demo test runtime bench bootstrap release testbuild sanitize clean
+.PHONY: all demo test runtime bench bootstrap release testbuild sanitize install clean
 
 all: release
 
@@ -46,6 +49,9 @@ sanitize: bootstrap
 	cmake -S . -B build/asan $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DHAKO_SANITIZE=ON -DHAKO_ALWAYS_VERIFY=ON
 	cmake --build build/asan -j $(JOBS)
 	cd build/asan && ctest -j $(JOBS) --output-on-failure
+
+install: release
+	cmake --install $(RELEASE) --prefix $(PREFIX)
 
 clean:
 	rm -rf build

@@ -127,6 +127,11 @@ def make_inputs(tmp):
         f.write(b"\n")
     paths["file over 64 MiB"] = huge
     paths["unwritable output"] = os.path.join(tmp, "no-such-dir", "out.mir")
+    paths["unwritable executable"] = os.path.join(tmp, "no-such-dir", "prog")
+    paths["build output"] = os.path.join(tmp, "prog")
+    paths["missing runtime"] = os.path.join(tmp, "no-such-runtime", "libreml_runtime.a")
+    # Not an archive: the linker must refuse it.
+    write("garbage runtime", "libreml_runtime.a", b"this is not an ar archive\n")
     return paths
 
 
@@ -161,7 +166,39 @@ def cases(paths):
                         json_mode=True, code=code))
     out.append(Case("emit-mir: missing file", ["emit-mir", paths["missing file"]], code="E0001"))
     out.append(Case("emit-mir: invalid UTF-8", ["emit-mir", paths["invalid UTF-8"]], code="E0004"))
+    out.extend(build_cases(paths))
     return out
+
+
+def build_cases(paths):
+    """hakoc build: bad options, targets, outputs, runtime libraries and links.
+    Every case writes (if anything) into the temporary directory."""
+    valid, exe = paths["valid program"], paths["build output"]
+    usage = "E0007"
+    return [
+        Case("build without a file", ["build"], code=usage),
+        Case("build: missing file", ["build", paths["missing file"], "-o", exe], code="E0001"),
+        Case("build: invalid UTF-8", ["build", paths["invalid UTF-8"], "-o", exe], code="E0004"),
+        Case("build: unknown --emit format", ["build", valid, "--emit=mir", "-o", exe], code=usage),
+        Case("build: --target without a value", ["build", valid, "--target"], code=usage),
+        Case("build: --runtime-path without a value", ["build", valid, "-o", exe, "--runtime-path"], code=usage),
+        Case("run: build-only option", ["run", "-O2", valid], code=usage),
+        Case("check: --target", ["check", "--target", "x86_64-unknown-linux-gnu", valid], code=usage),
+        Case("build: unknown target", ["build", valid, "--target", "sparc-sun-solaris2", "-o", exe], code="E0501"),
+        Case("build: unknown target, json", ["build", "--diagnostics=json", valid, "--target=mips", "-o", exe],
+             json_mode=True, code="E0501"),
+        Case("build: unwritable output", ["build", valid, "-o", paths["unwritable executable"]], code="E0503"),
+        Case("build: unwritable object", ["build", valid, "--emit=obj", "-o", paths["unwritable output"]],
+             code="E0503"),
+        Case("build: output is the input", ["build", valid, "--emit=llvm-ir", "-o", valid], code="E0503"),
+        Case("build: output is a directory", ["build", valid, "-o", paths["directory"]], code="E0503"),
+        Case("build: missing runtime", ["build", valid, "--runtime-path", paths["missing runtime"], "-o", exe],
+             code="E0504"),
+        Case("build: link failure", ["build", valid, "--runtime-path", paths["garbage runtime"], "-o", exe],
+             code="E0505"),
+        Case("build: executable for another target",
+             ["build", valid, "--target", "aarch64-unknown-linux-gnu", "-o", exe], code="E0505"),
+    ]
 
 
 def main(argv):

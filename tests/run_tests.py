@@ -3,14 +3,22 @@
 
 Modes:
   run DIR...            run every *.hako and compare with its inline expectations
+                        (--backend vm, the default: `hakoc run`; --backend
+                        native-O0|native-O2: `hakoc build -O0|-O2`, then the
+                        executable, also compared byte for byte with the VM)
+  parity DIR...         run every *.hako on the VM and as native -O0 and -O2
+                        executables; stdout, stderr and exit status must be
+                        identical (the expectations are not consulted)
   fail DIR...           check every *.hako and compare the reported diagnostics
   coverage FAILDIR DEF  every code of diagnostics.def is expected by some fail
                         program or listed (with a reason) in FAILDIR/EXEMPT
   roundtrip DIR...      MIR text round trip: emit-mir, re-print, run-mir
 
 Options: --hakoc PATH, --autoupdate (rewrite expectations from the actual
-output; review with git diff), -k SUBSTR (only files whose name contains it),
--j N (parallel workers, default 2), --timeout S (per program, default 10).
+output; review with git diff; VM backend only), -k SUBSTR (only files whose
+name contains it), -j N (parallel workers, default 2), --timeout S (per
+program, default 10), --build-timeout S (per `hakoc build`, default 60),
+--runtime-path P (passed to `hakoc build`).
 
 The last line printed is always `N passed, M failed`; the exit status is 1
 when a test failed or when no test was found. tests/README.md describes the
@@ -24,7 +32,7 @@ import json
 import os
 import re
 import shlex
-import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,7 +43,17 @@ DIFF_LINES = 12  # a short diff: enough to see the first differences
 # --- run mode directives -----------------------------------------------------
 # `// expect: TEXT` keeps TEXT verbatim after the one space that follows the
 # colon, so leading blanks and empty lines can be expected too.
-RUN_DIRECTIVE = re.compile(r"//\s*(expect|expect-stderr|expect-exit|expect-runtime-error|args):(?: (.*))?$")
+# A directive may name a backend in parentheses, `// expect-exit(native): 3`:
+# group 1 is the kind, group 2 the backend selector (or None), group 3 the text.
+RUN_DIRECTIVE = re.compile(r"//\s*(expect|expect-stderr|expect-exit|expect-runtime-error|args|skip-backend|"
+                           r"backend-reason)(?:\(([\w-]*)\))?:(?: (.*))?$")
+# The kinds that describe the outcome; a backend-specific one replaces the
+# plain ones of its kind on the backends it selects.
+OUTCOME_KINDS = ("expect", "expect-stderr", "expect-exit", "expect-runtime-error")
+BACKENDS = ("vm", "native-O0", "native-O2")
+# Selector -> the backends it names.
+SELECTORS = {"vm": ("vm",), "native": ("native-O0", "native-O2"), "native-O0": ("native-O0",),
+             "native-O2": ("native-O2",)}
 RUNTIME_ERROR_LINE = re.compile(r"^(.*):(\d+):(\d+): runtime error: (.*)$")
 
 # --- fail mode directives ----------------------------------------------------
@@ -134,26 +152,32 @@ def source_lines(text):
 # =============================================================================
 
 class Directive:
-    def __init__(self, kind, text, line):
+    def __init__(self, kind, backend, text, line):
         self.kind = kind
+        self.backend = backend  # a SELECTORS key, or None for every backend
         self.text = text
         self.line = line  # 1-based
 
+    def selects(self, backend):
+        return self.backend is not None and backend in SELECTORS.get(self.backend, ())
+
 
 class RunSpec:
-    """The inline expectations of one run program."""
+    """The inline expectations of one run program on one backend."""
 
-    def __init__(self, text):
+    def __init__(self, text, backend="vm"):
+        self.backend = backend
         self.directives = []
         for i, line in enumerate(source_lines(text), start=1):
             m = RUN_DIRECTIVE.search(line.rstrip("\r"))  # tolerate CRLF files
             if m:
-                self.directives.append(Directive(m.group(1), m.group(2) or "", i))
+                self.directives.append(Directive(m.group(1), m.group(2), m.group(3) or "", i))
         self.errors = []
-        self.stdout = [d.text for d in self.of("expect")]
-        self.stderr = [d.text for d in self.of("expect-stderr")]
+        self.check_backend_directives()
+        self.stdout = [d.text for d in self.effective("expect")]
+        self.stderr = [d.text for d in self.effective("expect-stderr")]
         self.exit = None
-        exits = self.of("expect-exit")
+        exits = self.effective("expect-exit")
         if len(exits) > 1:
             self.errors.append("more than one expect-exit")
         if exits:
@@ -162,7 +186,7 @@ class RunSpec:
             except ValueError:
                 self.errors.append("expect-exit is not an integer: %r" % exits[0].text)
         self.runtime_error = None
-        rerrs = self.of("expect-runtime-error")
+        rerrs = self.effective("expect-runtime-error")
         if len(rerrs) > 1:
             self.errors.append("more than one expect-runtime-error")
         if rerrs:
@@ -174,8 +198,68 @@ class RunSpec:
             except ValueError as e:
                 self.errors.append("bad args line %d: %s" % (d.line, e))
 
+    def check_backend_directives(self):
+        """A backend difference must say why: `skip-backend(SEL): REASON`
+        carries its reason, and every `KIND(SEL)` expectation needs a
+        `backend-reason(SEL): REASON` line for the same selector."""
+        reasons = set()
+        for d in self.directives:
+            if d.kind in ("skip-backend", "backend-reason"):
+                if d.backend is None:
+                    self.errors.append("line %d: %s needs a backend, e.g. %s(native)" % (d.line, d.kind, d.kind))
+                if not d.text.strip():
+                    self.errors.append("line %d: %s without a reason" % (d.line, d.kind))
+                if d.kind == "backend-reason":
+                    reasons.add(d.backend)
+            elif d.backend is not None and d.kind == "args":
+                self.errors.append("line %d: args cannot be backend-specific" % d.line)
+            if d.backend is not None and d.backend not in SELECTORS:
+                self.errors.append("line %d: unknown backend %r (one of %s)" %
+                                   (d.line, d.backend, ", ".join(sorted(SELECTORS))))
+        for d in self.directives:
+            if d.kind in OUTCOME_KINDS and d.backend in SELECTORS and d.backend not in reasons:
+                self.errors.append("line %d: %s(%s) needs a `// backend-reason(%s): why` line" %
+                                   (d.line, d.kind, d.backend, d.backend))
+        used = {d.backend for d in self.directives if d.kind in OUTCOME_KINDS}
+        for d in self.directives:
+            if d.kind == "backend-reason" and d.backend in SELECTORS and d.backend not in used:
+                self.errors.append("line %d: backend-reason(%s) explains no backend-specific expectation of %s" %
+                                   (d.line, d.backend, d.backend))
+        for kind in OUTCOME_KINDS:
+            for backend in BACKENDS:
+                selectors = sorted({d.backend for d in self.directives if d.kind == kind and d.selects(backend)})
+                if len(selectors) > 1:
+                    self.errors.append("%s both apply to %s; use one selector" %
+                                       (" and ".join("%s(%s)" % (kind, sel) for sel in selectors), backend))
+
     def of(self, kind):
-        return [d for d in self.directives if d.kind == kind]
+        """The directives of `kind` that apply to every backend."""
+        return [d for d in self.directives if d.kind == kind and d.backend is None]
+
+    def effective(self, kind):
+        """The directives of `kind` on this spec's backend: the ones naming it
+        when there are any, else the plain ones."""
+        specific = [d for d in self.directives if d.kind == kind and d.selects(self.backend)]
+        return specific or self.of(kind)
+
+    def skip_reason(self):
+        """Why this program does not run on this backend, or None."""
+        for d in self.directives:
+            if d.kind == "skip-backend" and d.selects(self.backend):
+                return d.text.strip()
+        return None
+
+    def difference(self, backend):
+        """The reason given for a declared difference (a skip or a specific
+        expectation) that applies to `backend`, or None."""
+        for d in self.directives:
+            if d.kind == "skip-backend" and d.selects(backend):
+                return d.text.strip()
+        for d in self.directives:
+            if d.kind in OUTCOME_KINDS and d.selects(backend):
+                return " ".join(r.text.strip() for r in self.directives
+                                if r.kind == "backend-reason" and r.backend == d.backend)
+        return None
 
     def expected_exit(self):
         if self.exit is not None:
@@ -209,14 +293,26 @@ def expected_stderr_display(spec, path):
 def run_one(path, opts):
     name = os.path.basename(path)
     text = read_source(path)
-    spec = RunSpec(text)
+    spec = RunSpec(text, opts.backend)
     if spec.errors:
         return Outcome(name, False, "bad expectations: " + "; ".join(spec.errors))
+    skip = spec.skip_reason()
+    if skip is not None:
+        return Outcome(name, True, "not run on %s: %s" % (opts.backend, skip), skipped=True)
+    if opts.backend != "vm":
+        return run_native_one(name, path, spec, opts)
     proc = invoke(shlex.split(opts.wrapper) + [opts.hakoc, "run", path, "--"] + spec.args, opts.timeout)
     if opts.autoupdate and not proc.timed_out and proc.rc is not None and proc.rc >= 0:
+        if any(d.selects("vm") for d in spec.directives if d.kind in OUTCOME_KINDS):
+            return Outcome(name, False, "not updated: it has VM-specific expectations; edit them by hand")
         if autoupdate_run(path, text, spec, proc):
             return Outcome(name, True, "updated")
         return Outcome(name, True)
+    return judge_run(name, path, spec, proc, opts)
+
+
+def judge_run(name, path, spec, proc, opts):
+    """Compares one run (`proc`) of the program at `path` with `spec`."""
     if proc.timed_out or proc.rc is None or proc.rc < 0:
         return Outcome(name, False, describe_status(proc, opts.timeout),
                        short_diff(spec.stdout, split_lines(proc.out_text), "stdout") +
@@ -240,6 +336,112 @@ def run_one(path, opts):
     if problems:
         return Outcome(name, False, ", ".join(problems), details)
     return Outcome(name, True)
+
+
+# --- native backends ---------------------------------------------------------
+
+def run_native(path, args, backend, opts, build_may_fail):
+    """Builds `path` with `hakoc build -O0|-O2` into opts.tmp_dir and runs the
+    executable with `args`. Returns (proc, problem): proc is what a user of
+    `hakoc build F -o x && ./x ARGS` sees (the build's diagnostics, then the
+    program's output and status; when `build_may_fail`, a failed build is
+    itself the result), problem an Outcome-ready (reason, details) when the
+    build broke."""
+    level = backend.split("-", 1)[1]
+    # One directory per build: programs of the same name in different
+    # directories may be built at the same time.
+    work = tempfile.mkdtemp(dir=opts.tmp_dir)
+    try:
+        exe = os.path.join(work, os.path.splitext(os.path.basename(path))[0])
+        cmd = [opts.hakoc, "build", path, "-o", exe, "-" + level]
+        if opts.runtime_path:
+            cmd += ["--runtime-path", opts.runtime_path]
+        build = invoke(cmd, opts.build_timeout)
+        if build.timed_out or build.rc is None or build.rc < 0:
+            return None, ("hakoc build -%s: %s" % (level, describe_status(build, opts.build_timeout)),
+                          ["  " + l for l in split_lines(build.err_text)[:5]])
+        if build.rc != 0:
+            if build_may_fail:
+                return build, None
+            return None, ("hakoc build -%s failed (exit %d)" % (level, build.rc),
+                          ["  " + l for l in split_lines(build.err_text)[:8]])
+        proc = invoke(shlex.split(opts.wrapper) + [exe] + args, opts.timeout)
+        return Proc(proc.rc, build.out + proc.out, build.err + proc.err, proc.timed_out), None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # 146 programs x 2 levels would fill the disk
+
+
+def compare_runs(vm, native, label, timeout):
+    """The differences between a VM run and a native run, byte for byte:
+    (problems, details)."""
+    problems = []
+    details = []
+    for proc, who in ((vm, "vm"), (native, label)):
+        if proc.timed_out or proc.rc is None or proc.rc < 0:
+            problems.append("%s: %s" % (who, describe_status(proc, timeout)))
+    if problems:
+        return problems, details
+    for stream in ("stdout", "stderr"):
+        vm_bytes, native_bytes = (vm.out, native.out) if stream == "stdout" else (vm.err, native.err)
+        if vm_bytes != native_bytes:
+            problems.append("%s differs from the VM" % stream)
+            vm_text = vm_bytes.decode("utf-8", errors="replace")
+            native_text = native_bytes.decode("utf-8", errors="replace")
+            details.append("(expected: the VM's %s; actual: %s's)" % (stream, label))
+            details += short_diff(split_lines(vm_text), split_lines(native_text), stream) or \
+                ["(%s differs only in its final newline or in bytes that are not UTF-8)" % stream]
+    if vm.rc != native.rc:
+        problems.append("exit status %d (vm) vs %d (%s)" % (vm.rc, native.rc, label))
+    return problems, details
+
+
+def run_native_one(name, path, spec, opts):
+    """run mode on a native backend: the expectations must hold, and unless
+    the program declares a difference, the output must equal the VM's byte
+    for byte (this also checks the runtime error column, which expectations
+    leave open)."""
+    proc, problem = run_native(path, spec.args, opts.backend, opts, spec.expects_compile_error())
+    if problem:
+        return Outcome(name, False, problem[0], problem[1])
+    outcome = judge_run(name, path, spec, proc, opts)
+    if not outcome.ok or spec.difference(opts.backend) is not None or spec.difference("vm") is not None:
+        return outcome
+    vm = invoke([opts.hakoc, "run", path, "--"] + spec.args, opts.timeout)
+    problems, details = compare_runs(vm, proc, opts.backend, opts.timeout)
+    if problems:
+        return Outcome(name, False, ", ".join(problems), details)
+    return outcome
+
+
+# =============================================================================
+# parity mode
+# =============================================================================
+
+def parity_one(path, opts):
+    """VM against native -O0 and -O2, byte for byte: one outcome per level.
+    A level for which the program declares a difference is skipped."""
+    name = os.path.basename(path)
+    spec = RunSpec(read_source(path))
+    if spec.errors:
+        return [Outcome(name, False, "bad expectations: " + "; ".join(spec.errors))]
+    vm = None
+    outcomes = []
+    for backend in BACKENDS[1:]:
+        label = "%s [%s]" % (name, backend)
+        why = spec.difference(backend) or spec.difference("vm")
+        if why is not None:
+            outcomes.append(Outcome(label, True, "declares a backend difference: " + why, skipped=True))
+            continue
+        if vm is None:
+            vm = invoke([opts.hakoc, "run", path, "--"] + spec.args, opts.timeout)
+        # A program the VM cannot compile must fail to build the same way.
+        native, problem = run_native(path, spec.args, backend, opts, build_may_fail=True)
+        if problem:
+            outcomes.append(Outcome(label, False, problem[0], problem[1]))
+            continue
+        problems, details = compare_runs(vm, native, backend, opts.timeout)
+        outcomes.append(Outcome(label, not problems, ", ".join(problems), details))
+    return outcomes
 
 
 def remove_directive(lines, line_no, doomed):
@@ -303,7 +505,7 @@ def autoupdate_run(path, text, spec, proc):
             there = RUN_DIRECTIVE.search(lines[int(m.group(2)) - 1])
             # A line that already carries another kind of directive cannot
             # take this one; the error is then expected literally.
-            if there is None or there.group(1) == "expect-runtime-error":
+            if there is None or (there.group(1) == "expect-runtime-error" and there.group(2) is None):
                 runtime = (int(m.group(2)), m.group(4))
                 err_lines = err_lines[:-1]
     old_rt = spec.of("expect-runtime-error")
@@ -604,6 +806,8 @@ def report(outcomes):
         print("FAIL %s: %s" % (o.name, o.reason))
         for d in o.details:
             print("    " + d)
+    for o in sorted((o for o in outcomes if o.skipped and o.reason), key=lambda o: o.name):
+        print("skip %s: %s" % (o.name, o.reason))
     updated = [o for o in outcomes if o.ok and o.reason == "updated"]
     for o in sorted(updated, key=lambda o: o.name):
         print("updated %s" % o.name)
@@ -629,10 +833,17 @@ def main(argv):
     ap.add_argument("-j", dest="jobs", type=int, default=2, help="parallel workers (default 2)")
     ap.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per program (default 10)")
     ap.add_argument("--wrapper", default="",
-                    help="run mode: a command to run hakoc under (e.g. valgrind); its own failures fail the test")
-    ap.add_argument("mode", choices=["run", "fail", "coverage", "roundtrip"])
+                    help="run mode: a command to run hakoc (or the native executable) under, e.g. valgrind; "
+                         "its own failures fail the test")
+    ap.add_argument("--backend", choices=BACKENDS, default="vm",
+                    help="run mode: the VM (default) or native executables built at -O0 or -O2")
+    ap.add_argument("--build-timeout", type=float, default=60.0, help="seconds per hakoc build (default 60)")
+    ap.add_argument("--runtime-path", default=None, help="passed to hakoc build as --runtime-path")
+    ap.add_argument("mode", choices=["run", "fail", "coverage", "roundtrip", "parity"])
     ap.add_argument("paths", nargs="+")
     opts = ap.parse_intermixed_args(argv)
+    if opts.autoupdate and opts.backend != "vm":
+        ap.error("--autoupdate rewrites expectations from the VM only; drop --backend")
 
     if opts.mode == "coverage":
         if len(opts.paths) != 2:
@@ -646,8 +857,15 @@ def main(argv):
         print("no test programs found in " + " ".join(opts.paths))
         print("0 passed, 0 failed")
         return 1
-    if opts.mode == "run":
+    if opts.mode == "run" and opts.backend == "vm":
         outcomes = parallel(lambda p: run_one(p, opts), programs, opts.jobs)
+    elif opts.mode in ("run", "parity"):
+        with tempfile.TemporaryDirectory(prefix="hako-native-") as tmp:
+            opts.tmp_dir = tmp
+            if opts.mode == "run":
+                outcomes = parallel(lambda p: run_one(p, opts), programs, opts.jobs)
+            else:
+                outcomes = [o for group in parallel(lambda p: parity_one(p, opts), programs, opts.jobs) for o in group]
     elif opts.mode == "fail":
         outcomes = parallel(lambda p: fail_one(p, opts), programs, opts.jobs)
     else:

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "diag/diag.h"
+#include "driver/build.h"
 #include "driver/pipeline.h"
 #include "mir/printer.h"
 #include "vm/vm.h"
@@ -25,14 +26,34 @@ constexpr const char* kUsage =
     "  check FILE.hako             check only: diagnostics, no output when fine\n"
     "  emit-mir FILE               print the MIR of a .hako file (or re-print a .mir file)\n"
     "  run-mir FILE.mir [-- ARGS]  run MIR text on the VM\n"
+    "  build FILE.hako [-o OUT]    compile to native code through LLVM; by default an\n"
+    "                              executable linked with libreml_runtime.a\n"
     "\n"
     "options:\n"
     "  --diagnostics=text|json     diagnostic format on stderr (default text)\n"
     "  --emit=mir|mir-json         output format of emit-mir (default mir)\n"
-    "  -o FILE                     write emit-mir output to FILE instead of stdout\n"
+    "  -o FILE                     emit-mir: write to FILE instead of stdout; build: the\n"
+    "                              output (default: FILE's stem, with .o/.ll/.s if not an\n"
+    "                              executable, in the current directory; - is stdout)\n"
     "  --verify-mir                run the MIR verifier after lowering\n"
     "  --dump-mir                  print the MIR after lowering to stderr\n"
-    "  --help, --version\n";
+    "  --help, --version\n"
+    "\n"
+    "build options:\n"
+    "  -O0 | -O2                   optimisation level (default -O2)\n"
+    "  -g                          debug info mapping machine code to .hako lines\n"
+    "  --target TRIPLE             x86_64-unknown-linux-gnu (default), aarch64-unknown-linux-gnu,\n"
+    "                              x86_64-pc-windows-msvc or arm64-apple-darwin; executables\n"
+    "                              only for the machine hakoc runs on\n"
+    "  --emit=llvm-ir|asm|obj      write LLVM IR, assembly or an object instead of an executable\n"
+    "  --link-runtime              link an executable with libreml_runtime.a (default)\n"
+    "  --no-link-runtime           write only the object file\n"
+    "  --runtime-path PATH         libreml_runtime.a or its directory (default: next to\n"
+    "                              hakoc: ../lib/ when installed, runtime/ in a build tree)\n"
+    "\n"
+    "environment:\n"
+    "  HAKO_CC                     the C compiler driver build links with (default clang-19,\n"
+    "                              else cc); may carry flags\n";
 
 struct CommandLine {
   std::string command;
@@ -40,9 +61,22 @@ struct CommandLine {
   std::vector<std::string> program_args;
   std::string output;
   diag::Format diag_format = diag::Format::Text;
-  bool emit_json = false;
+  std::string emit;  // --emit value, checked against the command
   PipelineOptions pipeline;
+  BuildOptions build;
+  std::string build_only_option;  // the first build option seen, for commands that do not take it
 };
+
+// The --emit values of each command.
+bool emit_fits(const std::string& command, const std::string& emit, BuildOptions& build) {
+  if (command == "emit-mir") return emit == "mir" || emit == "mir-json";
+  if (command != "build") return false;
+  if (emit == "llvm-ir") build.emit = codegen::OutputKind::LlvmIr;
+  else if (emit == "asm") build.emit = codegen::OutputKind::Asm;
+  else if (emit == "obj") build.emit = codegen::OutputKind::Obj;
+  else return false;
+  return true;
+}
 
 // Prints a usage error as a diagnostic without a position and returns 1.
 int usage_error(diag::Format format, const std::string& message) {
@@ -70,10 +104,24 @@ std::string parse_args(int argc, char** argv, CommandLine& cl) {
       else if (v == "text") cl.diag_format = diag::Format::Text;
       else return "Unknown diagnostics format '" + v + "'; use text or json.";
     } else if (a.rfind("--emit=", 0) == 0) {
-      std::string v = a.substr(7);
-      if (v == "mir-json") cl.emit_json = true;
-      else if (v == "mir") cl.emit_json = false;
-      else return "Unknown --emit format '" + v + "'; use mir or mir-json.";
+      cl.emit = a.substr(7);
+    } else if (a == "-O0" || a == "-O2") {
+      cl.build.codegen.opt = a == "-O0" ? codegen::OptLevel::O0 : codegen::OptLevel::O2;
+      if (cl.build_only_option.empty()) cl.build_only_option = a;
+    } else if (a == "-g") {
+      cl.build.codegen.debug_info = true;
+      if (cl.build_only_option.empty()) cl.build_only_option = a;
+    } else if (a == "--link-runtime" || a == "--no-link-runtime") {
+      cl.build.link_runtime = a == "--link-runtime";
+      if (cl.build_only_option.empty()) cl.build_only_option = a;
+    } else if (a == "--target" || a == "--runtime-path" || a.rfind("--target=", 0) == 0 ||
+               a.rfind("--runtime-path=", 0) == 0) {
+      size_t eq = a.find('=');
+      std::string name = a.substr(0, eq);
+      if (eq == std::string::npos && i + 1 >= argc) return name + " needs a value.";
+      std::string value = eq == std::string::npos ? argv[++i] : a.substr(eq + 1);
+      (name == "--target" ? cl.build.codegen.triple : cl.build.runtime_path) = value;
+      if (cl.build_only_option.empty()) cl.build_only_option = name;
     } else if (a == "-o") {
       if (i + 1 >= argc) return "-o needs a file name.";
       cl.output = argv[++i];
@@ -92,11 +140,19 @@ std::string parse_args(int argc, char** argv, CommandLine& cl) {
     }
   }
   if (cl.command.empty()) return "No command given.";
-  static const char* const kCommands[] = {"run", "check", "emit-mir", "run-mir"};
+  static const char* const kCommands[] = {"run", "check", "emit-mir", "run-mir", "build"};
   bool known = false;
   for (const char* c : kCommands) known = known || cl.command == c;
   if (!known) return "Unknown command '" + cl.command + "'.";
   if (cl.file.empty()) return "'" + cl.command + "' needs a FILE.";
+  if (cl.command != "build" && !cl.build_only_option.empty())
+    return "'" + cl.build_only_option + "' applies to 'build' only.";
+  if (!cl.emit.empty() && !emit_fits(cl.command, cl.emit, cl.build)) {
+    if (cl.command == "build") return "Unknown --emit format '" + cl.emit + "' for build; use llvm-ir, asm or obj.";
+    if (cl.command == "emit-mir") return "Unknown --emit format '" + cl.emit + "'; use mir or mir-json.";
+    return "'--emit' applies to 'emit-mir' and 'build' only.";
+  }
+  cl.build.output = cl.output;
   return "";
 }
 
@@ -137,7 +193,8 @@ int main(int argc, char** argv) {
   if (!err.empty()) return usage_error(cl.diag_format, err);
 
   diag::DiagEngine diags;
-  bool mir_input = cl.command == "run-mir" || (cl.command == "emit-mir" && ends_with(cl.file, ".mir"));
+  bool mir_input = cl.command == "run-mir" ||
+                   ((cl.command == "emit-mir" || cl.command == "build") && ends_with(cl.file, ".mir"));
   Compilation c = mir_input ? load_mir(cl.file, diags) : compile_source(cl.file, cl.pipeline, diags);
   diags.sort_by_position();
   if (!diags.diagnostics().empty()) std::fputs(diags.render(cl.diag_format).c_str(), stderr);
@@ -145,7 +202,13 @@ int main(int argc, char** argv) {
 
   if (cl.command == "check") return 0;
   if (cl.command == "emit-mir")
-    return write_output(cl, cl.emit_json ? mir::module_to_json(*c.module) : mir::print_module(*c.module));
+    return write_output(cl, cl.emit == "mir-json" ? mir::module_to_json(*c.module) : mir::print_module(*c.module));
+  if (cl.command == "build") {
+    diag::DiagEngine build_diags;
+    bool ok = build(*c.module, cl.file, cl.build, build_diags);
+    if (!build_diags.diagnostics().empty()) std::fputs(build_diags.render(cl.diag_format).c_str(), stderr);
+    return ok ? 0 : 1;
+  }
   std::fflush(stdout);
   std::fflush(stderr);
   return vm::run(*c.module, cl.program_args);

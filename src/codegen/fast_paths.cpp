@@ -1,0 +1,62 @@
+#include "codegen/fast_paths.h"
+
+#include <vector>
+
+#include <llvm/Bitcode/BitcodeReader.h>
+#include <llvm/IR/Function.h>
+#include <llvm/Linker/Linker.h>
+#include <llvm/Support/Error.h>
+#include <llvm/Support/MemoryBuffer.h>
+
+namespace hako::codegen {
+
+namespace {
+
+// Makes the host-compiled bitcode fit `dest`: its triple and layout, no
+// CPU or feature attributes (the caller's target decides; foreign feature
+// names would also block inlining on another architecture), and no module
+// flags that could conflict with the destination's (PIC/PIE level,
+// wchar_size, which differ between targets).
+void retarget(llvm::Module& src, const llvm::Module& dest) {
+  src.setTargetTriple(dest.getTargetTriple());
+  src.setDataLayout(dest.getDataLayout());
+  if (llvm::NamedMDNode* flags = src.getModuleFlagsMetadata()) src.eraseNamedMetadata(flags);
+  if (llvm::NamedMDNode* ident = src.getNamedMetadata("llvm.ident")) src.eraseNamedMetadata(ident);
+  for (llvm::Function& f : src) {
+    f.removeFnAttr("target-cpu");
+    f.removeFnAttr("target-features");
+    f.removeFnAttr("tune-cpu");
+  }
+}
+
+}  // namespace
+
+bool link_fast_paths(llvm::Module& m, std::string& error) {
+  llvm::StringRef bytes(reinterpret_cast<const char*>(kFastPathsBitcode), kFastPathsBitcodeSize);
+  llvm::Expected<std::unique_ptr<llvm::Module>> parsed =
+      llvm::parseBitcodeFile(llvm::MemoryBufferRef(bytes, "fast_paths.bc"), m.getContext());
+  if (!parsed) {
+    error = "cannot read the embedded fast-path bitcode: " + llvm::toString(parsed.takeError());
+    return false;
+  }
+  std::unique_ptr<llvm::Module> src = std::move(*parsed);
+  retarget(*src, m);
+
+  // The exported fast paths; their internal helpers come along as needed.
+  std::vector<std::string> exported;
+  for (const llvm::Function& f : *src)
+    if (!f.isDeclaration() && f.hasExternalLinkage()) exported.push_back(f.getName().str());
+
+  // LinkOnlyNeeded: only the fast paths this module calls.
+  if (llvm::Linker::linkModules(m, std::move(src), llvm::Linker::Flags::LinkOnlyNeeded)) {
+    error = "cannot link the fast-path bitcode into the module";
+    return false;
+  }
+  for (const std::string& name : exported) {
+    llvm::Function* f = m.getFunction(name);
+    if (f && !f->isDeclaration()) f->setLinkage(llvm::GlobalValue::AvailableExternallyLinkage);
+  }
+  return true;
+}
+
+}  // namespace hako::codegen

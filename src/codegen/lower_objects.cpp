@@ -1,0 +1,151 @@
+// Kind conversions, the dynamic Handle operators, allocation, fields and
+// globals. Field and global access is emitted inline (an instance is
+// `flags` then one handle per field); reference counts go through the
+// reml_fp_retain/release fast paths, with the VM's rule: a read retains
+// what it returns, a store retains the new value and releases the old.
+#include <llvm/IR/Constants.h>
+
+#include "codegen/lower_ops.h"
+
+namespace hako::codegen {
+
+namespace {
+
+using mir::Kind;
+using mir::Op;
+
+llvm::Value* to_str(FunctionState& fs, const mir::Inst& in) {
+  ModuleState& ms = fs.ms;
+  llvm::IRBuilder<>& b = fs.b;
+  const mir::Tag t = fs.tag(in.args[0]);
+  llvm::Value* v = fs.val(in.args[0]);
+  switch (t.kind) {
+    case Kind::Int: return b.CreateCall(ms.rt.get(Rt::I64ToString), {v});
+    case Kind::Float: return b.CreateCall(ms.rt.get(Rt::F64ToString), {v});
+    case Kind::Bool: return b.CreateCall(ms.rt.get(Rt::BoolToString), {bool_to_i64(ms, b, v)});
+    case Kind::String: return v;
+    case Kind::Void: return ms.immortal_string("null");
+    default:  // a Handle, or an object pointer (its own handle); may run a user toString()
+      note_runtime_loc(ms, b, fs.loc(in));
+      return b.CreateCall(ms.rt.get(mir::RtFn::HToString), {to_handle(ms, b, t, v)});
+  }
+}
+
+llvm::Value* truthy(FunctionState& fs, const mir::Inst& in) {
+  ModuleState& ms = fs.ms;
+  llvm::IRBuilder<>& b = fs.b;
+  const mir::Tag t = fs.tag(in.args[0]);
+  llvm::Value* v = fs.val(in.args[0]);
+  switch (t.kind) {
+    case Kind::Int: return b.CreateICmpNE(v, llvm::ConstantInt::get(ms.i64, 0));
+    case Kind::Float: return b.CreateFCmpUNE(v, llvm::ConstantFP::get(ms.f64, 0.0));  // NaN is true, as in C
+    case Kind::Bool: return v;
+    case Kind::String:  // reml_string_t.len, the payload's first word
+      return b.CreateICmpSGT(b.CreateLoad(ms.i64, v, "len"), llvm::ConstantInt::get(ms.i64, 0));
+    default:  // the runtime names the kind in its error
+      return i64_to_bool(ms, b, b.CreateCall(ms.rt.get(Rt::HTruthy), {to_handle(ms, b, t, v), fs.loc(in)}));
+  }
+}
+
+// The runtime function of a dynamic operator, and whether it takes a location.
+struct Dynamic {
+  Rt fn;
+  bool unary;
+  bool compare;  // returns a 0/1 truth value
+  bool has_loc;
+};
+
+Dynamic dynamic_of(Op op) {
+  switch (op) {
+    case Op::AddH: return {Rt::DynAdd, false, false, true};
+    case Op::SubH: return {Rt::DynSub, false, false, true};
+    case Op::MulH: return {Rt::DynMul, false, false, true};
+    case Op::DivH: return {Rt::DynDiv, false, false, true};
+    case Op::ModH: return {Rt::DynMod, false, false, true};
+    case Op::NegH: return {Rt::DynNeg, true, false, true};
+    case Op::AndH: return {Rt::DynBitAnd, false, false, true};
+    case Op::OrH: return {Rt::DynBitOr, false, false, true};
+    case Op::XorH: return {Rt::DynBitXor, false, false, true};
+    case Op::ShlH: return {Rt::DynShl, false, false, true};
+    case Op::ShrH: return {Rt::DynShr, false, false, true};
+    case Op::NotH: return {Rt::DynBitNot, true, false, true};
+    case Op::LtH: return {Rt::DynLt, false, true, true};
+    case Op::LeH: return {Rt::DynLe, false, true, true};
+    case Op::GtH: return {Rt::DynGt, false, true, true};
+    case Op::GeH: return {Rt::DynGe, false, true, true};
+    default: return {Rt::DynEq, false, true, false};  // EqH, NeH
+  }
+}
+
+llvm::Value* dynamic(FunctionState& fs, const mir::Inst& in) {
+  const Dynamic d = dynamic_of(in.op);
+  std::vector<llvm::Value*> args{fs.val(in.args[0])};
+  if (!d.unary) args.push_back(fs.val(in.args[1]));
+  if (d.has_loc) args.push_back(fs.loc(in));
+  // Binary operators may convert a user box with its toString() (as the VM,
+  // which publishes its pc for exactly these).
+  if (!d.unary && !d.compare) note_runtime_loc(fs.ms, fs.b, fs.loc(in));
+  llvm::Value* r = fs.b.CreateCall(fs.ms.rt.get(d.fn), args);
+  if (!d.compare) return r;
+  llvm::Value* truth = i64_to_bool(fs.ms, fs.b, r);
+  return in.op == Op::NeH ? fs.b.CreateNot(truth) : truth;
+}
+
+// The address of handle slot `index` of an instance: after the 8-byte flags.
+llvm::Value* field_address(FunctionState& fs, llvm::Value* obj, int64_t index) {
+  return fs.b.CreateConstInBoundsGEP1_64(fs.ms.i64, obj, static_cast<uint64_t>(1 + index), "field");
+}
+
+llvm::Value* load_retained(FunctionState& fs, llvm::Value* slot) {
+  llvm::Value* h = fs.b.CreateLoad(fs.ms.i64, slot);
+  fs.b.CreateCall(fs.ms.rt.get(Rt::FpRetain), {h});  // every SSA value holds an owned reference
+  return h;
+}
+
+void store_replacing(FunctionState& fs, llvm::Value* slot, llvm::Value* v) {
+  fs.b.CreateCall(fs.ms.rt.get(Rt::FpRetain), {v});
+  llvm::Value* old = fs.b.CreateLoad(fs.ms.i64, slot);
+  fs.b.CreateStore(v, slot);
+  fs.b.CreateCall(fs.ms.rt.get(Rt::FpRelease), {old});
+}
+
+}  // namespace
+
+void lower_object_op(FunctionState& fs, const mir::Inst& in) {
+  ModuleState& ms = fs.ms;
+  llvm::IRBuilder<>& b = fs.b;
+  llvm::Value* r = nullptr;
+  switch (in.op) {
+    case Op::ToStr: r = to_str(fs, in); break;
+    case Op::Box: r = to_handle(ms, b, fs.tag(in.args[0]), fs.val(in.args[0])); break;
+    case Op::Unbox: r = from_handle(ms, b, in.tag, fs.val(in.args[0]), fs.loc(in)); break;
+    case Op::Truthy: r = truthy(fs, in); break;
+
+    case Op::AddH: case Op::SubH: case Op::MulH: case Op::DivH: case Op::ModH: case Op::NegH:
+    case Op::AndH: case Op::OrH: case Op::XorH: case Op::ShlH: case Op::ShrH: case Op::NotH:
+    case Op::EqH: case Op::NeH: case Op::LtH: case Op::LeH: case Op::GtH: case Op::GeH:
+      r = dynamic(fs, in);
+      break;
+
+    case Op::NewBox: r = b.CreateCall(ms.rt.get(Rt::InstanceNew), {llvm::ConstantInt::get(ms.i32, in.ref)}); break;
+    case Op::GetField: r = load_retained(fs, field_address(fs, fs.val(in.args[0]), in.imm)); break;
+    case Op::SetField: store_replacing(fs, field_address(fs, fs.val(in.args[0]), in.imm), fs.val(in.args[1])); break;
+    case Op::GetFieldH:
+      r = b.CreateCall(ms.rt.get(Rt::DynGetField),
+                       {fs.val(in.args[0]), ms.cstring(ms.mir.strings.at(in.ref)), fs.loc(in)});
+      break;
+    case Op::SetFieldH:
+      b.CreateCall(ms.rt.get(Rt::DynSetField),
+                   {fs.val(in.args[0]), ms.cstring(ms.mir.strings.at(in.ref)), fs.val(in.args[1]), fs.loc(in)});
+      break;
+    case Op::GetGlobal: r = load_retained(fs, ms.globals.at(in.ref)); break;
+    case Op::SetGlobal: store_replacing(fs, ms.globals.at(in.ref), fs.val(in.args[0])); break;
+    case Op::NewArray: r = b.CreateCall(ms.rt.get(Rt::ArrayNew)); break;
+    case Op::NewMap: r = b.CreateCall(ms.rt.get(Rt::MapNew)); break;
+    case Op::NewConsole: r = b.CreateCall(ms.rt.get(Rt::ConsoleNew)); break;
+    default: break;
+  }
+  fs.set(in, r);
+}
+
+}  // namespace hako::codegen

@@ -1,0 +1,296 @@
+#include "codegen/module_glue.h"
+
+#include <cstring>
+
+#include <llvm/IR/Constants.h>
+#include <llvm/IR/GlobalVariable.h>
+#include <llvm/IR/Intrinsics.h>
+#include <llvm/TargetParser/Triple.h>
+
+#include "reml_runtime.h"
+
+namespace hako::codegen {
+
+namespace {
+
+using mir::Kind;
+
+// The REML_METHOD_* id of a built-in method name, or -1 (the runtime then
+// reports an unknown method by name).
+int32_t builtin_method_id(const std::string& name) {
+  static const char* const kNames[] = {
+#define HAKO_METHOD_NAME(id, text) text,
+      REML_BUILTIN_METHOD_NAMES(HAKO_METHOD_NAME)
+#undef HAKO_METHOD_NAME
+  };
+  for (size_t i = 0; i < std::size(kNames); ++i)
+    if (name == kNames[i]) return static_cast<int32_t>(i);
+  return -1;
+}
+
+// The method `name`/`arity` of user box `box`, or kNone.
+mir::FuncId find_method(const mir::BoxType& box, const std::string& name, uint32_t arity) {
+  for (const mir::BoxType::Method& m : box.methods)
+    if (m.name == name && m.arity == arity) return m.func;
+  return mir::kNone;
+}
+
+// A builder for a glue function; with -g it gets an artificial subprogram
+// and line-0 locations, so user code inlined into it keeps valid scopes.
+struct Glue {
+  Glue(ModuleState& ms, llvm::Function* fn, const std::string& name) : b(ms.ctx) {
+    auto* entry = llvm::BasicBlock::Create(ms.ctx, "entry", fn);
+    b.SetInsertPoint(entry);
+    if (ms.di != nullptr) {
+      llvm::DISubprogram* sp = ms.di->attach(fn, name, 0, true);
+      b.SetCurrentDebugLocation(ms.di->location(sp, 0, 0));
+    }
+  }
+  llvm::IRBuilder<> b;
+};
+
+// The receiver of a user method: the instance pointer behind the handle
+// (the caller matched its type tag). `loc` (null: none) is for the kind
+// check of a receiver parameter that is not the box itself.
+llvm::Value* receiver(ModuleState& ms, llvm::IRBuilder<>& b, const mir::Function& callee, llvm::Value* recv,
+                      llvm::Value* loc) {
+  if (callee.params.empty()) return nullptr;
+  if (callee.params[0].kind == Kind::Box) return b.CreateIntToPtr(recv, ms.ptr);
+  return from_handle(ms, b, callee.params[0], recv, loc != nullptr ? loc : ms.loc(mir::Loc{}));
+}
+
+void define_dispatcher(ModuleState& ms, const std::string& name, uint32_t argc, llvm::Function* fn) {
+  Glue g(ms, fn, fn->getName().str());
+  llvm::IRBuilder<>& b = g.b;
+  llvm::Value* recv = fn->getArg(0);
+  llvm::Value* loc = fn->getArg(argc + 1);
+  llvm::BasicBlock* entry = b.GetInsertBlock();
+  auto* builtin = llvm::BasicBlock::Create(ms.ctx, "builtin", fn);
+
+  // User instances (type tag >= REML_TAG_USER_BASE) whose box has the method;
+  // every other receiver (numbers, strings, built-in boxes, Void, user boxes
+  // without the method) goes to the runtime, as in the VM.
+  std::vector<std::pair<uint32_t, mir::FuncId>> cases;
+  for (uint32_t bx = 0; bx < ms.mir.boxes.size(); ++bx) {
+    mir::FuncId f = find_method(ms.mir.boxes[bx], name, argc);
+    if (f != mir::kNone) cases.emplace_back(bx, f);
+  }
+  if (cases.empty()) {
+    b.CreateBr(builtin);
+  } else {
+    llvm::Value* tag = b.CreateCall(ms.rt.get(Rt::FpTag), {recv});
+    llvm::SwitchInst* sw = b.CreateSwitch(tag, builtin, static_cast<unsigned>(cases.size()));
+    for (auto [bx, fid] : cases) {
+      auto* bb = llvm::BasicBlock::Create(ms.ctx, ms.mir.boxes[bx].name, fn);
+      sw->addCase(llvm::ConstantInt::get(ms.i32, REML_TAG_USER_BASE + bx), bb);
+      b.SetInsertPoint(bb);
+      const mir::Function& callee = ms.mir.functions[fid];
+      std::vector<llvm::Value*> args;
+      if (llvm::Value* self = receiver(ms, b, callee, recv, loc)) args.push_back(self);
+      for (uint32_t k = 0; k < argc && k + 1 < callee.params.size(); ++k) {
+        llvm::Value* v = from_handle(ms, b, callee.params[k + 1], fn->getArg(k + 1), loc);
+        if (v != nullptr) args.push_back(v);
+      }
+      llvm::Value* r = hako_call(b, ms.funcs[fid], args);
+      b.CreateRet(to_handle(ms, b, callee.ret, callee.ret.kind == Kind::Void ? nullptr : r));
+    }
+  }
+
+  b.SetInsertPoint(builtin);
+  llvm::Value* array = llvm::ConstantPointerNull::get(ms.ptr);
+  if (argc > 0) {
+    // A few words in this frame: the dispatcher is not recursive by itself.
+    llvm::IRBuilder<> at_entry(entry, entry->begin());
+    auto* type = llvm::ArrayType::get(ms.i64, argc);
+    array = at_entry.CreateAlloca(type, nullptr, "args");
+    for (uint32_t k = 0; k < argc; ++k)
+      b.CreateStore(fn->getArg(k + 1), b.CreateConstInBoundsGEP2_32(type, array, 0, k));
+  }
+  note_runtime_loc(ms, b, loc);  // toString() and join() may run a user toString()
+  llvm::Value* r = b.CreateCall(ms.rt.get(Rt::CallBuiltin),
+                                {recv, llvm::ConstantInt::get(ms.i32, static_cast<uint64_t>(builtin_method_id(name))),
+                                 ms.cstring(name), llvm::ConstantInt::get(ms.i64, argc), array, loc});
+  b.CreateRet(r);
+}
+
+// The text of a toString() result of tag `t`, owned (the runtime releases
+// what the hook returns): the VM's conversion.
+llvm::Value* result_text(ModuleState& ms, llvm::IRBuilder<>& b, mir::Tag t, llvm::Value* v) {
+  switch (t.kind) {
+    case Kind::String: b.CreateCall(ms.rt.get(Rt::IncRef), {v}); return v;
+    case Kind::Int: return b.CreateCall(ms.rt.get(Rt::I64ToString), {v});
+    case Kind::Float: return b.CreateCall(ms.rt.get(Rt::F64ToString), {v});
+    case Kind::Bool: return b.CreateCall(ms.rt.get(Rt::BoolToString), {bool_to_i64(ms, b, v)});
+    case Kind::Void:
+      return b.CreateCall(ms.rt.get(Rt::StrNew), {ms.cstring("null"), llvm::ConstantInt::get(ms.i64, 4)});
+    default: return b.CreateCall(ms.rt.get(mir::RtFn::HToString), {to_handle(ms, b, t, v)});
+  }
+}
+
+llvm::Function* define_hook(ModuleState& ms) {
+  auto* fn = llvm::Function::Create(llvm::FunctionType::get(ms.ptr, {ms.i64}, false),
+                                    llvm::GlobalValue::InternalLinkage, "hako.to_string_hook", ms.mod);
+  fn->setDoesNotThrow();
+  Glue g(ms, fn, "hako.to_string_hook");
+  llvm::IRBuilder<>& b = g.b;
+  llvm::Value* self = fn->getArg(0);
+  // The runtime re-enters user code here, on the same C stack: a toString()
+  // that converts itself overflows here, reported where it entered the runtime.
+  emit_stack_check(ms, b, stack_below_limit(ms, b), b.CreateLoad(ms.ptr, ms.runtime_loc(), "runtime.loc"));
+  auto* bad = llvm::BasicBlock::Create(ms.ctx, "bad", fn);
+  llvm::Value* tag = b.CreateCall(ms.rt.get(Rt::FpTag), {self});
+  llvm::SwitchInst* sw = b.CreateSwitch(tag, bad);
+  for (uint32_t bx = 0; bx < ms.mir.boxes.size(); ++bx) {
+    mir::FuncId fid = find_method(ms.mir.boxes[bx], "toString", 0);
+    if (fid == mir::kNone) continue;
+    auto* bb = llvm::BasicBlock::Create(ms.ctx, ms.mir.boxes[bx].name, fn);
+    sw->addCase(llvm::ConstantInt::get(ms.i32, REML_TAG_USER_BASE + bx), bb);
+    b.SetInsertPoint(bb);
+    const mir::Function& callee = ms.mir.functions[fid];
+    std::vector<llvm::Value*> args;
+    if (llvm::Value* recv = receiver(ms, b, callee, self, nullptr)) args.push_back(recv);
+    llvm::Value* r = hako_call(b, ms.funcs[fid], args);
+    b.CreateRet(result_text(ms, b, callee.ret, r));
+  }
+  b.SetInsertPoint(bad);
+  emit_internal_error(ms, b, "to-string hook called for a value without toString()");
+  return fn;
+}
+
+// The reml_box_type_t table of the module's boxes (null when there are none).
+llvm::Constant* box_table(ModuleState& ms) {
+  if (ms.mir.boxes.empty()) return llvm::ConstantPointerNull::get(ms.ptr);
+  // reml_box_type_t: {const char* name; uint32_t field_count;
+  //                   const char* const* field_names; int has_to_string;}
+  auto* type = llvm::StructType::get(ms.ctx, {ms.ptr, ms.i32, ms.ptr, ms.i32});
+  std::vector<llvm::Constant*> rows;
+  for (const mir::BoxType& box : ms.mir.boxes) {
+    llvm::Constant* names = llvm::ConstantPointerNull::get(ms.ptr);
+    if (!box.fields.empty()) {
+      std::vector<llvm::Constant*> fields;
+      for (const mir::Field& f : box.fields) fields.push_back(ms.cstring(f.name));
+      auto* arr_type = llvm::ArrayType::get(ms.ptr, fields.size());
+      auto* gv = new llvm::GlobalVariable(ms.mod, arr_type, true, llvm::GlobalValue::PrivateLinkage,
+                                          llvm::ConstantArray::get(arr_type, fields), "hako.fields." + box.name);
+      gv->setAlignment(llvm::Align(8));
+      names = gv;
+    }
+    const bool has_to_string = find_method(box, "toString", 0) != mir::kNone;
+    rows.push_back(llvm::ConstantStruct::get(
+        type, {ms.cstring(box.name), llvm::ConstantInt::get(ms.i32, box.fields.size()), names,
+               llvm::ConstantInt::get(ms.i32, has_to_string ? 1 : 0)}));
+  }
+  auto* table_type = llvm::ArrayType::get(type, rows.size());
+  auto* gv = new llvm::GlobalVariable(ms.mod, table_type, true, llvm::GlobalValue::PrivateLinkage,
+                                      llvm::ConstantArray::get(table_type, rows), "hako.box_types");
+  gv->setAlignment(llvm::Align(8));
+  return gv;
+}
+
+// main's ArrayBox of argv[1..] as Strings (the VM's main_argument).
+llvm::Value* argument_array(ModuleState& ms, llvm::IRBuilder<>& b, llvm::Function* fn) {
+  llvm::Value* array = b.CreateCall(ms.rt.get(Rt::ArrayNew));
+  llvm::Value* argc = b.CreateSExt(fn->getArg(0), ms.i64);
+  llvm::BasicBlock* pre = b.GetInsertBlock();
+  auto* head = llvm::BasicBlock::Create(ms.ctx, "args.head", fn);
+  auto* body = llvm::BasicBlock::Create(ms.ctx, "args.body", fn);
+  auto* done = llvm::BasicBlock::Create(ms.ctx, "args.done", fn);
+  b.CreateBr(head);
+  b.SetInsertPoint(head);
+  llvm::PHINode* i = b.CreatePHI(ms.i64, 2, "i");
+  i->addIncoming(llvm::ConstantInt::get(ms.i64, 1), pre);
+  b.CreateCondBr(b.CreateICmpSLT(i, argc), body, done);
+  b.SetInsertPoint(body);
+  llvm::Value* text = b.CreateLoad(ms.ptr, b.CreateInBoundsGEP(ms.ptr, fn->getArg(1), i));
+  llvm::Value* len = b.CreateCall(ms.rt.get(Rt::Strlen), {text});
+  llvm::Value* str = b.CreateCall(ms.rt.get(Rt::StrNew), {text, len});
+  b.CreateCall(ms.rt.get(mir::RtFn::ArrayPush), {array, b.CreatePtrToInt(str, ms.i64)});  // the array retains it
+  b.CreateCall(ms.rt.get(Rt::DecRef), {str});
+  i->addIncoming(b.CreateAdd(i, llvm::ConstantInt::get(ms.i64, 1)), body);
+  b.CreateBr(head);
+  b.SetInsertPoint(done);
+  return array;
+}
+
+// The process exit status of main's result (§2), as the VM computes it.
+llvm::Value* exit_status(ModuleState& ms, llvm::IRBuilder<>& b, mir::Tag ret, llvm::Value* v) {
+  switch (ret.kind) {
+    case Kind::Int: {
+      llvm::Constant* m = llvm::ConstantInt::get(ms.i64, 256);
+      llvm::Value* r = b.CreateSRem(b.CreateAdd(b.CreateSRem(v, m), m), m);
+      return b.CreateTrunc(r, ms.i32);
+    }
+    case Kind::Bool: return b.CreateZExt(v, ms.i32);
+    case Kind::Handle: return b.CreateCall(ms.rt.get(Rt::ExitStatusOf), {v});
+    default: return llvm::ConstantInt::get(ms.i32, 0);
+  }
+}
+
+// How many bytes of C stack Hako calls may use below main's frame: three
+// quarters of the stack limit (at most 64 MiB; the rest is headroom for the
+// runtime's own frames), so deep recursion is the runtime error
+// `Stack overflow` as in the VM, not a crash.
+llvm::Value* stack_budget(ModuleState& ms, llvm::IRBuilder<>& b, llvm::Function* main) {
+  constexpr uint64_t kDefault = uint64_t{8} << 20;
+  constexpr uint64_t kMax = uint64_t{64} << 20;
+  const llvm::Triple triple(ms.mod.getTargetTriple());
+  llvm::Value* size = nullptr;
+  if (triple.isOSWindows()) {
+    size = llvm::ConstantInt::get(ms.i64, uint64_t{1} << 20);  // the linker's default reserve
+  } else {
+    // struct rlimit {rlim_t cur, max;} and RLIMIT_STACK = 3 on Linux and Darwin.
+    llvm::IRBuilder<> at_entry(&main->getEntryBlock(), main->getEntryBlock().begin());
+    auto* rlimit_type = llvm::StructType::get(ms.ctx, {ms.i64, ms.i64});
+    llvm::Value* rl = at_entry.CreateAlloca(rlimit_type, nullptr, "rlimit");
+    llvm::Value* rc = b.CreateCall(ms.rt.get(Rt::Getrlimit), {llvm::ConstantInt::get(ms.i32, 3), rl});
+    llvm::Value* cur = b.CreateLoad(ms.i64, rl, "stack.size");
+    size = b.CreateSelect(b.CreateICmpEQ(rc, llvm::ConstantInt::get(ms.i32, 0)), cur,
+                          llvm::ConstantInt::get(ms.i64, kDefault));
+  }
+  llvm::Constant* max = llvm::ConstantInt::get(ms.i64, kMax);
+  size = b.CreateSelect(b.CreateICmpULT(size, max), size, max);
+  return b.CreateSub(size, b.CreateLShr(size, 2));
+}
+
+void set_stack_limit(ModuleState& ms, llvm::IRBuilder<>& b, llvm::Function* main) {
+  llvm::Function* frame_address = llvm::Intrinsic::getDeclaration(&ms.mod, llvm::Intrinsic::frameaddress, {ms.ptr});
+  llvm::Value* here = b.CreatePtrToInt(b.CreateCall(frame_address, {llvm::ConstantInt::get(ms.i32, 0)}), ms.i64);
+  llvm::Value* budget = stack_budget(ms, b, main);
+  llvm::Value* limit = b.CreateSelect(b.CreateICmpUGT(here, budget), b.CreateSub(here, budget),
+                                      llvm::ConstantInt::get(ms.i64, 0));
+  b.CreateStore(limit, ms.stack_limit());
+}
+
+}  // namespace
+
+void define_dispatchers(ModuleState& ms) {
+  for (const auto& [key, fn] : ms.dispatchers()) define_dispatcher(ms, key.first, key.second, fn);
+}
+
+void define_main(ModuleState& ms) {
+  llvm::Function* hook = define_hook(ms);
+  llvm::Constant* table = box_table(ms);
+
+  auto* fn = llvm::Function::Create(llvm::FunctionType::get(ms.i32, {ms.i32, ms.ptr}, false),
+                                    llvm::GlobalValue::ExternalLinkage, "main", ms.mod);
+  fn->setDoesNotThrow();
+  Glue g(ms, fn, "main");
+  llvm::IRBuilder<>& b = g.b;
+  b.CreateCall(ms.rt.get(Rt::RuntimeInit));
+  b.CreateCall(ms.rt.get(Rt::RegisterBoxTypes), {table, llvm::ConstantInt::get(ms.i32, ms.mir.boxes.size())});
+  b.CreateCall(ms.rt.get(Rt::SetToStringHook), {hook});
+  set_stack_limit(ms, b, fn);
+
+  const mir::Function& entry = ms.mir.functions.at(ms.mir.entry);
+  std::vector<llvm::Value*> args;
+  if (entry.params.size() == 1) {
+    llvm::Value* array = argument_array(ms, b, fn);
+    // An ArrayBox pointer and its Handle are the same bits.
+    args.push_back(entry.params[0].kind == Kind::Handle ? b.CreatePtrToInt(array, ms.i64) : array);
+  }
+  llvm::Value* result = b.CreateCall(ms.funcs[ms.mir.entry], args);
+  b.CreateCall(ms.rt.get(Rt::Exit), {exit_status(ms, b, entry.ret, result)});
+  b.CreateUnreachable();
+}
+
+}  // namespace hako::codegen

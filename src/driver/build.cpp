@@ -1,0 +1,156 @@
+#include "driver/build.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+#include <vector>
+
+#include "codegen/target.h"
+#include "driver/link.h"
+
+namespace hako::driver {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+enum class Product { LlvmIr, Asm, Obj, Executable };
+
+Product product_of(const BuildOptions& options) {
+  if (options.emit) {
+    switch (*options.emit) {
+      case codegen::OutputKind::LlvmIr: return Product::LlvmIr;
+      case codegen::OutputKind::Asm: return Product::Asm;
+      case codegen::OutputKind::Obj: return Product::Obj;
+    }
+  }
+  return options.link_runtime ? Product::Executable : Product::Obj;
+}
+
+// -o, or the input's stem in the current directory with the product's
+// extension (`prog`, `prog.o`, `prog.ll`, `prog.s` for prog.hako).
+std::string output_path(const BuildOptions& options, const std::string& input, Product product) {
+  if (!options.output.empty()) return options.output;
+  static const char* const kExtensions[] = {".ll", ".s", ".o", ""};
+  return fs::path(input).stem().string() + kExtensions[static_cast<int>(product)];
+}
+
+void report_unwritable(diag::DiagEngine& diags, const std::string& path, const std::string& why) {
+  diags.report_path(diag::Kind::TargetError, path, "Cannot write the output '" + path + "': " + why + ".");
+}
+
+// Checks before any code generation that `path` can be written (and is not
+// the input), so a typo costs no compile time. Leaves no file behind.
+bool probe_writable(const std::string& path, const std::string& input, diag::DiagEngine& diags) {
+  std::error_code ec;
+  if (fs::equivalent(path, input, ec)) {
+    report_unwritable(diags, path, "it is the input file");
+    return false;
+  }
+  bool existed = fs::exists(path, ec);
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT, 0666);
+  if (fd < 0) {
+    report_unwritable(diags, path, std::strerror(errno));
+    return false;
+  }
+  close(fd);
+  if (!existed) unlink(path.c_str());
+  return true;
+}
+
+bool write_file(const std::string& path, const std::string& bytes, diag::DiagEngine& diags) {
+  if (path == "-") {
+    std::fwrite(bytes.data(), 1, bytes.size(), stdout);
+    return std::fflush(stdout) == 0;
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) {
+    report_unwritable(diags, path, std::strerror(errno));
+    return false;
+  }
+  return true;
+}
+
+// A new empty temporary file for the object ("" when none can be made).
+std::string make_temp_object() {
+  std::error_code ec;
+  fs::path dir = fs::temp_directory_path(ec);
+  if (ec) dir = "/tmp";
+  std::string name = (dir / "hakoc-XXXXXX.o").string();
+  std::vector<char> buf(name.begin(), name.end());
+  buf.push_back('\0');
+  int fd = mkstemps(buf.data(), 2);
+  if (fd < 0) return "";
+  close(fd);
+  return buf.data();
+}
+
+bool link(const std::string& object_bytes, const std::string& runtime, const std::string& output,
+          diag::DiagEngine& diags) {
+  std::string object = make_temp_object();
+  if (object.empty()) {
+    diags.report_path(diag::Kind::TargetError, output,
+                      std::string("Cannot create a temporary object file: ") + std::strerror(errno) + ".");
+    return false;
+  }
+  bool ok = write_file(object, object_bytes, diags);
+  std::string error;
+  if (ok && !link_executable(object, runtime, output, error)) {
+    diags.report_path(diag::Kind::LinkFailed, output, error);
+    ok = false;
+  }
+  unlink(object.c_str());
+  return ok;
+}
+
+}  // namespace
+
+bool build(const mir::Module& m, const std::string& input, const BuildOptions& options, diag::DiagEngine& diags) {
+  const std::string& triple = options.codegen.triple;
+  if (!codegen::check_triple(triple, diags)) return false;
+  Product product = product_of(options);
+  std::string output = output_path(options, input, product);
+
+  std::string runtime;
+  if (product == Product::Executable) {
+    if (!codegen::runs_on_host(triple)) {
+      diags.report_path(diag::Kind::LinkFailed, "hakoc",
+                        "Cannot link an executable for '" + triple +
+                            "': hakoc links only for the machine it runs on; use --emit=obj, asm or llvm-ir.");
+      return false;
+    }
+    if (output == "-") {
+      report_unwritable(diags, output, "an executable cannot go to standard output");
+      return false;
+    }
+    std::vector<std::string> tried;
+    std::optional<std::string> found = find_runtime_library(options.runtime_path, tried);
+    if (!found) {
+      std::string where;
+      for (const std::string& t : tried) where += (where.empty() ? "" : ", ") + t;
+      diags.report_path(diag::Kind::RuntimeNotFound, "hakoc",
+                        "Cannot find the runtime library libreml_runtime.a (looked at " + where +
+                            "); use --runtime-path or --no-link-runtime.");
+      return false;
+    }
+    runtime = *found;
+  }
+  if (output != "-" && !probe_writable(output, input, diags)) return false;
+
+  codegen::OutputKind kind = options.emit ? *options.emit : codegen::OutputKind::Obj;
+  std::optional<std::string> bytes = codegen::compile(m, options.codegen, kind, diags);
+  if (!bytes) return false;
+  if (product != Product::Executable) return write_file(output, *bytes, diags);
+  return link(*bytes, runtime, output, diags);
+}
+
+}  // namespace hako::driver

@@ -1,0 +1,170 @@
+#include "driver/link.h"
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <sstream>
+#include <system_error>
+#include <vector>
+
+extern char** environ;
+
+namespace hako::driver {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kRuntimeName = "libreml_runtime.a";
+// How much of the linker's output a diagnostic quotes.
+constexpr size_t kSummaryLines = 3;
+constexpr size_t kSummaryChars = 400;
+
+bool is_file(const fs::path& p) {
+  std::error_code ec;
+  return fs::is_regular_file(p, ec);
+}
+
+// The directory of the running executable ("" if unknown).
+fs::path executable_dir() {
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::path() : self.parent_path();
+}
+
+// `name` as found on PATH, or "".
+std::string find_on_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  if (!path) return "";
+  std::stringstream dirs(path);
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    if (dir.empty()) continue;
+    fs::path candidate = fs::path(dir) / name;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate.string();
+  }
+  return "";
+}
+
+// Up to `kSummaryLines` lines of the linker's output, joined by " | ":
+// those that say what went wrong ("error", "undefined") when there are
+// any, else the first non-empty ones.
+std::string summarize(const std::string& text) {
+  std::vector<std::string> all, errors;
+  std::stringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    all.push_back(line);
+    if (line.find("error") != std::string::npos || line.find("undefined") != std::string::npos)
+      errors.push_back(line);
+  }
+  const std::vector<std::string>& pick = errors.empty() ? all : errors;
+  std::string summary;
+  for (size_t i = 0; i < pick.size() && i < kSummaryLines; ++i) summary += (i ? " | " : "") + pick[i];
+  if (summary.size() > kSummaryChars) summary = summary.substr(0, kSummaryChars) + "...";
+  return summary;
+}
+
+// Runs `argv` with stdout and stderr captured into `output`; returns the
+// exit status, or -1 with `output` explaining why it could not run.
+int run_captured(const std::vector<std::string>& argv, std::string& output) {
+  int fds[2];
+  if (pipe(fds) != 0) {
+    output = std::string("cannot create a pipe: ") + std::strerror(errno);
+    return -1;
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addclose(&actions, fds[0]);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
+  posix_spawn_file_actions_addclose(&actions, fds[1]);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid;
+  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(fds[1]);
+  if (rc != 0) {
+    close(fds[0]);
+    output = "cannot run '" + argv[0] + "': " + std::strerror(rc);
+    return -1;
+  }
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fds[0], buf, sizeof buf)) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    output.append(buf, static_cast<size_t>(n));
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  output = "'" + argv[0] + "' was killed by signal " + std::to_string(WTERMSIG(status)) + "\n" + output;
+  return 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+std::optional<std::string> find_runtime_library(const std::string& runtime_path, std::vector<std::string>& tried) {
+  std::vector<fs::path> candidates;
+  if (!runtime_path.empty()) {
+    std::error_code ec;
+    fs::path p(runtime_path);
+    candidates.push_back(fs::is_directory(p, ec) ? p / kRuntimeName : p);
+  } else {
+    fs::path bin = executable_dir();
+    if (!bin.empty()) {
+      candidates.push_back((bin / ".." / "lib" / kRuntimeName).lexically_normal());
+      candidates.push_back(bin / "runtime" / kRuntimeName);
+    }
+  }
+  for (const fs::path& c : candidates) {
+    tried.push_back(c.string());
+    if (is_file(c)) return c.string();
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> linker_driver() {
+  std::vector<std::string> command;
+  if (const char* env = std::getenv("HAKO_CC")) {
+    std::stringstream words(env);
+    std::string word;
+    while (words >> word) command.push_back(word);
+  }
+  if (command.empty()) {
+    std::string clang = find_on_path("clang-19");
+    command.push_back(clang.empty() ? "cc" : clang);
+  }
+  return command;
+}
+
+bool link_executable(const std::string& object, const std::string& runtime_library, const std::string& output,
+                     std::string& error) {
+  std::vector<std::string> argv = linker_driver();
+  std::string cc = argv[0];
+  for (const char* a : {"-o", output.c_str(), object.c_str(), runtime_library.c_str(), "-lm"}) argv.push_back(a);
+  std::string messages;
+  int status = run_captured(argv, messages);
+  if (status == 0) return true;
+  if (status < 0) {
+    error = "Cannot link '" + output + "': " + messages + " (set HAKO_CC to a C compiler driver)";
+    return false;
+  }
+  std::string summary = summarize(messages);
+  error = "Linking '" + output + "' with " + cc + " failed (exit status " + std::to_string(status) + ")" +
+          (summary.empty() ? "." : ": " + summary);
+  return false;
+}
+
+}  // namespace hako::driver

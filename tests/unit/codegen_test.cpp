@@ -1,0 +1,538 @@
+// MIR → LLVM IR lowering: Hako source through the real front end, lowered
+// with lower_to_llvm, checked with the LLVM verifier and for the properties
+// the native backend promises (runtime declarations, immortal literals, the
+// dispatcher, inline field access, wrapping arithmetic, debug info).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <llvm/IR/Constants.h>
+#include <llvm/IR/DebugInfoMetadata.h>
+#include <llvm/IR/InstIterator.h>
+#include <llvm/IR/Instructions.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/IR/Operator.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Target/TargetMachine.h>
+
+#include "codegen/codegen.h"
+#include "codegen/llvm_lowering.h"
+#include "codegen/runtime_decls.h"
+#include "codegen/target.h"
+#include "driver/pipeline.h"
+#include "lower/lower.h"
+#include "mir/verify.h"
+#include "parse/parse.h"
+#include "reml_runtime.h"
+#include "sema/sema.h"
+
+namespace hako {
+namespace {
+
+constexpr const char* kHost = "x86_64-unknown-linux-gnu";
+
+// The data layout LLVM's target machine gives `triple`.
+llvm::DataLayout layout_of(const std::string& triple) {
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> tm = codegen::create_target_machine(triple, false, error);
+  EXPECT_TRUE(tm) << error;
+  return tm ? tm->createDataLayout() : llvm::DataLayout("");
+}
+
+// Whether `mod` passes the LLVM verifier; the report goes to the failure.
+::testing::AssertionResult verifies(const llvm::Module& mod) {
+  std::string report;
+  llvm::raw_string_ostream os(report);
+  if (llvm::verifyModule(mod, &os)) return ::testing::AssertionFailure() << report;
+  return ::testing::AssertionSuccess();
+}
+
+// Hako source → verified MIR → LLVM module.
+struct Lowered {
+  llvm::LLVMContext ctx;
+  std::unique_ptr<llvm::Module> mod;
+  std::optional<mir::Module> mir;
+
+  explicit Lowered(const std::string& src, bool debug_info = false, const std::string& triple = kHost) {
+    base::SourceFile file("t.hako", src);
+    diag::DiagEngine diags;
+    ast::Program program = parse::parse_program(file, diags);
+    EXPECT_FALSE(diags.has_errors()) << diags.render(diag::Format::Text);
+    if (diags.has_errors()) return;
+    std::optional<sema::CheckedProgram> checked = sema::check(program, file, diags);
+    EXPECT_TRUE(checked) << diags.render(diag::Format::Text);
+    if (!checked) return;
+    mir = lower::lower_program(*checked);
+    EXPECT_TRUE(mir::verify_module(*mir).empty());
+    mod = codegen::lower_to_llvm(*mir, ctx, triple, layout_of(triple), debug_info);
+  }
+
+  llvm::Function* fn(const std::string& name) const { return mod->getFunction(name); }
+
+  // Every call in `f` to a function named `callee`.
+  static std::vector<llvm::CallInst*> calls_to(llvm::Function& f, const std::string& callee) {
+    std::vector<llvm::CallInst*> out;
+    for (llvm::Instruction& i : llvm::instructions(f))
+      if (auto* c = llvm::dyn_cast<llvm::CallInst>(&i))
+        if (c->getCalledFunction() != nullptr && c->getCalledFunction()->getName() == callee) out.push_back(c);
+    return out;
+  }
+
+  // Calls to `callee` from any function of the module.
+  size_t count_calls(const std::string& callee) const {
+    size_t n = 0;
+    for (llvm::Function& f : *mod) n += calls_to(f, callee).size();
+    return n;
+  }
+
+  std::string ir() const {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    mod->print(os, nullptr);
+    return s;
+  }
+};
+
+constexpr const char* kHello = R"hako(static box Main {
+  main() { print("hi"); return 0 }
+})hako";
+
+TEST(CodegenRuntimeDecls, SeedApiIsDeclaredWithItsAttributes) {
+  Lowered l(kHello);
+  ASSERT_TRUE(l.mod);
+  ASSERT_TRUE(verifies(*l.mod));
+
+  llvm::Function* panic = l.fn("panic");
+  ASSERT_NE(panic, nullptr);
+  EXPECT_TRUE(panic->isDeclaration());
+  EXPECT_TRUE(panic->getReturnType()->isVoidTy());
+  ASSERT_EQ(panic->arg_size(), 2u);
+  EXPECT_TRUE(panic->getFunctionType()->getParamType(0)->isPointerTy());
+  EXPECT_TRUE(panic->getFunctionType()->getParamType(1)->isIntegerTy(64));
+  EXPECT_TRUE(panic->doesNotReturn());
+  EXPECT_TRUE(panic->hasFnAttribute(llvm::Attribute::Cold));
+  EXPECT_TRUE(panic->doesNotThrow());
+
+  llvm::Function* alloc = l.fn("mem_alloc");
+  ASSERT_NE(alloc, nullptr);
+  EXPECT_TRUE(alloc->hasRetAttribute(llvm::Attribute::NoAlias));
+  EXPECT_EQ(alloc->getAttributes().getRetAlignment().valueOrOne().value(), 8u);
+  EXPECT_TRUE(alloc->doesNotThrow());
+
+  for (const char* name : {"inc_ref", "dec_ref", "print_i64"}) {
+    llvm::Function* f = l.fn(name);
+    ASSERT_NE(f, nullptr) << name;
+    EXPECT_TRUE(f->doesNotThrow()) << name;
+    EXPECT_FALSE(f->doesNotReturn()) << name;
+  }
+}
+
+TEST(CodegenRuntimeDecls, EveryDeclarationIsNounwind) {
+  Lowered l(R"hako(static box Main {
+    main(args) { local a = args.length(); local x = 10 / a; local h = a; h = "s"; print(h + x); return x }
+  })hako");
+  ASSERT_TRUE(l.mod);
+  ASSERT_TRUE(verifies(*l.mod));
+  size_t declarations = 0;
+  for (llvm::Function& f : *l.mod) {
+    if (!f.isDeclaration()) continue;
+    ++declarations;
+    EXPECT_TRUE(f.doesNotThrow()) << f.getName().str();
+  }
+  EXPECT_GE(declarations, 8u);
+  // Re-enters user code through the to-string hook: may write memory.
+  ASSERT_NE(l.fn("reml_dyn_add"), nullptr);
+  EXPECT_FALSE(l.fn("reml_dyn_add")->onlyReadsMemory());
+}
+
+TEST(CodegenRuntimeDecls, TablesGiveEverySymbolOneSignature) {
+  llvm::LLVMContext ctx;
+  llvm::Module mod("t", ctx);
+  codegen::RuntimeDecls rt(mod);
+  for (uint32_t i = 0; i < mir::rt_count(); ++i) {
+    const auto fn = static_cast<mir::RtFn>(i);
+    const mir::RtInfo& info = mir::rt_info(fn);
+    llvm::Function* f = rt.get(fn);
+    EXPECT_EQ(f->getName(), info.symbol);
+    EXPECT_EQ(f->arg_size(), std::string(info.params).size() + (info.takes_loc ? 1 : 0)) << info.symbol;
+    EXPECT_EQ(f->getReturnType()->isVoidTy(), info.result[0] == '-') << info.symbol;
+    EXPECT_TRUE(f->doesNotThrow()) << info.symbol;
+    EXPECT_EQ(rt.get(fn), f);  // declared once
+  }
+  for (codegen::Rt fn : {codegen::Rt::PanicAt, codegen::Rt::InternalError, codegen::Rt::Exit, codegen::Rt::Panic}) {
+    llvm::Function* f = rt.get(fn);
+    EXPECT_TRUE(f->doesNotReturn()) << f->getName().str();
+    EXPECT_TRUE(f->doesNotThrow()) << f->getName().str();
+  }
+  EXPECT_TRUE(rt.get(codegen::Rt::PanicAt)->isVarArg());
+  EXPECT_TRUE(rt.get(codegen::Rt::PanicAt)->hasFnAttribute(llvm::Attribute::Cold));
+  EXPECT_TRUE(rt.get(codegen::Rt::EqI64F64)->doesNotAccessMemory());
+  EXPECT_TRUE(rt.get(codegen::Rt::FpTag)->onlyReadsMemory());
+  EXPECT_FALSE(rt.get(codegen::Rt::FpRelease)->onlyReadsMemory());
+  EXPECT_TRUE(verifies(mod));
+}
+
+TEST(CodegenLiterals, StringLiteralsAreImmortalConstantObjects) {
+  Lowered l(kHello);
+  ASSERT_TRUE(l.mod);
+  ASSERT_TRUE(verifies(*l.mod));
+  const llvm::GlobalVariable* literal = nullptr;
+  for (const llvm::GlobalVariable& g : l.mod->globals()) {
+    auto* init = llvm::dyn_cast_or_null<llvm::ConstantStruct>(g.hasInitializer() ? g.getInitializer() : nullptr);
+    if (init == nullptr || init->getNumOperands() != 3) continue;
+    auto* bytes = llvm::dyn_cast<llvm::ConstantDataArray>(init->getOperand(2));
+    if (bytes != nullptr && bytes->isString() && bytes->getAsString() == llvm::StringRef("hi\0", 3)) literal = &g;
+  }
+  ASSERT_NE(literal, nullptr) << l.ir();
+  EXPECT_TRUE(literal->isConstant());
+  EXPECT_EQ(literal->getAlign().valueOrOne().value(), 8u);
+  auto* init = llvm::cast<llvm::ConstantStruct>(literal->getInitializer());
+  auto* header = llvm::cast<llvm::ConstantStruct>(init->getOperand(0));
+  EXPECT_EQ(llvm::cast<llvm::ConstantInt>(header->getOperand(0))->getZExtValue(), REML_RC_IMMORTAL);
+  EXPECT_EQ(llvm::cast<llvm::ConstantInt>(header->getOperand(1))->getZExtValue(), REML_TAG_STRING);
+  EXPECT_EQ(llvm::cast<llvm::ConstantInt>(init->getOperand(1))->getZExtValue(), 2u);
+  // The payload (after the 8-byte header) is what print receives.
+  const llvm::DataLayout& dl = l.mod->getDataLayout();
+  EXPECT_EQ(dl.getStructLayout(llvm::cast<llvm::StructType>(init->getType()))->getElementOffset(1), 8u);
+  auto prints = Lowered::calls_to(*l.fn("Main.main/0"), "reml_print_str");
+  ASSERT_EQ(prints.size(), 1u);
+  auto* arg = llvm::dyn_cast<llvm::ConstantExpr>(prints[0]->getArgOperand(0));
+  ASSERT_NE(arg, nullptr);
+  EXPECT_EQ(arg->getOperand(0), literal);
+  // No allocation for literals.
+  EXPECT_EQ(l.count_calls("reml_str_new"), 0u);
+  EXPECT_EQ(l.count_calls("reml_str_new_immortal"), 0u);
+}
+
+TEST(CodegenCalls, CallMethodGoesThroughTheDispatcher) {
+  Lowered l(R"hako(box Counter {
+    n
+    birth() { me.n = 0 }
+    add(k) { me.n = me.n + k; return me.n }
+  }
+  static box Main {
+    bump(c) { return c.add(2) }
+    main() {
+      local arr = new ArrayBox()
+      print(me.bump(new Counter()))
+      print(me.bump(arr))
+      return 0
+    }
+  })hako");
+  ASSERT_TRUE(l.mod);
+  ASSERT_TRUE(verifies(*l.mod));
+  llvm::Function* dispatch = l.fn("hako.dispatch.add/1");
+  ASSERT_NE(dispatch, nullptr) << l.ir();
+  EXPECT_TRUE(dispatch->hasInternalLinkage());
+  EXPECT_EQ(Lowered::calls_to(*l.fn("Main.bump/1"), "hako.dispatch.add/1").size(), 1u);
+  // The user method for Counter instances, the runtime for everything else.
+  EXPECT_EQ(Lowered::calls_to(*dispatch, "Counter.add/1").size(), 1u);
+  auto builtin = Lowered::calls_to(*dispatch, "reml_call_builtin");
+  ASSERT_EQ(builtin.size(), 1u);
+  // "add" is no built-in method: id -1, the name for the message.
+  EXPECT_EQ(llvm::cast<llvm::ConstantInt>(builtin[0]->getArgOperand(1))->getSExtValue(), -1);
+  EXPECT_EQ(llvm::cast<llvm::ConstantInt>(builtin[0]->getArgOperand(3))->getZExtValue(), 1u);
+}
+
+TEST(CodegenCalls, BuiltinMethodIdsAreResolvedAtCompileTime) {
+  Lowered l(R"hako(static box Main {
+    size(x) { return x.length() }
+    main() { print(me.size("abc")); print(me.size(new ArrayBox())); return 0 }
+  })hako");
+  ASSERT_TRUE(l.mod);
+  ASSERT_TRUE(verifies(*l.mod));
+  llvm::Function* dispatch = l.fn("hako.dispatch.length/0");
+  ASSERT_NE(dispatch, nullptr) << l.ir();
+  auto builtin = Lowered::calls_to(*dispatch, "reml_call_builtin");
+  ASSERT_EQ(builtin.size(), 1u);
+  EXPECT_EQ(llvm::cast<llvm::ConstantInt>(builtin[0]->getArgOperand(1))->getSExtValue(), REML_METHOD_LENGTH);
+  EXPECT_TRUE(llvm::isa<llvm::ConstantPointerNull>(builtin[0]->getArgOperand(4)));  // no arguments
+}
+
+TEST(CodegenCalls, HakoCallsKeepTheirFramesAndCheckTheStack) {
+  Lowered l(R"hako(static box Main {
+    down(n) { if n == 0 { return 0 }
+      return me.down(n - 1) }
+    main() { print(me.down(10)); return 0 }
+  })hako");
+  ASSERT_TRUE(l.mod);
+  ASSERT_TRUE(verifies(*l.mod));
+  // notail: no tail recursion elimination or sibling call may turn a
+  // recursion that overflows in the VM into an endless loop.
+  auto self = Lowered::calls_to(*l.fn("Main.down/1"), "Main.down/1");
+  ASSERT_EQ(self.size(), 1u);
+  EXPECT_TRUE(self[0]->isNoTailCall());
+  // `Stack overflow` at the call's location, as in the VM.
+  auto overflow = Lowered::calls_to(*l.fn("Main.down/1"), "hako.stack_overflow");
+  ASSERT_EQ(overflow.size(), 1u);
+  auto* loc = llvm::cast<llvm::GlobalVariable>(overflow[0]->getArgOperand(0));
+  EXPECT_EQ(llvm::cast<llvm::ConstantInt>(llvm::cast<llvm::ConstantStruct>(loc->getInitializer())->getOperand(1))
+                ->getZExtValue(),
+            3u);
+  llvm::Function* report = l.fn("hako.stack_overflow");
+  EXPECT_TRUE(report->doesNotReturn());
+  EXPECT_EQ(Lowered::calls_to(*report, "reml_panic_at").size(), 1u);
+  // main sets the limit before running the program.
+  bool limit_set = false;
+  for (llvm::Instruction& i : llvm::instructions(*l.fn("main")))
+    if (auto* st = llvm::dyn_cast<llvm::StoreInst>(&i))
+      limit_set = limit_set || st->getPointerOperand()->getName() == "hako.stack_limit";
+  EXPECT_TRUE(limit_set);
+}
+
+TEST(CodegenArith, IntArithmeticWrapsAndShiftsAreMasked) {
+  Lowered l(R"hako(static box Main {
+    f(a, b) { return (a + b) * (a - b) + (a << b) + (a >> b) }
+    main() { print(me.f(3, 70)); return 0 }
+  })hako");
+  ASSERT_TRUE(l.mod);
+  ASSERT_TRUE(verifies(*l.mod));
+  size_t arith = 0, masks = 0;
+  for (llvm::Instruction& i : llvm::instructions(*l.fn("Main.f/2"))) {
+    if (auto* op = llvm::dyn_cast<llvm::OverflowingBinaryOperator>(&i)) {
+      ++arith;
+      EXPECT_FALSE(op->hasNoSignedWrap());
+      EXPECT_FALSE(op->hasNoUnsignedWrap());
+    }
+    if (i.getOpcode() == llvm::Instruction::And)
+      if (auto* k = llvm::dyn_cast<llvm::ConstantInt>(i.getOperand(1)); k != nullptr && k->getZExtValue() == 63)
+        ++masks;
+  }
+  EXPECT_GE(arith, 5u);
+  EXPECT_EQ(masks, 2u);
+}
+
+TEST(CodegenArith, DivisionChecksOnlyWhereTheDivisorMayBeZeroOrMinusOne) {
+  Lowered l(R"hako(static box Main {
+    byThree(a) { return a / 3 }
+    div(a, b) { return a / b }
+    rem(a, b) { return a % b }
+    main() { print(me.byThree(9) + me.div(7, 2) + me.rem(7, 2)); return 0 }
+  })hako");
+  ASSERT_TRUE(l.mod);
+  ASSERT_TRUE(verifies(*l.mod));
+  EXPECT_TRUE(Lowered::calls_to(*l.fn("Main.byThree/1"), "reml_i64_div").empty());
+  auto div = Lowered::calls_to(*l.fn("Main.div/2"), "reml_i64_div");
+  ASSERT_EQ(div.size(), 1u);
+  EXPECT_EQ(Lowered::calls_to(*l.fn("Main.rem/2"), "reml_i64_mod").size(), 1u);
+  // The runtime reports `Division by zero` at the operator's location.
+  auto* loc = llvm::dyn_cast<llvm::GlobalVariable>(div[0]->getArgOperand(2));
+  ASSERT_NE(loc, nullptr);
+  auto* init = llvm::cast<llvm::ConstantStruct>(loc->getInitializer());
+  EXPECT_EQ(llvm::cast<llvm::ConstantInt>(init->getOperand(1))->getZExtValue(), 3u);  // line
+  EXPECT_GT(llvm::cast<llvm::ConstantInt>(init->getOperand(2))->getZExtValue(), 0u);  // column
+  auto* file = llvm::cast<llvm::GlobalVariable>(init->getOperand(0));
+  EXPECT_EQ(llvm::cast<llvm::ConstantDataArray>(file->getInitializer())->getAsCString(), "t.hako");
+}
+
+TEST(CodegenArith, FloatNotEqualIsTrueForNaN) {
+  Lowered l(R"hako(static box Main {
+    ne(a, b) { return a != b }
+    lt(a, b) { return a < b }
+    main() { print(me.ne(1.5, 2.5)); print(me.lt(1.5, 2.5)); return 0 }
+  })hako");
+  ASSERT_TRUE(l.mod);
+  ASSERT_TRUE(verifies(*l.mod));
+  auto predicate = [&](const char* fn) {
+    for (llvm::Instruction& i : llvm::instructions(*l.fn(fn)))
+      if (auto* c = llvm::dyn_cast<llvm::FCmpInst>(&i)) return c->getPredicate();
+    return llvm::CmpInst::BAD_FCMP_PREDICATE;
+  };
+  EXPECT_EQ(predicate("Main.ne/2"), llvm::CmpInst::FCMP_UNE);
+  EXPECT_EQ(predicate("Main.lt/2"), llvm::CmpInst::FCMP_OLT);
+}
+
+TEST(CodegenArith, BoolsAreI1AndInt64AtRuntimeCalls) {
+  Lowered l(R"hako(static box Main {
+    both(a, b) { return a < b && b < 10 }
+    main() { print(me.both(1, 2)); return 0 }
+  })hako");
+  ASSERT_TRUE(l.mod);
+  ASSERT_TRUE(verifies(*l.mod));
+  EXPECT_TRUE(l.fn("Main.both/2")->getReturnType()->isIntegerTy(1));
+  auto prints = Lowered::calls_to(*l.fn("Main.main/0"), "reml_print_bool");
+  ASSERT_EQ(prints.size(), 1u);
+  EXPECT_TRUE(prints[0]->getArgOperand(0)->getType()->isIntegerTy(64));
+  EXPECT_TRUE(llvm::isa<llvm::ZExtInst>(prints[0]->getArgOperand(0)));
+}
+
+TEST(CodegenObjects, FieldAccessIsInlineWithRetainAndRelease) {
+  Lowered l(R"hako(box P {
+    x
+    birth(v) { me.x = v }
+    get() { return me.x }
+  }
+  static box Main { main() { local p = new P(4); print(p.get()); return 0 } })hako");
+  ASSERT_TRUE(l.mod);
+  ASSERT_TRUE(verifies(*l.mod));
+  llvm::Function* get = l.fn("P.get/0");
+  ASSERT_NE(get, nullptr);
+  EXPECT_EQ(Lowered::calls_to(*get, "reml_fp_retain").size(), 1u);
+  EXPECT_TRUE(Lowered::calls_to(*get, "reml_dyn_get_field").empty());
+  bool field_load = false;
+  for (llvm::Instruction& i : llvm::instructions(*get))
+    if (auto* ld = llvm::dyn_cast<llvm::LoadInst>(&i))
+      if (auto* gep = llvm::dyn_cast<llvm::GetElementPtrInst>(ld->getPointerOperand())) {
+        llvm::APInt offset(64, 0);
+        ASSERT_TRUE(gep->accumulateConstantOffset(l.mod->getDataLayout(), offset));
+        EXPECT_EQ(offset.getZExtValue(), 8u);  // after reml_instance_t.flags
+        field_load = true;
+      }
+  EXPECT_TRUE(field_load);
+  // A store retains the new value and releases the old one.
+  llvm::Function* birth = l.fn("P.birth/1");
+  EXPECT_EQ(Lowered::calls_to(*birth, "reml_fp_retain").size(), 1u);
+  EXPECT_EQ(Lowered::calls_to(*birth, "reml_fp_release").size(), 1u);
+  EXPECT_EQ(Lowered::calls_to(*l.fn("Main.main/0"), "reml_instance_new").size(), 1u);
+}
+
+TEST(CodegenObjects, StaticFieldsAreZeroInitialisedHandles) {
+  Lowered l(R"hako(static box Util { count
+    bump() { me.count = 1 }
+  }
+  static box Main { main() { Util.bump(); return 0 } })hako");
+  ASSERT_TRUE(l.mod);
+  ASSERT_TRUE(verifies(*l.mod));
+  llvm::GlobalVariable* g = l.mod->getGlobalVariable("Util.count", true);
+  ASSERT_NE(g, nullptr) << l.ir();
+  EXPECT_FALSE(g->isConstant());
+  EXPECT_TRUE(g->hasInternalLinkage());
+  EXPECT_TRUE(g->getValueType()->isIntegerTy(64));
+  EXPECT_TRUE(g->getInitializer()->isNullValue());
+}
+
+TEST(CodegenGlue, MainIsTheOnlyExternalDefinition) {
+  Lowered l(R"hako(box B { toString() { return "b" } }
+  static box Main { main(args) { print(new B()); return args.length() } })hako");
+  ASSERT_TRUE(l.mod);
+  ASSERT_TRUE(verifies(*l.mod));
+  for (llvm::Function& f : *l.mod) {
+    if (f.isDeclaration()) continue;
+    EXPECT_EQ(f.hasExternalLinkage(), f.getName() == "main") << f.getName().str();
+  }
+  llvm::Function* main = l.fn("main");
+  ASSERT_NE(main, nullptr);
+  EXPECT_TRUE(main->getReturnType()->isIntegerTy(32));
+  ASSERT_EQ(main->arg_size(), 2u);
+  for (const char* callee : {"reml_runtime_init", "reml_register_box_types", "reml_set_to_string_hook",
+                             "reml_array_new", "reml_str_new", "Main.main/1", "reml_exit"})
+    EXPECT_EQ(Lowered::calls_to(*main, callee).size(), 1u) << callee;
+  // The hook calls B's toString for B instances.
+  llvm::Function* hook = l.fn("hako.to_string_hook");
+  ASSERT_NE(hook, nullptr);
+  EXPECT_EQ(Lowered::calls_to(*hook, "B.toString/0").size(), 1u);
+  // The box table says B has toString, Main does not.
+  llvm::GlobalVariable* table = l.mod->getGlobalVariable("hako.box_types", true);
+  ASSERT_NE(table, nullptr);
+  auto* rows = llvm::cast<llvm::ConstantArray>(table->getInitializer());
+  ASSERT_EQ(rows->getNumOperands(), l.mir->boxes.size());
+  for (uint32_t b = 0; b < l.mir->boxes.size(); ++b) {
+    auto* row = llvm::cast<llvm::ConstantStruct>(rows->getOperand(b));
+    EXPECT_EQ(llvm::cast<llvm::ConstantInt>(row->getOperand(3))->getZExtValue(), l.mir->boxes[b].name == "B" ? 1u : 0u);
+  }
+}
+
+TEST(CodegenGlue, VoidFunctionsReturnVoid) {
+  Lowered l(R"hako(static box Main {
+    say(s) { print(s) }
+    main() { me.say("x"); return 0 }
+  })hako");
+  ASSERT_TRUE(l.mod);
+  ASSERT_TRUE(verifies(*l.mod));
+  llvm::Function* say = l.fn("Main.say/1");
+  ASSERT_NE(say, nullptr);
+  EXPECT_TRUE(say->getReturnType()->isVoidTy());
+}
+
+TEST(CodegenDebugInfo, LocationsMapToHakoLines) {
+  Lowered l(R"hako(static box Main {
+    f(a) {
+      return a / 2
+    }
+    main() { print(me.f(8)); return 0 }
+  })hako",
+            /*debug_info=*/true);
+  ASSERT_TRUE(l.mod);
+  ASSERT_TRUE(verifies(*l.mod));
+  EXPECT_NE(l.mod->getModuleFlag("Debug Info Version"), nullptr);
+  EXPECT_NE(l.mod->getModuleFlag("Dwarf Version"), nullptr);
+  EXPECT_EQ(l.mod->getModuleFlag("CodeView"), nullptr);
+  for (llvm::Function& f : *l.mod) {
+    if (!f.isDeclaration()) {
+      EXPECT_NE(f.getSubprogram(), nullptr) << f.getName().str();
+    }
+  }
+  llvm::DISubprogram* sp = l.fn("Main.f/1")->getSubprogram();
+  EXPECT_EQ(sp->getFile()->getFilename(), "t.hako");
+  bool line3 = false;
+  for (llvm::Instruction& i : llvm::instructions(*l.fn("Main.f/1")))
+    if (const llvm::DebugLoc& dl = i.getDebugLoc(); dl && dl.getLine() == 3) line3 = true;
+  EXPECT_TRUE(line3);
+}
+
+TEST(CodegenDebugInfo, AbsentWithoutDashG) {
+  Lowered l(kHello);
+  ASSERT_TRUE(l.mod);
+  EXPECT_EQ(l.mod->getModuleFlag("Debug Info Version"), nullptr);
+  for (llvm::Function& f : *l.mod) {
+    EXPECT_EQ(f.getSubprogram(), nullptr);
+    for (llvm::Instruction& i : llvm::instructions(f)) EXPECT_FALSE(i.getDebugLoc());
+  }
+}
+
+TEST(CodegenDebugInfo, CodeViewForWindows) {
+  Lowered l(kHello, /*debug_info=*/true, "x86_64-pc-windows-msvc");
+  ASSERT_TRUE(l.mod);
+  ASSERT_TRUE(verifies(*l.mod));
+  EXPECT_NE(l.mod->getModuleFlag("CodeView"), nullptr);
+  EXPECT_EQ(l.mod->getModuleFlag("Dwarf Version"), nullptr);
+}
+
+TEST(CodegenTargets, EveryTripleLowersToAVerifiedModule) {
+  for (const std::string& triple : codegen::supported_triples()) {
+    Lowered l(R"hako(box P { x
+      birth(v) { me.x = v }
+      toString() { return "P" + me.x }
+    }
+    static box Main { main() { local p = new P(1.5); print(p); return 0 } })hako",
+              true, triple);
+    ASSERT_TRUE(l.mod) << triple;
+    EXPECT_TRUE(verifies(*l.mod)) << triple;
+    EXPECT_EQ(l.mod->getTargetTriple(), triple);
+  }
+}
+
+// Every program of the run suite lowers (with and without -g) to a module
+// the verifier accepts.
+TEST(CodegenCorpus, EveryRunProgramVerifies) {
+  const std::filesystem::path dir = std::filesystem::path(__FILE__).parent_path().parent_path() / "run";
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ".hako") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  ASSERT_GE(files.size(), 100u) << dir;
+  const llvm::DataLayout layout = layout_of(kHost);
+  size_t lowered = 0;
+  for (const auto& path : files) {
+    diag::DiagEngine diags;
+    driver::Compilation c = driver::compile_source(path.string(), driver::PipelineOptions{}, diags);
+    if (!c.module) continue;  // a program that expects a compile error
+    for (bool g : {false, true}) {
+      llvm::LLVMContext ctx;
+      std::unique_ptr<llvm::Module> mod = codegen::lower_to_llvm(*c.module, ctx, kHost, layout, g);
+      EXPECT_TRUE(verifies(*mod)) << path.filename().string() << (g ? " -g" : "");
+    }
+    ++lowered;
+  }
+  EXPECT_GE(lowered, 100u);
+}
+
+}  // namespace
+}  // namespace hako
