@@ -2,7 +2,7 @@
 #   make demo     install what is missing, build (Release), run examples/
 #   make test     install what is missing, build, run every suite via CTest
 #   make runtime  build libreml_runtime.a alone
-#   make bench    VM vs CPython timings (bench/)
+#   make bench    native vs C and VM vs CPython timings (bench/)
 #   make install  install the Release build: PREFIX/bin/hakoc, PREFIX/lib/libreml_runtime.a,
 #                 PREFIX/include/reml_runtime.h (PREFIX defaults to /usr/local)
 JOBS      ?= 2
