@@ -194,13 +194,43 @@ REML_INLINE uint32_t reml_h_tag(reml_handle_t h) {
   return REML_GET_HEADER(reml_h_ptr(h))->type_tag;
 }
 
+/* The slow path of dec_ref: runs the destructor of an object whose count
+ * reached zero (releasing what it holds, without recursing on the C stack)
+ * and frees it. Only for a live, non-immortal object whose last reference is
+ * being dropped. */
+void reml_rc_destroy(REML_OWN void* ptr);
+
+/* The common case of inc_ref, inline (inc_ref itself is this function): NULL
+ * and immortal objects are ignored; a count that would reach the immortal
+ * value simply becomes immortal, trading a leak for the impossibility of a
+ * use after free. */
+REML_INLINE void reml_inc_ref_inline(REML_BOR void* ptr) {
+  if (ptr == NULL) return;
+  reml_object_header_t* h = REML_GET_HEADER(ptr);
+  if (h->refcount != REML_RC_IMMORTAL) h->refcount++;
+}
+
+/* The common case of dec_ref, inline (dec_ref itself is this function): NULL
+ * and immortal objects are ignored; the last reference goes to the
+ * out-of-line reml_rc_destroy. */
+REML_INLINE void reml_dec_ref_inline(REML_OWN void* ptr) {
+  if (ptr == NULL) return;
+  reml_object_header_t* h = REML_GET_HEADER(ptr);
+  if (h->refcount == REML_RC_IMMORTAL) return;
+  if (REML_UNLIKELY(h->refcount <= 1)) {
+    reml_rc_destroy(ptr);
+    return;
+  }
+  h->refcount--;
+}
+
 /* Retains / releases the object behind a handle; Void and small Ints are
  * ignored. */
 REML_INLINE void reml_h_retain(REML_BOR reml_handle_t h) {
-  if (reml_h_is_object(h)) inc_ref(reml_h_ptr(h));
+  if (reml_h_is_object(h)) reml_inc_ref_inline(reml_h_ptr(h));
 }
 REML_INLINE void reml_h_release(REML_OWN reml_handle_t h) {
-  if (reml_h_is_object(h)) dec_ref(reml_h_ptr(h));
+  if (reml_h_is_object(h)) reml_dec_ref_inline(reml_h_ptr(h));
 }
 
 /* Boxing: Int, Float and Bool into handles. Ints outside the small range and
@@ -258,6 +288,114 @@ int64_t reml_dyn_lt(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const re
 int64_t reml_dyn_le(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
 int64_t reml_dyn_gt(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
 int64_t reml_dyn_ge(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+
+/* Inline fast paths of the dynamic operators (the hot path of `x + 1` on a
+ * field or an array element): two small Ints are computed here, anything
+ * else (Floats, Strings, boxed Ints, an Int result that overflows int64_t,
+ * type errors) goes to the out-of-line reml_dyn_* function, which stays the
+ * one definition of the operator's meaning. A result outside the small range
+ * is boxed by reml_box_i64. Small Ints lie in [-2^62, 2^62), so `+` and `-`
+ * never overflow int64_t and `/` never divides INT64_MIN by -1; the overflow
+ * checks are what keep `*` exact (its wrapping is the slow path's). */
+#if defined(__GNUC__) || defined(__clang__)
+#define REML_ADD_OVERFLOW(a, b, r) __builtin_add_overflow(a, b, r)
+#define REML_SUB_OVERFLOW(a, b, r) __builtin_sub_overflow(a, b, r)
+#define REML_MUL_OVERFLOW(a, b, r) __builtin_mul_overflow(a, b, r)
+#else
+/* Without the builtins every Int result takes the out-of-line path. */
+#define REML_ADD_OVERFLOW(a, b, r) (*(r) = 0, 1)
+#define REML_SUB_OVERFLOW(a, b, r) (*(r) = 0, 1)
+#define REML_MUL_OVERFLOW(a, b, r) (*(r) = 0, 1)
+#endif
+
+/* Whether both handles are small Ints (the tag bit set in each). */
+REML_INLINE int reml_h_both_small(reml_handle_t a, reml_handle_t b) { return (int)(a & b & 1u); }
+/* The value of a small Int handle. */
+REML_INLINE int64_t reml_h_small_value(reml_handle_t h) { return (int64_t)h >> 1; }
+
+/* reml_dyn_add with the small-Int case inline. */
+REML_INLINE REML_OWN reml_handle_t reml_dyn_add_fast(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b,
+                                                      const reml_loc_t* loc) {
+  int64_t r;
+  if (REML_LIKELY(reml_h_both_small(a, b)) &&
+      !REML_ADD_OVERFLOW(reml_h_small_value(a), reml_h_small_value(b), &r))
+    return reml_box_i64(r);
+  return reml_dyn_add(a, b, loc);
+}
+/* reml_dyn_sub with the small-Int case inline. */
+REML_INLINE REML_OWN reml_handle_t reml_dyn_sub_fast(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b,
+                                                      const reml_loc_t* loc) {
+  int64_t r;
+  if (REML_LIKELY(reml_h_both_small(a, b)) &&
+      !REML_SUB_OVERFLOW(reml_h_small_value(a), reml_h_small_value(b), &r))
+    return reml_box_i64(r);
+  return reml_dyn_sub(a, b, loc);
+}
+/* reml_dyn_mul with the small-Int case inline; an int64_t overflow wraps in
+ * the slow path. */
+REML_INLINE REML_OWN reml_handle_t reml_dyn_mul_fast(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b,
+                                                      const reml_loc_t* loc) {
+  int64_t r;
+  if (REML_LIKELY(reml_h_both_small(a, b)) &&
+      !REML_MUL_OVERFLOW(reml_h_small_value(a), reml_h_small_value(b), &r))
+    return reml_box_i64(r);
+  return reml_dyn_mul(a, b, loc);
+}
+/* reml_dyn_div with the small-Int case inline; a zero divisor (the word 1)
+ * takes the slow path, which reports it. */
+REML_INLINE REML_OWN reml_handle_t reml_dyn_div_fast(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b,
+                                                      const reml_loc_t* loc) {
+  if (REML_LIKELY(reml_h_both_small(a, b) && b != 1u))
+    return reml_box_i64(reml_h_small_value(a) / reml_h_small_value(b));
+  return reml_dyn_div(a, b, loc);
+}
+/* reml_dyn_mod with the small-Int case inline (C's `%`: the sign of the
+ * dividend); a zero divisor takes the slow path. */
+REML_INLINE REML_OWN reml_handle_t reml_dyn_mod_fast(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b,
+                                                      const reml_loc_t* loc) {
+  if (REML_LIKELY(reml_h_both_small(a, b) && b != 1u))
+    return reml_box_i64(reml_h_small_value(a) % reml_h_small_value(b));
+  return reml_dyn_mod(a, b, loc);
+}
+
+/* Ordering of two small Ints: the tagged words `(v << 1) | 1` order as the
+ * values do, so they are compared as they are. */
+/* reml_dyn_lt with the small-Int case inline. */
+REML_INLINE int64_t reml_dyn_lt_fast(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc) {
+  if (REML_LIKELY(reml_h_both_small(a, b))) return (int64_t)a < (int64_t)b;
+  return reml_dyn_lt(a, b, loc);
+}
+/* reml_dyn_le with the small-Int case inline. */
+REML_INLINE int64_t reml_dyn_le_fast(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc) {
+  if (REML_LIKELY(reml_h_both_small(a, b))) return (int64_t)a <= (int64_t)b;
+  return reml_dyn_le(a, b, loc);
+}
+/* reml_dyn_gt with the small-Int case inline. */
+REML_INLINE int64_t reml_dyn_gt_fast(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc) {
+  if (REML_LIKELY(reml_h_both_small(a, b))) return (int64_t)a > (int64_t)b;
+  return reml_dyn_gt(a, b, loc);
+}
+/* reml_dyn_ge with the small-Int case inline. */
+REML_INLINE int64_t reml_dyn_ge_fast(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc) {
+  if (REML_LIKELY(reml_h_both_small(a, b))) return (int64_t)a >= (int64_t)b;
+  return reml_dyn_ge(a, b, loc);
+}
+/* reml_dyn_eq with the small-Int and Void cases inline: two small Ints are
+ * equal exactly when their words are, and Void equals only Void. */
+REML_INLINE int64_t reml_dyn_eq_fast(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b) {
+  if (REML_LIKELY(reml_h_both_small(a, b)) || a == REML_VOID || b == REML_VOID) return a == b;
+  return reml_dyn_eq(a, b);
+}
+/* `!=`: the negation of reml_dyn_eq_fast. */
+REML_INLINE int64_t reml_dyn_ne_fast(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b) {
+  return !reml_dyn_eq_fast(a, b);
+}
+/* reml_h_truthy with the small-Int case inline (the small Int 0 is the word
+ * 1); every other kind, and the errors, are the out-of-line function's. */
+REML_INLINE int64_t reml_h_truthy_fast(REML_BOR reml_handle_t h, const reml_loc_t* loc) {
+  if (REML_LIKELY(reml_h_is_small_int(h))) return h != 1u;
+  return reml_h_truthy(h, loc);
+}
 
 /* Int arithmetic with the checks of §5: division or remainder by zero is the
  * runtime error `Division by zero`; INT64_MIN / -1 is INT64_MIN, % -1 is 0. */
@@ -499,6 +637,19 @@ int64_t reml_fp_unbox_i64(REML_BOR reml_handle_t h, const reml_loc_t* loc);
 uint32_t reml_fp_tag(REML_BOR reml_handle_t h);
 void reml_fp_retain(REML_BOR reml_handle_t h);
 void reml_fp_release(REML_OWN reml_handle_t h);
+/* The dynamic operators' fast paths above (reml_dyn_*_fast, reml_h_truthy_fast). */
+REML_OWN reml_handle_t reml_fp_add(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+REML_OWN reml_handle_t reml_fp_sub(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+REML_OWN reml_handle_t reml_fp_mul(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+REML_OWN reml_handle_t reml_fp_div(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+REML_OWN reml_handle_t reml_fp_mod(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+int64_t reml_fp_lt(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+int64_t reml_fp_le(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+int64_t reml_fp_gt(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+int64_t reml_fp_ge(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
+int64_t reml_fp_eq(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b);
+int64_t reml_fp_ne(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b);
+int64_t reml_fp_truthy(REML_BOR reml_handle_t h, const reml_loc_t* loc);
 
 /* The process exit status of main's result (§2): Int v gives
  * ((v % 256) + 256) % 256, Bool gives 1/0, anything else 0. */

@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "internal.h"
-#include "rc_inline.h"
 
 reml_array_t* reml_array_new(void) {
   reml_array_t* a = reml_alloc_object(sizeof(reml_array_t), REML_TAG_ARRAY);
@@ -14,7 +13,7 @@ reml_array_t* reml_array_new(void) {
 }
 
 void reml_array_destroy(reml_array_t* a) {
-  for (int64_t i = 0; i < a->len; i++) reml_rc_dec_h(a->items[i]);
+  for (int64_t i = 0; i < a->len; i++) reml_h_release(a->items[i]);
   free(a->items);
   a->items = NULL;
   a->len = a->cap = 0;
@@ -32,7 +31,7 @@ static void reserve(reml_array_t* a, int64_t need) {
 
 void reml_array_push(reml_array_t* a, reml_handle_t v) {
   reserve(a, a->len + 1);
-  reml_rc_inc_h(v);
+  reml_h_retain(v);
   a->items[a->len++] = v;
 }
 
@@ -43,7 +42,7 @@ reml_handle_t reml_array_pop(reml_array_t* a) {
 
 reml_handle_t reml_array_get(const reml_array_t* a, int64_t i) {
   if (i < 0 || i >= a->len) return REML_VOID;
-  reml_rc_inc_h(a->items[i]);
+  reml_h_retain(a->items[i]);
   return a->items[i];
 }
 
@@ -58,17 +57,17 @@ void reml_array_set(reml_array_t* a, int64_t i, reml_handle_t v, const reml_loc_
   }
   if (i < 0 || i > a->len) index_error(a, i, loc);
   /* Retain first: `v` may be the very element being replaced. */
-  reml_rc_inc_h(v);
+  reml_h_retain(v);
   reml_handle_t old = a->items[i];
   a->items[i] = v;
-  reml_rc_dec_h(old);
+  reml_h_release(old);
 }
 
 void reml_array_insert(reml_array_t* a, int64_t i, reml_handle_t v, const reml_loc_t* loc) {
   if (i < 0 || i > a->len) index_error(a, i, loc);
   reserve(a, a->len + 1);
   memmove(a->items + i + 1, a->items + i, (size_t)(a->len - i) * sizeof(reml_handle_t));
-  reml_rc_inc_h(v);
+  reml_h_retain(v);
   a->items[i] = v;
   a->len++;
 }
@@ -108,7 +107,7 @@ reml_array_t* reml_array_slice(const reml_array_t* a, int64_t from, int64_t to) 
   if (from >= to) return r;
   reserve(r, to - from);
   for (int64_t i = from; i < to; i++) {
-    reml_rc_inc_h(a->items[i]);
+    reml_h_retain(a->items[i]);
     r->items[r->len++] = a->items[i];
   }
   return r;
@@ -129,6 +128,6 @@ void reml_array_clear(reml_array_t* a) {
   int64_t len = a->len;
   a->items = NULL;
   a->len = a->cap = 0;
-  for (int64_t i = 0; i < len; i++) reml_rc_dec_h(items[i]);
+  for (int64_t i = 0; i < len; i++) reml_h_release(items[i]);
   free(items);
 }

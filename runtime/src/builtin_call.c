@@ -2,7 +2,6 @@
  * known at run time, dispatched by receiver kind, method id and arity to the
  * typed runtime functions. */
 #include "internal.h"
-#include "rc_inline.h"
 
 /* One dynamic call, passed whole to the per-kind dispatchers. */
 typedef struct call {
@@ -24,7 +23,7 @@ static reml_handle_t own_arr(reml_array_t* a) { return reml_h_from_ptr(a); }
 
 /* Returns the receiver itself as an owned result (toInteger on an Int...). */
 static reml_handle_t self(const call_t* c) {
-  reml_rc_inc_h(c->recv);
+  reml_h_retain(c->recv);
   return c->recv;
 }
 

@@ -2,7 +2,6 @@
 #include <string.h>
 
 #include "internal.h"
-#include "rc_inline.h"
 
 static const reml_box_type_t* g_types;
 static uint32_t g_type_count;
@@ -35,7 +34,7 @@ void reml_instance_destroy(reml_instance_t* inst, uint32_t tag) {
   for (uint32_t i = 0; i < t->field_count; i++) {
     reml_handle_t v = inst->fields[i];
     inst->fields[i] = REML_VOID;
-    reml_rc_dec_h(v);
+    reml_h_release(v);
   }
 }
 
@@ -56,14 +55,14 @@ static reml_handle_t* field_slot(reml_handle_t obj, const char* field, const rem
 
 reml_handle_t reml_dyn_get_field(reml_handle_t obj, const char* field, const reml_loc_t* loc) {
   reml_handle_t v = *field_slot(obj, field, loc);
-  reml_rc_inc_h(v);
+  reml_h_retain(v);
   return v;
 }
 
 void reml_dyn_set_field(reml_handle_t obj, const char* field, reml_handle_t value, const reml_loc_t* loc) {
   reml_handle_t* slot = field_slot(obj, field, loc);
-  reml_rc_inc_h(value);
+  reml_h_retain(value);
   reml_handle_t old = *slot;
   *slot = value;
-  reml_rc_dec_h(old);
+  reml_h_release(old);
 }

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "internal.h"
-#include "rc_inline.h"
 
 typedef struct map_entry {
   reml_handle_t key; /* Void marks a deleted entry: real keys never are */
@@ -119,10 +118,10 @@ void reml_map_set(reml_map_t* m, reml_handle_t key, reml_handle_t value, const r
   int64_t slot = find_slot(m, key, hash);
   if (slot >= 0) {
     map_entry_t* e = &m->entries[m->index[slot]];
-    reml_rc_inc_h(value);
+    reml_h_retain(value);
     reml_handle_t old = e->value;
     e->value = value;
-    reml_rc_dec_h(old);
+    reml_h_release(old);
     return;
   }
   if (m->used == m->cap) {
@@ -137,8 +136,8 @@ void reml_map_set(reml_map_t* m, reml_handle_t key, reml_handle_t value, const r
   }
   if (m->index_cap == 0 || (m->index_filled + 1) * 4 > m->index_cap * 3)
     rebuild(m, index_cap_for(m->size + 1));
-  reml_rc_inc_h(key);
-  reml_rc_inc_h(value);
+  reml_h_retain(key);
+  reml_h_retain(value);
   int64_t pos = m->used++;
   m->entries[pos] = (map_entry_t){key, value, hash};
   m->size++;
@@ -150,7 +149,7 @@ reml_handle_t reml_map_get(const reml_map_t* m, reml_handle_t key, const reml_lo
   int64_t slot = find_slot(m, key, key_hash(key));
   if (slot < 0) return REML_VOID;
   reml_handle_t v = m->entries[m->index[slot]].value;
-  reml_rc_inc_h(v);
+  reml_h_retain(v);
   return v;
 }
 
@@ -175,8 +174,8 @@ int64_t reml_map_delete(reml_map_t* m, reml_handle_t key, const reml_loc_t* loc)
     for (uint64_t i = 0; i < m->index_cap; i++) m->index[i] = SLOT_EMPTY;
     m->index_filled = 0;
   }
-  reml_rc_dec_h(old_key);
-  reml_rc_dec_h(old_value);
+  reml_h_release(old_key);
+  reml_h_release(old_value);
   return 1;
 }
 
@@ -201,8 +200,8 @@ static void release_all(reml_map_t* m) {
   free(m->index);
   memset(m, 0, sizeof *m);
   for (int64_t i = 0; i < used; i++) {
-    reml_rc_dec_h(entries[i].key);
-    reml_rc_dec_h(entries[i].value);
+    reml_h_release(entries[i].key);
+    reml_h_release(entries[i].value);
   }
   free(entries);
 }

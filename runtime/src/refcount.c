@@ -2,7 +2,6 @@
 #include <stdlib.h>
 
 #include "internal.h"
-#include "rc_inline.h"
 
 /* Objects whose count reached zero wait here until the outermost destroy
  * call frees them. Draining a worklist instead of recursing keeps releasing a
@@ -62,6 +61,6 @@ void reml_rc_destroy(void* ptr) {
   }
 }
 
-void inc_ref(void* ptr) { reml_rc_inc(ptr); }
+void inc_ref(void* ptr) { reml_inc_ref_inline(ptr); }
 
-void dec_ref(void* ptr) { reml_rc_dec(ptr); }
+void dec_ref(void* ptr) { reml_dec_ref_inline(ptr); }

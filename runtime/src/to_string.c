@@ -4,7 +4,6 @@
 #include <stdio.h>
 
 #include "internal.h"
-#include "rc_inline.h"
 
 /* Arrays currently being rendered, innermost last: an array met again is a
  * cycle and prints as `[...]`. The same cap bounds recursion depth, so a
@@ -47,7 +46,7 @@ static void append_instance(reml_strbuf_t* sb, reml_handle_t h, uint32_t tag) {
     reml_string_t* s = g_hook(h);
     if (s != NULL) {
       reml_sb_append(sb, s->data, (size_t)s->len);
-      reml_rc_dec(s);
+      reml_dec_ref_inline(s);
       return;
     }
   }
@@ -101,7 +100,7 @@ void reml_sb_append_value(reml_strbuf_t* sb, reml_handle_t h) {
 reml_string_t* reml_h_to_string(reml_handle_t h) {
   /* A String is its own text: share it instead of copying. */
   if (reml_h_is_string(h)) {
-    reml_rc_inc(reml_h_ptr(h));
+    reml_inc_ref_inline(reml_h_ptr(h));
     return reml_h_ptr(h);
   }
   reml_strbuf_t sb;

@@ -43,11 +43,13 @@ llvm::Value* truthy(FunctionState& fs, const mir::Inst& in) {
     case Kind::String:  // reml_string_t.len, the payload's first word
       return b.CreateICmpSGT(b.CreateLoad(ms.i64, v, "len"), llvm::ConstantInt::get(ms.i64, 0));
     default:  // the runtime names the kind in its error
-      return i64_to_bool(ms, b, b.CreateCall(ms.rt.get(Rt::HTruthy), {to_handle(ms, b, t, v), fs.loc(in)}));
+      return i64_to_bool(ms, b, b.CreateCall(ms.rt.get(Rt::FpTruthy), {to_handle(ms, b, t, v), fs.loc(in)}));
   }
 }
 
-// The runtime function of a dynamic operator, and whether it takes a location.
+// The runtime function of a dynamic operator, and whether it takes a
+// location. The common operators go through the reml_fp_* fast paths (two
+// small Ints inline at -O2, the reml_dyn_* function otherwise).
 struct Dynamic {
   Rt fn;
   bool unary;
@@ -57,11 +59,11 @@ struct Dynamic {
 
 Dynamic dynamic_of(Op op) {
   switch (op) {
-    case Op::AddH: return {Rt::DynAdd, false, false, true};
-    case Op::SubH: return {Rt::DynSub, false, false, true};
-    case Op::MulH: return {Rt::DynMul, false, false, true};
-    case Op::DivH: return {Rt::DynDiv, false, false, true};
-    case Op::ModH: return {Rt::DynMod, false, false, true};
+    case Op::AddH: return {Rt::FpAdd, false, false, true};
+    case Op::SubH: return {Rt::FpSub, false, false, true};
+    case Op::MulH: return {Rt::FpMul, false, false, true};
+    case Op::DivH: return {Rt::FpDiv, false, false, true};
+    case Op::ModH: return {Rt::FpMod, false, false, true};
     case Op::NegH: return {Rt::DynNeg, true, false, true};
     case Op::AndH: return {Rt::DynBitAnd, false, false, true};
     case Op::OrH: return {Rt::DynBitOr, false, false, true};
@@ -69,11 +71,12 @@ Dynamic dynamic_of(Op op) {
     case Op::ShlH: return {Rt::DynShl, false, false, true};
     case Op::ShrH: return {Rt::DynShr, false, false, true};
     case Op::NotH: return {Rt::DynBitNot, true, false, true};
-    case Op::LtH: return {Rt::DynLt, false, true, true};
-    case Op::LeH: return {Rt::DynLe, false, true, true};
-    case Op::GtH: return {Rt::DynGt, false, true, true};
-    case Op::GeH: return {Rt::DynGe, false, true, true};
-    default: return {Rt::DynEq, false, true, false};  // EqH, NeH
+    case Op::LtH: return {Rt::FpLt, false, true, true};
+    case Op::LeH: return {Rt::FpLe, false, true, true};
+    case Op::GtH: return {Rt::FpGt, false, true, true};
+    case Op::GeH: return {Rt::FpGe, false, true, true};
+    case Op::NeH: return {Rt::FpNe, false, true, false};
+    default: return {Rt::FpEq, false, true, false};  // EqH
   }
 }
 
@@ -86,9 +89,7 @@ llvm::Value* dynamic(FunctionState& fs, const mir::Inst& in) {
   // which publishes its pc for exactly these).
   if (!d.unary && !d.compare) note_runtime_loc(fs.ms, fs.b, fs.loc(in));
   llvm::Value* r = fs.b.CreateCall(fs.ms.rt.get(d.fn), args);
-  if (!d.compare) return r;
-  llvm::Value* truth = i64_to_bool(fs.ms, fs.b, r);
-  return in.op == Op::NeH ? fs.b.CreateNot(truth) : truth;
+  return d.compare ? i64_to_bool(fs.ms, fs.b, r) : r;
 }
 
 // The address of handle slot `index` of an instance: after the 8-byte flags.

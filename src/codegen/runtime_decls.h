@@ -56,6 +56,18 @@ enum RtAttr : uint32_t {
   X(FpTag, reml_fp_tag, "u", "l", RT_READONLY)                                   \
   X(FpRetain, reml_fp_retain, "v", "l", RT_NONE)                                 \
   X(FpRelease, reml_fp_release, "v", "l", RT_NONE)                               \
+  X(FpAdd, reml_fp_add, "l", "llp", RT_NONE)                                     \
+  X(FpSub, reml_fp_sub, "l", "llp", RT_NONE)                                     \
+  X(FpMul, reml_fp_mul, "l", "llp", RT_NONE)                                     \
+  X(FpDiv, reml_fp_div, "l", "llp", RT_NONE)                                     \
+  X(FpMod, reml_fp_mod, "l", "llp", RT_NONE)                                     \
+  X(FpLt, reml_fp_lt, "l", "llp", RT_NONE)                                       \
+  X(FpLe, reml_fp_le, "l", "llp", RT_NONE)                                       \
+  X(FpGt, reml_fp_gt, "l", "llp", RT_NONE)                                       \
+  X(FpGe, reml_fp_ge, "l", "llp", RT_NONE)                                       \
+  X(FpEq, reml_fp_eq, "l", "ll", RT_READONLY)                                    \
+  X(FpNe, reml_fp_ne, "l", "ll", RT_READONLY)                                    \
+  X(FpTruthy, reml_fp_truthy, "l", "lp", RT_NONE)                                \
   /* boxing and kind checks */                                                   \
   X(BoxF64, reml_box_f64, "l", "d", RT_NONE)                                     \
   X(BoxBool, reml_box_bool, "l", "l", RT_NONE)                                   \
@@ -63,13 +75,7 @@ enum RtAttr : uint32_t {
   X(UnboxBool, reml_unbox_bool, "l", "lp", RT_NONE)                              \
   X(UnboxObject, reml_unbox_object, "p", "lup", RT_NONE)                         \
   X(HKindName, reml_h_kind_name, "p", "l", RT_READONLY)                          \
-  X(HTruthy, reml_h_truthy, "l", "lp", RT_NONE)                                  \
   /* dynamic operators */                                                        \
-  X(DynAdd, reml_dyn_add, "l", "llp", RT_NONE)                                   \
-  X(DynSub, reml_dyn_sub, "l", "llp", RT_NONE)                                   \
-  X(DynMul, reml_dyn_mul, "l", "llp", RT_NONE)                                   \
-  X(DynDiv, reml_dyn_div, "l", "llp", RT_NONE)                                   \
-  X(DynMod, reml_dyn_mod, "l", "llp", RT_NONE)                                   \
   X(DynNeg, reml_dyn_neg, "l", "lp", RT_NONE)                                    \
   X(DynBitAnd, reml_dyn_bitand, "l", "llp", RT_NONE)                             \
   X(DynBitOr, reml_dyn_bitor, "l", "llp", RT_NONE)                               \
@@ -77,11 +83,6 @@ enum RtAttr : uint32_t {
   X(DynShl, reml_dyn_shl, "l", "llp", RT_NONE)                                   \
   X(DynShr, reml_dyn_shr, "l", "llp", RT_NONE)                                   \
   X(DynBitNot, reml_dyn_bitnot, "l", "lp", RT_NONE)                              \
-  X(DynEq, reml_dyn_eq, "l", "ll", RT_READONLY)                                  \
-  X(DynLt, reml_dyn_lt, "l", "llp", RT_NONE)                                     \
-  X(DynLe, reml_dyn_le, "l", "llp", RT_NONE)                                     \
-  X(DynGt, reml_dyn_gt, "l", "llp", RT_NONE)                                     \
-  X(DynGe, reml_dyn_ge, "l", "llp", RT_NONE)                                     \
   /* numbers */                                                                  \
   X(I64Div, reml_i64_div, "l", "llp", RT_NONE)                                   \
   X(I64Mod, reml_i64_mod, "l", "llp", RT_NONE)                                   \

@@ -27,7 +27,6 @@ inline int64_t wrap_mul(int64_t a, int64_t b) {
 
 using DynBinary = reml_handle_t (*)(reml_handle_t, reml_handle_t, const reml_loc_t*);
 using DynUnary = reml_handle_t (*)(reml_handle_t, const reml_loc_t*);
-using DynCompare = int64_t (*)(reml_handle_t, reml_handle_t, const reml_loc_t*);
 
 // A value of kind `k` as a Handle (boxing Int, Float and Bool).
 reml_handle_t to_handle(mir::Kind k, Slot s) {
@@ -393,10 +392,30 @@ L_TruthyS:
   A.i = static_cast<const reml_string_t*>(B.p)->len > 0;
   STEP();
 L_TruthyH:
-  A.i = reml_h_truthy(B.u, LOC);
+  A.i = reml_h_truthy_fast(B.u, LOC);
   STEP();
 
-  // --- dynamic operators ---
+  // --- dynamic operators (small Ints inline, the rest out of line) ---
+L_AddH:
+  SYNC();
+  A.u = reml_dyn_add_fast(B.u, C.u, LOC);
+  STEP();
+L_SubH:
+  SYNC();
+  A.u = reml_dyn_sub_fast(B.u, C.u, LOC);
+  STEP();
+L_MulH:
+  SYNC();
+  A.u = reml_dyn_mul_fast(B.u, C.u, LOC);
+  STEP();
+L_DivH:
+  SYNC();
+  A.u = reml_dyn_div_fast(B.u, C.u, LOC);
+  STEP();
+L_ModH:
+  SYNC();
+  A.u = reml_dyn_mod_fast(B.u, C.u, LOC);
+  STEP();
 L_HBin:
   SYNC();
   A.u = reinterpret_cast<DynBinary>(pc->x.p)(B.u, C.u, LOC);
@@ -404,14 +423,23 @@ L_HBin:
 L_HUn:
   A.u = reinterpret_cast<DynUnary>(pc->x.p)(B.u, LOC);
   STEP();
-L_HCmp:
-  A.i = reinterpret_cast<DynCompare>(pc->x.p)(B.u, C.u, LOC);
+L_LtH:
+  A.i = reml_dyn_lt_fast(B.u, C.u, LOC);
+  STEP();
+L_LeH:
+  A.i = reml_dyn_le_fast(B.u, C.u, LOC);
+  STEP();
+L_GtH:
+  A.i = reml_dyn_gt_fast(B.u, C.u, LOC);
+  STEP();
+L_GeH:
+  A.i = reml_dyn_ge_fast(B.u, C.u, LOC);
   STEP();
 L_EqH:
-  A.i = reml_dyn_eq(B.u, C.u);
+  A.i = reml_dyn_eq_fast(B.u, C.u);
   STEP();
 L_NeH:
-  A.i = !reml_dyn_eq(B.u, C.u);
+  A.i = reml_dyn_ne_fast(B.u, C.u);
   STEP();
 
   // --- calls ---

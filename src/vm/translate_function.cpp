@@ -508,11 +508,11 @@ class FunctionTranslator {
       case Op::Unbox: unbox(in); return;
       case Op::Truthy: truthy(in); return;
 
-      case Op::AddH: dynamic(OpCode::HBin, reinterpret_cast<const void*>(&reml_dyn_add), in); return;
-      case Op::SubH: dynamic(OpCode::HBin, reinterpret_cast<const void*>(&reml_dyn_sub), in); return;
-      case Op::MulH: dynamic(OpCode::HBin, reinterpret_cast<const void*>(&reml_dyn_mul), in); return;
-      case Op::DivH: dynamic(OpCode::HBin, reinterpret_cast<const void*>(&reml_dyn_div), in); return;
-      case Op::ModH: dynamic(OpCode::HBin, reinterpret_cast<const void*>(&reml_dyn_mod), in); return;
+      case Op::AddH: binary_loc(OpCode::AddH, in); return;
+      case Op::SubH: binary_loc(OpCode::SubH, in); return;
+      case Op::MulH: binary_loc(OpCode::MulH, in); return;
+      case Op::DivH: binary_loc(OpCode::DivH, in); return;
+      case Op::ModH: binary_loc(OpCode::ModH, in); return;
       case Op::AndH: dynamic(OpCode::HBin, reinterpret_cast<const void*>(&reml_dyn_bitand), in); return;
       case Op::OrH: dynamic(OpCode::HBin, reinterpret_cast<const void*>(&reml_dyn_bitor), in); return;
       case Op::XorH: dynamic(OpCode::HBin, reinterpret_cast<const void*>(&reml_dyn_bitxor), in); return;
@@ -520,10 +520,10 @@ class FunctionTranslator {
       case Op::ShrH: dynamic(OpCode::HBin, reinterpret_cast<const void*>(&reml_dyn_shr), in); return;
       case Op::NegH: dynamic(OpCode::HUn, reinterpret_cast<const void*>(&reml_dyn_neg), in); return;
       case Op::NotH: dynamic(OpCode::HUn, reinterpret_cast<const void*>(&reml_dyn_bitnot), in); return;
-      case Op::LtH: dynamic(OpCode::HCmp, reinterpret_cast<const void*>(&reml_dyn_lt), in); return;
-      case Op::LeH: dynamic(OpCode::HCmp, reinterpret_cast<const void*>(&reml_dyn_le), in); return;
-      case Op::GtH: dynamic(OpCode::HCmp, reinterpret_cast<const void*>(&reml_dyn_gt), in); return;
-      case Op::GeH: dynamic(OpCode::HCmp, reinterpret_cast<const void*>(&reml_dyn_ge), in); return;
+      case Op::LtH: binary_loc(OpCode::LtH, in); return;
+      case Op::LeH: binary_loc(OpCode::LeH, in); return;
+      case Op::GtH: binary_loc(OpCode::GtH, in); return;
+      case Op::GeH: binary_loc(OpCode::GeH, in); return;
       case Op::EqH: binary(OpCode::EqH, in); return;
       case Op::NeH: binary(OpCode::NeH, in); return;
 

@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include <llvm/Analysis/LoopInfo.h>
 #include <llvm/IR/Constants.h>
+#include <llvm/IR/Dominators.h>
 #include <llvm/IR/DebugInfoMetadata.h>
 #include <llvm/IR/InstIterator.h>
 #include <llvm/IR/Instructions.h>
@@ -23,7 +25,9 @@
 #include <llvm/Target/TargetMachine.h>
 
 #include "codegen/codegen.h"
+#include "codegen/fast_paths.h"
 #include "codegen/llvm_lowering.h"
+#include "codegen/optimize.h"
 #include "codegen/runtime_decls.h"
 #include "codegen/target.h"
 #include "driver/pipeline.h"
@@ -147,9 +151,10 @@ TEST(CodegenRuntimeDecls, EveryDeclarationIsNounwind) {
     EXPECT_TRUE(f.doesNotThrow()) << f.getName().str();
   }
   EXPECT_GE(declarations, 8u);
-  // Re-enters user code through the to-string hook: may write memory.
-  ASSERT_NE(l.fn("reml_dyn_add"), nullptr);
-  EXPECT_FALSE(l.fn("reml_dyn_add")->onlyReadsMemory());
+  // Re-enters user code through the to-string hook (its slow path is
+  // reml_dyn_add): may write memory.
+  ASSERT_NE(l.fn("reml_fp_add"), nullptr);
+  EXPECT_FALSE(l.fn("reml_fp_add")->onlyReadsMemory());
 }
 
 TEST(CodegenRuntimeDecls, TablesGiveEverySymbolOneSignature) {
@@ -391,6 +396,69 @@ TEST(CodegenObjects, FieldAccessIsInlineWithRetainAndRelease) {
   EXPECT_EQ(Lowered::calls_to(*birth, "reml_fp_retain").size(), 1u);
   EXPECT_EQ(Lowered::calls_to(*birth, "reml_fp_release").size(), 1u);
   EXPECT_EQ(Lowered::calls_to(*l.fn("Main.main/0"), "reml_instance_new").size(), 1u);
+}
+
+TEST(CodegenObjects, DynamicOperatorsGoThroughFastPaths) {
+  Lowered l(R"hako(box P {
+    x
+    bump(k) {
+      me.x = me.x + k
+      me.x = me.x * 2 - 1
+      if me.x < 100 { print(me.x % 7) }
+      if me.x == null { print(0) }
+      if me.x { print(1) }
+    }
+  }
+  static box Main { main() { local p = new P(); p.x = 1; p.bump(3); return 0 } })hako");
+  ASSERT_TRUE(l.mod);
+  ASSERT_TRUE(verifies(*l.mod));
+  llvm::Function* bump = l.fn("P.bump/1");
+  ASSERT_NE(bump, nullptr);
+  for (const char* fp : {"reml_fp_add", "reml_fp_mul", "reml_fp_sub", "reml_fp_lt", "reml_fp_mod", "reml_fp_truthy"})
+    EXPECT_EQ(Lowered::calls_to(*bump, fp).size(), 1u) << fp;
+  for (const char* slow : {"reml_dyn_add", "reml_dyn_mul", "reml_dyn_sub", "reml_dyn_lt", "reml_dyn_mod", "reml_h_truthy"})
+    EXPECT_TRUE(Lowered::calls_to(*bump, slow).empty()) << slow;
+}
+
+// At -O2 the fast paths of bench/methods.hako are inlined: no reml_fp_add
+// call is left, and the reml_dyn_add calls that remain (the slow branch for
+// anything but two small Ints) sit off the loop's hot path: none of them
+// dominates a loop latch, so an iteration can run without calling them.
+TEST(CodegenObjects, HandleArithmeticFastPathInlinedAtO2) {
+  const std::filesystem::path src =
+      std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "bench" / "methods.hako";
+  diag::DiagEngine diags;
+  driver::Compilation c = driver::compile_source(src.string(), driver::PipelineOptions{}, diags);
+  ASSERT_TRUE(c.module) << diags.render(diag::Format::Text);
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> tm = codegen::create_target_machine(kHost, false, error);
+  ASSERT_TRUE(tm) << error;
+  llvm::LLVMContext ctx;
+  std::unique_ptr<llvm::Module> mod = codegen::lower_to_llvm(*c.module, ctx, kHost, tm->createDataLayout(), false);
+  ASSERT_TRUE(mod);
+  ASSERT_TRUE(codegen::link_fast_paths(*mod, error)) << error;
+  codegen::optimize_module(*mod, *tm, codegen::OptLevel::O2);
+  ASSERT_TRUE(verifies(*mod));
+  size_t slow_calls = 0, loops = 0;
+  for (llvm::Function& f : *mod) {
+    if (f.isDeclaration()) continue;
+    EXPECT_TRUE(Lowered::calls_to(f, "reml_fp_add").empty()) << f.getName().str();
+    EXPECT_TRUE(Lowered::calls_to(f, "reml_fp_retain").empty()) << f.getName().str();
+    llvm::DominatorTree dt(f);
+    llvm::LoopInfo li(dt);
+    std::vector<llvm::CallInst*> slow = Lowered::calls_to(f, "reml_dyn_add");
+    slow_calls += slow.size();
+    for (llvm::Loop* loop : li.getLoopsInPreorder()) {
+      ++loops;
+      llvm::SmallVector<llvm::BasicBlock*, 4> latches;
+      loop->getLoopLatches(latches);
+      for (llvm::CallInst* call : slow)
+        for (llvm::BasicBlock* latch : latches)
+          EXPECT_FALSE(dt.dominates(call->getParent(), latch)) << "reml_dyn_add on the hot path of " << f.getName().str();
+    }
+  }
+  EXPECT_GE(loops, 1u);       // the benchmark's loop survived as a loop
+  EXPECT_GE(slow_calls, 1u);  // the slow branch is still there for non-Ints
 }
 
 TEST(CodegenObjects, StaticFieldsAreZeroInitialisedHandles) {

@@ -575,6 +575,102 @@ TEST(RuntimeDynOps, Equality) {
   EXPECT_EQ(leaks.Live(), 0u);
 }
 
+// The header's inline fast paths (and their reml_fp_* wrappers) give what
+// the out-of-line reml_dyn_* functions give, on small Ints at the edges of the
+// small range (results that leave it, products that overflow int64_t), boxed
+// Ints, Floats, Strings and Void.
+TEST(RuntimeDynOps, FastPathsAgreeWithOutOfLine) {
+  LeakCheck leaks;
+  {
+    const int64_t ints[] = {0, 1, -1, 2, 7, -7, 3037000499LL, -3037000500LL, REML_SMALL_INT_MAX,
+                            REML_SMALL_INT_MIN, REML_SMALL_INT_MAX / 2 + 1, INT64_MAX, INT64_MIN};
+    std::vector<reml_handle_t> nums;
+    for (int64_t v : ints) nums.push_back(reml_box_i64(v));
+    nums.push_back(reml_box_f64(2.5));
+    nums.push_back(reml_box_f64(-0.5));
+    // Same kind and value, whatever the representation (a Float NaN never
+    // appears here).
+    auto same = [](reml_handle_t x, reml_handle_t y) {
+      return std::string(reml_h_kind_name(x)) == reml_h_kind_name(y) && reml_dyn_eq(x, y) == 1;
+    };
+    for (reml_handle_t a : nums) {
+      for (reml_handle_t b : nums) {
+        const std::string what = Text(a) + " , " + Text(b);
+        using Bin = reml_handle_t (*)(reml_handle_t, reml_handle_t, const reml_loc_t*);
+        struct Case {
+          Bin slow, fast, fp;
+        };
+        std::vector<Case> cases = {{reml_dyn_add, reml_dyn_add_fast, reml_fp_add},
+                                   {reml_dyn_sub, reml_dyn_sub_fast, reml_fp_sub},
+                                   {reml_dyn_mul, reml_dyn_mul_fast, reml_fp_mul}};
+        if (!reml_h_is_small_int(b) || b != reml_box_i64(0)) {
+          cases.push_back({reml_dyn_div, reml_dyn_div_fast, reml_fp_div});
+          cases.push_back({reml_dyn_mod, reml_dyn_mod_fast, reml_fp_mod});
+        }
+        for (const Case& c : cases) {
+          reml_handle_t want = c.slow(a, b, &kLoc), fast = c.fast(a, b, &kLoc), fp = c.fp(a, b, &kLoc);
+          EXPECT_TRUE(same(want, fast)) << what << ": " << Text(fast);
+          EXPECT_TRUE(same(want, fp)) << what << ": " << Text(fp);
+          reml_h_release(want);
+          reml_h_release(fast);
+          reml_h_release(fp);
+        }
+        EXPECT_EQ(reml_dyn_lt_fast(a, b, &kLoc), reml_dyn_lt(a, b, &kLoc)) << what;
+        EXPECT_EQ(reml_dyn_le_fast(a, b, &kLoc), reml_dyn_le(a, b, &kLoc)) << what;
+        EXPECT_EQ(reml_dyn_gt_fast(a, b, &kLoc), reml_dyn_gt(a, b, &kLoc)) << what;
+        EXPECT_EQ(reml_dyn_ge_fast(a, b, &kLoc), reml_dyn_ge(a, b, &kLoc)) << what;
+        EXPECT_EQ(reml_fp_lt(a, b, &kLoc), reml_dyn_lt(a, b, &kLoc)) << what;
+        EXPECT_EQ(reml_fp_ge(a, b, &kLoc), reml_dyn_ge(a, b, &kLoc)) << what;
+        EXPECT_EQ(reml_dyn_eq_fast(a, b), reml_dyn_eq(a, b)) << what;
+        EXPECT_EQ(reml_dyn_ne_fast(a, b), !reml_dyn_eq(a, b)) << what;
+        EXPECT_EQ(reml_fp_eq(a, b), reml_dyn_eq(a, b)) << what;
+        EXPECT_EQ(reml_fp_ne(a, b), !reml_dyn_eq(a, b)) << what;
+      }
+      EXPECT_EQ(reml_dyn_eq_fast(a, REML_VOID), 0);
+      EXPECT_EQ(reml_fp_eq(REML_VOID, a), 0);
+      EXPECT_EQ(reml_h_truthy_fast(a, &kLoc), reml_h_truthy(a, &kLoc));
+      EXPECT_EQ(reml_fp_truthy(a, &kLoc), reml_h_truthy(a, &kLoc));
+    }
+    EXPECT_EQ(reml_dyn_eq_fast(REML_VOID, REML_VOID), 1);
+    // Strings still reach the slow path: concatenation and ordering.
+    Own x(NewStr("x"));
+    Own y(NewStr("y"));
+    EXPECT_EQ(TakeText(reml_dyn_add_fast(x, reml_box_i64(1), &kLoc)), "x1");
+    EXPECT_EQ(reml_dyn_lt_fast(x, y, &kLoc), 1);
+    EXPECT_EQ(reml_fp_truthy(x, &kLoc), 1);
+    for (reml_handle_t h : nums) reml_h_release(h);
+  }
+  EXPECT_EQ(leaks.Live(), 0u);
+}
+
+TEST(RuntimeDynOpsDeathTest, FastPathErrorsAreTheSlowPaths) {
+  EXPECT_EXIT(reml_dyn_div_fast(reml_box_i64(1), reml_box_i64(0), &kLoc), ::testing::ExitedWithCode(1),
+              "t.hako:3:9: runtime error: Division by zero");
+  EXPECT_EXIT(reml_fp_mod(reml_box_i64(1), reml_box_i64(0), &kLoc), ::testing::ExitedWithCode(1),
+              "Division by zero");
+  EXPECT_EXIT(reml_fp_add(reml_box_i64(1), REML_VOID, &kLoc), ::testing::ExitedWithCode(1),
+              "Type error: cannot apply '\\+' to Int and Void");
+  EXPECT_EXIT(reml_dyn_lt_fast(REML_VOID, reml_box_i64(1), &kLoc), ::testing::ExitedWithCode(1),
+              "Type error: cannot apply '<' to Void and Int");
+  EXPECT_EXIT(reml_fp_truthy(REML_VOID, &kLoc), ::testing::ExitedWithCode(1), "Type error: Void in boolean context");
+}
+
+// inc_ref/dec_ref and the inline forms count the same way.
+TEST(RuntimeMem, InlineRefCountMatchesExported) {
+  LeakCheck leaks;
+  void* p = reml_alloc_object(8, REML_TAG_RAW);
+  reml_inc_ref_inline(p);
+  inc_ref(p);
+  EXPECT_EQ(REML_GET_HEADER(p)->refcount, 3u);
+  reml_dec_ref_inline(p);
+  dec_ref(p);
+  EXPECT_EQ(REML_GET_HEADER(p)->refcount, 1u);
+  reml_inc_ref_inline(nullptr);
+  reml_dec_ref_inline(nullptr);
+  reml_h_release(reml_h_from_ptr(p));  // the last reference: freed
+  EXPECT_EQ(leaks.Live(), 0u);
+}
+
 TEST(RuntimeNumeric, IntFloatHelpers) {
   EXPECT_EQ(reml_i64_div(INT64_MIN, -1, &kLoc), INT64_MIN);
   EXPECT_EQ(reml_i64_mod(INT64_MIN, -1, &kLoc), 0);
