@@ -184,9 +184,13 @@ ValueId FunctionLowerer::logical(const ast::Logical& e) {
   seal(merge);
   b_.set_block(merge);
   // Reaching merge straight from the left side means `a` decided the result.
-  ValueId phi = b_.phi(merge, Tag::of(Kind::Bool));
+  return two_way_phi(merge, Tag::of(Kind::Bool), a, from_a, c, from_b);
+}
+
+ValueId FunctionLowerer::two_way_phi(BlockId merge, Tag tag, ValueId a, BlockId from_a, ValueId b, BlockId from_b) {
+  ValueId phi = b_.phi(merge, tag);
   b_.add_phi_incoming(merge, phi, a, from_a);
-  b_.add_phi_incoming(merge, phi, c, from_b);
+  b_.add_phi_incoming(merge, phi, b, from_b);
   return phi;
 }
 
@@ -216,13 +220,16 @@ ValueId FunctionLowerer::ternary(const ast::Ternary& e, const ExprInfo& info) {
   f_.ifs.push_back(form);
   Tag kind = info.kind;
   if (kind.kind == Kind::Void) return const_void(kind);
-  ValueId phi = b_.phi(merge, kind);
-  b_.add_phi_incoming(merge, phi, tv, then_end);
-  b_.add_phi_incoming(merge, phi, ev, else_end);
-  return phi;
+  return two_way_phi(merge, kind, tv, then_end, ev, else_end);
 }
 
 ValueId FunctionLowerer::field_get(const ast::FieldGet& e, const ExprInfo& info) {
+  std::optional<ValueId> receiver;
+  if (info.res != sema::ResKind::Global) receiver = value(*e.object);
+  return load_field(e, info, receiver);
+}
+
+ValueId FunctionLowerer::load_field(const ast::FieldGet& e, const ExprInfo& info, std::optional<ValueId> receiver) {
   Inst i;
   i.tag = Tag::of(Kind::Handle);
   i.loc = loc(e.field_span);
@@ -230,19 +237,20 @@ ValueId FunctionLowerer::field_get(const ast::FieldGet& e, const ExprInfo& info)
     case sema::ResKind::Global:
       i.op = Op::GetGlobal;
       i.ref = info.global;
-      return b_.emit(std::move(i), true);
+      break;
     case sema::ResKind::InstanceField:
       i.op = Op::GetField;
-      i.args = {value(*e.object)};
+      i.args = {*receiver};
       i.ref = info.box;
       i.imm = info.field;
-      return b_.emit(std::move(i), true);
+      break;
     default:
       i.op = Op::GetFieldH;
-      i.args = {value(*e.object)};
+      i.args = {*receiver};
       i.ref = module_.intern(e.field);
-      return b_.emit(std::move(i), true);
+      break;
   }
+  return b_.emit(std::move(i), true);
 }
 
 ValueId FunctionLowerer::direct_call(uint32_t func, std::optional<ValueId> me, const std::vector<ast::ExprPtr>& args,

@@ -52,6 +52,10 @@ class FunctionLowerer {
   ValueId logical(const ast::Logical& e);
   ValueId ternary(const ast::Ternary& e, const ExprInfo& info);
   ValueId field_get(const ast::FieldGet& e, const ExprInfo& info);
+  // Reads the field `e` names from `receiver` (none for a static-box field).
+  ValueId load_field(const ast::FieldGet& e, const ExprInfo& info, std::optional<ValueId> receiver);
+  // A phi in `merge` of `a` (from `from_a`) and `b` (from `from_b`).
+  ValueId two_way_phi(BlockId merge, sema::Tag tag, ValueId a, BlockId from_a, ValueId b, BlockId from_b);
   ValueId method_call(const ast::MethodCall& e, const ExprInfo& info);
   ValueId builtin_call(const sema::BuiltinMethod& m, ValueId receiver, const std::vector<ast::ExprPtr>& args,
                        sema::Tag result, mir::Loc loc);

@@ -102,23 +102,7 @@ void FunctionLowerer::assign_stmt(const ast::AssignStmt& s) {
     return;
   }
   const sema::CompoundInfo& ci = program_.compounds.at(&s);
-  Inst get;
-  get.tag = Tag::of(Kind::Handle);
-  get.loc = loc(fg.field_span);
-  if (ti.res == sema::ResKind::Global) {
-    get.op = Op::GetGlobal;
-    get.ref = ti.global;
-  } else if (ti.res == sema::ResKind::InstanceField) {
-    get.op = Op::GetField;
-    get.ref = ti.box;
-    get.imm = ti.field;
-    get.args = {*receiver};
-  } else {
-    get.op = Op::GetFieldH;
-    get.ref = module_.intern(fg.field);
-    get.args = {*receiver};
-  }
-  ValueId cur = b_.emit(std::move(get), true);
+  ValueId cur = load_field(fg, ti, receiver);
   ValueId rhs = value(*s.value);
   mir::Loc l = loc(s.op_span);
   ValueId r = run_plan(ci.plan, cur, Tag::of(Kind::Handle), rhs, program_.info(*s.value).target, l);
