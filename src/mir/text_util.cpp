@@ -1,5 +1,6 @@
 #include "mir/text_util.h"
 
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -69,17 +70,9 @@ std::string quote(std::string_view s) {
 
 std::string name_or_quoted(std::string_view s, bool plain) { return plain ? std::string(s) : quote(s); }
 
-uint64_t double_bits(double v) {
-  uint64_t bits;
-  std::memcpy(&bits, &v, sizeof bits);
-  return bits;
-}
+uint64_t double_bits(double v) { return std::bit_cast<uint64_t>(v); }
 
-double double_from_bits(uint64_t bits) {
-  double v;
-  std::memcpy(&v, &bits, sizeof v);
-  return v;
-}
+double double_from_bits(uint64_t bits) { return std::bit_cast<double>(bits); }
 
 std::string float_text(double v) {
   if (std::isnan(v)) {

@@ -2,6 +2,8 @@
 // fuzzing), the JSON writer and the verifier (one test per rule).
 #include <gtest/gtest.h>
 
+#include <bit>
+
 #include <cfloat>
 #include <cmath>
 #include <cstring>
@@ -30,17 +32,8 @@ const Tag kArray = Tag::of(Kind::Array);
 const Tag kMap = Tag::of(Kind::Map);
 const Tag kConsole = Tag::of(Kind::Console);
 
-uint64_t bits(double d) {
-  uint64_t b;
-  std::memcpy(&b, &d, sizeof b);
-  return b;
-}
-
-double from_bits(uint64_t b) {
-  double d;
-  std::memcpy(&d, &b, sizeof d);
-  return d;
-}
+uint64_t bits(double d) { return std::bit_cast<uint64_t>(d); }
+double from_bits(uint64_t b) { return std::bit_cast<double>(b); }
 
 // --- building blocks -------------------------------------------------------------------
 
