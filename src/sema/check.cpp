@@ -85,11 +85,7 @@ void Checker::finalize_kinds() {
     if (!k) k = Tag::of(Kind::Void);
 }
 
-void Checker::error(diag::Kind kind, ast::Span span, std::string message) {
-  if (recording_) diags_.report(kind, &file_, span, std::move(message));
-}
-
-void Checker::warning(diag::Kind kind, ast::Span span, std::string message) {
+void Checker::report(diag::Kind kind, ast::Span span, std::string message) {
   if (recording_) diags_.report(kind, &file_, span, std::move(message));
 }
 

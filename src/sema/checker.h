@@ -40,8 +40,8 @@ class Checker {
   void walk_all();
   void walk_function(uint32_t func);
   void finalize_kinds();
-  void error(diag::Kind kind, ast::Span span, std::string message);
-  void warning(diag::Kind kind, ast::Span span, std::string message);
+  // Reports a diagnostic (its severity comes from the kind) in recording walks.
+  void report(diag::Kind kind, ast::Span span, std::string message);
   void join_local(uint32_t local, KindOpt kind);
   void join_ret(uint32_t func, KindOpt kind);
   KindOpt local_kind(uint32_t local) const { return local_kinds_[local]; }

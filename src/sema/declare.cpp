@@ -47,7 +47,7 @@ uint32_t Checker::find_global(uint32_t box, const std::string& name) const {
 void Checker::declare_boxes() {
   for (const ast::BoxDecl& decl : program_.boxes) {
     if (find_box(decl.name) != kNone) {
-      error(diag::Kind::DuplicateDefinition, decl.name_span, "The box '" + decl.name + "' is defined twice.");
+      report(diag::Kind::DuplicateDefinition, decl.name_span, "The box '" + decl.name + "' is defined twice.");
       continue;
     }
     static const char* const kBuiltinNames[] = {"ArrayBox", "MapBox", "ConsoleBox", "StringBox",
@@ -55,7 +55,7 @@ void Checker::declare_boxes() {
     bool builtin = false;
     for (const char* n : kBuiltinNames) builtin = builtin || decl.name == n;
     if (builtin) {
-      error(diag::Kind::DuplicateDefinition, decl.name_span,
+      report(diag::Kind::DuplicateDefinition, decl.name_span,
             "The box '" + decl.name + "' is built in and cannot be redefined.");
       continue;
     }
@@ -74,7 +74,7 @@ void Checker::declare_box(const ast::BoxDecl& decl) {
   std::set<std::string> field_names;
   for (const ast::FieldDecl& f : decl.fields) {
     if (!field_names.insert(f.name).second) {
-      error(diag::Kind::DuplicateDefinition, f.span,
+      report(diag::Kind::DuplicateDefinition, f.span,
             "The field '" + f.name + "' is declared twice in box '" + decl.name + "'.");
       continue;
     }
@@ -89,7 +89,7 @@ void Checker::declare_box(const ast::BoxDecl& decl) {
   for (const ast::MethodDecl& m : decl.methods) {
     uint32_t arity = static_cast<uint32_t>(m.params.size());
     if (find_method(index, m.name, arity) != kNone) {
-      error(diag::Kind::DuplicateDefinition, m.name_span,
+      report(diag::Kind::DuplicateDefinition, m.name_span,
             "The method '" + m.name + "' with " + std::to_string(arity) + " parameter(s) is defined twice in box '" +
                 decl.name + "'.");
       continue;
@@ -102,7 +102,7 @@ void Checker::declare_box(const ast::BoxDecl& decl) {
     std::set<std::string> param_names;
     for (const ast::Param& p : m.params) {
       if (!param_names.insert(p.name).second)
-        error(diag::Kind::DuplicateDefinition, p.span, "The parameter '" + p.name + "' is declared twice.");
+        report(diag::Kind::DuplicateDefinition, p.span, "The parameter '" + p.name + "' is declared twice.");
       out_.locals[p.id].name = p.name;
       fn.params.push_back(p.id);
     }
@@ -120,20 +120,20 @@ void Checker::declare_box(const ast::BoxDecl& decl) {
 void Checker::find_main() {
   uint32_t main_box = find_box("Main");
   if (main_box == kNone || !out_.boxes[main_box].is_static) {
-    error(diag::Kind::MissingMain, ast::Span{0, 0}, "The program has no 'static box Main' with a main() method.");
+    report(diag::Kind::MissingMain, ast::Span{0, 0}, "The program has no 'static box Main' with a main() method.");
     return;
   }
   for (uint32_t f : out_.boxes[main_box].methods) {
     if (out_.funcs[f].decl->name != "main") continue;
     if (out_.funcs[f].params.size() > 1) {
-      error(diag::Kind::MainSignature, out_.funcs[f].decl->name_span,
+      report(diag::Kind::MainSignature, out_.funcs[f].decl->name_span,
             "main takes no parameters or one (the ArrayBox of command-line arguments).");
       return;
     }
     out_.main_func = f;
     return;
   }
-  error(diag::Kind::MissingMain, out_.boxes[main_box].decl->name_span,
+  report(diag::Kind::MissingMain, out_.boxes[main_box].decl->name_span,
         "'static box Main' has no main() method.");
 }
 

@@ -27,7 +27,7 @@ void Checker::convert(const ast::Expr& e, KindOpt from, Tag to, const char* posi
   ExprInfo& info = out_.exprs[e.id];
   auto c = conversion(*from, to);
   if (!c) {
-    error(diag::Kind::BadConversion, e.span,
+    report(diag::Kind::BadConversion, e.span,
           "Expected " + name(to) + (*position ? std::string(" ") + position : std::string()) + ", found " +
               name(*from) + ".");
     return;
@@ -51,7 +51,7 @@ void Checker::condition(const ast::Expr& e) {
       info.target = Tag::of(Kind::Bool);
       return;
     default:
-      error(diag::Kind::InvalidOperands, e.span, name(k) + " cannot be used as a condition (it is never true or false).");
+      report(diag::Kind::InvalidOperands, e.span, name(k) + " cannot be used as a condition (it is never true or false).");
   }
 }
 
@@ -65,7 +65,7 @@ KindOpt Checker::expr_inner(const ast::Expr& e, ExprInfo& info) {
     case ast::ExprKind::NameRef: return name_ref(e.as<ast::NameRef>(), info);
     case ast::ExprKind::MeRef: {
       if (cur_box_ != kNone && out_.boxes[cur_box_].is_static) {
-        error(diag::Kind::MeOutsideBox, e.span,
+        report(diag::Kind::MeOutsideBox, e.span,
               "In a static box 'me' only names its methods and fields ('me.f()', 'me.x'); it is not a value.");
         return Tag::of(Kind::Handle);
       }
@@ -74,7 +74,7 @@ KindOpt Checker::expr_inner(const ast::Expr& e, ExprInfo& info) {
     case ast::ExprKind::Unary: return unary(e.as<ast::Unary>(), info);
     case ast::ExprKind::WeakExpr:
       expr(*e.as<ast::WeakExpr>().operand);
-      error(diag::Kind::NotSupportedYet, e.span, "Weak references ('weak e') are not supported yet.");
+      report(diag::Kind::NotSupportedYet, e.span, "Weak references ('weak e') are not supported yet.");
       return Tag::of(Kind::Handle);
     case ast::ExprKind::Binary: return binary(e.as<ast::Binary>(), info);
     case ast::ExprKind::Logical: {
@@ -110,7 +110,7 @@ KindOpt Checker::expr_inner(const ast::Expr& e, ExprInfo& info) {
       for (const auto& entry : e.as<ast::MapLit>().entries) {
         KindOpt k = expr(*entry.key);
         if (k && k->kind != Kind::Int && k->kind != Kind::String && k->kind != Kind::Handle)
-          error(diag::Kind::BadConversion, entry.key->span, "Map keys must be Int or String, found " + name(k) + ".");
+          report(diag::Kind::BadConversion, entry.key->span, "Map keys must be Int or String, found " + name(k) + ".");
         else
           convert(*entry.key, k, Tag::of(Kind::Handle), "as a map key");
         KindOpt v = expr(*entry.value);
@@ -140,10 +140,10 @@ KindOpt Checker::name_ref(const ast::NameRef& e, ExprInfo& info) {
     return local_kinds_[local];
   }
   if (find_box(e.name) != kNone) {
-    error(diag::Kind::UndefinedName, e.span,
+    report(diag::Kind::UndefinedName, e.span,
           "'" + e.name + "' is a box, not a value; call its methods with '" + e.name + ".method()'.");
   } else {
-    error(diag::Kind::UndefinedName, e.span, "Unknown name '" + e.name + "'.");
+    report(diag::Kind::UndefinedName, e.span, "Unknown name '" + e.name + "'.");
   }
   return Tag::of(Kind::Handle);
 }
@@ -173,7 +173,7 @@ KindOpt Checker::unary(const ast::Unary& e, ExprInfo& info) {
     default:
       break;
   }
-  error(diag::Kind::InvalidOperands, e.span,
+  report(diag::Kind::InvalidOperands, e.span,
         std::string("Cannot apply '") + ast::unary_op_text(e.op) + "' to " + name(k) + ".");
   return Tag::of(Kind::Handle);
 }
@@ -184,7 +184,7 @@ KindOpt Checker::binary(const ast::Binary& e, ExprInfo& info) {
   if (!l || !r) return std::nullopt;
   auto plan = plan_binary(e.op, *l, *r);
   if (!plan) {
-    error(diag::Kind::InvalidOperands, e.op_span,
+    report(diag::Kind::InvalidOperands, e.op_span,
           std::string("Cannot apply '") + ast::binary_op_text(e.op) + "' to " + name(l) + " and " + name(r) + ".");
     return e.op >= ast::BinaryOp::Eq ? Tag::of(Kind::Bool) : Tag::of(Kind::Handle);
   }
@@ -214,13 +214,13 @@ KindOpt Checker::field_get(const ast::FieldGet& e, ExprInfo& info) {
   uint32_t sbox = static_receiver(*e.object);
   if (sbox != kNone) {
     if (!out_.boxes[sbox].is_static) {
-      error(diag::Kind::NotAStaticBox, e.object->span,
+      report(diag::Kind::NotAStaticBox, e.object->span,
             "'" + out_.boxes[sbox].name + "' is not a static box; its fields belong to instances.");
       return Tag::of(Kind::Handle);
     }
     uint32_t g = find_global(sbox, e.field);
     if (g == kNone) {
-      error(diag::Kind::UnknownField, e.field_span,
+      report(diag::Kind::UnknownField, e.field_span,
             "Static box '" + out_.boxes[sbox].name + "' has no field '" + e.field + "'.");
       return Tag::of(Kind::Handle);
     }
@@ -233,7 +233,7 @@ KindOpt Checker::field_get(const ast::FieldGet& e, ExprInfo& info) {
   if (k->kind == Kind::Box) {
     uint32_t f = find_field(k->box, e.field);
     if (f == kNone) {
-      error(diag::Kind::UnknownField, e.field_span,
+      report(diag::Kind::UnknownField, e.field_span,
             "Box '" + out_.boxes[k->box].name + "' has no field '" + e.field + "'.");
       return Tag::of(Kind::Handle);
     }
@@ -246,7 +246,7 @@ KindOpt Checker::field_get(const ast::FieldGet& e, ExprInfo& info) {
     info.res = ResKind::DynamicField;
     return Tag::of(Kind::Handle);
   }
-  error(diag::Kind::UnknownField, e.field_span, name(k) + " has no fields ('" + e.field + "').");
+  report(diag::Kind::UnknownField, e.field_span, name(k) + " has no fields ('" + e.field + "').");
   return Tag::of(Kind::Handle);
 }
 
@@ -270,12 +270,11 @@ KindOpt Checker::call(const ast::Call& e, ExprInfo& info) {
   uint32_t arity = static_cast<uint32_t>(e.args.size());
   if (cur_box_ != kNone) {
     uint32_t f = find_method(cur_box_, e.name, arity);
-    if (f != kNone) {
-      if (out_.funcs[f].has_me && !out_.funcs[cur_func_].has_me) f = kNone;  // cannot happen: same box
-      if (f != kNone) return call_direct(f, e.args, info);
-    }
+    // Methods of one box are all static or all instance methods, so the
+    // callee takes `me` exactly when the caller has one.
+    if (f != kNone) return call_direct(f, e.args, info);
     if (method_name_exists(cur_box_, e.name)) {
-      error(diag::Kind::ArityMismatch, e.name_span,
+      report(diag::Kind::ArityMismatch, e.name_span,
             "'" + e.name + "' of box '" + out_.boxes[cur_box_].name + "' does not take " + std::to_string(arity) +
                 " argument(s).");
       for (const auto& a : e.args) expr(*a);
@@ -284,9 +283,9 @@ KindOpt Checker::call(const ast::Call& e, ExprInfo& info) {
   }
   for (const auto& a : e.args) expr(*a);
   if (e.name == "print") {
-    error(diag::Kind::PrintArity, e.span, "print takes exactly one argument.");
+    report(diag::Kind::PrintArity, e.span, "print takes exactly one argument.");
   } else {
-    error(diag::Kind::UndefinedName, e.name_span, "Unknown function '" + e.name + "'.");
+    report(diag::Kind::UndefinedName, e.name_span, "Unknown function '" + e.name + "'.");
   }
   return Tag::of(Kind::Handle);
 }
@@ -301,7 +300,7 @@ KindOpt Checker::method_call(const ast::MethodCall& e, ExprInfo& info) {
   if (sbox != kNone) {
     const BoxInfo& box = out_.boxes[sbox];
     if (!box.is_static) {
-      error(diag::Kind::NotAStaticBox, e.receiver->span,
+      report(diag::Kind::NotAStaticBox, e.receiver->span,
             "'" + box.name + "' is not a static box; call '" + e.method + "' on an instance (new " + box.name +
                 "(...))." );
       check_args_only();
@@ -311,10 +310,10 @@ KindOpt Checker::method_call(const ast::MethodCall& e, ExprInfo& info) {
     if (f == kNone) {
       check_args_only();
       if (method_name_exists(sbox, e.method))
-        error(diag::Kind::ArityMismatch, e.method_span,
+        report(diag::Kind::ArityMismatch, e.method_span,
               "'" + box.name + "." + e.method + "' does not take " + std::to_string(arity) + " argument(s).");
       else
-        error(diag::Kind::UnknownMethod, e.method_span, "Static box '" + box.name + "' has no method '" + e.method + "'.");
+        report(diag::Kind::UnknownMethod, e.method_span, "Static box '" + box.name + "' has no method '" + e.method + "'.");
       return Tag::of(Kind::Handle);
     }
     return call_direct(f, e.args, info);
@@ -338,11 +337,11 @@ KindOpt Checker::method_call(const ast::MethodCall& e, ExprInfo& info) {
     }
     check_args_only();
     if (method_name_exists(recv->box, e.method))
-      error(diag::Kind::ArityMismatch, e.method_span,
+      report(diag::Kind::ArityMismatch, e.method_span,
             "'" + out_.boxes[recv->box].name + "." + e.method + "' does not take " + std::to_string(arity) +
                 " argument(s).");
     else
-      error(diag::Kind::UnknownMethod, e.method_span,
+      report(diag::Kind::UnknownMethod, e.method_span,
             "Box '" + out_.boxes[recv->box].name + "' has no method '" + e.method + "'.");
     return Tag::of(Kind::Handle);
   }
@@ -359,7 +358,7 @@ KindOpt Checker::method_call(const ast::MethodCall& e, ExprInfo& info) {
 
   if (recv->kind == Kind::Void && !find_builtin(Kind::Void, e.method, arity)) {
     check_args_only();
-    error(diag::Kind::InvalidOperands, e.method_span, "Method '" + e.method + "' is called on null.");
+    report(diag::Kind::InvalidOperands, e.method_span, "Method '" + e.method + "' is called on null.");
     return Tag::of(Kind::Handle);
   }
 
@@ -367,10 +366,10 @@ KindOpt Checker::method_call(const ast::MethodCall& e, ExprInfo& info) {
   if (!bm) {
     check_args_only();
     if (builtin_name_exists(recv->kind, e.method))
-      error(diag::Kind::ArityMismatch, e.method_span,
+      report(diag::Kind::ArityMismatch, e.method_span,
             name(recv) + "." + e.method + " does not take " + std::to_string(arity) + " argument(s).");
     else
-      error(diag::Kind::UnknownMethod, e.method_span, name(recv) + " has no method '" + e.method + "'.");
+      report(diag::Kind::UnknownMethod, e.method_span, name(recv) + " has no method '" + e.method + "'.");
     return Tag::of(Kind::Handle);
   }
   for (size_t i = 0; i < e.args.size(); ++i) {
@@ -387,7 +386,7 @@ KindOpt Checker::new_expr(const ast::New& e, ExprInfo& info) {
   auto builtin_box = [&](Kind k) -> KindOpt {
     for (const auto& a : e.args) expr(*a);
     if (arity != 0)
-      error(diag::Kind::ArityMismatch, e.box_span, "'new " + e.box + "()' takes no arguments.");
+      report(diag::Kind::ArityMismatch, e.box_span, "'new " + e.box + "()' takes no arguments.");
     info.res = ResKind::NewBuiltin;
     return Tag::of(k);
   };
@@ -399,7 +398,7 @@ KindOpt Checker::new_expr(const ast::New& e, ExprInfo& info) {
     if (e.box != kValueBoxes[i]) continue;
     if (arity != 1) {
       for (const auto& a : e.args) expr(*a);
-      error(diag::Kind::ArityMismatch, e.box_span, "'new " + e.box + "(value)' takes exactly one argument.");
+      report(diag::Kind::ArityMismatch, e.box_span, "'new " + e.box + "(value)' takes exactly one argument.");
       return Tag::of(kValueKinds[i]);
     }
     KindOpt k = expr(*e.args[0]);
@@ -411,12 +410,12 @@ KindOpt Checker::new_expr(const ast::New& e, ExprInfo& info) {
   uint32_t box = find_box(e.box);
   if (box == kNone) {
     for (const auto& a : e.args) expr(*a);
-    error(diag::Kind::UndefinedBox, e.box_span, "Unknown box '" + e.box + "'.");
+    report(diag::Kind::UndefinedBox, e.box_span, "Unknown box '" + e.box + "'.");
     return Tag::of(Kind::Handle);
   }
   if (out_.boxes[box].is_static) {
     for (const auto& a : e.args) expr(*a);
-    error(diag::Kind::NewOfStaticBox, e.box_span,
+    report(diag::Kind::NewOfStaticBox, e.box_span,
           "'" + e.box + "' is a static box; it has no instances (call its methods as " + e.box + ".method()).");
     return Tag::of(Kind::Handle);
   }
@@ -426,7 +425,7 @@ KindOpt Checker::new_expr(const ast::New& e, ExprInfo& info) {
   if (birth == kNone) {
     if (arity != 0 || method_name_exists(box, "birth")) {
       for (const auto& a : e.args) expr(*a);
-      error(diag::Kind::NoMatchingBirth, e.box_span,
+      report(diag::Kind::NoMatchingBirth, e.box_span,
             "Box '" + e.box + "' has no birth(...) taking " + std::to_string(arity) + " argument(s).");
       return Tag::user_box(box);
     }

@@ -6,7 +6,7 @@ namespace hako::sema {
 void Checker::declare_local(uint32_t id, const std::string& name, ast::Span span) {
   auto& scope = scopes_.back();
   if (scope.count(name)) {
-    error(diag::Kind::DuplicateDefinition, span,
+    report(diag::Kind::DuplicateDefinition, span,
           "'" + name + "' is already declared in this block; assign to it or use another name.");
   }
   scope[name] = id;
@@ -27,7 +27,7 @@ void Checker::block(const ast::Block& b, bool new_scope) {
   bool warned = false;
   for (const ast::StmtPtr& s : b.stmts) {
     if (exited && !warned) {
-      warning(diag::Kind::UnreachableCode, s->span, "This statement can never run.");
+      report(diag::Kind::UnreachableCode, s->span, "This statement can never run.");
       warned = true;
     }
     stmt(*s);
@@ -110,17 +110,17 @@ void Checker::stmt(const ast::Stmt& s) {
     case ast::StmtKind::ContinueStmt: {
       const char* word = s.kind == ast::StmtKind::BreakStmt ? "break" : "continue";
       if (!block_expr_loop_depth_.empty() && block_expr_loop_depth_.back() == loop_depth_) {
-        error(diag::Kind::ControlInBlockExpr, s.span,
+        report(diag::Kind::ControlInBlockExpr, s.span,
               std::string("'") + word + "' cannot leave a block expression.");
       } else if (loop_depth_ == 0) {
-        error(diag::Kind::BreakOutsideLoop, s.span, std::string("'") + word + "' is only allowed inside a loop.");
+        report(diag::Kind::BreakOutsideLoop, s.span, std::string("'") + word + "' is only allowed inside a loop.");
       }
       break;
     }
     case ast::StmtKind::ReturnStmt: {
       const auto& r = s.as<ast::ReturnStmt>();
       if (!block_expr_loop_depth_.empty()) {
-        error(diag::Kind::ControlInBlockExpr, s.span, "'return' cannot leave a block expression.");
+        report(diag::Kind::ControlInBlockExpr, s.span, "'return' cannot leave a block expression.");
       }
       if (r.value) {
         KindOpt k = expr(*r.value);
@@ -135,9 +135,8 @@ void Checker::stmt(const ast::Stmt& s) {
       const auto& p = s.as<ast::PrintStmt>();
       KindOpt k = expr(*p.value);
       // Int/Float/Bool/String/Handle print directly; boxes and Void through a Handle.
-      if (k && (mir::is_object_kind(k->kind) && k->kind != Kind::String))
+      if (k && (k->kind == Kind::Void || (mir::is_object_kind(k->kind) && k->kind != Kind::String)))
         convert(*p.value, k, Tag::of(Kind::Handle), "");
-      if (k && k->kind == Kind::Void) convert(*p.value, k, Tag::of(Kind::Handle), "");
       break;
     }
     case ast::StmtKind::ExprStmt: {
@@ -150,10 +149,10 @@ void Checker::stmt(const ast::Stmt& s) {
       block(s.as<ast::BlockStmt>().block);
       break;
     case ast::StmtKind::FiniStmt:
-      error(diag::Kind::NotSupportedYet, s.span, "'fini { }' blocks are not supported yet.");
+      report(diag::Kind::NotSupportedYet, s.span, "'fini { }' blocks are not supported yet.");
       break;
     case ast::StmtKind::UnsafeStmt:
-      error(diag::Kind::NotSupportedYet, s.span, "'unsafe { }' blocks are not supported yet (foreign calls come later).");
+      report(diag::Kind::NotSupportedYet, s.span, "'unsafe { }' blocks are not supported yet (foreign calls come later).");
       break;
   }
 }
@@ -167,7 +166,7 @@ void Checker::local_stmt(const ast::LocalStmt& s) {
     declare_local(b.id, b.name, b.span);
     if (b.init && local_kinds_[b.id]) convert(*b.init, k, *local_kinds_[b.id], "in this local");
   }
-  if (s.fini) error(diag::Kind::NotSupportedYet, s.fini->span, "'local ... fini { }' is not supported yet.");
+  if (s.fini) report(diag::Kind::NotSupportedYet, s.fini->span, "'local ... fini { }' is not supported yet.");
 }
 
 void Checker::assign_stmt(const ast::AssignStmt& s) {
@@ -183,9 +182,9 @@ void Checker::assign_stmt(const ast::AssignStmt& s) {
     ti = ExprInfo{};
     if (local == kNone) {
       if (find_box(n.name) != kNone)
-        error(diag::Kind::InvalidAssignTarget, target.span, "'" + n.name + "' is a box and cannot be assigned to.");
+        report(diag::Kind::InvalidAssignTarget, target.span, "'" + n.name + "' is a box and cannot be assigned to.");
       else
-        error(diag::Kind::UndefinedName, target.span,
+        report(diag::Kind::UndefinedName, target.span,
               "'" + n.name + "' is not declared; declare it first with 'local " + n.name + "'.");
       return;
     }
@@ -202,10 +201,10 @@ void Checker::assign_stmt(const ast::AssignStmt& s) {
     current = expr(target);
     target_kind = Tag::of(Kind::Handle);
   } else if (target.kind == ast::ExprKind::MeRef) {
-    error(diag::Kind::AssignToMe, target.span, "'me' cannot be assigned to.");
+    report(diag::Kind::AssignToMe, target.span, "'me' cannot be assigned to.");
     return;
   } else {
-    error(diag::Kind::InvalidAssignTarget, target.span, "Only locals and fields can be assigned to.");
+    report(diag::Kind::InvalidAssignTarget, target.span, "Only locals and fields can be assigned to.");
     return;
   }
 
@@ -222,7 +221,7 @@ void Checker::assign_stmt(const ast::AssignStmt& s) {
   if (!current || !value) return;
   auto plan = plan_binary(op, *current, *value);
   if (!plan) {
-    error(diag::Kind::InvalidOperands, s.op_span,
+    report(diag::Kind::InvalidOperands, s.op_span,
           std::string("Cannot apply '") + ast::binary_op_text(op) + "' to " + name(current) + " and " + name(value) +
               ".");
     return;
