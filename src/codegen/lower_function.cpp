@@ -105,8 +105,12 @@ void instruction(FunctionState& fs, const Inst& in) {
     case Op::EqH: case Op::NeH: case Op::LtH: case Op::LeH: case Op::GtH: case Op::GeH:
     case Op::NewBox: case Op::GetField: case Op::SetField: case Op::GetFieldH: case Op::SetFieldH:
     case Op::GetGlobal: case Op::SetGlobal: case Op::NewArray: case Op::NewMap: case Op::NewConsole:
+    case Op::Retain: case Op::Release:
       lower_object_op(fs, in);
       return;
+
+    case Op::Keep:
+      return;  // only a marker for src/rc
 
     case Op::Call: case Op::CallMethod: case Op::CallRt:
       lower_call(fs, in);

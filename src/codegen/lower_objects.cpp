@@ -144,6 +144,14 @@ void lower_object_op(FunctionState& fs, const mir::Inst& in) {
     case Op::NewArray: r = b.CreateCall(ms.rt.get(Rt::ArrayNew)); break;
     case Op::NewMap: r = b.CreateCall(ms.rt.get(Rt::MapNew)); break;
     case Op::NewConsole: r = b.CreateCall(ms.rt.get(Rt::ConsoleNew)); break;
+    case Op::Retain:
+    case Op::Release: {
+      // Object pointers are their own handles, so one fast path serves both.
+      llvm::Value* v = fs.val(in.args[0]);
+      if (v->getType()->isPointerTy()) v = b.CreatePtrToInt(v, ms.i64);
+      b.CreateCall(ms.rt.get(in.op == Op::Retain ? Rt::FpRetain : Rt::FpRelease), {v});
+      break;
+    }
     default: break;
   }
   fs.set(in, r);

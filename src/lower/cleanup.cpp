@@ -138,6 +138,7 @@ void FunctionLowerer::remove_dead_blocks() {
     mark(l.latch);
     mark(l.exit);
   }
+  for (const mir::ScopeForm& s : f_.scopes) mark(s.entry);
   for (const mir::IfForm& i : f_.ifs) {
     mark(i.cond);
     mark(i.then_entry);
@@ -160,6 +161,7 @@ void FunctionLowerer::remove_dead_blocks() {
     l.latch = map[l.latch];
     l.exit = map[l.exit];
   }
+  for (mir::ScopeForm& s : f_.scopes) s.entry = map[s.entry];
   for (mir::IfForm& i : f_.ifs) {
     i.cond = map[i.cond];
     i.then_entry = map[i.then_entry];
@@ -188,6 +190,13 @@ void FunctionLowerer::renumber_values() {
       for (ValueId& a : i.args) a = map[a];
     }
   f_.value_tags = std::move(tags);
+  // Slots of values that survived; a value bound twice keeps its first slot.
+  f_.value_slot.assign(f_.value_tags.size(), mir::kNone);
+  for (const auto& [v, slot] : slot_of_value_)
+    if (v < map.size() && map[v] != mir::kNone) f_.value_slot[map[v]] = slot;
+  for (const auto& [phi, local] : phi_local_)
+    if (phi < map.size() && map[phi] != mir::kNone && f_.value_slot[map[phi]] == mir::kNone)
+      f_.value_slot[map[phi]] = slot_for(local, program_.locals[local].name);
 }
 
 }  // namespace hako::lower

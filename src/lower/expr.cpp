@@ -133,8 +133,8 @@ ValueId FunctionLowerer::raw_value(const ast::Expr& e) {
     }
     case ast::ExprKind::BlockExpr: {
       const auto& be = e.as<ast::BlockExpr>();
+      if (be.result) return block(be.block, be.result.get());
       block(be.block);
-      if (be.result) return value(*be.result);
       return const_void(Tag::of(Kind::Void));
     }
     case ast::ExprKind::WeakExpr:

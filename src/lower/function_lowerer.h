@@ -66,8 +66,27 @@ class FunctionLowerer {
   ValueId call_rt(mir::RtFn fn, std::vector<ValueId> args, mir::Loc loc);
   mir::Loc loc(ast::Span span) const;
 
+  // --- scopes and binding lifetimes (scope.cpp) ---
+  // Opens a source scope (function body or `{ }`) starting in the current block.
+  void open_scope();
+  // Ends the innermost scope on its normal path and closes it.
+  void close_scope();
+  // Declares `local` in the innermost scope, so its exit ends the binding.
+  void declare_local(uint32_t local);
+  // On a jump out of scopes (break, continue, return): ends every open scope
+  // from the innermost down to and including index `depth`.
+  void exit_scopes(size_t depth);
+  // `keep` of the current reference-counted values of the scope's bindings.
+  void end_scope(size_t index);
+  // `keep -1` of a binding's old value when it is reassigned.
+  void end_binding_value(ValueId old);
+  // Records that `value` is bound to source variable `local` (slot table).
+  void note_slot(uint32_t local, ValueId value);
+  uint32_t slot_for(uint32_t local, const std::string& name);
+
   // --- statements (stmt.cpp) ---
-  void block(const ast::Block& b);
+  // A `{ }` block in its own scope; with `result`, a block expression's value.
+  ValueId block(const ast::Block& b, const ast::Expr* result = nullptr);
   void stmt(const ast::Stmt& s);
   void local_stmt(const ast::LocalStmt& s);
   void assign_stmt(const ast::AssignStmt& s);
@@ -100,7 +119,15 @@ class FunctionLowerer {
   struct LoopTargets {
     BlockId latch;
     BlockId exit;
+    size_t scope_depth;  // scopes_ index of the loop body's scope
   };
+  struct OpenScope {
+    uint32_t id;                  // index in f_.scopes
+    std::vector<uint32_t> locals;  // declared so far, in order
+  };
+  std::vector<OpenScope> scopes_;
+  std::unordered_map<uint32_t, uint32_t> slot_of_local_;   // local → slot
+  std::unordered_map<ValueId, uint32_t> slot_of_value_;    // value → slot (first binding wins)
   std::vector<LoopTargets> loops_;
 };
 

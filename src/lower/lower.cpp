@@ -17,10 +17,18 @@ void FunctionLowerer::lower() {
   seal(entry);
   b_.set_block(entry);
   ValueId next = 0;
-  if (fn_.has_me) me_ = next++;
-  for (uint32_t p : fn_.params) write_var(p, entry, next++);
-
-  block(fn_.decl->body);
+  open_scope();  // the function body: parameters and its top-level bindings
+  if (fn_.has_me) {
+    me_ = next++;
+    slot_of_value_[me_] = slot_for(mir::kNone, "me");
+  }
+  for (uint32_t p : fn_.params) {
+    declare_local(p);
+    write_var(p, entry, next);
+    note_slot(p, next++);
+  }
+  for (const ast::StmtPtr& s : fn_.decl->body.stmts) stmt(*s);
+  close_scope();
   finish_function();
   remove_trivial_phis();
   remove_dead_values();

@@ -8,8 +8,12 @@ using mir::Kind;
 using mir::Op;
 using sema::Tag;
 
-void FunctionLowerer::block(const ast::Block& b) {
+ValueId FunctionLowerer::block(const ast::Block& b, const ast::Expr* result) {
+  open_scope();
   for (const ast::StmtPtr& s : b.stmts) stmt(*s);
+  ValueId v = result ? value(*result) : mir::kNone;
+  close_scope();
+  return v;
 }
 
 void FunctionLowerer::stmt(const ast::Stmt& s) {
@@ -19,10 +23,12 @@ void FunctionLowerer::stmt(const ast::Stmt& s) {
     case ast::StmtKind::IfStmt: if_stmt(s.as<ast::IfStmt>()); break;
     case ast::StmtKind::LoopStmt: loop_stmt(s.as<ast::LoopStmt>()); break;
     case ast::StmtKind::BreakStmt:
+      exit_scopes(loops_.back().scope_depth);
       jump(loops_.back().exit);
       start_dead_block();
       break;
     case ast::StmtKind::ContinueStmt:
+      exit_scopes(loops_.back().scope_depth);
       jump(loops_.back().latch);
       start_dead_block();
       break;
@@ -45,7 +51,9 @@ void FunctionLowerer::local_stmt(const ast::LocalStmt& s) {
       Tag kind = program_.locals[b.id].kind;
       v = const_void(kind.kind == Kind::Handle ? kind : Tag::of(Kind::Void));
     }
+    declare_local(b.id);
     write_var(b.id, b_.block(), v);
+    note_slot(b.id, v);
   }
 }
 
@@ -80,16 +88,20 @@ void FunctionLowerer::assign_stmt(const ast::AssignStmt& s) {
   bool compound = s.op != ast::AssignOp::Assign;
 
   if (target.kind == ast::ExprKind::NameRef) {
+    ValueId v;
+    ValueId old = read_var(ti.local, b_.block());
     if (!compound) {
-      write_var(ti.local, b_.block(), value(*s.value));
-      return;
+      v = value(*s.value);
+    } else {
+      const sema::CompoundInfo& ci = program_.compounds.at(&s);
+      ValueId rhs = value(*s.value);
+      mir::Loc l = loc(s.op_span);
+      ValueId r = run_plan(ci.plan, old, ti.kind, rhs, program_.info(*s.value).target, l);
+      v = apply(r, ci.plan.result, ci.store, ci.store_target, l);
     }
-    const sema::CompoundInfo& ci = program_.compounds.at(&s);
-    ValueId cur = read_var(ti.local, b_.block());
-    ValueId rhs = value(*s.value);
-    mir::Loc l = loc(s.op_span);
-    ValueId r = run_plan(ci.plan, cur, ti.kind, rhs, program_.info(*s.value).target, l);
-    write_var(ti.local, b_.block(), apply(r, ci.plan.result, ci.store, ci.store_target, l));
+    write_var(ti.local, b_.block(), v);
+    note_slot(ti.local, v);
+    end_binding_value(old);
     return;
   }
 
@@ -158,7 +170,7 @@ void FunctionLowerer::loop_stmt(const ast::LoopStmt& s) {
   }
   seal(body);
   b_.set_block(body);
-  loops_.push_back(LoopTargets{latch, exit});
+  loops_.push_back(LoopTargets{latch, exit, scopes_.size()});
   block(s.body);
   loops_.pop_back();
   if (!b_.terminated()) jump(latch);
@@ -181,9 +193,11 @@ void FunctionLowerer::loop_stmt(const ast::LoopStmt& s) {
 void FunctionLowerer::return_stmt(const ast::ReturnStmt& s) {
   if (fn_.ret.kind == Kind::Void) {
     if (s.value) value(*s.value);
+    exit_scopes(0);
     b_.ret(std::nullopt);
   } else {
     ValueId v = s.value ? value(*s.value) : const_void(fn_.ret);
+    exit_scopes(0);
     b_.ret(v);
   }
   start_dead_block();

@@ -238,6 +238,32 @@ void function_json(std::string& out, const Module& m, const Function& f) {
     out += "}";
   });
   out += ",\n      ";
+  key(out, "scopes");
+  list(out, f.scopes, [&](const ScopeForm& s) {
+    out += "{\"entry\": ";
+    block_or_null(out, s.entry);
+    out += ", \"parent\": ";
+    out += s.parent == kNone ? std::string("null") : std::to_string(s.parent);
+    out += "}";
+  });
+  out += ",\n      ";
+  key(out, "slots");
+  std::vector<uint32_t> slot_ids(f.slot_names.size());
+  for (uint32_t k = 0; k < slot_ids.size(); ++k) slot_ids[k] = k;
+  list(out, slot_ids, [&](uint32_t k) {
+    out += "{\"name\": ";
+    str_or_null(out, &f.slot_names[k]);
+    out += ", \"values\": [";
+    bool first = true;
+    for (size_t v = 0; v < f.value_slot.size(); ++v) {
+      if (f.value_slot[v] != k) continue;
+      out += first ? "" : ", ";
+      first = false;
+      out += std::to_string(v);
+    }
+    out += "]}";
+  });
+  out += ",\n      ";
   key(out, "blocks");
   out += "[";
   for (size_t b = 0; b < f.blocks.size(); ++b) {

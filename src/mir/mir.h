@@ -135,6 +135,15 @@ struct IfForm {
   BlockId cond = kNone, then_entry = kNone, else_entry = kNone, merge = kNone;
 };
 
+// A lexical scope of the source (a function body or a `{ }` block) whose
+// bindings are released when control leaves it. Scope 0 is the function
+// body; `parent` is kNone for it. Its exits are the `keep` instructions that
+// name it.
+struct ScopeForm {
+  BlockId entry = kNone;
+  uint32_t parent = kNone;
+};
+
 struct Function {
   std::string name;          // "Box.method/arity", e.g. "Main.main/0"
   uint32_t box = kNone;      // owning user box index for methods with `me`
@@ -145,6 +154,12 @@ struct Function {
   std::vector<Block> blocks;    // block 0 is the entry
   std::vector<LoopForm> loops;
   std::vector<IfForm> ifs;
+  std::vector<ScopeForm> scopes;
+  // Source variables (parameters, `me`, locals) by slot id, and the slot each
+  // value was bound to (kNone for temporaries). Debug and region information
+  // only: no back end reads it.
+  std::vector<std::string> slot_names;
+  std::vector<uint32_t> value_slot;
 
   uint32_t value_count() const { return static_cast<uint32_t>(value_tags.size()); }
 };
@@ -179,6 +194,9 @@ struct Module {
   std::unordered_map<std::string, uint32_t> string_ids;  // strings[i] → i, maintained by intern
   std::vector<Function> functions;
   FuncId entry = kNone;  // Main.main/0 or Main.main/1
+  // Whether reference counting is explicit (src/rc has run: retain/release
+  // present, keep gone). Back ends run only such modules.
+  bool rc_explicit = false;
 
   // The pool index of `s`, adding it if new.
   uint32_t intern(const std::string& s);

@@ -72,6 +72,7 @@ void print_operands(const Module& m, const Inst& inst, std::string& out) {
   for (const char* p = info.operands; *p; ++p) {
     switch (*p) {
       case '*': {
+        if (p != info.operands && p[-1] == 'i') out += " ";
         out += "(";
         for (bool first = true; next_arg < inst.args.size(); first = false) {
           if (!first) out += ", ";
@@ -156,6 +157,16 @@ std::string print_function(const Module& m, const Function& f) {
     out += "  if cond=" + block_text(i.cond) + " then=" + block_text(i.then_entry) + " else=" +
            block_text(i.else_entry) + " merge=" + block_text(i.merge) + "\n";
   }
+  for (const ScopeForm& s : f.scopes) {
+    out += "  scope entry=" + block_text(s.entry) + " parent=" +
+           (s.parent == kNone ? std::string("none") : std::to_string(s.parent)) + "\n";
+  }
+  for (size_t s = 0; s < f.slot_names.size(); ++s) {
+    out += "  slot " + text::name_or_quoted(f.slot_names[s], text::is_ident(f.slot_names[s])) + " =";
+    for (size_t v = 0; v < f.value_slot.size(); ++v)
+      if (f.value_slot[v] == s) out += " " + value_text(static_cast<ValueId>(v));
+    out += "\n";
+  }
   for (size_t b = 0; b < f.blocks.size(); ++b) {
     out += "bb" + std::to_string(b) + ":\n";
     for (const Inst& inst : f.blocks[b].insts) print_inst(m, inst, out);
@@ -182,6 +193,7 @@ std::string print_module(const Module& m) {
   }
   for (const Global& g : m.globals) out += "global " + text::name_or_quoted(g.name, text::is_dotted(g.name)) + "\n";
   if (m.entry != kNone) out += "entry " + function_ref(m, m.entry) + "\n";
+  if (m.rc_explicit) out += "rc explicit\n";
   for (const Function& f : m.functions) out += "\n" + print_function(m, f);
   return out;
 }

@@ -330,10 +330,15 @@ class Parser {
         global_decl();
       } else if (at_word("entry")) {
         entry_decl();
+      } else if (at_word("rc")) {
+        take();
+        expect_word("explicit");
+        expect_eol();
+        m_.rc_explicit = true;
       } else if (at_word("fn")) {
         function();
       } else {
-        expected(t, "'source', 'box', 'global', 'entry' or 'fn'");
+        expected(t, "'source', 'box', 'global', 'entry', 'rc' or 'fn'");
       }
     }
     resolve_functions();
@@ -491,10 +496,16 @@ class Parser {
         break;
       }
       if (t.kind == Tok::End) expected(t, "'}'");
-      if (at_word("loop") || at_word("if")) {
+      if (at_word("loop") || at_word("if") || at_word("scope") || at_word("slot")) {
         if (!f.blocks.empty())
           fail(diag::Kind::MirSyntax, t.span, "'" + t.text + "' lines must come before the first block");
-        structure_line(f, st);
+        if (at_word("scope")) {
+          scope_line(f, st);
+        } else if (at_word("slot")) {
+          slot_line(f, st);
+        } else {
+          structure_line(f, st);
+        }
       } else if (t.kind == Tok::Ident && at_punct(':', 1)) {
         BlockId b = block_number(t);
         if (b != f.blocks.size())
@@ -509,12 +520,50 @@ class Parser {
       }
     }
 
+    if (!f.value_slot.empty()) f.value_slot.resize(std::max(st.defined.size(), f.value_slot.size()), kNone);
     for (const auto& [b, span] : st.block_uses)
       if (b >= f.blocks.size())
         diags_.report(diag::Kind::MirUndefined, &file_, span, "unknown block bb" + std::to_string(b));
     for (const auto& [v, span] : st.value_uses)
       if (v >= st.defined.size() || !st.defined[v])
         diags_.report(diag::Kind::MirUndefined, &file_, span, "value %" + std::to_string(v) + " is never defined");
+  }
+
+  // `scope entry=bbN parent=K|none`.
+  void scope_line(Function& f, FunctionState& st) {
+    take();
+    ScopeForm s;
+    expect_word("entry");
+    expect_punct('=');
+    s.entry = use_block(st, false);
+    expect_word("parent");
+    expect_punct('=');
+    if (at_word("none")) {
+      take();
+    } else {
+      const Token& t = peek();
+      s.parent = u32("a scope number");
+      if (s.parent >= f.scopes.size()) fail(diag::Kind::MirSyntax, t.span, "a parent scope must come first");
+    }
+    expect_eol();
+    f.scopes.push_back(s);
+  }
+
+  // `slot NAME = %a %b ...`: the values bound to one source variable.
+  void slot_line(Function& f, FunctionState& st) {
+    take();
+    uint32_t slot = static_cast<uint32_t>(f.slot_names.size());
+    f.slot_names.push_back(name("a slot name"));
+    expect_punct('=');
+    while (peek().kind == Tok::Value) {
+      const Token& v = take();
+      ValueId id = value_id(v);
+      if (id >= f.value_slot.size()) f.value_slot.resize(static_cast<size_t>(id) + 1, kNone);
+      if (f.value_slot[id] != kNone) fail(diag::Kind::MirSyntax, v.span, "value in two slots");
+      f.value_slot[id] = slot;
+      st.value_uses.emplace_back(id, v.span);
+    }
+    expect_eol();
   }
 
   // `loop header=bbN body=bbN latch=bbN exit=bbN` or `if cond=.. then=.. else=.. merge=..`.

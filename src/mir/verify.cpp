@@ -251,6 +251,17 @@ class FunctionVerifier {
       check("if", k, "else", c.else_entry);
       check("if", k, "merge", c.merge);
     }
+    for (size_t k = 0; k < f_.scopes.size(); ++k) {
+      check("scope", k, "entry", f_.scopes[k].entry);
+      if (f_.scopes[k].parent != kNone && f_.scopes[k].parent >= k)
+        report_.error(kNone, kNone, "scope " + std::to_string(k) + " has parent " +
+                                        std::to_string(f_.scopes[k].parent) + ", which does not come before it");
+    }
+    if (f_.value_slot.size() > f_.value_count())
+      report_.error(kNone, kNone, "slot table names " + std::to_string(f_.value_slot.size()) + " values, the function has " +
+                                      std::to_string(f_.value_count()));
+    for (uint32_t s : f_.value_slot)
+      if (s != kNone && s >= f_.slot_names.size()) report_.error(kNone, kNone, "slot " + std::to_string(s) + " does not exist");
   }
 
   const Module& m_;

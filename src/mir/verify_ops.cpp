@@ -223,6 +223,16 @@ class InstChecker {
         if (a0 && a0->kind == Kind::Box && a0->box != inst_.ref && inst_.ref < m_.boxes.size())
           error("operand is " + name(*a0) + " but the field belongs to box " + m_.boxes[inst_.ref].name);
         break;
+      case Op::Keep:
+        if (m_.rc_explicit) error("keep in a module whose reference counting is explicit");
+        if (inst_.imm < -1 || (inst_.imm >= 0 && static_cast<uint64_t>(inst_.imm) >= f_.scopes.size()))
+          error("scope " + std::to_string(inst_.imm) + " does not exist");
+        break;
+      case Op::Retain:
+      case Op::Release:
+        if (a0 && !is_object_kind(a0->kind) && a0->kind != Kind::Handle)
+          error("operand must be an object or a Handle, got " + name(*a0));
+        break;
       case Op::Ret:
         if (inst_.args.empty()) {
           if (f_.ret.kind != Kind::Void) error("returns no value from a function returning " + name(f_.ret));

@@ -491,6 +491,20 @@ L_CallRt:
   reinterpret_cast<RtThunk>(pc->x.p)(fp, pool + pc->c, &A, LOC);
   STEP();
 
+  // --- reference counts ---
+L_RetainH:
+  reml_h_retain(B.u);
+  STEP();
+L_RetainP:
+  reml_inc_ref_inline(B.p);
+  STEP();
+L_ReleaseH:
+  reml_h_release(B.u);
+  STEP();
+L_ReleaseP:
+  reml_dec_ref_inline(B.p);
+  STEP();
+
   // --- objects ---
 L_NewBox:
   A.p = reml_instance_new(pc->b);

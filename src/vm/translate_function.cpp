@@ -549,6 +549,16 @@ class FunctionTranslator {
       case Op::NewMap: emit(OpCode::NewMap, dst(in)); return;
       case Op::NewConsole: emit(OpCode::NewConsole, dst(in)); return;
 
+      case Op::Retain:
+      case Op::Release: {
+        bool handle = f_.value_tags[in.args[0]].kind == Kind::Handle;
+        OpCode op = in.op == Op::Retain ? (handle ? OpCode::RetainH : OpCode::RetainP)
+                                        : (handle ? OpCode::ReleaseH : OpCode::ReleaseP);
+        emit(op, 0, reg(in.args[0]));
+        return;
+      }
+      case Op::Keep: return;  // only a marker for src/rc; nothing to run
+
       case Op::Phi: case Op::Br: case Op::CondBr: case Op::Ret: case Op::Unreachable:
         return;  // handled by the block walk
     }

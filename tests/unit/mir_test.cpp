@@ -236,7 +236,7 @@ void add_every_op(Module& m) {
           if (op == Op::CallMethod) inst.args.push_back(4);
           break;
         default:
-          if (op == Op::EqRef || op == Op::NeRef) {
+          if (op == Op::EqRef || op == Op::NeRef || op == Op::Retain || op == Op::Release) {
             inst.args.push_back(3);
           } else {
             inst.args.push_back(param_for_letter(*p));
@@ -267,6 +267,11 @@ void add_every_op(Module& m) {
   b.add_phi_incoming(b3, phi, 0, b2);
   b.set_block(b3);
   b.ret(phi);
+  f.scopes = {ScopeForm{b0, kNone}, ScopeForm{b1, 0}};
+  f.slot_names = {"x", "phi"};
+  f.value_slot.assign(f.value_count(), kNone);
+  f.value_slot[0] = 0;
+  f.value_slot[phi] = 1;
 }
 
 // --- comparison --------------------------------------------------------------------------
@@ -275,6 +280,14 @@ void add_every_op(Module& m) {
 // String operands compare by text: the pool is rebuilt by the parser.
 std::string difference(const Module& a, const Module& b) {
   if (a.source_path != b.source_path) return "source";
+  if (a.rc_explicit != b.rc_explicit) return "rc explicit";
+  for (size_t i = 0; i < a.functions.size() && i < b.functions.size(); ++i) {
+    const Function &x = a.functions[i], &y = b.functions[i];
+    if (x.slot_names != y.slot_names || x.value_slot != y.value_slot) return "slots of " + x.name;
+    if (x.scopes.size() != y.scopes.size()) return "scopes of " + x.name;
+    for (size_t k = 0; k < x.scopes.size(); ++k)
+      if (x.scopes[k].entry != y.scopes[k].entry || x.scopes[k].parent != y.scopes[k].parent) return "scope";
+  }
   if (a.entry != b.entry) return "entry";
   if (a.boxes.size() != b.boxes.size()) return "box count";
   for (size_t i = 0; i < a.boxes.size(); ++i) {
@@ -581,7 +594,7 @@ TEST(MirTextErrors, ModuleLevelErrors) {
       {"box ArrayBox {\n}\n", diag::Kind::MirSyntax, 1, 5, "built-in box"},
       {"entry @Main.main/0\n", diag::Kind::MirUndefined, 1, 8, "unknown function @Main.main/0"},
       {"global A.b\nglobal A.b\n", diag::Kind::MirSyntax, 2, 8, "declared twice"},
-      {"frob\n", diag::Kind::MirSyntax, 1, 1, "expected 'source', 'box', 'global', 'entry' or 'fn'"},
+      {"frob\n", diag::Kind::MirSyntax, 1, 1, "expected 'source', 'box', 'global', 'entry', 'rc' or 'fn'"},
       {"box P {\n  field x\n}\nfn @F/0(%0: Box(P)) -> Void {\nbb0:\n  %1: Handle = get_field %0, P.y\n}\n",
        diag::Kind::MirUndefined, 6, 32, "box 'P' has no field 'y'"},
       {"fn @F/0() -> Void {\nbb0:\n  ret\n}\nfn @F/0() -> Void {\n}\n", diag::Kind::MirSyntax, 5, 5,
