@@ -2,7 +2,8 @@
 #   make demo     install what is missing, build (Release), run examples/
 #   make test     install what is missing, build, run every suite via CTest
 #   make runtime  build libreml_runtime.a alone
-#   make bench    native vs C and VM vs CPython timings (bench/)
+#   make bench    native vs C and VM vs CPython timings, then the runtime's
+#                 allocation and reference-counting micro-benchmarks (bench/)
 #   make install  install the Release build: PREFIX/bin/hakoc, PREFIX/lib/libreml_runtime.a,
 #                 PREFIX/include/reml_runtime.h (PREFIX defaults to /usr/local)
 JOBS      ?= 2
@@ -44,6 +45,8 @@ runtime: bootstrap $(RELEASE)/build.ninja
 
 bench: release
 	python3 bench/run_bench.py --hakoc $(RELEASE)/hakoc
+	cmake --build $(RELEASE) -j $(JOBS) --target rc_bench
+	$(RELEASE)/bench/rc_bench
 
 sanitize: bootstrap
 	cmake -S . -B build/asan $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DHAKO_SANITIZE=ON -DHAKO_ALWAYS_VERIFY=ON

@@ -13,7 +13,7 @@ function(hako_embed_fast_paths target source)
   # same bitcode fits PIE executables and every supported target.
   add_custom_command(
     OUTPUT ${bc}
-    COMMAND ${HAKO_CLANG19} -O2 -std=gnu11 -fPIC -emit-llvm -c
+    COMMAND ${HAKO_CLANG19} -O2 -std=gnu11 -fPIC -emit-llvm -c ${REML_RUNTIME_DEFINE_FLAGS}
             -I${PROJECT_SOURCE_DIR}/runtime/include ${source} -o ${bc} -MD -MF ${bc}.d
     DEPENDS ${source}
     DEPFILE ${bc}.d

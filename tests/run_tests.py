@@ -45,7 +45,7 @@ DIFF_LINES = 12  # a short diff: enough to see the first differences
 # colon, so leading blanks and empty lines can be expected too.
 # A directive may name a backend in parentheses, `// expect-exit(native): 3`:
 # group 1 is the kind, group 2 the backend selector (or None), group 3 the text.
-RUN_DIRECTIVE = re.compile(r"//\s*(expect|expect-stderr|expect-exit|expect-runtime-error|args|skip-backend|"
+RUN_DIRECTIVE = re.compile(r"//\s*(expect|expect-stderr|expect-exit|expect-runtime-error|expect-leak|args|skip-backend|"
                            r"backend-reason)(?:\(([\w-]*)\))?:(?: (.*))?$")
 # The kinds that describe the outcome; a backend-specific one replaces the
 # plain ones of its kind on the backends it selects.
@@ -55,6 +55,11 @@ BACKENDS = ("vm", "native-O0", "native-O2")
 SELECTORS = {"vm": ("vm",), "native": ("native-O0", "native-O2"), "native-O0": ("native-O0",),
              "native-O2": ("native-O2",)}
 RUNTIME_ERROR_LINE = re.compile(r"^(.*):(\d+):(\d+): runtime error: (.*)$")
+# With --leak-check: the report's lines at the end of stderr, the note debug
+# mode adds after a runtime error, and the report of a clean run.
+LEAK_LINE = "leak-check: "
+DEBUG_NOTE = "note: process "
+CLEAN_LEAK_REPORT = ["leak-check: 0 objects live at exit"]
 
 # --- fail mode directives ----------------------------------------------------
 # `// error: E0301 E0305`, `// error@12: E0201`, `// error@+1: E0201`,
@@ -92,11 +97,13 @@ class Proc:
         return self.err.decode("utf-8", errors="replace")
 
 
-def invoke(cmd, timeout):
-    """Runs `cmd`; a timeout kills it and is reported, never waited out."""
+def invoke(cmd, timeout, env=None):
+    """Runs `cmd` (with `env` added to the environment); a timeout kills it
+    and is reported, never waited out."""
     try:
+        full_env = dict(os.environ, **env) if env else None
         p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           timeout=timeout)
+                           timeout=timeout, env=full_env)
         return Proc(p.returncode, p.stdout, p.stderr, False)
     except subprocess.TimeoutExpired as e:
         return Proc(None, e.stdout or b"", e.stderr or b"", True)
@@ -176,6 +183,7 @@ class RunSpec:
         self.check_backend_directives()
         self.stdout = [d.text for d in self.effective("expect")]
         self.stderr = [d.text for d in self.effective("expect-stderr")]
+        self.leak = [d.text for d in self.effective("expect-leak")]
         self.exit = None
         exits = self.effective("expect-exit")
         if len(exits) > 1:
@@ -299,9 +307,11 @@ def run_one(path, opts):
     skip = spec.skip_reason()
     if skip is not None:
         return Outcome(name, True, "not run on %s: %s" % (opts.backend, skip), skipped=True)
+    if opts.skip_declared_leaks and spec.leak:
+        return Outcome(name, True, "not run: it leaks on purpose (expect-leak)", skipped=True)
     if opts.backend != "vm":
         return run_native_one(name, path, spec, opts)
-    proc = invoke(shlex.split(opts.wrapper) + [opts.hakoc, "run", path, "--"] + spec.args, opts.timeout)
+    proc = invoke(shlex.split(opts.wrapper) + vm_command(opts, path, spec.args), opts.timeout)
     if opts.autoupdate and not proc.timed_out and proc.rc is not None and proc.rc >= 0:
         if any(d.selects("vm") for d in spec.directives if d.kind in OUTCOME_KINDS):
             return Outcome(name, False, "not updated: it has VM-specific expectations; edit them by hand")
@@ -309,6 +319,26 @@ def run_one(path, opts):
             return Outcome(name, True, "updated")
         return Outcome(name, True)
     return judge_run(name, path, spec, proc, opts)
+
+
+def vm_command(opts, path, args):
+    """`hakoc run` of `path`, in debug mode under --leak-check."""
+    return [opts.hakoc, "run"] + (["--leak-check"] if opts.leak_check else []) + [path, "--"] + args
+
+
+def expected_leak_report(spec):
+    """The leak report a --leak-check run must end with: none after a runtime
+    error or a compile error, the declared `expect-leak` lines, or a clean one."""
+    if spec.runtime_error is not None or spec.expects_compile_error():
+        return []
+    return spec.leak or CLEAN_LEAK_REPORT
+
+
+def split_leak_report(err_lines):
+    """(the program's own stderr, the leak report lines): debug mode's note
+    after a runtime error belongs to neither."""
+    own = [l for l in err_lines if not l.startswith(LEAK_LINE) and not l.startswith(DEBUG_NOTE)]
+    return own, [l for l in err_lines if l.startswith(LEAK_LINE)]
 
 
 def judge_run(name, path, spec, proc, opts):
@@ -328,6 +358,11 @@ def judge_run(name, path, spec, proc, opts):
             diff = ["(stdout differs only in its final newline)"]
         details += diff
     err_lines = split_lines(proc.err_text)
+    if opts.leak_check:
+        err_lines, report = split_leak_report(err_lines)
+        if report != expected_leak_report(spec):
+            problems.append("leak report differs")
+            details += short_diff(expected_leak_report(spec), report, "leak report")
     if not stderr_matches(spec, path, err_lines):
         problems.append("stderr differs")
         details += short_diff(expected_stderr_display(spec, path), err_lines, "stderr")
@@ -365,15 +400,22 @@ def run_native(path, args, backend, opts, build_may_fail):
                 return build, None
             return None, ("hakoc build -%s failed (exit %d)" % (level, build.rc),
                           ["  " + l for l in split_lines(build.err_text)[:8]])
-        proc = invoke(shlex.split(opts.wrapper) + [exe] + args, opts.timeout)
+        env = {"REML_LEAK_CHECK": "1"} if opts.leak_check else None
+        proc = invoke(shlex.split(opts.wrapper) + [exe] + args, opts.timeout, env)
         return Proc(proc.rc, build.out + proc.out, build.err + proc.err, proc.timed_out), None
     finally:
         shutil.rmtree(work, ignore_errors=True)  # 146 programs x 2 levels would fill the disk
 
 
-def compare_runs(vm, native, label, timeout):
-    """The differences between a VM run and a native run, byte for byte:
-    (problems, details)."""
+def without_debug_notes(data):
+    """Output bytes without debug mode's `note: process ...` lines, which name
+    a process id and a time and so differ between any two runs."""
+    return b"".join(l for l in data.splitlines(keepends=True) if not l.startswith(DEBUG_NOTE.encode()))
+
+
+def compare_runs(vm, native, label, timeout, debug_mode=False):
+    """The differences between a VM run and a native run, byte for byte
+    (apart from debug mode's notes when `debug_mode`): (problems, details)."""
     problems = []
     details = []
     for proc, who in ((vm, "vm"), (native, label)):
@@ -383,6 +425,8 @@ def compare_runs(vm, native, label, timeout):
         return problems, details
     for stream in ("stdout", "stderr"):
         vm_bytes, native_bytes = (vm.out, native.out) if stream == "stdout" else (vm.err, native.err)
+        if debug_mode and stream == "stderr":
+            vm_bytes, native_bytes = without_debug_notes(vm_bytes), without_debug_notes(native_bytes)
         if vm_bytes != native_bytes:
             problems.append("%s differs from the VM" % stream)
             vm_text = vm_bytes.decode("utf-8", errors="replace")
@@ -406,8 +450,8 @@ def run_native_one(name, path, spec, opts):
     outcome = judge_run(name, path, spec, proc, opts)
     if not outcome.ok or spec.difference(opts.backend) is not None or spec.difference("vm") is not None:
         return outcome
-    vm = invoke([opts.hakoc, "run", path, "--"] + spec.args, opts.timeout)
-    problems, details = compare_runs(vm, proc, opts.backend, opts.timeout)
+    vm = invoke(vm_command(opts, path, spec.args), opts.timeout)
+    problems, details = compare_runs(vm, proc, opts.backend, opts.timeout, opts.leak_check)
     if problems:
         return Outcome(name, False, ", ".join(problems), details)
     return outcome
@@ -433,7 +477,7 @@ def parity_one(path, opts):
             outcomes.append(Outcome(label, True, "declares a backend difference: " + why, skipped=True))
             continue
         if vm is None:
-            vm = invoke([opts.hakoc, "run", path, "--"] + spec.args, opts.timeout)
+            vm = invoke(vm_command(opts, path, spec.args), opts.timeout)
         # A program the VM cannot compile must fail to build the same way.
         native, problem = run_native(path, spec.args, backend, opts, build_may_fail=True)
         if problem:
@@ -839,6 +883,11 @@ def main(argv):
                     help="run mode: the VM (default) or native executables built at -O0 or -O2")
     ap.add_argument("--build-timeout", type=float, default=60.0, help="seconds per hakoc build (default 60)")
     ap.add_argument("--runtime-path", default=None, help="passed to hakoc build as --runtime-path")
+    ap.add_argument("--skip-declared-leaks", action="store_true",
+                    help="run mode: skip programs that declare a leak (for runs under a leak checker)")
+    ap.add_argument("--leak-check", action="store_true",
+                    help="run mode: run in debug mode (hakoc run --leak-check, REML_LEAK_CHECK=1 natively) and "
+                         "require the leak report to be clean or as `// expect-leak:` declares")
     ap.add_argument("mode", choices=["run", "fail", "coverage", "roundtrip", "parity"])
     ap.add_argument("paths", nargs="+")
     opts = ap.parse_intermixed_args(argv)

@@ -51,6 +51,11 @@ extern "C" {
 #define REML_UNLIKELY(x) (x)
 #endif
 
+/* Atomic counts use the GCC/Clang __atomic builtins (valid in C and C++). */
+#if defined(REML_RC_ATOMIC) && !(defined(__GNUC__) || defined(__clang__))
+#error "REML_RC_ATOMIC needs GCC or Clang"
+#endif
+
 /* ------------------------------------------------------------------------- */
 /* Object header and type tags                                                */
 /* ------------------------------------------------------------------------- */
@@ -200,6 +205,14 @@ REML_INLINE uint32_t reml_h_tag(reml_handle_t h) {
  * being dropped. */
 void reml_rc_destroy(REML_OWN void* ptr);
 
+/* With REML_RC_ATOMIC defined (the CMake option HAKO_RC_ATOMIC) counts are
+ * changed with atomic read-modify-write operations: a relaxed increment (a
+ * new reference orders nothing) and an acquire-release decrement, so the
+ * thread that drops the last reference sees every write made through the
+ * others before it destroys the object. Without it they are plain loads and
+ * stores. Either way the runtime itself is single-threaded (see
+ * docs/runtime.md); the option only prepares the counts. */
+
 /* The common case of inc_ref, inline (inc_ref itself is this function): NULL
  * and immortal objects are ignored; a count that would reach the immortal
  * value simply becomes immortal, trading a leak for the impossibility of a
@@ -207,7 +220,12 @@ void reml_rc_destroy(REML_OWN void* ptr);
 REML_INLINE void reml_inc_ref_inline(REML_BOR void* ptr) {
   if (ptr == NULL) return;
   reml_object_header_t* h = REML_GET_HEADER(ptr);
+#ifdef REML_RC_ATOMIC
+  if (__atomic_load_n(&h->refcount, __ATOMIC_RELAXED) != REML_RC_IMMORTAL)
+    __atomic_fetch_add(&h->refcount, 1u, __ATOMIC_RELAXED);
+#else
   if (h->refcount != REML_RC_IMMORTAL) h->refcount++;
+#endif
 }
 
 /* The common case of dec_ref, inline (dec_ref itself is this function): NULL
@@ -216,12 +234,23 @@ REML_INLINE void reml_inc_ref_inline(REML_BOR void* ptr) {
 REML_INLINE void reml_dec_ref_inline(REML_OWN void* ptr) {
   if (ptr == NULL) return;
   reml_object_header_t* h = REML_GET_HEADER(ptr);
+#ifdef REML_RC_ATOMIC
+  if (__atomic_load_n(&h->refcount, __ATOMIC_RELAXED) == REML_RC_IMMORTAL) return;
+  uint32_t old = __atomic_fetch_sub(&h->refcount, 1u, __ATOMIC_ACQ_REL);
+  if (REML_UNLIKELY(old <= 1)) {
+    /* The last reference (or a dead object): no other owner is left, so the
+     * count goes back to what reml_rc_destroy checks (1, or 0 for dead). */
+    __atomic_store_n(&h->refcount, old, __ATOMIC_RELAXED);
+    reml_rc_destroy(ptr);
+  }
+#else
   if (h->refcount == REML_RC_IMMORTAL) return;
   if (REML_UNLIKELY(h->refcount <= 1)) {
     reml_rc_destroy(ptr);
     return;
   }
   h->refcount--;
+#endif
 }
 
 /* Retains / releases the object behind a handle; Void and small Ints are
@@ -409,6 +438,34 @@ int64_t reml_f64_to_i64(double v);
 /* `==` between an Int and a Float: true only when the float is integral and
  * exactly equal. */
 int64_t reml_eq_i64_f64(int64_t a, double b);
+
+/* ------------------------------------------------------------------------- */
+/* Debug mode: allocation tracking, double-free detection and the leak report */
+/* ------------------------------------------------------------------------- */
+
+/* Turns tracking on. Tracking is decided once, before the first counted
+ * allocation: returns 1 when it is on (now or already), 0 when objects were
+ * allocated before (nothing changes then). reml_runtime_init calls it when
+ * the environment has REML_LEAK_CHECK=1. */
+int reml_debug_enable(void);
+
+/* Whether tracking is on. */
+int reml_debug_enabled(void);
+
+/* The number of tracked objects alive now (0 when tracking is off). */
+uint64_t reml_live_objects(void);
+
+/* When tracking is on: flushes stdout, writes the leak report on stderr
+ * (live objects by type, one line per strong-cycle shape, and always last
+ * `leak-check: N objects live at exit`) and returns N. Otherwise returns 0
+ * and writes nothing. */
+uint64_t reml_leak_report(void);
+
+/* The normal end of a run: releases the `count` handles of `globals` (the
+ * program's static-box fields; each slot is set to Void first), flushes
+ * stdout, writes the leak report when tracking is on and returns `status`
+ * unchanged. Runtime errors exit without it, so they print no report. */
+int reml_finish(REML_OWN reml_handle_t* globals, uint32_t count, int status);
 
 /* ------------------------------------------------------------------------- */
 /* Strings (immutable UTF-8; lengths and indices are in bytes)                */

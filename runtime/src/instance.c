@@ -18,6 +18,8 @@ const reml_box_type_t* reml_box_type_of_tag(uint32_t tag) {
 
 const reml_box_type_t* reml_user_type(uint32_t tag) { return reml_box_type_of_tag(tag); }
 
+uint32_t reml_user_type_count(void) { return g_type_count; }
+
 reml_instance_t* reml_instance_new(uint32_t type_index) {
   if (type_index >= g_type_count) reml_internal_error("instance of unregistered box type %u", type_index);
   const reml_box_type_t* t = &g_types[type_index];

@@ -25,6 +25,34 @@ size_t reml_add_size(size_t a, size_t b);
  * so the leak report only ever counts objects that could have been freed. */
 void* reml_alloc_immortal(size_t size, uint32_t tag);
 
+/* ---- allocation modes (mem.c) and debug mode (debug_alloc.c) ----------- */
+
+/* Switches counted allocation to debug mode; false when objects were already
+ * allocated the ordinary way (then nothing changes). */
+bool reml_mem_enter_debug_mode(void);
+/* Whether counted objects are allocated in debug mode. */
+bool reml_mem_debug_mode(void);
+/* Allocates a tracked object (debug mode): a hidden record in front of the
+ * header holds its allocation number and links it into the live list. */
+void* reml_debug_alloc(size_t size, uint32_t tag);
+/* Frees a tracked object into the quarantine; a block that is already there
+ * is reported as a double free (internal error, exit 70). */
+void reml_debug_free(void* ptr);
+/* Reports the release of a tracked object whose count is already 0 (freed,
+ * or queued for destruction) as a double free; does not return. */
+REML_NORETURN void reml_debug_double_release(const void* ptr);
+/* Calls `fn` on every live tracked object, oldest first. */
+void reml_debug_for_each_live(void (*fn)(void* obj, void* ctx), void* ctx);
+/* A word of scratch space in the record of a live tracked object (the leak
+ * report numbers objects there), or NULL for anything else (immortal
+ * objects, freed ones). */
+uint32_t* reml_debug_scratch(const void* obj);
+/* The name of objects with `tag` in the leak report and in double-free
+ * messages: built-ins as "String", "ArrayBox", "MapBox", "ConsoleBox",
+ * "IntBox", "FloatBox", "BoolBox", "WeakRef", "Raw"; user boxes by their
+ * registered name; anything else as "Object(tag N)", written into `buf`. */
+const char* reml_debug_type_name(uint32_t tag, char buf[32]);
+
 /* ---- destructors (refcount.c calls them when a count reaches zero) ------ */
 
 /* Releases the elements of an array and frees its item buffer. */
@@ -33,6 +61,13 @@ void reml_array_destroy(reml_array_t* a);
 void reml_map_destroy(reml_map_t* m);
 /* Releases the fields of an instance of the user box with `tag`. */
 void reml_instance_destroy(reml_instance_t* inst, uint32_t tag);
+
+/* ---- strong references (for the leak report's cycle search) ------------- */
+
+/* Calls `fn` on every key and value of a map. */
+void reml_map_visit(const reml_map_t* m, void (*fn)(reml_handle_t h, void* ctx), void* ctx);
+/* The number of registered user box types. */
+uint32_t reml_user_type_count(void);
 
 /* ---- output ------------------------------------------------------------- */
 
@@ -99,5 +134,17 @@ int reml_num_cmp_exact(reml_handle_t a, reml_handle_t b);
 
 /* The name of built-in method `id`, or NULL when it is not a REML_METHOD_*. */
 const char* reml_builtin_method_name(int32_t id);
+
+/* ---- leak report ---------------------------------------------------------- */
+
+/* Appends one `leak-check: cycle: ...` line per distinct shape of strong
+ * cycle among the live tracked objects (`live` of them) to `sb`. */
+void reml_leak_append_cycles(reml_strbuf_t* sb, uint64_t live);
+
+/* ---- panics ----------------------------------------------------------------- */
+
+/* After a user error's first line: the `note: process` line in debug mode
+ * and the JSON line appended to $REML_PANIC_LOG. `loc` may be NULL. */
+void reml_panic_extras(const reml_loc_t* loc, const char* message, size_t len);
 
 #endif /* REML_INTERNAL_H */

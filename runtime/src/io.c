@@ -30,11 +30,22 @@ void reml_write_all(int fd, const char* bytes, size_t len) {
 
 static void flush_at_exit(void) { reml_flush_stdout(); }
 
+/* REML_LEAK_CHECK=1 turns debug mode on: native executables call
+ * reml_runtime_init before anything else, so no object exists yet. */
+static void leak_check_from_environment(void) {
+  const char* v = getenv("REML_LEAK_CHECK");
+  if (v == NULL || strcmp(v, "1") != 0 || reml_debug_enable()) return;
+  static const char msg[] =
+      "leak-check: REML_LEAK_CHECK=1 ignored: objects were allocated before reml_runtime_init\n";
+  reml_err_write(msg, sizeof msg - 1);
+}
+
 void reml_runtime_init(void) {
   if (g_initialized) return;
   g_initialized = 1;
   g_out_is_tty = isatty(STDOUT_FILENO);
   atexit(flush_at_exit);
+  leak_check_from_environment();
 }
 
 void reml_flush_stdout(void) {

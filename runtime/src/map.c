@@ -206,6 +206,15 @@ static void release_all(reml_map_t* m) {
   free(entries);
 }
 
+void reml_map_visit(const reml_map_t* m, void (*fn)(reml_handle_t h, void* ctx), void* ctx) {
+  for (int64_t i = 0; i < m->used; i++) {
+    const map_entry_t* e = &m->entries[i];
+    if (e->key == REML_VOID) continue; /* a deleted entry */
+    fn(e->key, ctx);
+    fn(e->value, ctx);
+  }
+}
+
 void reml_map_clear(reml_map_t* m) { release_all(m); }
 
 void reml_map_destroy(reml_map_t* m) { release_all(m); }

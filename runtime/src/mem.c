@@ -1,14 +1,70 @@
-/* mem.c — object allocation (header + payload), raw buffers and statistics. */
+/* mem.c — object allocation (header + payload): a cache of small freed
+ * blocks in front of malloc, the allocation mode, statistics, checked malloc
+ * for internal buffers, and immortal objects.
+ *
+ * Most objects are small (number boxes, short strings, instances with a few
+ * fields) and die young, so freed blocks of up to 256 bytes (header
+ * included) are kept per size class and handed out again without a trip
+ * through malloc. The object header has no room for a size, so in cache mode
+ * each block starts with one more word, its class:
+ *
+ *   [class word][reml_object_header_t][payload]
+ *
+ * With glibc this costs no memory: a request of 16k + 8 bytes takes the same
+ * chunk as one of 16k. The runtime is single-threaded, so the cache needs no
+ * locking. */
 #include <stdlib.h>
-#include <string.h>
 
 #include "internal.h"
+#include "mem_check.h"
 
-/* The payload must stay 8-aligned: malloc gives at least 8 and the header is
- * exactly 8 bytes. */
+/* The payload must stay 8-aligned: malloc gives at least 8, and the class
+ * word and the header are 8 bytes each. */
 _Static_assert(sizeof(reml_object_header_t) == 8, "object header must be 8 bytes");
 
+/* How counted objects are allocated; decided at the first allocation (or
+ * earlier by reml_debug_enable) and never changed afterwards, because every
+ * block must be freed the way it was allocated. */
+typedef enum alloc_mode {
+  MODE_UNDECIDED = 0,
+  MODE_CACHE, /* class word + small-block cache (the default) */
+  MODE_PLAIN, /* one malloc block per object, no cache (under Valgrind) */
+  MODE_DEBUG  /* tracked blocks with a quarantine (debug_alloc.c) */
+} alloc_mode_t;
+
+static alloc_mode_t g_mode;
 static reml_alloc_stats_t g_stats;
+
+/* Size classes: header + payload of 16, 32, ..., 256 bytes. */
+#define CLASS_GRAIN 16u
+#define CLASS_COUNT 16u
+#define SMALL_PAYLOAD_MAX (CLASS_GRAIN * CLASS_COUNT - sizeof(reml_object_header_t))
+/* The class word of a block too large for the cache. */
+#define CLASS_LARGE UINT64_MAX
+/* Each class caches at most this many bytes of blocks, so a program that
+ * frees a large structure gives most of it back to malloc. */
+#define CLASS_BUDGET ((size_t)2 << 20)
+
+/* The cached blocks of one class, as a stack of pointers kept outside the
+ * blocks: the blocks themselves stay untouched (and, under ASan, poisoned
+ * whole; LeakSanitizer ignores pointers stored in poisoned memory, so links
+ * inside the blocks would make it report every cached block as leaked). A
+ * cached block keeps its class word, and its header keeps refcount 0, so the
+ * cheap "already dead" check of reml_rc_destroy still fires on a double
+ * release. */
+typedef struct free_stack {
+  uint64_t** items;
+  size_t len;
+  size_t cap;
+} free_stack_t;
+
+static free_stack_t g_cache[CLASS_COUNT];
+
+/* The bytes of a block of class `c`: class word, header and payload. */
+static size_t class_block_bytes(size_t c) { return sizeof(uint64_t) + (c + 1) * CLASS_GRAIN; }
+
+/* The class of a payload of `size` bytes (at most SMALL_PAYLOAD_MAX). */
+static size_t class_of(size_t size) { return (size + sizeof(reml_object_header_t) - 1) / CLASS_GRAIN; }
 
 size_t reml_mul_size(size_t a, size_t b) {
   if (b != 0 && a > SIZE_MAX / b) reml_internal_error("allocation size overflow");
@@ -32,27 +88,107 @@ void* reml_xrealloc(void* ptr, size_t size) {
   return p;
 }
 
-/* The one place that carves a header out of fresh memory. */
-static void* alloc_with_header(size_t size, uint32_t refcount, uint32_t tag) {
-  reml_object_header_t* h = reml_xmalloc(reml_add_size(sizeof(reml_object_header_t), size));
+/* Writes a header at `h` and returns the payload behind it. */
+static void* init_header(reml_object_header_t* h, uint32_t refcount, uint32_t tag) {
   h->refcount = refcount;
   h->type_tag = tag;
   return (char*)h + sizeof(reml_object_header_t);
 }
 
-void* mem_alloc(size_t size) {
-  g_stats.allocations++;
-  return alloc_with_header(size, 1, REML_TAG_RAW);
+/* A fresh block of class word `cls` and `bytes` in all; returns the payload. */
+static void* new_block(uint64_t cls, size_t bytes, uint32_t tag) {
+  uint64_t* b = reml_xmalloc(bytes);
+  b[0] = cls;
+  return init_header((reml_object_header_t*)(b + 1), 1, tag);
+}
+
+/* The mode of a process that did not ask for debug mode. Under Valgrind
+ * every object is its own malloc block, so memcheck keeps the allocation and
+ * free stack of each one, which beats anything the cache could tell it. */
+static alloc_mode_t default_mode(void) { return REML_RUNNING_ON_VALGRIND() ? MODE_PLAIN : MODE_CACHE; }
+
+/* Everything but a small object in cache mode. */
+static void* alloc_slow(size_t size, uint32_t tag) {
+  if (g_mode == MODE_UNDECIDED) g_mode = default_mode();
+  switch (g_mode) {
+    case MODE_DEBUG: return reml_debug_alloc(size, tag);
+    case MODE_PLAIN:
+      return init_header(reml_xmalloc(reml_add_size(sizeof(reml_object_header_t), size)), 1, tag);
+    default: break;
+  }
+  if (size <= SMALL_PAYLOAD_MAX) return new_block(class_of(size), class_block_bytes(class_of(size)), tag);
+  return new_block(CLASS_LARGE, reml_add_size(sizeof(uint64_t) + sizeof(reml_object_header_t), size), tag);
 }
 
 void* reml_alloc_object(size_t size, uint32_t tag) {
   g_stats.allocations++;
-  return alloc_with_header(size, 1, tag);
+  if (REML_LIKELY(g_mode == MODE_CACHE && size <= SMALL_PAYLOAD_MAX)) {
+    size_t c = class_of(size);
+    free_stack_t* s = &g_cache[c];
+    if (REML_LIKELY(s->len > 0)) {
+      uint64_t* b = s->items[--s->len];
+      REML_UNPOISON(b, class_block_bytes(c));
+      return init_header((reml_object_header_t*)(b + 1), 1, tag);
+    }
+    return new_block(c, class_block_bytes(c), tag);
+  }
+  return alloc_slow(size, tag);
+}
+
+void* mem_alloc(size_t size) { return reml_alloc_object(size, REML_TAG_RAW); }
+
+/* Grows the full stack of class `c` within its budget; false when it is at
+ * the budget and the block should go back to malloc instead. */
+static bool cache_grow(free_stack_t* s, size_t c) {
+  size_t limit = CLASS_BUDGET / class_block_bytes(c);
+  if (s->cap >= limit) return false;
+  size_t cap = s->cap ? s->cap * 2 : 64;
+  if (cap > limit) cap = limit;
+  s->items = reml_xrealloc(s->items, reml_mul_size(cap, sizeof(uint64_t*)));
+  s->cap = cap;
+  return true;
+}
+
+/* Puts a dead block on its class stack, or gives it back to malloc when it
+ * is large or the cache is full. */
+static void cache_free(reml_object_header_t* h) {
+  uint64_t* b = (uint64_t*)h - 1;
+  uint64_t c = b[0];
+  free_stack_t* s = &g_cache[c < CLASS_COUNT ? c : 0];
+  if (c < CLASS_COUNT && (REML_LIKELY(s->len < s->cap) || cache_grow(s, c))) {
+    h->refcount = 0;
+    s->items[s->len++] = b;
+    /* Under ASan any touch of a cached block is a use after free. */
+    REML_POISON(b, class_block_bytes(c));
+    return;
+  }
+  free(b);
+}
+
+void mem_free(void* ptr) {
+  if (ptr == NULL) return;
+  reml_object_header_t* h = REML_GET_HEADER(ptr);
+  /* Immortal objects may live in static (even read-only) storage or be
+   * shared literals: never write to them. */
+  if (h->refcount == REML_RC_IMMORTAL) return;
+  if (REML_LIKELY(g_mode == MODE_CACHE)) {
+    g_stats.frees++;
+    cache_free(h);
+    return;
+  }
+  if (g_mode == MODE_DEBUG) {
+    reml_debug_free(ptr); /* reports a double free and does not return then */
+    g_stats.frees++;
+    return;
+  }
+  g_stats.frees++;
+  free(h);
 }
 
 /* Every immortal block, by its start address: object pointers point past the
  * header, so without this list leak checkers such as valgrind would report
- * each literal as "possibly lost" at exit. */
+ * each literal as "possibly lost" at exit. Immortal blocks have no class word:
+ * they are never freed. */
 static void** g_immortals;
 static size_t g_immortal_len;
 static size_t g_immortal_cap;
@@ -63,19 +199,20 @@ void* reml_alloc_immortal(size_t size, uint32_t tag) {
     g_immortals = reml_xrealloc(g_immortals, reml_mul_size(cap, sizeof(void*)));
     g_immortal_cap = cap;
   }
-  void* payload = alloc_with_header(size, REML_RC_IMMORTAL, tag);
-  g_immortals[g_immortal_len++] = REML_GET_HEADER(payload);
-  return payload;
+  reml_object_header_t* h = reml_xmalloc(reml_add_size(sizeof(reml_object_header_t), size));
+  g_immortals[g_immortal_len++] = h;
+  return init_header(h, REML_RC_IMMORTAL, tag);
 }
 
-void mem_free(void* ptr) {
-  if (ptr == NULL) return;
-  reml_object_header_t* h = REML_GET_HEADER(ptr);
-  /* Immortal objects may live in static storage or be shared literals. */
-  if (h->refcount == REML_RC_IMMORTAL) return;
-  g_stats.frees++;
-  free(h);
+bool reml_mem_enter_debug_mode(void) {
+  if (g_mode == MODE_DEBUG) return true;
+  /* Objects allocated before would have no tracking record. */
+  if (g_stats.allocations > 0) return false;
+  g_mode = MODE_DEBUG;
+  return true;
 }
+
+bool reml_mem_debug_mode(void) { return g_mode == MODE_DEBUG; }
 
 void reml_set_type_tag(void* ptr, uint32_t tag) {
   if (ptr == NULL) reml_internal_error("reml_set_type_tag on NULL");

@@ -8,16 +8,25 @@
 
 #include "internal.h"
 
+/* The one exit of every user-visible runtime error: `line` (without its
+ * newline) is the first line on stderr, the part tools and the VM/native
+ * parity tests compare; `message` is its text without the location prefix. */
+REML_NORETURN static void user_error_exit(const char* line, size_t line_len, const reml_loc_t* loc,
+                                          const char* message, size_t message_len) {
+  reml_flush_stdout();
+  reml_write_all(STDERR_FILENO, line, line_len);
+  reml_write_all(STDERR_FILENO, "\n", 1);
+  reml_panic_extras(loc, message, message_len);
+  exit(1);
+}
+
 void panic(const char* msg, int64_t len) {
   if (msg == NULL) {
     msg = "";
     len = 0;
   }
   size_t n = len < 0 ? strlen(msg) : (size_t)len;
-  reml_flush_stdout();
-  reml_write_all(STDERR_FILENO, msg, n);
-  reml_write_all(STDERR_FILENO, "\n", 1);
-  exit(1);
+  user_error_exit(msg, n, NULL, msg, n);
 }
 
 void reml_panic_at(const reml_loc_t* loc, const char* fmt, ...) {
@@ -60,7 +69,8 @@ void reml_panic_at(const reml_loc_t* loc, const char* fmt, ...) {
   size_t used = strlen(buf);
   if (used < total) vsnprintf(buf + used, total - used, fmt, ap2);
   va_end(ap2);
-  panic(buf, -1);
+  size_t line_len = strlen(buf);
+  user_error_exit(buf, line_len, loc, buf + used, line_len - used);
 }
 
 void reml_internal_error(const char* fmt, ...) {

@@ -42,7 +42,11 @@ static void run_destructor(void* ptr) {
 
 void reml_rc_destroy(void* ptr) {
   reml_object_header_t* h = REML_GET_HEADER(ptr);
-  if (h->refcount == 0) reml_internal_error("dec_ref of an object that is already dead");
+  if (h->refcount == 0) {
+    /* Debug mode knows the object's type and allocation number. */
+    if (reml_mem_debug_mode()) reml_debug_double_release(ptr);
+    reml_internal_error("dec_ref of an object that is already dead");
+  }
   h->refcount = 0;
   push_pending(ptr);
   if (g_draining) return;

@@ -113,17 +113,23 @@ void define_dispatcher(ModuleState& ms, const std::string& name, uint32_t argc, 
   b.CreateRet(r);
 }
 
-// The text of a toString() result of tag `t`, owned (the runtime releases
-// what the hook returns): the VM's conversion.
+// The text of a toString() result `v` of tag `t`, which the call handed over
+// owned; the text is owned too (the runtime releases what the hook returns):
+// the VM's conversion.
 llvm::Value* result_text(ModuleState& ms, llvm::IRBuilder<>& b, mir::Tag t, llvm::Value* v) {
   switch (t.kind) {
-    case Kind::String: b.CreateCall(ms.rt.get(Rt::IncRef), {v}); return v;
+    case Kind::String: return v;
     case Kind::Int: return b.CreateCall(ms.rt.get(Rt::I64ToString), {v});
     case Kind::Float: return b.CreateCall(ms.rt.get(Rt::F64ToString), {v});
     case Kind::Bool: return b.CreateCall(ms.rt.get(Rt::BoolToString), {bool_to_i64(ms, b, v)});
     case Kind::Void:
       return b.CreateCall(ms.rt.get(Rt::StrNew), {ms.cstring("null"), llvm::ConstantInt::get(ms.i64, 4)});
-    default: return b.CreateCall(ms.rt.get(mir::RtFn::HToString), {to_handle(ms, b, t, v)});
+    default: {
+      llvm::Value* h = to_handle(ms, b, t, v);
+      llvm::Value* text = b.CreateCall(ms.rt.get(mir::RtFn::HToString), {h});
+      b.CreateCall(ms.rt.get(Rt::FpRelease), {h});
+      return text;
+    }
   }
 }
 
@@ -283,13 +289,26 @@ void define_main(ModuleState& ms) {
 
   const mir::Function& entry = ms.mir.functions.at(ms.mir.entry);
   std::vector<llvm::Value*> args;
+  llvm::Value* array = nullptr;
   if (entry.params.size() == 1) {
-    llvm::Value* array = argument_array(ms, b, fn);
+    array = argument_array(ms, b, fn);
     // An ArrayBox pointer and its Handle are the same bits.
     args.push_back(entry.params[0].kind == Kind::Handle ? b.CreatePtrToInt(array, ms.i64) : array);
   }
   llvm::Value* result = b.CreateCall(ms.funcs[ms.mir.entry], args);
-  b.CreateCall(ms.rt.get(Rt::Exit), {exit_status(ms, b, entry.ret, result)});
+  llvm::Value* status = exit_status(ms, b, entry.ret, result);
+  // main's argument and result and the static-box fields are references like
+  // any other: released before the leak report.
+  if (array != nullptr) b.CreateCall(ms.rt.get(Rt::DecRef), {array});
+  if (mir::is_object_kind(entry.ret.kind) || entry.ret.kind == Kind::Handle)
+    b.CreateCall(ms.rt.get(Rt::FpRelease), {to_handle(ms, b, entry.ret, result)});
+  for (llvm::GlobalVariable* g : ms.globals) {
+    b.CreateCall(ms.rt.get(Rt::FpRelease), {b.CreateLoad(ms.i64, g)});
+    b.CreateStore(llvm::ConstantInt::get(ms.i64, 0), g);
+  }
+  status = b.CreateCall(ms.rt.get(Rt::Finish),
+                        {llvm::ConstantPointerNull::get(ms.ptr), llvm::ConstantInt::get(ms.i32, 0), status});
+  b.CreateCall(ms.rt.get(Rt::Exit), {status});
   b.CreateUnreachable();
 }
 

@@ -10,6 +10,7 @@
 #include "driver/build.h"
 #include "driver/pipeline.h"
 #include "mir/printer.h"
+#include "reml_runtime.h"
 #include "vm/vm.h"
 
 namespace hako::driver {
@@ -31,12 +32,16 @@ constexpr const char* kUsage =
     "\n"
     "options:\n"
     "  --diagnostics=text|json     diagnostic format on stderr (default text)\n"
-    "  --emit=mir|mir-json         output format of emit-mir (default mir)\n"
+    "  --emit=mir|mir-json|regions output format of emit-mir (default mir; regions: the JSON\n"
+    "                              with each function's regions, seed 004)\n"
     "  -o FILE                     emit-mir: write to FILE instead of stdout; build: the\n"
     "                              output (default: FILE's stem, with .o/.ll/.s if not an\n"
     "                              executable, in the current directory; - is stdout)\n"
     "  --verify-mir                run the MIR verifier after lowering\n"
     "  --dump-mir                  print the MIR after lowering to stderr\n"
+    "  --dump-rc                   print the MIR after reference-count insertion to stderr\n"
+    "  --leak-check                run, run-mir: track allocations and print the leak report\n"
+    "                              at exit (native programs: REML_LEAK_CHECK=1)\n"
     "  --help, --version\n"
     "\n"
     "build options:\n"
@@ -65,11 +70,12 @@ struct CommandLine {
   PipelineOptions pipeline;
   BuildOptions build;
   std::string build_only_option;  // the first build option seen, for commands that do not take it
+  bool leak_check = false;        // run/run-mir: debug mode and the leak report at exit
 };
 
 // The --emit values of each command.
 bool emit_fits(const std::string& command, const std::string& emit, BuildOptions& build) {
-  if (command == "emit-mir") return emit == "mir" || emit == "mir-json";
+  if (command == "emit-mir") return emit == "mir" || emit == "mir-json" || emit == "regions";
   if (command != "build") return false;
   if (emit == "llvm-ir") build.emit = codegen::OutputKind::LlvmIr;
   else if (emit == "asm") build.emit = codegen::OutputKind::Asm;
@@ -129,6 +135,10 @@ std::string parse_args(int argc, char** argv, CommandLine& cl) {
       cl.pipeline.verify_mir = true;
     } else if (a == "--dump-mir") {
       cl.pipeline.dump_mir = true;
+    } else if (a == "--dump-rc") {
+      cl.pipeline.dump_rc = true;
+    } else if (a == "--leak-check") {
+      cl.leak_check = true;
     } else if (a.size() > 1 && a[0] == '-') {
       return "Unknown option '" + a + "'.";
     } else if (cl.command.empty()) {
@@ -147,9 +157,11 @@ std::string parse_args(int argc, char** argv, CommandLine& cl) {
   if (cl.file.empty()) return "'" + cl.command + "' needs a FILE.";
   if (cl.command != "build" && !cl.build_only_option.empty())
     return "'" + cl.build_only_option + "' applies to 'build' only.";
+  if (cl.leak_check && cl.command != "run" && cl.command != "run-mir")
+    return "'--leak-check' applies to 'run' and 'run-mir' only; native programs take REML_LEAK_CHECK=1.";
   if (!cl.emit.empty() && !emit_fits(cl.command, cl.emit, cl.build)) {
     if (cl.command == "build") return "Unknown --emit format '" + cl.emit + "' for build; use llvm-ir, asm or obj.";
-    if (cl.command == "emit-mir") return "Unknown --emit format '" + cl.emit + "'; use mir or mir-json.";
+    if (cl.command == "emit-mir") return "Unknown --emit format '" + cl.emit + "'; use mir, mir-json or regions.";
     return "'--emit' applies to 'emit-mir' and 'build' only.";
   }
   cl.build.output = cl.output;
@@ -177,6 +189,17 @@ int write_output(const CommandLine& cl, const std::string& text) {
   return 0;
 }
 
+// The module's JSON with the regions of every function (built before
+// reference counts were inserted) as a further top-level "regions" array.
+std::string regions_json(const mir::Module& m, const std::vector<region::FunctionRegions>& regions) {
+  std::string json = mir::module_to_json(m);
+  size_t end = json.find_last_of('}');
+  std::string out = json.substr(0, end) + ",\n  \"regions\": [";
+  for (size_t i = 0; i < regions.size(); ++i) out += (i ? ",\n    " : "\n    ") + region::to_json(regions[i]);
+  out += regions.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -195,14 +218,17 @@ int main(int argc, char** argv) {
   diag::DiagEngine diags;
   bool mir_input = cl.command == "run-mir" ||
                    ((cl.command == "emit-mir" || cl.command == "build") && ends_with(cl.file, ".mir"));
-  Compilation c = mir_input ? load_mir(cl.file, diags) : compile_source(cl.file, cl.pipeline, diags);
+  cl.pipeline.keep_regions = cl.command == "emit-mir" && cl.emit == "regions";
+  Compilation c = mir_input ? load_mir(cl.file, cl.pipeline, diags) : compile_source(cl.file, cl.pipeline, diags);
   diags.sort_by_position();
   if (!diags.diagnostics().empty()) std::fputs(diags.render(cl.diag_format).c_str(), stderr);
   if (!c.module) return 1;
 
   if (cl.command == "check") return 0;
-  if (cl.command == "emit-mir")
+  if (cl.command == "emit-mir") {
+    if (cl.emit == "regions") return write_output(cl, regions_json(*c.module, c.regions));
     return write_output(cl, cl.emit == "mir-json" ? mir::module_to_json(*c.module) : mir::print_module(*c.module));
+  }
   if (cl.command == "build") {
     diag::DiagEngine build_diags;
     bool ok = build(*c.module, cl.file, cl.build, build_diags);
@@ -211,6 +237,8 @@ int main(int argc, char** argv) {
   }
   std::fflush(stdout);
   std::fflush(stderr);
+  if (cl.leak_check && !reml_debug_enable())
+    reml_internal_error("--leak-check: objects were allocated before the run started");
   return vm::run(*c.module, cl.program_args);
 }
 

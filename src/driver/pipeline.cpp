@@ -8,6 +8,8 @@
 #include "mir/text_parser.h"
 #include "mir/verify.h"
 #include "parse/parse.h"
+#include "rc/rc.h"
+#include "region/region.h"
 #include "sema/sema.h"
 
 namespace hako::driver {
@@ -31,6 +33,26 @@ bool verify(const mir::Module& m, const base::SourceFile* file, bool internal, d
   return errors.empty();
 }
 
+// Regions and value ownership, then explicit reference counts. The full
+// region tree is built only when it is traced or kept.
+void make_rc_explicit(mir::Module& m, const PipelineOptions& options, Compilation& c) {
+  std::vector<region::ValueOwnership> ownership;
+  ownership.reserve(m.functions.size());
+  for (const mir::Function& f : m.functions) {
+    bool traced = region::trace_enabled(f.name);
+    if (!traced && !options.keep_regions) {
+      ownership.push_back(region::classify_values(f));
+      continue;
+    }
+    region::FunctionRegions r = region::build_regions(f);
+    if (traced) region::trace(r);
+    ownership.push_back(r.values);
+    if (options.keep_regions) c.regions.push_back(std::move(r));
+  }
+  rc::insert_rc(m, ownership);
+  if (options.dump_rc) std::fputs(mir::print_module(m).c_str(), stderr);
+}
+
 }  // namespace
 
 Compilation compile_source(const std::string& path, const PipelineOptions& options, diag::DiagEngine& diags) {
@@ -47,13 +69,17 @@ Compilation compile_source(const std::string& path, const PipelineOptions& optio
 
   mir::Module module = lower::lower_program(*checked);
   if (options.dump_mir) std::fputs(mir::print_module(module).c_str(), stderr);
-  if ((options.verify_mir || kAlwaysVerify) && !verify(module, c.file.get(), /*internal=*/true, diags)) return c;
+  const bool check = options.verify_mir || kAlwaysVerify;
+  if (check && !verify(module, c.file.get(), /*internal=*/true, diags)) return c;
+
+  make_rc_explicit(module, options, c);
+  if (check && !verify(module, c.file.get(), /*internal=*/true, diags)) return c;
 
   c.module = std::move(module);
   return c;
 }
 
-Compilation load_mir(const std::string& path, diag::DiagEngine& diags) {
+Compilation load_mir(const std::string& path, const PipelineOptions& options, diag::DiagEngine& diags) {
   Compilation c;
   LoadedSource loaded = load_source(path, diags);
   c.file = std::move(loaded.file);
@@ -61,6 +87,10 @@ Compilation load_mir(const std::string& path, diag::DiagEngine& diags) {
   std::optional<mir::Module> module = mir::parse_module(*c.file, diags);
   if (!module || diags.has_errors()) return c;
   if (!verify(*module, c.file.get(), /*internal=*/false, diags)) return c;
+  if (!module->rc_explicit) {
+    make_rc_explicit(*module, options, c);
+    if (!verify(*module, c.file.get(), /*internal=*/true, diags)) return c;
+  }
   c.module = std::move(module);
   return c;
 }

@@ -10,24 +10,31 @@
 #include "base/source.h"
 #include "diag/diag.h"
 #include "mir/mir.h"
+#include "region/region.h"
 
 namespace hako::driver {
 
 struct PipelineOptions {
-  bool verify_mir = false;  // run the verifier after lowering (always on in debug builds)
-  bool dump_mir = false;    // print the MIR after lowering to stderr
+  bool verify_mir = false;    // run the verifier after lowering (always on in debug builds)
+  bool dump_mir = false;      // print the MIR after lowering to stderr
+  bool dump_rc = false;       // print the MIR after reference-count insertion to stderr
+  bool keep_regions = false;  // keep every function's regions in Compilation::regions
 };
 
 // Keeps the source alive while diagnostics point into it.
 struct Compilation {
   std::unique_ptr<base::SourceFile> file;
   std::optional<mir::Module> module;
+  std::vector<region::FunctionRegions> regions;  // with PipelineOptions::keep_regions
 };
 
-// .hako source → verified MIR module (module empty when errors were reported).
+// .hako source → lowered MIR → regions (traced when NYASH_REGION_TRACE=1) →
+// explicit reference counts → verified MIR module (module empty when errors
+// were reported).
 Compilation compile_source(const std::string& path, const PipelineOptions& options, diag::DiagEngine& diags);
 
-// .mir text → MIR module, always verified (the text is untrusted input).
-Compilation load_mir(const std::string& path, diag::DiagEngine& diags);
+// .mir text → MIR module, always verified (the text is untrusted input);
+// reference counts are made explicit unless the text says they are.
+Compilation load_mir(const std::string& path, const PipelineOptions& options, diag::DiagEngine& diags);
 
 }  // namespace hako::driver

@@ -33,7 +33,7 @@ void FunctionLowerer::end_scope(size_t index) {
     mir::Kind k = f_.value_tags[v].kind;
     if (mir::is_object_kind(k) || k == mir::Kind::Handle) keep.args.push_back(v);
   }
-  if (!keep.args.empty()) b_.emit(std::move(keep), false);
+  b_.emit(std::move(keep), false);  // even empty: it marks the exit for the region layer
 }
 
 void FunctionLowerer::end_binding_value(ValueId old) {

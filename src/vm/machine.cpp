@@ -51,17 +51,20 @@ const reml_loc_t* current_loc(const Machine& vm) {
   return vm.cur_pc != nullptr ? &vm.prog->locs[vm.cur_pc->d] : nullptr;
 }
 
-// Text of a toString() result of tag `t` (to_str semantics); owned.
+// Text of a toString() result `v` of tag `t` (to_str semantics), which the
+// call handed over owned; the text is owned too (the runtime releases it).
 reml_string_t* result_text(mir::Tag t, Slot v) {
   switch (t.kind) {
-    case mir::Kind::String:
-      inc_ref(v.p);  // the runtime releases the hook's result
-      return static_cast<reml_string_t*>(v.p);
+    case mir::Kind::String: return static_cast<reml_string_t*>(v.p);
     case mir::Kind::Int: return reml_i64_to_string(v.i);
     case mir::Kind::Float: return reml_f64_to_string(v.f);
     case mir::Kind::Bool: return reml_bool_to_string(v.i);
     case mir::Kind::Void: return reml_str_new("null", 4);
-    default: return reml_h_to_string(v.u);
+    default: {
+      reml_string_t* text = reml_h_to_string(v.u);
+      reml_h_release(v.u);
+      return text;
+    }
   }
 }
 

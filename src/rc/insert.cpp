@@ -1,0 +1,196 @@
+// insert_rc: from value ownership and liveness to explicit retain/release.
+//
+// Every owned root is released exactly once on every path: right after its
+// last use in a block when it is not live out of the block, or at the start
+// of a successor reached over an edge it dies on. `ret` and phi operands are
+// the only consuming uses: they move the reference when it dies there and
+// retain it otherwise (borrowed values are always retained). `keep` is a use
+// that ends a binding's lifetime; it is dropped once the releases are placed.
+#include <algorithm>
+
+#include "rc/edges.h"
+#include "rc/liveness.h"
+#include "rc/rc.h"
+
+namespace hako::rc {
+
+using mir::BlockId;
+using mir::Inst;
+using mir::Kind;
+using mir::Op;
+using mir::ValueId;
+using region::RefSlotKind;
+
+namespace {
+
+Inst rc_inst(Op op, ValueId v) {
+  Inst i;
+  i.op = op;
+  i.args = {v};
+  return i;
+}
+
+class Inserter {
+ public:
+  Inserter(mir::Function& f, const region::ValueOwnership& own) : f_(f), own_(own) {}
+
+  void run() {
+    split_critical_edges(f_);
+    live_ = compute_liveness(f_, own_);
+    preds_.assign(f_.blocks.size(), {});
+    succs_.assign(f_.blocks.size(), {});
+    for (BlockId b = 0; b < f_.blocks.size(); ++b) {
+      succs_[b] = successors(b);
+      for (BlockId s : succs_[b]) preds_[s].push_back(b);
+    }
+    for (const mir::Block& blk : f_.blocks)
+      for (const Inst& in : blk.insts)
+        if (in.result != mir::kNone) def_op_[in.result] = in.op;
+    for (BlockId b = 0; b < f_.blocks.size(); ++b) rewrite(b);
+  }
+
+ private:
+  std::vector<BlockId> successors(BlockId b) const {
+    const auto& insts = f_.blocks[b].insts;
+    if (insts.empty() || !(mir::op_info(insts.back().op).flags & mir::TERM)) return {};
+    std::vector<BlockId> out = insts.back().targets;
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+  // Whether `v` carries a reference at all (an object or Handle tag).
+  bool counted(ValueId v) const {
+    Kind k = f_.value_tags[v].kind;
+    return mir::is_object_kind(k) || k == Kind::Handle;
+  }
+
+  // Whether handing out `v` needs no new reference: Void and immortal literals.
+  bool is_literal(ValueId v) const {
+    ValueId r = own_.root[v];
+    auto it = def_op_.find(r);
+    return it != def_op_.end() && (it->second == Op::ConstS || it->second == Op::ConstVoid);
+  }
+
+  void rewrite(BlockId b) {
+    std::vector<Inst> old = std::move(f_.blocks[b].insts);
+    std::vector<Inst>& out = f_.blocks[b].insts;
+    out.clear();
+
+    size_t k = 0;
+    for (; k < old.size() && old[k].op == Op::Phi; ++k) out.push_back(old[k]);
+
+    // Roots that die on the edge into this block (its only predecessor
+    // branches elsewhere too), minus those a phi here takes over.
+    if (preds_[b].size() == 1) {
+      BlockId p = preds_[b][0];
+      ValueSet dying = live_.live_out[p];
+      live_.live_in[b].for_each([&](ValueId v) { dying.remove(v); });
+      for (size_t i = 0; i < k; ++i)
+        for (size_t a = 0; a < old[i].args.size(); ++a)
+          if (old[i].targets[a] == p)
+            if (ValueId r = owned_root(own_, old[i].args[a]); r != mir::kNone) dying.remove(r);
+      release_all(dying, out);
+    }
+
+    // The last use in this block of each root not live out of it.
+    std::unordered_map<ValueId, size_t> last_use;
+    for (size_t i = k; i < old.size(); ++i)
+      for (ValueId a : old[i].args)
+        if (ValueId r = owned_root(own_, a); r != mir::kNone && !live_.live_out[b].has(r)) last_use[r] = i;
+
+    for (size_t i = k; i < old.size(); ++i) {
+      const Inst& in = old[i];
+      if (in.op == Op::Ret) {
+        ret(b, in, last_use, i, out);
+        continue;
+      }
+      if (mir::op_info(in.op).flags & mir::TERM) {
+        outgoing_phi_operands(b, out);
+        out.push_back(in);
+        continue;
+      }
+      if (in.op != Op::Keep) out.push_back(in);
+      // Operands whose last use this is, latest binding first.
+      std::vector<ValueId> done;
+      for (size_t a = in.args.size(); a-- > 0;) {
+        ValueId r = owned_root(own_, in.args[a]);
+        if (r == mir::kNone || std::find(done.begin(), done.end(), r) != done.end()) continue;
+        auto it = last_use.find(r);
+        if (it != last_use.end() && it->second == i) {
+          out.push_back(rc_inst(Op::Release, r));
+          done.push_back(r);
+        }
+      }
+      // A fresh reference nothing uses later.
+      if (in.result != mir::kNone && owned_root(own_, in.result) == in.result && !live_.live_out[b].has(in.result) &&
+          !last_use.count(in.result))
+        out.push_back(rc_inst(Op::Release, in.result));
+    }
+  }
+
+  void ret(BlockId b, const Inst& in, const std::unordered_map<ValueId, size_t>& last_use, size_t index,
+           std::vector<Inst>& out) {
+    (void)b;
+    if (!in.args.empty() && counted(in.args[0])) {
+      ValueId v = in.args[0];
+      ValueId r = owned_root(own_, v);
+      auto it = r == mir::kNone ? last_use.end() : last_use.find(r);
+      bool moves = it != last_use.end() && it->second == index;
+      if (!moves && !is_literal(v)) out.push_back(rc_inst(Op::Retain, v));
+    }
+    out.push_back(in);
+  }
+
+  // Before the jump: each phi operand of the successor gets its own
+  // reference, moved from an owned root that dies on the edge or retained.
+  // Only single-successor blocks reach phis (split_critical_edges).
+  void outgoing_phi_operands(BlockId b, std::vector<Inst>& out) {
+    std::vector<ValueId> moved;
+    for (BlockId s : succs_[b]) {
+      for (const Inst& phi : f_.blocks[s].insts) {
+        if (phi.op != Op::Phi) break;
+        if (!counted(phi.result)) continue;
+        for (size_t a = 0; a < phi.args.size(); ++a) {
+          if (phi.targets[a] != b) continue;
+          ValueId v = phi.args[a];
+          ValueId r = owned_root(own_, v);
+          bool moves = r != mir::kNone && !live_.live_in[s].has(r) &&
+                       std::find(moved.begin(), moved.end(), r) == moved.end();
+          if (moves) {
+            moved.push_back(r);
+          } else if (!is_literal(v)) {
+            out.push_back(rc_inst(Op::Retain, v));
+          }
+        }
+      }
+    }
+  }
+
+  void release_all(const ValueSet& set, std::vector<Inst>& out) {
+    std::vector<ValueId> vs;
+    set.for_each([&](ValueId v) { vs.push_back(v); });
+    for (size_t i = vs.size(); i-- > 0;) out.push_back(rc_inst(Op::Release, vs[i]));
+  }
+
+  mir::Function& f_;
+  const region::ValueOwnership& own_;
+  Liveness live_;
+  std::vector<std::vector<BlockId>> preds_, succs_;  // before rewriting (rewrite moves instructions out)
+  std::unordered_map<ValueId, Op> def_op_;
+};
+
+}  // namespace
+
+void insert_rc(mir::Module& m, const std::vector<region::ValueOwnership>& ownership) {
+  for (size_t i = 0; i < m.functions.size(); ++i) Inserter(m.functions[i], ownership[i]).run();
+  m.rc_explicit = true;
+}
+
+void insert_rc(mir::Module& m) {
+  std::vector<region::ValueOwnership> ownership;
+  for (const mir::Function& f : m.functions) ownership.push_back(region::classify_values(f));
+  insert_rc(m, ownership);
+}
+
+}  // namespace hako::rc
