@@ -51,7 +51,13 @@ def programs(filter_text):
     return ordered
 
 
+# Issue 4: binary-trees at depth 16, releasing every tree, within 2x of C.
+NATIVE_TARGETS = {"binary_trees": 2.0}
+
+
 def native_target(name):
+    if name in NATIVE_TARGETS:
+        return NATIVE_TARGETS[name]
     return NATIVE_TARGET_PLAIN if name in NON_ALLOCATING else NATIVE_TARGET_ALLOC
 
 
@@ -208,8 +214,10 @@ def main(argv):
           max(1, opts.runs))
     print("C = %s -O2, VM = hakoc run, python = %s. '!' marks a ratio over its target." %
           (os.path.basename(opts.cc), os.path.basename(opts.python)))
-    print("targets: native/C <= %.1f on %s (no allocation in the hot loop), <= %.1f on the allocating programs;" %
-          (NATIVE_TARGET_PLAIN, " and ".join(NON_ALLOCATING), NATIVE_TARGET_ALLOC))
+    print("targets: native/C <= %.1f on %s (no allocation in the hot loop), %s, <= %.1f on the other allocating "
+          "programs;" % (NATIVE_TARGET_PLAIN, " and ".join(NON_ALLOCATING),
+                         ", ".join("<= %.1f on %s" % (t, n) for n, t in sorted(NATIVE_TARGETS.items())),
+                         NATIVE_TARGET_ALLOC))
     print("         VM/python < %.1f everywhere, < %.1f on %s." %
           (VM_TARGET_DEFAULT, VM_TARGETS["fib"], " and ".join(sorted(VM_TARGETS))))
     print("targets missed: " + ("; ".join(missed) if missed else "none"))
