@@ -638,6 +638,28 @@ REML_OWN reml_handle_t reml_dyn_get_field(REML_BOR reml_handle_t obj, const char
 void reml_dyn_set_field(REML_BOR reml_handle_t obj, const char* field, REML_BOR reml_handle_t value, const reml_loc_t* loc);
 
 /* ------------------------------------------------------------------------- */
+/* User-box lifetime (fini)                                                   */
+/* ------------------------------------------------------------------------- */
+
+/* Bits of reml_instance_t.flags. A user fini() method runs at most once: its
+ * body runs while FINALISING is set, and FINALISED is set when it returns.
+ * Only FINALISED makes the instance unusable, so the body itself may still
+ * read its fields and call its methods. */
+#define REML_INSTANCE_FINALISING ((uint64_t)1u << 0)
+#define REML_INSTANCE_FINALISED ((uint64_t)1u << 1)
+
+/* Whether a call of fini() on instance `self` should run its body: 1 (and the
+ * instance is marked finalising) the first time, 0 once fini() has run or
+ * while it is running. */
+int64_t reml_fini_begin(REML_BOR reml_handle_t self);
+/* Marks instance `self` finalised when its fini() body returns. */
+void reml_fini_end(REML_BOR reml_handle_t self);
+/* The runtime error `use after fini` when `obj` is a finalised instance;
+ * nothing for any other value. reml_dyn_get_field and reml_dyn_set_field
+ * check this first. */
+void reml_check_live(REML_BOR reml_handle_t obj, const reml_loc_t* loc);
+
+/* ------------------------------------------------------------------------- */
 /* Built-in methods called on values of statically unknown kind               */
 /* ------------------------------------------------------------------------- */
 

@@ -42,6 +42,7 @@ void reml_instance_destroy(reml_instance_t* inst, uint32_t tag) {
 
 /* The field slot named `field` of `obj`, or the `Unknown field` error. */
 static reml_handle_t* field_slot(reml_handle_t obj, const char* field, const reml_loc_t* loc) {
+  reml_check_live(obj, loc); /* hako-core §8: no field access after fini() */
   if (field == NULL) field = "";
   if (reml_h_is_object(obj)) {
     const reml_box_type_t* t = reml_box_type_of_tag(reml_h_tag(obj));

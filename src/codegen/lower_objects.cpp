@@ -2,7 +2,8 @@
 // globals. Field and global access is emitted inline (an instance is
 // `flags` then one handle per field); reference counts go through the
 // reml_fp_retain/release fast paths, with the VM's rule: a read retains
-// what it returns, a store retains the new value and releases the old.
+// what it returns, a store takes over the new value's reference and
+// releases the old.
 #include <llvm/IR/Constants.h>
 
 #include "codegen/lower_ops.h"
@@ -103,8 +104,8 @@ llvm::Value* load_retained(FunctionState& fs, llvm::Value* slot) {
   return h;
 }
 
+// Stores take over the reference `v` carries (MIR set_field / set_global).
 void store_replacing(FunctionState& fs, llvm::Value* slot, llvm::Value* v) {
-  fs.b.CreateCall(fs.ms.rt.get(Rt::FpRetain), {v});
   llvm::Value* old = fs.b.CreateLoad(fs.ms.i64, slot);
   fs.b.CreateStore(v, slot);
   fs.b.CreateCall(fs.ms.rt.get(Rt::FpRelease), {old});

@@ -61,6 +61,7 @@ ValueId FunctionLowerer::apply(ValueId v, Tag from, Coercion c, Tag to, mir::Loc
       if (from.kind == Kind::String) return v;
       if (from.kind == Kind::Box && program_.boxes[from.box].has_to_string) {
         uint32_t f = program_.boxes[from.box].to_string_func;
+        guard_live(v, from.box, l);
         Inst i;
         i.op = Op::Call;
         i.ref = f;
@@ -106,7 +107,10 @@ ValueId FunctionLowerer::raw_value(const ast::Expr& e) {
     case ast::ExprKind::Call: {
       const auto& c = e.as<ast::Call>();
       std::optional<ValueId> me;
-      if (program_.funcs[info.func].has_me) me = me_;
+      if (program_.funcs[info.func].has_me) {
+        me = me_;
+        guard_method_call(me_, info.func, loc(c.name_span));
+      }
       return direct_call(info.func, me, c.args, loc(c.name_span));
     }
     case ast::ExprKind::MethodCall: return method_call(e.as<ast::MethodCall>(), info);
@@ -239,6 +243,7 @@ ValueId FunctionLowerer::load_field(const ast::FieldGet& e, const ExprInfo& info
       i.ref = info.global;
       break;
     case sema::ResKind::InstanceField:
+      guard_live(*receiver, info.box, i.loc);
       i.op = Op::GetField;
       i.args = {*receiver};
       i.ref = info.box;
@@ -291,7 +296,10 @@ ValueId FunctionLowerer::method_call(const ast::MethodCall& e, const ExprInfo& i
   switch (info.res) {
     case sema::ResKind::DirectCall: {
       std::optional<ValueId> me;
-      if (program_.funcs[info.func].has_me) me = value(*e.receiver);
+      if (program_.funcs[info.func].has_me) {
+        me = value(*e.receiver);
+        guard_method_call(*me, info.func, l);
+      }
       return direct_call(info.func, me, e.args, l);
     }
     case sema::ResKind::Builtin:
@@ -301,6 +309,7 @@ ValueId FunctionLowerer::method_call(const ast::MethodCall& e, const ExprInfo& i
       i.op = Op::CallMethod;
       i.ref = module_.intern(e.method);
       i.args.push_back(value(*e.receiver));
+      guard_dynamic_call(i.args[0], e.method, e.args.size(), l);
       for (const auto& a : e.args) i.args.push_back(value(*a));
       i.tag = Tag::of(Kind::Handle);
       i.loc = l;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -76,13 +77,39 @@ class FunctionLowerer {
   // On a jump out of scopes (break, continue, return): ends every open scope
   // from the innermost down to and including index `depth`.
   void exit_scopes(size_t depth);
-  // `keep` of the current reference-counted values of the scope's bindings.
+  // Leaves scope `index` on one exit: its fini blocks, then `keep` of the
+  // current reference-counted values of its bindings.
   void end_scope(size_t index);
   // `keep -1` of a binding's old value when it is reassigned.
   void end_binding_value(ValueId old);
   // Records that `value` is bound to source variable `local` (slot table).
   void note_slot(uint32_t local, ValueId value);
   uint32_t slot_for(uint32_t local, const std::string& name);
+
+  // --- fini blocks and fini() methods (fini.cpp) ---
+  // Registers a `fini { }` body in the innermost scope from here on.
+  void register_fini(const ast::Block& body);
+  // Lowers the fini bodies registered in scope `index`, newest first: one
+  // copy per exit of the scope.
+  void run_finis(size_t index);
+  // Whether the current block is unreachable (nothing jumps to it).
+  bool unreachable_here() const;
+  // Whether this function is the fini() method of its box.
+  bool is_fini_method() const;
+  // At entry of a method of a box with fini(): a fini() body runs once (the
+  // rest of the function is skipped on later calls); any other method
+  // starts with reml_check_live.
+  void begin_method_lifetime();
+  // Before a return of a fini() method: marks the instance finalised.
+  void end_fini_method();
+  // reml_check_live(obj) when `box` defines fini(); nothing otherwise.
+  void guard_live(ValueId obj, uint32_t box, mir::Loc loc);
+  // Before a direct call of method `func` on `obj`: guard_live, unless the
+  // method is fini() itself (a repeated call is allowed and does nothing).
+  void guard_method_call(ValueId obj, uint32_t func, mir::Loc loc);
+  // Before a call of `name/arity` on a Handle: reml_check_live when some box
+  // with fini() has such a method (other than fini() itself).
+  void guard_dynamic_call(ValueId receiver, const std::string& name, size_t arity, mir::Loc loc);
 
   // --- statements (stmt.cpp) ---
   // A `{ }` block in its own scope; with `result`, a block expression's value.
@@ -105,10 +132,12 @@ class FunctionLowerer {
 
   const CheckedProgram& program_;
   mir::Module& module_;
+  uint32_t func_;  // the checked function this lowers
   const sema::FuncInfo& fn_;
   mir::Function& f_;
   mir::FunctionBuilder b_;
   ValueId me_ = mir::kNone;
+  BlockId entry_ = mir::kNone;
 
   std::vector<std::unordered_map<uint32_t, ValueId>> defs_;  // per block: local → value
   std::vector<std::vector<BlockId>> preds_;
@@ -124,6 +153,7 @@ class FunctionLowerer {
   struct OpenScope {
     uint32_t id;                  // index in f_.scopes
     std::vector<uint32_t> locals;  // declared so far, in order
+    std::vector<const ast::Block*> finis;  // fini bodies control has passed, in order
   };
   std::vector<OpenScope> scopes_;
   std::unordered_map<uint32_t, uint32_t> slot_of_local_;   // local → slot

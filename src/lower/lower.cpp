@@ -6,7 +6,7 @@
 namespace hako::lower {
 
 FunctionLowerer::FunctionLowerer(const CheckedProgram& program, mir::Module& module, uint32_t func)
-    : program_(program), module_(module), fn_(program.funcs[func]), f_(module.functions[func]), b_(f_) {}
+    : program_(program), module_(module), func_(func), fn_(program.funcs[func]), f_(module.functions[func]), b_(f_) {}
 
 void FunctionLowerer::lower() {
   std::vector<mir::Tag> params;
@@ -14,6 +14,7 @@ void FunctionLowerer::lower() {
   for (uint32_t p : fn_.params) params.push_back(program_.locals[p].kind);
   b_.set_params(params);
   BlockId entry = new_block();
+  entry_ = entry;
   seal(entry);
   b_.set_block(entry);
   ValueId next = 0;
@@ -27,8 +28,10 @@ void FunctionLowerer::lower() {
     write_var(p, entry, next);
     note_slot(p, next++);
   }
+  begin_method_lifetime();
   for (const ast::StmtPtr& s : fn_.decl->body.stmts) stmt(*s);
   close_scope();
+  if (!b_.terminated()) end_fini_method();
   finish_function();
   remove_trivial_phis();
   remove_dead_values();

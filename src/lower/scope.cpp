@@ -10,7 +10,7 @@ void FunctionLowerer::open_scope() {
   uint32_t id = static_cast<uint32_t>(f_.scopes.size());
   uint32_t parent = scopes_.empty() ? mir::kNone : scopes_.back().id;
   f_.scopes.push_back(mir::ScopeForm{b_.block(), parent});
-  scopes_.push_back(OpenScope{id, {}});
+  scopes_.push_back(OpenScope{id, {}, {}});
 }
 
 void FunctionLowerer::close_scope() {
@@ -25,6 +25,8 @@ void FunctionLowerer::exit_scopes(size_t depth) {
 }
 
 void FunctionLowerer::end_scope(size_t index) {
+  // The bindings stay alive while the fini blocks run: keep comes after.
+  run_finis(index);
   mir::Inst keep;
   keep.op = mir::Op::Keep;
   keep.imm = scopes_[index].id;

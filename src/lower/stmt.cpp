@@ -36,7 +36,7 @@ void FunctionLowerer::stmt(const ast::Stmt& s) {
     case ast::StmtKind::PrintStmt: print_stmt(s.as<ast::PrintStmt>()); break;
     case ast::StmtKind::ExprStmt: value(*s.as<ast::ExprStmt>().expr); break;
     case ast::StmtKind::BlockStmt: block(s.as<ast::BlockStmt>().block); break;
-    case ast::StmtKind::FiniStmt:
+    case ast::StmtKind::FiniStmt: register_fini(s.as<ast::FiniStmt>().block); break;
     case ast::StmtKind::UnsafeStmt:
       break;  // rejected by sema
   }
@@ -55,6 +55,7 @@ void FunctionLowerer::local_stmt(const ast::LocalStmt& s) {
     write_var(b.id, b_.block(), v);
     note_slot(b.id, v);
   }
+  if (s.fini) register_fini(*s.fini);
 }
 
 void FunctionLowerer::store_field(const ast::FieldGet& target, const ExprInfo& info, std::optional<ValueId> receiver,
@@ -68,6 +69,7 @@ void FunctionLowerer::store_field(const ast::FieldGet& target, const ExprInfo& i
       i.args = {v};
       break;
     case sema::ResKind::InstanceField:
+      guard_live(*receiver, info.box, i.loc);
       i.op = Op::SetField;
       i.ref = info.box;
       i.imm = info.field;
@@ -191,13 +193,16 @@ void FunctionLowerer::loop_stmt(const ast::LoopStmt& s) {
 }
 
 void FunctionLowerer::return_stmt(const ast::ReturnStmt& s) {
+  // The value first, then the fini blocks of every scope left (§8).
   if (fn_.ret.kind == Kind::Void) {
     if (s.value) value(*s.value);
     exit_scopes(0);
+    end_fini_method();
     b_.ret(std::nullopt);
   } else {
     ValueId v = s.value ? value(*s.value) : const_void(fn_.ret);
     exit_scopes(0);
+    end_fini_method();
     b_.ret(v);
   }
   start_dead_block();

@@ -2,11 +2,13 @@
 //
 // Every owned root is released exactly once on every path: right after its
 // last use in a block when it is not live out of the block, or at the start
-// of a successor reached over an edge it dies on. `ret` and phi operands are
-// the only consuming uses: they move the reference when it dies there and
-// retain it otherwise (borrowed values are always retained). `keep` is a use
-// that ends a binding's lifetime; it is dropped once the releases are placed.
+// of a successor reached over an edge it dies on. `ret`, phi operands and the
+// value stored by set_field / set_global are the consuming uses: they move
+// the reference when it dies there and retain it otherwise (borrowed values
+// are always retained, literals never). `keep` is a use that ends a
+// binding's lifetime; it is dropped once the releases are placed.
 #include <algorithm>
+#include <optional>
 
 #include "rc/edges.h"
 #include "rc/liveness.h"
@@ -110,9 +112,20 @@ class Inserter {
         out.push_back(in);
         continue;
       }
-      if (in.op != Op::Keep) out.push_back(in);
-      // Operands whose last use this is, latest binding first.
+      // Operands whose last use this is, latest binding first; a consumed
+      // operand that dies here moves into the store instead.
       std::vector<ValueId> done;
+      if (std::optional<size_t> c = consumed_operand(in)) {
+        ValueId v = in.args[*c];
+        ValueId r = owned_root(own_, v);
+        auto it = r == mir::kNone ? last_use.end() : last_use.find(r);
+        if (it != last_use.end() && it->second == i) {
+          done.push_back(r);
+        } else if (counted(v) && !is_literal(v)) {
+          out.push_back(rc_inst(Op::Retain, v));
+        }
+      }
+      if (in.op != Op::Keep) out.push_back(in);
       for (size_t a = in.args.size(); a-- > 0;) {
         ValueId r = owned_root(own_, in.args[a]);
         if (r == mir::kNone || std::find(done.begin(), done.end(), r) != done.end()) continue;
@@ -126,6 +139,15 @@ class Inserter {
       if (in.result != mir::kNone && owned_root(own_, in.result) == in.result && !live_.live_out[b].has(in.result) &&
           !last_use.count(in.result))
         out.push_back(rc_inst(Op::Release, in.result));
+    }
+  }
+
+  // The operand whose reference the instruction takes over, besides ret and phis.
+  static std::optional<size_t> consumed_operand(const Inst& in) {
+    switch (in.op) {
+      case Op::SetField: return 1;
+      case Op::SetGlobal: return 0;
+      default: return std::nullopt;
     }
   }
 

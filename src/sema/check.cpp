@@ -60,7 +60,7 @@ void Checker::walk_function(uint32_t func) {
   scopes_.clear();
   scopes_.emplace_back();
   loop_depth_ = 0;
-  block_expr_loop_depth_.clear();
+  barriers_.clear();
   // A method some call_method may reach receives Handles.
   if (fn.has_me && dynamic_calls_.count({fn.decl->name, static_cast<uint32_t>(fn.params.size())})) {
     if (!fn.dynamically_callable) changed_ = true;
@@ -70,6 +70,8 @@ void Checker::walk_function(uint32_t func) {
   for (const ast::Param& p : fn.decl->params) scopes_.back()[p.name] = p.id;
   block(fn.decl->body, /*new_scope=*/false);
   if (!always_exits(fn.decl->body)) join_ret(func, Tag::of(Kind::Void));
+  // A repeated fini() call does nothing and gives null.
+  if (fn.has_me && out_.boxes[fn.box].fini_func == func) join_ret(func, Tag::of(Kind::Void));
   cur_func_ = kNone;
 }
 

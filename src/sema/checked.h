@@ -132,6 +132,9 @@ struct BoxInfo {
   std::vector<uint32_t> methods;     // FuncInfo indices
   bool has_to_string = false;        // defines toString/0
   uint32_t to_string_func = kNone;
+  // The instance method fini/0 (§8), or kNone. It runs at most once per
+  // instance; the box's other methods and its fields are then off limits.
+  uint32_t fini_func = kNone;
 };
 
 struct GlobalInfo {

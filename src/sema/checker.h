@@ -51,6 +51,11 @@ class Checker {
   void stmt(const ast::Stmt& s);
   void local_stmt(const ast::LocalStmt& s);
   void assign_stmt(const ast::AssignStmt& s);
+  // Checks a `fini { }` body: its own scope, and no way out of it.
+  void fini_block(const ast::Block& b);
+  // Reports `word` (return/break/continue, at `span`) leaving the innermost
+  // barrier; `is_return` because a return leaves every barrier.
+  void check_control_exit(const char* word, bool is_return, ast::Span span);
   void declare_local(uint32_t id, const std::string& name, ast::Span span);
   uint32_t lookup_local(const std::string& name) const;
   // Whether control cannot fall off the end of `b` (for the implicit Void return).
@@ -96,9 +101,15 @@ class Checker {
   uint32_t cur_box_ = kNone;
   std::vector<std::unordered_map<std::string, uint32_t>> scopes_;
   uint32_t loop_depth_ = 0;
-  // Loop depth when the innermost block expression began (break/continue may
-  // not leave it); UINT32_MAX outside block expressions.
-  std::vector<uint32_t> block_expr_loop_depth_;
+  // A construct that `return` may not leave, nor `break`/`continue` of a loop
+  // around it: a block expression (E0310) or a fini block (E0311).
+  struct ControlBarrier {
+    uint32_t loop_depth;  // loop_depth_ where the construct began
+    diag::Kind kind;      // the diagnostic for leaving it
+    const char* what;     // the construct, for messages
+  };
+  // Innermost last.
+  std::vector<ControlBarrier> barriers_;
 };
 
 }  // namespace hako::sema

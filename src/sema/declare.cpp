@@ -113,6 +113,7 @@ void Checker::declare_box(const ast::BoxDecl& decl) {
       out_.boxes[index].has_to_string = true;
       out_.boxes[index].to_string_func = fi;
     }
+    if (m.name == "fini" && arity == 0 && !decl.is_static) out_.boxes[index].fini_func = fi;
   }
   ret_kinds_.resize(out_.funcs.size());
 }

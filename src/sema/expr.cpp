@@ -120,12 +120,12 @@ KindOpt Checker::expr_inner(const ast::Expr& e, ExprInfo& info) {
     }
     case ast::ExprKind::BlockExpr: {
       const auto& b = e.as<ast::BlockExpr>();
-      block_expr_loop_depth_.push_back(loop_depth_);
+      barriers_.push_back(ControlBarrier{loop_depth_, diag::Kind::ControlInBlockExpr, "a block expression"});
       scopes_.emplace_back();
       block(b.block, /*new_scope=*/false);
       KindOpt k = b.result ? expr(*b.result) : KindOpt(Tag::of(Kind::Void));
       scopes_.pop_back();
-      block_expr_loop_depth_.pop_back();
+      barriers_.pop_back();
       return k;
     }
   }

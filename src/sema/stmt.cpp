@@ -107,21 +107,12 @@ void Checker::stmt(const ast::Stmt& s) {
       break;
     }
     case ast::StmtKind::BreakStmt:
-    case ast::StmtKind::ContinueStmt: {
-      const char* word = s.kind == ast::StmtKind::BreakStmt ? "break" : "continue";
-      if (!block_expr_loop_depth_.empty() && block_expr_loop_depth_.back() == loop_depth_) {
-        report(diag::Kind::ControlInBlockExpr, s.span,
-              std::string("'") + word + "' cannot leave a block expression.");
-      } else if (loop_depth_ == 0) {
-        report(diag::Kind::BreakOutsideLoop, s.span, std::string("'") + word + "' is only allowed inside a loop.");
-      }
+    case ast::StmtKind::ContinueStmt:
+      check_control_exit(s.kind == ast::StmtKind::BreakStmt ? "break" : "continue", false, s.span);
       break;
-    }
     case ast::StmtKind::ReturnStmt: {
       const auto& r = s.as<ast::ReturnStmt>();
-      if (!block_expr_loop_depth_.empty()) {
-        report(diag::Kind::ControlInBlockExpr, s.span, "'return' cannot leave a block expression.");
-      }
+      check_control_exit("return", true, s.span);
       if (r.value) {
         KindOpt k = expr(*r.value);
         join_ret(cur_func_, k);
@@ -149,7 +140,7 @@ void Checker::stmt(const ast::Stmt& s) {
       block(s.as<ast::BlockStmt>().block);
       break;
     case ast::StmtKind::FiniStmt:
-      report(diag::Kind::NotSupportedYet, s.span, "'fini { }' blocks are not supported yet.");
+      fini_block(s.as<ast::FiniStmt>().block);
       break;
     case ast::StmtKind::UnsafeStmt:
       report(diag::Kind::NotSupportedYet, s.span, "'unsafe { }' blocks are not supported yet (foreign calls come later).");
@@ -166,7 +157,32 @@ void Checker::local_stmt(const ast::LocalStmt& s) {
     declare_local(b.id, b.name, b.span);
     if (b.init && local_kinds_[b.id]) convert(*b.init, k, *local_kinds_[b.id], "in this local");
   }
-  if (s.fini) report(diag::Kind::NotSupportedYet, s.fini->span, "'local ... fini { }' is not supported yet.");
+  // After the bindings: the cleanup sees them.
+  if (s.fini) fini_block(*s.fini);
+}
+
+void Checker::fini_block(const ast::Block& b) {
+  barriers_.push_back(ControlBarrier{loop_depth_, diag::Kind::ControlInFini, "a fini block"});
+  block(b);
+  barriers_.pop_back();
+}
+
+void Checker::check_control_exit(const char* word, bool is_return, ast::Span span) {
+  std::string quoted = std::string("'") + word + "'";
+  if (is_return) {
+    // A return leaves every construct it is in; name the innermost.
+    if (!barriers_.empty())
+      report(barriers_.back().kind, span, quoted + " cannot leave " + barriers_.back().what + ".");
+    return;
+  }
+  // break/continue target the innermost loop: an error only when that loop
+  // lies outside the innermost barrier.
+  if (!barriers_.empty() && barriers_.back().loop_depth == loop_depth_) {
+    report(barriers_.back().kind, span,
+           quoted + " cannot leave " + barriers_.back().what + "; only a loop inside it can be left this way.");
+  } else if (loop_depth_ == 0) {
+    report(diag::Kind::BreakOutsideLoop, span, quoted + " is only allowed inside a loop.");
+  }
 }
 
 void Checker::assign_stmt(const ast::AssignStmt& s) {

@@ -517,8 +517,7 @@ L_GetField : {
 }
 L_SetField : {
   auto* obj = static_cast<reml_instance_t*>(B.p);
-  const reml_handle_t v = C.u;
-  reml_h_retain(v);
+  const reml_handle_t v = C.u;  // an owned reference the field takes over
   const reml_handle_t old = obj->fields[pc->d];
   obj->fields[pc->d] = v;
   reml_h_release(old);
@@ -537,8 +536,7 @@ L_GetGlobal : {
   STEP();
 }
 L_SetGlobal : {
-  const reml_handle_t v = C.u;
-  reml_h_retain(v);
+  const reml_handle_t v = C.u;  // an owned reference the global takes over
   const reml_handle_t old = globals[pc->b];
   globals[pc->b] = v;
   reml_h_release(old);

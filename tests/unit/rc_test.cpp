@@ -215,6 +215,32 @@ TEST(RcInsert, OneRootInTwoPhisOfAnEdgeIsMovedOnceAndRetainedOnce) {
   EXPECT_NE(out.find("release %3"), std::string::npos) << out;
 }
 
+TEST(RcInsert, AStoreTakesOverADyingReferenceAndRetainsALiveOne) {
+  // %2 dies at the first store: it moves into the field. %0 (a borrowed
+  // parameter) is retained for the second store. The literal needs nothing.
+  EXPECT_EQ(after_rc("box P {\n  field x\n}\n"
+                     "fn @F/2(%0: Box(P), %1: Handle) -> Void {\n"
+                     "bb0:\n"
+                     "  %2: Handle = add_h %1, %1\n"
+                     "  set_field %0, P.x, %2\n"
+                     "  set_field %0, P.x, %1\n"
+                     "  %3: String = const_s \"s\"\n"
+                     "  %4: Handle = box %3\n"
+                     "  set_field %0, P.x, %4\n"
+                     "  ret\n"
+                     "}\n"),
+            "bb0:\n"
+            "  %2: Handle = add_h %1, %1\n"
+            "  set_field %0, P.x, %2\n"
+            "  retain %1\n"
+            "  set_field %0, P.x, %1\n"
+            "  %3: String = const_s \"s\"\n"
+            "  %4: Handle = box %3\n"
+            "  set_field %0, P.x, %4\n"
+            "  ret\n"
+            "}\n");
+}
+
 TEST(RcInsert, MarksTheModuleAndRemovesKeep) {
   base::SourceFile file("rc_test.mir",
                         "fn @F/1(%0: Handle) -> Void {\n"
