@@ -19,6 +19,10 @@ bool is_function_name(std::string_view s);
 // `s` as a double-quoted MIR literal: \n \t \\ \" and \xHH for every other
 // control or non-ASCII byte, so the text stays 7-bit and line-oriented.
 std::string quote(std::string_view s);
+// Appends `s` as a JSON string literal: valid UTF-8 is copied; every other
+// byte (MIR strings are byte strings) becomes \u00XX, its Latin-1 reading,
+// so the output is valid JSON for every input.
+void json_string(std::string& out, std::string_view s);
 // `s` unchanged when `plain`, else quoted (names that would not lex back).
 std::string name_or_quoted(std::string_view s, bool plain);
 

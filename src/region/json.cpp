@@ -1,58 +1,17 @@
 // to_json: the regions of one function as a JSON document for
-// `hakoc emit-mir --emit=regions`. Names are escaped like src/mir's JSON
-// writer does: valid UTF-8 is kept, any other byte becomes \u00XX, so the
-// output is valid JSON for every input.
-#include <cstdio>
+// `hakoc emit-mir --emit=regions`. Names are escaped by src/mir's JSON
+// writer (mir::text::json_string), so the output is valid JSON for every input.
 #include <string>
 #include <string_view>
 
+#include "mir/text_util.h"
 #include "region/region.h"
 
 namespace hako::region {
 
 namespace {
 
-// Bytes in the well-formed UTF-8 sequence at s[i] (no overlongs, surrogates
-// or code points past U+10FFFF), or 0 when the byte at i starts none.
-size_t utf8_sequence(std::string_view s, size_t i) {
-  auto byte = [&](size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
-  auto cont = [&](size_t k) { return (byte(k) & 0xC0u) == 0x80u; };
-  unsigned c = byte(i);
-  if (c >= 0xC2 && c <= 0xDF) return cont(i + 1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-    return byte(i + 1) >= lo && byte(i + 1) <= hi && cont(i + 2) ? 3 : 0;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-    return byte(i + 1) >= lo && byte(i + 1) <= hi && cont(i + 2) && cont(i + 3) ? 4 : 0;
-  }
-  return 0;
-}
-
-void append_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-      ++i;
-    } else if (c >= 0x20 && c < 0x7F) {
-      out += static_cast<char>(c);
-      ++i;
-    } else if (size_t len = c >= 0x80 ? utf8_sequence(s, i) : 0) {
-      out.append(s.substr(i, len));
-      i += len;
-    } else {
-      char esc[8];
-      std::snprintf(esc, sizeof esc, "\\u%04x", c);
-      out += esc;
-      ++i;
-    }
-  }
-  out += '"';
-}
+void append_string(std::string& out, std::string_view s) { mir::text::json_string(out, s); }
 
 template <typename T, typename F>
 void append_list(std::string& out, const std::vector<T>& items, F each) {
