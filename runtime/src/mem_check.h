@@ -19,11 +19,14 @@
 #endif
 
 #ifdef REML_HAVE_ASAN
-#include <sanitizer/asan_interface.h>
+/* ASan's public poisoning entry points (as in sanitizer/asan_interface.h,
+ * which not every compiler installation ships). */
+void __asan_poison_memory_region(void const volatile* addr, size_t size);
+void __asan_unpoison_memory_region(void const volatile* addr, size_t size);
 /* Marks `size` bytes at `p` unusable: any access is an ASan report. */
-#define REML_POISON(p, size) ASAN_POISON_MEMORY_REGION((p), (size))
+#define REML_POISON(p, size) __asan_poison_memory_region((p), (size))
 /* Makes `size` bytes at `p` usable again. */
-#define REML_UNPOISON(p, size) ASAN_UNPOISON_MEMORY_REGION((p), (size))
+#define REML_UNPOISON(p, size) __asan_unpoison_memory_region((p), (size))
 #else
 #define REML_POISON(p, size) ((void)(p), (void)(size))
 #define REML_UNPOISON(p, size) ((void)(p), (void)(size))
