@@ -1,7 +1,8 @@
 // Source scopes and binding lifetimes. A binding holds its value until its
 // scope is left or it is reassigned (hako-core §8); lowering marks those
-// points with `keep`, a use that src/rc turns into releases. The slot table
-// names the values of each source variable for the region layer.
+// points with `keep`, a use that src/rc turns into releases; the scope's fini
+// blocks (fini.cpp) run just before, while the bindings are still held. The
+// slot table names the values of each source variable for the region layer.
 #include "lower/function_lowerer.h"
 
 namespace hako::lower {

@@ -1,5 +1,6 @@
 // The inference driver: repeated walks to a fixpoint, then the recording walk.
 #include "sema/checker.h"
+#include "sema/fini_budget.h"
 #include "sema/sema.h"
 
 namespace hako::sema {
@@ -72,6 +73,14 @@ void Checker::walk_function(uint32_t func) {
   if (!always_exits(fn.decl->body)) join_ret(func, Tag::of(Kind::Void));
   // A repeated fini() call does nothing and gives null.
   if (fn.has_me && out_.boxes[fn.box].fini_func == func) join_ret(func, Tag::of(Kind::Void));
+  if (recording_) {
+    FiniExpansion x = fini_expansion(fn.decl->body);
+    if (x.over_at)
+      report(diag::Kind::FiniTooLarge, *x.over_at,
+             "The fini blocks of this method would add more than " + std::to_string(kMaxFiniCopiedStatements) +
+                 " statements: each fini block is compiled once for every exit of its block, so fini blocks inside "
+                 "the bodies of others multiply. Move the cleanup into a method and call that from the fini block.");
+  }
   cur_func_ = kNone;
 }
 
