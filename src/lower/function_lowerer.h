@@ -140,6 +140,9 @@ class FunctionLowerer {
   BlockId entry_ = mir::kNone;
 
   std::vector<std::unordered_map<uint32_t, ValueId>> defs_;  // per block: local → value
+  std::unordered_map<uint32_t, ValueId> only_def_;  // the value of each local never reassigned
+  // In defs_ while a sealed join reads its predecessors (see read_var_recursive).
+  static constexpr ValueId kPending = mir::kNone - 1;
   std::vector<std::vector<BlockId>> preds_;
   std::vector<bool> sealed_;
   std::vector<std::vector<std::pair<uint32_t, ValueId>>> incomplete_;  // per block: (local, phi)

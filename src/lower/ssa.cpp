@@ -31,12 +31,29 @@ void FunctionLowerer::start_dead_block() {
   b_.set_block(dead);
 }
 
-void FunctionLowerer::write_var(uint32_t local, BlockId block, ValueId value) { defs_[block][local] = value; }
+void FunctionLowerer::write_var(uint32_t local, BlockId block, ValueId value) {
+  if (!program_.locals[local].reassigned) {
+    // Its declaration; a fini body lowered once per exit declares it again
+    // in each copy, and reads in a copy follow that copy's declaration.
+    only_def_[local] = value;
+    return;
+  }
+  defs_[block][local] = value;
+}
 
 ValueId FunctionLowerer::read_var(uint32_t local, BlockId block) {
+  // A binding never assigned after its declaration has one value wherever it
+  // is in scope (its declaration dominates its scope): no search, no phis.
+  if (!program_.locals[local].reassigned) return only_def_.at(local);
   auto it = defs_[block].find(local);
-  if (it != defs_[block].end()) return it->second;
-  return read_var_recursive(local, block);
+  if (it == defs_[block].end()) return read_var_recursive(local, block);
+  if (it->second != kPending) return it->second;
+  // A cycle came back to a block whose operands are being read: it needs a
+  // phi after all (read_var_recursive fills it in).
+  ValueId phi = b_.phi(block, program_.locals[local].kind);
+  phi_local_[phi] = local;
+  it->second = phi;
+  return phi;
 }
 
 ValueId FunctionLowerer::read_var_recursive(uint32_t local, BlockId block) {
@@ -49,10 +66,25 @@ ValueId FunctionLowerer::read_var_recursive(uint32_t local, BlockId block) {
   } else if (preds_[block].size() == 1) {
     v = read_var(local, preds_[block][0]);
   } else {
-    v = b_.phi(block, tag);
-    phi_local_[v] = local;
-    write_var(local, block, v);
-    add_phi_operands(local, v, block);
+    // Read the predecessors first and make a phi only when they disagree
+    // or a cycle needs one (Braun et al. §3.2's trivial phis, never built):
+    // a read at the end of a long function would otherwise leave a phi in
+    // every join it passes.
+    write_var(local, block, kPending);
+    std::vector<BlockId> preds = preds_[block];  // reads may add blocks (never predecessors of `block`)
+    std::vector<ValueId> ops;
+    ops.reserve(preds.size());
+    for (BlockId pred : preds) ops.push_back(read_var(local, pred));
+    ValueId placed = defs_[block][local];
+    bool same = placed == kPending && !ops.empty();  // a block no edge reaches keeps an empty phi
+    for (ValueId op : ops) same = same && op == ops[0];
+    if (same) {
+      v = ops[0];
+    } else {
+      v = placed != kPending ? placed : b_.phi(block, tag);
+      phi_local_[v] = local;
+      for (size_t k = 0; k < preds.size(); ++k) b_.add_phi_incoming(block, v, ops[k], preds[k]);
+    }
   }
   write_var(local, block, v);
   return v;

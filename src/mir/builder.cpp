@@ -107,14 +107,16 @@ ValueId FunctionBuilder::phi(BlockId b, Tag tag) {
   i.result = new_value(tag);
   ValueId r = i.result;
   auto& insts = f_.blocks[b].insts;
-  size_t pos = 0;
-  while (pos < insts.size() && insts[pos].op == Op::Phi) ++pos;
+  if (phi_count_.size() < f_.blocks.size()) phi_count_.resize(f_.blocks.size(), 0);
+  uint32_t pos = phi_count_[b]++;
   insts.insert(insts.begin() + static_cast<std::ptrdiff_t>(pos), std::move(i));
+  phi_index_[r] = pos;
   return r;
 }
 
 void FunctionBuilder::add_phi_incoming(BlockId b, ValueId phi, ValueId v, BlockId pred) {
-  Inst* p = find_def_in_block(b, phi);
+  auto it = phi_index_.find(phi);
+  Inst* p = it != phi_index_.end() ? &f_.blocks[b].insts[it->second] : find_def_in_block(b, phi);
   p->args.push_back(v);
   p->targets.push_back(pred);
 }

@@ -43,6 +43,10 @@ class FunctionBuilder {
  private:
   Function& f_;
   BlockId cur_ = kNone;
+  // Phis are added at the end of their block's phi group, so a phi keeps its
+  // index; both tables make phi() and add_phi_incoming() constant time.
+  std::vector<uint32_t> phi_count_;                 // per block
+  std::unordered_map<ValueId, uint32_t> phi_index_;  // phi → its index in its block
 };
 
 }  // namespace hako::mir

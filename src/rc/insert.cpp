@@ -86,13 +86,17 @@ class Inserter {
     // branches elsewhere too), minus those a phi here takes over.
     if (preds_[b].size() == 1) {
       BlockId p = preds_[b][0];
-      ValueSet dying = live_.live_out[p];
-      live_.live_in[b].for_each([&](ValueId v) { dying.remove(v); });
+      std::vector<ValueId> taken;  // by this block's phis on that edge
       for (size_t i = 0; i < k; ++i)
         for (size_t a = 0; a < old[i].args.size(); ++a)
           if (old[i].targets[a] == p)
-            if (ValueId r = owned_root(own_, old[i].args[a]); r != mir::kNone) dying.remove(r);
-      release_all(dying, out);
+            if (ValueId r = owned_root(own_, old[i].args[a]); r != mir::kNone) taken.push_back(r);
+      const std::vector<ValueId>& out_of_p = live_.live_out[p].values();
+      for (size_t j = out_of_p.size(); j-- > 0;) {
+        ValueId r = out_of_p[j];
+        if (!live_.live_in[b].has(r) && std::find(taken.begin(), taken.end(), r) == taken.end())
+          out.push_back(rc_inst(Op::Release, r));
+      }
     }
 
     // The last use in this block of each root not live out of it.
@@ -187,12 +191,6 @@ class Inserter {
         }
       }
     }
-  }
-
-  void release_all(const ValueSet& set, std::vector<Inst>& out) {
-    std::vector<ValueId> vs;
-    set.for_each([&](ValueId v) { vs.push_back(v); });
-    for (size_t i = vs.size(); i-- > 0;) out.push_back(rc_inst(Op::Release, vs[i]));
   }
 
   mir::Function& f_;

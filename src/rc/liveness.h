@@ -2,6 +2,9 @@
 // hold a strong reference of their own) are still needed on entry to and
 // exit from each block. A use of a view counts as a use of its root; a phi
 // operand is a use at the end of the edge's predecessor; `keep` is a use.
+//
+// Computed root by root, walking backwards from each use to the definition
+// (no blocks × values table): the cost is the total size of the live ranges.
 #pragma once
 
 #include <cstdint>
@@ -12,28 +15,20 @@
 
 namespace hako::rc {
 
-// A set of value ids.
-class ValueSet {
+// The owned roots live at one block boundary, in increasing order.
+class RootSet {
  public:
-  explicit ValueSet(uint32_t n = 0) : bits_((n + 63) / 64, 0) {}
-  bool has(mir::ValueId v) const { return (bits_[v / 64] >> (v % 64)) & 1u; }
-  void add(mir::ValueId v) { bits_[v / 64] |= uint64_t{1} << (v % 64); }
-  void remove(mir::ValueId v) { bits_[v / 64] &= ~(uint64_t{1} << (v % 64)); }
-  // Adds every member of `o`; returns whether anything was new.
-  bool merge(const ValueSet& o);
-  template <typename F>
-  void for_each(F f) const {
-    for (size_t w = 0; w < bits_.size(); ++w)
-      for (uint64_t b = bits_[w]; b != 0; b &= b - 1)
-        f(static_cast<mir::ValueId>(w * 64 + static_cast<unsigned>(__builtin_ctzll(b))));
-  }
+  bool has(mir::ValueId v) const;
+  const std::vector<mir::ValueId>& values() const { return values_; }
+  // Appends `v`, which must be greater than every member (roots are added in order).
+  void push(mir::ValueId v) { values_.push_back(v); }
 
  private:
-  std::vector<uint64_t> bits_;
+  std::vector<mir::ValueId> values_;
 };
 
 struct Liveness {
-  std::vector<ValueSet> live_in, live_out;  // per block, owned roots only
+  std::vector<RootSet> live_in, live_out;  // per block, owned roots only
 };
 
 // The owned root `v` stands for, or kNone when `v` holds no reference of its own

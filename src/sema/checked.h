@@ -106,6 +106,7 @@ struct ExprInfo {
 struct LocalInfo {
   std::string name;
   Tag kind = Tag::of(Kind::Void);
+  bool reassigned = false;  // the target of some assignment after its declaration
 };
 
 struct FieldInfo {

@@ -206,6 +206,7 @@ void Checker::assign_stmt(const ast::AssignStmt& s) {
     }
     ti.res = ResKind::Local;
     ti.local = local;
+    out_.locals[local].reassigned = true;
     if (s.op == ast::AssignOp::Assign) {
       join_local(local, value);
     }
