@@ -793,6 +793,8 @@ def roundtrip_one(path, opts, tmp_dir):
     spec = RunSpec(read_source(path))
     if spec.expects_compile_error():
         return Outcome(name, True, skipped=True)
+    if opts.skip_declared_leaks and spec.leak:
+        return Outcome(name, True, "not run: it leaks on purpose (expect-leak)", skipped=True)
     first = invoke([opts.hakoc, "emit-mir", path], opts.timeout)
     if first.timed_out or first.rc != 0:
         return Outcome(name, False, "emit-mir of the source: " + describe_status(first, opts.timeout),

