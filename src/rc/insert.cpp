@@ -45,9 +45,6 @@ class Inserter {
       succs_[b] = successors(b);
       for (BlockId s : succs_[b]) preds_[s].push_back(b);
     }
-    for (const mir::Block& blk : f_.blocks)
-      for (const Inst& in : blk.insts)
-        if (in.result != mir::kNone) def_op_[in.result] = in.op;
     for (BlockId b = 0; b < f_.blocks.size(); ++b) rewrite(b);
   }
 
@@ -67,11 +64,11 @@ class Inserter {
     return mir::is_object_kind(k) || k == Kind::Handle;
   }
 
-  // Whether handing out `v` needs no new reference: Void and immortal literals.
+  // Whether handing out `v` needs no new reference: its root is borrowed but
+  // not a parameter, so it is a literal (Void, an immortal object, a small Int).
   bool is_literal(ValueId v) const {
     ValueId r = own_.root[v];
-    auto it = def_op_.find(r);
-    return it != def_op_.end() && (it->second == Op::ConstS || it->second == Op::ConstVoid);
+    return own_.kind[r] == RefSlotKind::Borrowed && r >= f_.params.size();
   }
 
   void rewrite(BlockId b) {
@@ -197,7 +194,6 @@ class Inserter {
   const region::ValueOwnership& own_;
   Liveness live_;
   std::vector<std::vector<BlockId>> preds_, succs_;  // before rewriting (rewrite moves instructions out)
-  std::unordered_map<ValueId, Op> def_op_;
 };
 
 }  // namespace

@@ -37,16 +37,26 @@ bool is_view(const mir::Function& f, const Inst& in) {
   }
 }
 
-// Whether `in` yields a value no one owns: Void, or an immortal literal.
-bool is_literal(const mir::Function& f, const Inst& in) {
+// Whether `in` yields a value no one owns: Void, an immortal literal, or a
+// Handle that can hold no object (a boxed Bool is one of two immortal
+// objects; a boxed Int constant that fits a small Int is not an object).
+// `small_consts` holds the values defined by const_i within the small range.
+bool is_literal(const mir::Function& f, const Inst& in, const std::vector<bool>& small_consts) {
   switch (in.op) {
     case Op::ConstS:
     case Op::ConstVoid: return true;
-    case Op::Box: return f.value_tags[in.args[0]].kind == Kind::Void;
+    case Op::Box: {
+      ValueId a = in.args[0];
+      Kind k = f.value_tags[a].kind;
+      return k == Kind::Void || k == Kind::Bool || (k == Kind::Int && a < small_consts.size() && small_consts[a]);
+    }
     case Op::ToStr: return f.value_tags[in.args[0]].kind == Kind::Void;
     default: return false;
   }
 }
+
+// Small Ints are (v << 1) | 1 in a Handle (reml_runtime.h): -2^62 <= v < 2^62.
+bool fits_small_int(int64_t v) { return v >= -(int64_t{1} << 62) && v < (int64_t{1} << 62); }
 
 }  // namespace
 
@@ -62,11 +72,16 @@ ValueOwnership classify_values(const mir::Function& f) {
   // Views refer to values defined earlier in dominance order, so resolving
   // roots needs the definitions first; a worklist over views does it in any
   // block order.
+  std::vector<bool> small_consts(n, false);
+  for (const mir::Block& blk : f.blocks)
+    for (const Inst& in : blk.insts)
+      if (in.op == Op::ConstI && in.result < n && fits_small_int(in.imm)) small_consts[in.result] = true;
+
   std::vector<const Inst*> views;
   for (const mir::Block& blk : f.blocks) {
     for (const Inst& in : blk.insts) {
       if (in.result == mir::kNone || in.result >= n || !counted(in.tag.kind)) continue;
-      if (is_literal(f, in)) {
+      if (is_literal(f, in, small_consts)) {
         out.kind[in.result] = RefSlotKind::Borrowed;
       } else if (is_view(f, in)) {
         out.kind[in.result] = RefSlotKind::Borrowed;
