@@ -78,20 +78,16 @@ void* reml_debug_alloc(size_t size, uint32_t tag) {
 }
 
 const char* reml_debug_type_name(uint32_t tag, char buf[32]) {
+  /* Objects, not kinds: a boxed number is an object of its own. */
   switch (tag) {
     case REML_TAG_RAW: return "Raw";
-    case REML_TAG_STRING: return "String";
     case REML_TAG_INT: return "IntBox";
     case REML_TAG_FLOAT: return "FloatBox";
     case REML_TAG_BOOL: return "BoolBox";
-    case REML_TAG_ARRAY: return "ArrayBox";
-    case REML_TAG_MAP: return "MapBox";
-    case REML_TAG_CONSOLE: return "ConsoleBox";
-    case REML_TAG_WEAK: return "WeakRef";
     default: break;
   }
   const reml_box_type_t* t = reml_user_type(tag);
-  if (t != NULL && t->name != NULL) return t->name;
+  if (tag < REML_TAG_USER_BASE || (t != NULL && t->name != NULL)) return reml_tag_name(tag);
   snprintf(buf, 32, "Object(tag %u)", (unsigned)tag);
   return buf;
 }

@@ -14,13 +14,20 @@
 namespace hako::rc {
 namespace {
 
-// The body (blocks only) of the first function of `text` after insert_rc.
-std::string after_rc(const std::string& text) {
-  // The verifier wants a program: an empty main after the function under test.
+// `text` followed by an empty main (the verifier wants a program), parsed.
+std::optional<mir::Module> parse_with_main(const std::string& text, std::string& error) {
   base::SourceFile file("rc_test.mir", text + "fn @Main.main/0() -> Void {\nbb0:\n  ret\n}\nentry @Main.main/0\n");
   diag::DiagEngine diags;
   std::optional<mir::Module> m = mir::parse_module(file, diags);
-  if (!m) return "<parse error: " + (diags.diagnostics().empty() ? std::string() : diags.diagnostics()[0].message) + ">";
+  if (!diags.diagnostics().empty()) error = diags.diagnostics()[0].message;
+  return m;
+}
+
+// The body (blocks only) of the first function of `text` after insert_rc.
+std::string after_rc(const std::string& text) {
+  std::string error;
+  std::optional<mir::Module> m = parse_with_main(text, error);
+  if (!m) return "<parse error: " + error + ">";
   insert_rc(*m);
   std::string problems;
   for (const mir::VerifyError& e : mir::verify_module(*m)) problems += mir::format_verify_error(e) + "\n";
@@ -242,16 +249,16 @@ TEST(RcInsert, AStoreTakesOverADyingReferenceAndRetainsALiveOne) {
 }
 
 TEST(RcInsert, MarksTheModuleAndRemovesKeep) {
-  base::SourceFile file("rc_test.mir",
-                        "fn @F/1(%0: Handle) -> Void {\n"
-                        "  scope entry=bb0 parent=none\n"
-                        "bb0:\n"
-                        "  keep 0 (%0)\n"
-                        "  ret\n"
-                        "}\n");
-  diag::DiagEngine diags;
-  std::optional<mir::Module> m = mir::parse_module(file, diags);
-  ASSERT_TRUE(m);
+  std::string error;
+  std::optional<mir::Module> m = parse_with_main(
+      "fn @F/1(%0: Handle) -> Void {\n"
+      "  scope entry=bb0 parent=none\n"
+      "bb0:\n"
+      "  keep 0 (%0)\n"
+      "  ret\n"
+      "}\n",
+      error);
+  ASSERT_TRUE(m) << error;
   EXPECT_FALSE(m->rc_explicit);
   insert_rc(*m);
   EXPECT_TRUE(m->rc_explicit);
