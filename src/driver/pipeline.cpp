@@ -33,21 +33,24 @@ bool verify(const mir::Module& m, const base::SourceFile* file, bool internal, d
   return errors.empty();
 }
 
-// Regions and value ownership, then explicit reference counts. The full
-// region tree is built only when it is traced or kept.
+// f's regions, traced, when they are traced or kept (none otherwise: the
+// full region tree is not needed to insert reference counts).
+std::optional<region::FunctionRegions> observe_regions(const mir::Function& f, const PipelineOptions& options) {
+  bool traced = region::trace_enabled(f.name);
+  if (!traced && !options.keep_regions) return std::nullopt;
+  region::FunctionRegions r = region::build_regions(f);
+  if (traced) region::trace(r);
+  return r;
+}
+
+// Regions and value ownership, then explicit reference counts.
 void make_rc_explicit(mir::Module& m, const PipelineOptions& options, Compilation& c) {
   std::vector<region::ValueOwnership> ownership;
   ownership.reserve(m.functions.size());
   for (const mir::Function& f : m.functions) {
-    bool traced = region::trace_enabled(f.name);
-    if (!traced && !options.keep_regions) {
-      ownership.push_back(region::classify_values(f));
-      continue;
-    }
-    region::FunctionRegions r = region::build_regions(f);
-    if (traced) region::trace(r);
-    ownership.push_back(r.values);
-    if (options.keep_regions) c.regions.push_back(std::move(r));
+    std::optional<region::FunctionRegions> r = observe_regions(f, options);
+    ownership.push_back(r ? r->values : region::classify_values(f));
+    if (r && options.keep_regions) c.regions.push_back(std::move(*r));
   }
   rc::insert_rc(m, ownership);
   if (options.dump_rc) std::fputs(mir::print_module(m).c_str(), stderr);
@@ -90,6 +93,11 @@ Compilation load_mir(const std::string& path, const PipelineOptions& options, di
   if (!module->rc_explicit) {
     make_rc_explicit(*module, options, c);
     if (!verify(*module, c.file.get(), /*internal=*/true, diags)) return c;
+  } else {
+    // Counts already explicit: the regions are observed as the text has them.
+    for (const mir::Function& f : module->functions)
+      if (std::optional<region::FunctionRegions> r = observe_regions(f, options); r && options.keep_regions)
+        c.regions.push_back(std::move(*r));
   }
   c.module = std::move(module);
   return c;
