@@ -516,8 +516,13 @@ class Generator:
         """One statement for a fini body: prints or touches what is visible."""
         saved = ctx.in_fini
         ctx.in_fini = True
-        k = self.r.randrange(4)
-        if k == 0:
+        k = self.r.randrange(5)
+        targets = ctx.assignable()
+        if k == 4 and targets:
+            # Reassigning a binding the block is about to release.
+            name, t = self.r.choice(targets)
+            s = "%s = %s" % (name, self.stored_str(ctx, 1) if t == STR else self.expr(ctx, t, 1))
+        elif k == 0:
             s = 'print("fini " + %s)' % self.expr(ctx, INT, 1)
         elif k == 1:
             s = 'print("fini " + %s)' % self.expr(ctx, STR, 1)
@@ -585,18 +590,26 @@ class Generator:
         return "G.bag = %s" % self.expr(ctx, BAG, depth)
 
     def array_op(self, ctx, depth):
+        """An ArrayBox operation. The value and the array are bound first and
+        the index is a name or a literal: a helper called while evaluating
+        the value may shrink or replace the array, which would make an index
+        computed before it out of range."""
         names = ctx.visible(ARR)
         a = self.r.choice(names) if names and self.chance(0.8) else "G.bag.items"
         k = self.r.randrange(8)
-        v = self.expr(ctx, LEAF, depth)
-        if k <= 2:
-            return "if %s.length() < %d { %s.push(%s) } else { %s.set(Util.idx(%s, %d), %s) }" % (
-                a, ARRAY_CAP, a, v, a, self.expr(ctx, INT, 0), ARRAY_CAP, v)
-        if k == 3:
-            return "%s.set(Util.idx(%s, %s.length()), %s)" % (a, self.expr(ctx, INT, depth), a, v)
-        if k == 4:
-            return "if %s.length() < %d { %s.insert(Util.idx(%s, %s.length() + 1), %s) }" % (
-                a, ARRAY_CAP, a, self.expr(ctx, INT, depth), a, v)
+        if k <= 4:
+            wv, wa = self.fresh("w"), self.fresh("w")
+            v = self.expr(ctx, LEAF, depth)
+            i = self.leaf_expr(ctx, INT)
+            if k <= 2:
+                op = "if %s.length() < %d { %s.push(%s) } else { %s.set(Util.idx(%s, %d), %s) }" % (
+                    wa, ARRAY_CAP, wa, wv, wa, i, ARRAY_CAP, wv)
+            elif k == 3:
+                op = "%s.set(Util.idx(%s, %s.length()), %s)" % (wa, i, wa, wv)
+            else:
+                op = "if %s.length() < %d { %s.insert(Util.idx(%s, %s.length() + 1), %s) }" % (
+                    wa, ARRAY_CAP, wa, i, wa, wv)
+            return "{ local %s = %s; local %s = %s; %s }" % (wv, v, wa, a, op)
         if k == 5:
             return "print(%s.remove(Util.idx(%s, %s.length())))" % (a, self.expr(ctx, INT, depth), a)
         if k == 6:
