@@ -42,22 +42,13 @@ class Inserter {
     preds_.assign(f_.blocks.size(), {});
     succs_.assign(f_.blocks.size(), {});
     for (BlockId b = 0; b < f_.blocks.size(); ++b) {
-      succs_[b] = successors(b);
+      succs_[b] = block_successors(f_, b);
       for (BlockId s : succs_[b]) preds_[s].push_back(b);
     }
     for (BlockId b = 0; b < f_.blocks.size(); ++b) rewrite(b);
   }
 
  private:
-  std::vector<BlockId> successors(BlockId b) const {
-    const auto& insts = f_.blocks[b].insts;
-    if (insts.empty() || !(mir::op_info(insts.back().op).flags & mir::TERM)) return {};
-    std::vector<BlockId> out = insts.back().targets;
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-    return out;
-  }
-
   // Whether `v` carries a reference at all (an object or Handle tag).
   bool counted(ValueId v) const {
     Kind k = f_.value_tags[v].kind;
@@ -105,7 +96,8 @@ class Inserter {
     for (size_t i = k; i < old.size(); ++i) {
       const Inst& in = old[i];
       if (in.op == Op::Ret) {
-        ret(b, in, last_use, i, out);
+        if (!in.args.empty()) consume(in.args[0], last_use, i, out);
+        out.push_back(in);
         continue;
       }
       if (mir::op_info(in.op).flags & mir::TERM) {
@@ -116,16 +108,8 @@ class Inserter {
       // Operands whose last use this is, latest binding first; a consumed
       // operand that dies here moves into the store instead.
       std::vector<ValueId> done;
-      if (std::optional<size_t> c = consumed_operand(in)) {
-        ValueId v = in.args[*c];
-        ValueId r = owned_root(own_, v);
-        auto it = r == mir::kNone ? last_use.end() : last_use.find(r);
-        if (it != last_use.end() && it->second == i) {
-          done.push_back(r);
-        } else if (counted(v) && !is_literal(v)) {
-          out.push_back(rc_inst(Op::Retain, v));
-        }
-      }
+      if (std::optional<size_t> c = consumed_operand(in))
+        if (ValueId moved = consume(in.args[*c], last_use, i, out); moved != mir::kNone) done.push_back(moved);
       if (in.op != Op::Keep) out.push_back(in);
       for (size_t a = in.args.size(); a-- > 0;) {
         ValueId r = owned_root(own_, in.args[a]);
@@ -152,17 +136,17 @@ class Inserter {
     }
   }
 
-  void ret(BlockId b, const Inst& in, const std::unordered_map<ValueId, size_t>& last_use, size_t index,
-           std::vector<Inst>& out) {
-    (void)b;
-    if (!in.args.empty() && counted(in.args[0])) {
-      ValueId v = in.args[0];
-      ValueId r = owned_root(own_, v);
-      auto it = r == mir::kNone ? last_use.end() : last_use.find(r);
-      bool moves = it != last_use.end() && it->second == index;
-      if (!moves && !is_literal(v)) out.push_back(rc_inst(Op::Retain, v));
-    }
-    out.push_back(in);
+  // `v` handed over by the instruction at `index` (ret, a store): the owned
+  // root that moves because this is its last use, or kNone after a retain
+  // (a value still needed, or a borrowed one; literals need neither).
+  ValueId consume(ValueId v, const std::unordered_map<ValueId, size_t>& last_use, size_t index,
+                  std::vector<Inst>& out) const {
+    if (!counted(v)) return mir::kNone;
+    ValueId r = owned_root(own_, v);
+    auto it = r == mir::kNone ? last_use.end() : last_use.find(r);
+    if (it != last_use.end() && it->second == index) return r;
+    if (!is_literal(v)) out.push_back(rc_inst(Op::Retain, v));
+    return mir::kNone;
   }
 
   // Before the jump: each phi operand of the successor gets its own

@@ -18,6 +18,15 @@ ValueId owned_root(const region::ValueOwnership& own, ValueId v) {
   return own.kind[r] == RefSlotKind::StrongRoot ? r : mir::kNone;
 }
 
+std::vector<BlockId> block_successors(const mir::Function& f, BlockId b) {
+  const auto& insts = f.blocks[b].insts;
+  if (insts.empty() || !(mir::op_info(insts.back().op).flags & mir::TERM)) return {};
+  std::vector<BlockId> out = insts.back().targets;
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 namespace {
 
 // Where each owned root is defined and used.
@@ -59,14 +68,8 @@ RootUses collect_uses(const mir::Function& f, const region::ValueOwnership& own)
 Liveness compute_liveness(const mir::Function& f, const region::ValueOwnership& own) {
   const size_t nb = f.blocks.size();
   std::vector<std::vector<BlockId>> preds(nb);
-  for (BlockId b = 0; b < nb; ++b) {
-    const auto& insts = f.blocks[b].insts;
-    if (insts.empty() || !(mir::op_info(insts.back().op).flags & mir::TERM)) continue;
-    std::vector<BlockId> succ = insts.back().targets;
-    std::sort(succ.begin(), succ.end());
-    succ.erase(std::unique(succ.begin(), succ.end()), succ.end());
-    for (BlockId s : succ) preds[s].push_back(b);
-  }
+  for (BlockId b = 0; b < nb; ++b)
+    for (BlockId s : block_successors(f, b)) preds[s].push_back(b);
 
   RootUses uses = collect_uses(f, own);
   Liveness live;

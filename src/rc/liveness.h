@@ -31,6 +31,9 @@ struct Liveness {
   std::vector<RootSet> live_in, live_out;  // per block, owned roots only
 };
 
+// The distinct successors of block `b` (none without a terminator).
+std::vector<mir::BlockId> block_successors(const mir::Function& f, mir::BlockId b);
+
 // The owned root `v` stands for, or kNone when `v` holds no reference of its own
 // to manage (scalars, borrowed values and views of them).
 mir::ValueId owned_root(const region::ValueOwnership& own, mir::ValueId v);
