@@ -38,11 +38,11 @@ class Inserter {
 
   void run() {
     split_critical_edges(f_);
-    live_ = compute_liveness(f_, own_);
+    live_ = owned_liveness(f_, own_);
     preds_.assign(f_.blocks.size(), {});
     succs_.assign(f_.blocks.size(), {});
     for (BlockId b = 0; b < f_.blocks.size(); ++b) {
-      succs_[b] = block_successors(f_, b);
+      succs_[b] = region::block_successors(f_, b);
       for (BlockId s : succs_[b]) preds_[s].push_back(b);
     }
     for (BlockId b = 0; b < f_.blocks.size(); ++b) rewrite(b);
@@ -79,10 +79,10 @@ class Inserter {
         for (size_t a = 0; a < old[i].args.size(); ++a)
           if (old[i].targets[a] == p)
             if (ValueId r = owned_root(own_, old[i].args[a]); r != mir::kNone) taken.push_back(r);
-      const std::vector<ValueId>& out_of_p = live_.live_out[p].values();
+      const std::vector<ValueId>& out_of_p = live_.live_out[p];
       for (size_t j = out_of_p.size(); j-- > 0;) {
         ValueId r = out_of_p[j];
-        if (!live_.live_in[b].has(r) && std::find(taken.begin(), taken.end(), r) == taken.end())
+        if (!region::is_live(live_.live_in[b], r) && std::find(taken.begin(), taken.end(), r) == taken.end())
           out.push_back(rc_inst(Op::Release, r));
       }
     }
@@ -91,7 +91,7 @@ class Inserter {
     std::unordered_map<ValueId, size_t> last_use;
     for (size_t i = k; i < old.size(); ++i)
       for (ValueId a : old[i].args)
-        if (ValueId r = owned_root(own_, a); r != mir::kNone && !live_.live_out[b].has(r)) last_use[r] = i;
+        if (ValueId r = owned_root(own_, a); r != mir::kNone && !region::is_live(live_.live_out[b], r)) last_use[r] = i;
 
     for (size_t i = k; i < old.size(); ++i) {
       const Inst& in = old[i];
@@ -121,7 +121,7 @@ class Inserter {
         }
       }
       // A fresh reference nothing uses later.
-      if (in.result != mir::kNone && owned_root(own_, in.result) == in.result && !live_.live_out[b].has(in.result) &&
+      if (in.result != mir::kNone && owned_root(own_, in.result) == in.result && !region::is_live(live_.live_out[b], in.result) &&
           !last_use.count(in.result))
         out.push_back(rc_inst(Op::Release, in.result));
     }
@@ -162,7 +162,7 @@ class Inserter {
           if (phi.targets[a] != b) continue;
           ValueId v = phi.args[a];
           ValueId r = owned_root(own_, v);
-          bool moves = r != mir::kNone && !live_.live_in[s].has(r) &&
+          bool moves = r != mir::kNone && !region::is_live(live_.live_in[s], r) &&
                        std::find(moved.begin(), moved.end(), r) == moved.end();
           if (moves) {
             moved.push_back(r);
@@ -176,7 +176,7 @@ class Inserter {
 
   mir::Function& f_;
   const region::ValueOwnership& own_;
-  Liveness live_;
+  region::Liveness live_;
   std::vector<std::vector<BlockId>> preds_, succs_;  // before rewriting (rewrite moves instructions out)
 };
 

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "mir/verify_cfg.h"
-#include "region/live_in.h"
+#include "region/liveness.h"
 #include "region/region.h"
 #include "region/region_blocks.h"
 
@@ -148,10 +148,14 @@ FunctionRegions build_regions(const mir::Function& f) {
     for (const mir::Inst& in : f.blocks[b].insts)
       if (in.result != kNone) define(b, in.result);
 
+  // Slot-bound values live into each region's entry block.
+  std::vector<ValueId> key(f.value_count(), kNone);
+  for (ValueId v = 0; v < key.size(); ++v)
+    if (slot_of(f, v) != kNone) key[v] = v;
   std::vector<bool> is_entry(nblocks, false);
   for (const RegionShape& s : shapes)
     if (s.entry < nblocks) is_entry[s.entry] = true;
-  std::vector<std::vector<ValueId>> live_in = detail::slot_values_live_in(f, cfg, is_entry);
+  std::vector<std::vector<ValueId>> live_in = value_liveness(f, key, &is_entry).live_in;
 
   // One stamp array dedupes each region's slots without a per-region bitmap.
   std::vector<uint32_t> taken(nslots, 0);
