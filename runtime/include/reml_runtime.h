@@ -286,6 +286,11 @@ int64_t reml_unbox_bool(REML_BOR reml_handle_t h, const reml_loc_t* loc);
  * ArrayBox, MapBox, ConsoleBox and user boxes. Void or another kind is the
  * runtime error `Type error: expected <Name>, got <Kind>`. */
 REML_BOR void* reml_unbox_object(REML_BOR reml_handle_t h, uint32_t tag, const reml_loc_t* loc);
+/* The Int in `h` for C callers that cannot raise a Hako error (seed 003):
+ * sets *ok to 1 and returns the value for an Int, and for a Float its
+ * toInteger() (truncated toward zero, saturating, NaN gives 0); sets *ok to 0
+ * and returns 0 for any other kind, Void included. `ok` may not be NULL. */
+int64_t nyash_unbox_i64(REML_BOR reml_handle_t h, int* ok);
 
 /* The kind name of a value for messages: "Void", "Int", "Float", "Bool",
  * "String", "ArrayBox", "MapBox", "ConsoleBox" or the user box's name. */
@@ -583,6 +588,29 @@ int64_t reml_map_delete(REML_BOR reml_map_t* m, REML_BOR reml_handle_t key, cons
 REML_OWN reml_array_t* reml_map_keys(REML_BOR const reml_map_t* m);
 REML_OWN reml_array_t* reml_map_values(REML_BOR const reml_map_t* m);
 void reml_map_clear(REML_BOR reml_map_t* m);
+
+/* Typed entry points (seed 003's resolution table; docs/abi.md). The compiler
+ * calls these when it knows the kinds of a key or value: an `int64_t` is an
+ * Int passed untagged, a `reml_handle_t` any value. The map itself travels as
+ * its object pointer, which is also its handle. Keys given as handles must be
+ * Int or String (the compiler checks a key of unknown kind first, with
+ * reml_map_check_key, so the error names the source location); values are
+ * borrowed and retained by the map; results are owned. */
+/* map.set(Int key, Int value). */
+void nyash_map_set_h(REML_BOR reml_map_t* map, int64_t key, int64_t val);
+/* map.set(key, value), both handles. */
+void nyash_map_set_hh(REML_BOR reml_map_t* map, REML_BOR reml_handle_t key, REML_BOR reml_handle_t val);
+/* map.set(Int key, value as a handle). */
+void nyash_map_set_ha(REML_BOR reml_map_t* map, int64_t key, REML_BOR reml_handle_t val);
+/* map.set(key as a handle, Int value). */
+void nyash_map_set_ah(REML_BOR reml_map_t* map, REML_BOR reml_handle_t key, int64_t val);
+/* map.get(Int key): the value, or Void when absent. */
+REML_OWN reml_handle_t nyash_map_get_h(REML_BOR const reml_map_t* map, int64_t key);
+/* map.get(key as a handle): the value, or Void when absent. */
+REML_OWN reml_handle_t nyash_map_get_hh(REML_BOR const reml_map_t* map, REML_BOR reml_handle_t key);
+/* The runtime error `Type error: map key must be Int or String, got <Kind>`
+ * unless `key` is an Int or a String. */
+void reml_map_check_key(REML_BOR reml_handle_t key, const reml_loc_t* loc);
 
 /* ------------------------------------------------------------------------- */
 /* ConsoleBox and printing                                                    */

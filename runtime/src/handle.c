@@ -71,6 +71,19 @@ int64_t reml_unbox_i64_slow(reml_handle_t h, const reml_loc_t* loc) {
   reml_panic_at(loc, "Type error: expected Int, got %s", reml_h_kind_name(h));
 }
 
+int64_t nyash_unbox_i64(reml_handle_t h, int* ok) {
+  if (reml_h_is_int(h)) {
+    *ok = 1;
+    return reml_h_int_value(h);
+  }
+  if (reml_h_is_float(h)) {
+    *ok = 1;
+    return reml_f64_to_i64(((const reml_float_box_t*)reml_h_ptr(h))->value);
+  }
+  *ok = 0;
+  return 0;
+}
+
 double reml_unbox_f64(reml_handle_t h, const reml_loc_t* loc) {
   if (reml_h_is_float(h)) return ((const reml_float_box_t*)reml_h_ptr(h))->value;
   reml_panic_at(loc, "Type error: expected Float, got %s", reml_h_kind_name(h));

@@ -217,4 +217,38 @@ void reml_map_visit(const reml_map_t* m, void (*fn)(reml_handle_t h, void* ctx),
 
 void reml_map_clear(reml_map_t* m) { release_all(m); }
 
+/* --- typed entry points (seed 003) ---------------------------------------- */
+
+void reml_map_check_key(reml_handle_t key, const reml_loc_t* loc) { check_key(key, loc); }
+
+void nyash_map_set_h(reml_map_t* map, int64_t key, int64_t val) {
+  reml_handle_t k = reml_box_i64(key), v = reml_box_i64(val);
+  reml_map_set(map, k, v, NULL);
+  reml_h_release(k);
+  reml_h_release(v);
+}
+
+void nyash_map_set_hh(reml_map_t* map, reml_handle_t key, reml_handle_t val) { reml_map_set(map, key, val, NULL); }
+
+void nyash_map_set_ha(reml_map_t* map, int64_t key, reml_handle_t val) {
+  reml_handle_t k = reml_box_i64(key);
+  reml_map_set(map, k, val, NULL);
+  reml_h_release(k);
+}
+
+void nyash_map_set_ah(reml_map_t* map, reml_handle_t key, int64_t val) {
+  reml_handle_t v = reml_box_i64(val);
+  reml_map_set(map, key, v, NULL);
+  reml_h_release(v);
+}
+
+reml_handle_t nyash_map_get_h(const reml_map_t* map, int64_t key) {
+  reml_handle_t k = reml_box_i64(key);
+  reml_handle_t v = reml_map_get(map, k, NULL);
+  reml_h_release(k);
+  return v;
+}
+
+reml_handle_t nyash_map_get_hh(const reml_map_t* map, reml_handle_t key) { return reml_map_get(map, key, NULL); }
+
 void reml_map_destroy(reml_map_t* m) { release_all(m); }
