@@ -66,6 +66,10 @@ void reml_instance_destroy(reml_instance_t* inst, uint32_t tag);
 
 /* Calls `fn` on every key and value of a map. */
 void reml_map_visit(const reml_map_t* m, void (*fn)(reml_handle_t h, void* ctx), void* ctx);
+/* The slots a successful lookup of every live key of `m` visits, summed:
+ * the map's size when no key is displaced from its home slot. Tests use it
+ * to catch hash functions that cluster. */
+uint64_t reml_map_probe_total(const reml_map_t* m);
 /* The number of registered user box types. */
 uint32_t reml_user_type_count(void);
 

@@ -1,107 +1,252 @@
 /* map.c — MapBox: an insertion-ordered hash map from Int/String keys.
  *
- * Entries live in a vector in insertion order; an open-addressing index of
- * entry positions finds them. Deleting leaves a hole (key Void) in the vector
- * and a tombstone in the index, so order is kept; holes are compacted away
- * when they make up half the vector. */
+ * Two arrays (docs/runtime.md, "MapBox"):
+ *  - the entries, in insertion order: an Int key is stored as its int64_t
+ *    value (never as a boxed object, so no key allocates), a String key as a
+ *    retained pointer; each entry keeps its key's 32-bit hash;
+ *  - the index, an open-addressing table with linear probing whose 64-bit
+ *    slots hold an entry position and that entry's hash, so a probe rejects
+ *    a mismatching slot without touching the entry.
+ * Deleting leaves a hole in the entries (order is kept) and a tombstone in
+ * the index; holes are compacted away when they are half of the entries.
+ *
+ * Every function leaves the map consistent before it releases anything: a
+ * released value may run a user fini() that uses this very map. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
+/* What an entry's key is; a hole is a deleted entry. */
+typedef enum key_kind { KEY_INT = 0, KEY_STRING = 1, KEY_HOLE = 2 } key_kind_t;
+
 typedef struct map_entry {
-  reml_handle_t key; /* Void marks a deleted entry: real keys never are */
-  reml_handle_t value;
-  uint64_t hash;
+  union {
+    int64_t i;                /* KEY_INT: the Int itself */
+    const reml_string_t* s;   /* KEY_STRING: a retained string */
+  } key;
+  reml_handle_t value;        /* retained; Void in a hole */
+  uint32_t hash;              /* int_hash or string_hash of the key */
+  uint32_t kind;              /* a key_kind_t */
 } map_entry_t;
 
-#define SLOT_EMPTY (-1)
-#define SLOT_TOMB (-2)
+/* An index slot: 0 is empty; otherwise the high 32 bits are the entry's
+ * hash and the low 32 bits its position + 1, or SLOT_TOMB_POS for a
+ * tombstone (a deleted entry's slot, which probes must walk past). */
+#define SLOT_EMPTY 0ull
+#define SLOT_TOMB_POS 0xFFFFFFFFull
+#define SLOT_POS_MASK 0xFFFFFFFFull
+
+/* The index is rebuilt before it is more than 3/4 full (tombstones
+ * included); docs/runtime.md gives the measurements behind the choice. */
+#define INDEX_LOAD_NUM 3u
+#define INDEX_LOAD_DEN 4u
+#define INDEX_MIN_CAP 8u
+#define INDEX_MAX_LOG2 31u /* positions and hashes are 32 bits wide */
 
 struct reml_map {
   int64_t size;          /* live entries */
-  int64_t used;          /* entries in the vector, holes included */
-  int64_t cap;           /* capacity of the vector */
+  int64_t used;          /* entries in the array, holes included */
+  int64_t cap;           /* capacity of the entry array */
   map_entry_t* entries;
-  int64_t* index;        /* SLOT_EMPTY, SLOT_TOMB or an entry position */
-  uint64_t index_cap;    /* a power of two, or 0 before the first insert */
-  uint64_t index_filled; /* slots that are not SLOT_EMPTY */
+  uint64_t* index;       /* index_cap slots, or NULL before the first insert */
+  uint64_t index_cap;    /* a power of two, or 0 */
+  uint64_t index_filled; /* slots that are not empty (tombstones included) */
+  uint32_t index_shift;  /* 32 - log2(index_cap): a hash's home slot is hash >> shift */
 };
 
-static uint64_t mix64(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ull;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebull;
-  x ^= x >> 31;
-  return x;
+/* The hash of an Int key: the high half folded into the low one, a multiply
+ * by 2^64 / golden ratio (Fibonacci hashing), the same fold and a second
+ * multiply; the home slot is taken from the high bits. Fibonacci hashing
+ * alone spreads sequential keys perfectly but clusters keys with a large
+ * power-of-two stride (18 slots a lookup for multiples of 2^41, 5.7 with
+ * only the second multiply for multiples of 2^44); with both folds every
+ * pattern measured probes like random keys (docs/runtime.md). */
+static inline uint32_t int_hash(int64_t k) {
+  uint64_t h = (uint64_t)k;
+  h ^= h >> 32;
+  h *= 0x9E3779B97F4A7C15ull;
+  h ^= h >> 32;
+  return (uint32_t)((h * 0xD6E8FEB86659FD93ull) >> 32);
 }
 
-/* Hash of a valid key; Ints and Strings hash differently, and 1 and "1" are
- * told apart by key_eq anyway. */
-static uint64_t key_hash(reml_handle_t key) {
-  if (reml_h_is_int(key)) return mix64((uint64_t)reml_h_int_value(key));
-  const reml_string_t* s = reml_h_ptr(key);
-  uint64_t h = 14695981039346656037ull; /* FNV-1a */
-  for (int64_t i = 0; i < s->len; i++) {
-    h ^= (unsigned char)s->data[i];
-    h *= 1099511628211ull;
+/* The hash of a String key over its bytes, eight at a time (a multiply-xor
+ * chain with a final mix so every input bit reaches the high bits that
+ * choose the home slot). */
+static uint32_t string_hash(const reml_string_t* s) {
+  const unsigned char* p = (const unsigned char*)s->data;
+  int64_t n = s->len;
+  uint64_t h = 0x243F6A8885A308D3ull ^ (uint64_t)n;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+    h ^= h >> 31;
   }
-  return h;
-}
-
-static bool key_eq(reml_handle_t a, reml_handle_t b) {
-  bool ai = reml_h_is_int(a), bi = reml_h_is_int(b);
-  if (ai || bi) return ai && bi && reml_h_int_value(a) == reml_h_int_value(b);
-  return reml_str_eq(reml_h_ptr(a), reml_h_ptr(b));
+  uint64_t tail = 0;
+  for (int64_t i = 0; i < n; i++) tail |= (uint64_t)p[i] << (8 * i);
+  h = (h ^ tail) * 0x9E3779B97F4A7C15ull;
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ull;
+  return (uint32_t)(h >> 32);
 }
 
 static void check_key(reml_handle_t key, const reml_loc_t* loc) {
-  if (reml_h_is_int(key) || reml_h_is_string(key)) return;
+  uint32_t tag = reml_h_tag(key);
+  if (tag == REML_TAG_INT || tag == REML_TAG_STRING) return; /* Void has tag 0 */
   reml_panic_at(loc, "Type error: map key must be Int or String, got %s", reml_h_kind_name(key));
 }
 
-/* The index slot holding `key`, or -1. */
-static int64_t find_slot(const reml_map_t* m, reml_handle_t key, uint64_t hash) {
+static inline uint64_t slot_pos(uint64_t slot) { return (slot & SLOT_POS_MASK) - 1; }
+
+static inline bool slot_is_tomb(uint64_t slot) { return (slot & SLOT_POS_MASK) == SLOT_TOMB_POS; }
+
+/* The index slot of Int key `k` (with hash `h`), or -1. */
+static inline int64_t find_int(const reml_map_t* m, int64_t k, uint32_t h) {
   if (m->index_cap == 0) return -1;
-  uint64_t mask = m->index_cap - 1;
-  for (uint64_t slot = hash & mask, probes = 0; probes < m->index_cap; slot = (slot + 1) & mask, probes++) {
-    int64_t pos = m->index[slot];
-    if (pos == SLOT_EMPTY) return -1;
-    if (pos >= 0 && m->entries[pos].hash == hash && key_eq(m->entries[pos].key, key)) return (int64_t)slot;
+  uint64_t mask = m->index_cap - 1, want = (uint64_t)h << 32;
+  for (uint64_t i = h >> m->index_shift;; i = (i + 1) & mask) {
+    uint64_t slot = m->index[i];
+    if (slot == SLOT_EMPTY) return -1;
+    if ((slot & ~SLOT_POS_MASK) == want && !slot_is_tomb(slot)) {
+      const map_entry_t* e = &m->entries[slot_pos(slot)];
+      if (e->kind == KEY_INT && e->key.i == k) return (int64_t)i;
+    }
   }
-  return -1;
 }
 
-/* Puts entry `pos` into the first free slot of its probe sequence. */
+/* The index slot of String key `s` (with hash `h`), or -1. */
+static int64_t find_string(const reml_map_t* m, const reml_string_t* s, uint32_t h) {
+  if (m->index_cap == 0) return -1;
+  uint64_t mask = m->index_cap - 1, want = (uint64_t)h << 32;
+  for (uint64_t i = h >> m->index_shift;; i = (i + 1) & mask) {
+    uint64_t slot = m->index[i];
+    if (slot == SLOT_EMPTY) return -1;
+    if ((slot & ~SLOT_POS_MASK) == want && !slot_is_tomb(slot)) {
+      const map_entry_t* e = &m->entries[slot_pos(slot)];
+      if (e->kind == KEY_STRING && reml_str_eq(e->key.s, s)) return (int64_t)i;
+    }
+  }
+}
+
+/* Puts entry `pos` into the first free slot (empty or tombstone) of its
+ * probe sequence. */
 static void index_insert(reml_map_t* m, int64_t pos) {
   uint64_t mask = m->index_cap - 1;
-  uint64_t slot = m->entries[pos].hash & mask;
-  while (m->index[slot] >= 0) slot = (slot + 1) & mask;
-  if (m->index[slot] == SLOT_EMPTY) m->index_filled++;
-  m->index[slot] = pos;
+  uint32_t h = m->entries[pos].hash;
+  uint64_t i = h >> m->index_shift;
+  while (m->index[i] != SLOT_EMPTY && !slot_is_tomb(m->index[i])) i = (i + 1) & mask;
+  if (m->index[i] == SLOT_EMPTY) m->index_filled++;
+  m->index[i] = ((uint64_t)h << 32) | (uint64_t)(pos + 1);
 }
 
-/* Compacts holes out of the vector and rebuilds the index with `index_cap`
- * slots (a power of two larger than the live size). */
+/* The smallest index size that holds `size` entries within the load limit. */
+static uint64_t index_cap_for(int64_t size) {
+  uint64_t cap = INDEX_MIN_CAP;
+  while (cap * INDEX_LOAD_NUM < (uint64_t)size * INDEX_LOAD_DEN) cap *= 2;
+  return cap;
+}
+
+/* Compacts holes out of the entries and rebuilds the index with
+ * `index_cap` slots. */
 static void rebuild(reml_map_t* m, uint64_t index_cap) {
+  unsigned log2 = 0;
+  while (((uint64_t)1 << log2) < index_cap) log2++;
+  if (log2 > INDEX_MAX_LOG2) reml_internal_error("MapBox too large: %lld entries", (long long)m->size);
   int64_t out = 0;
   for (int64_t i = 0; i < m->used; i++)
-    if (m->entries[i].key != REML_VOID) m->entries[out++] = m->entries[i];
+    if (m->entries[i].kind != KEY_HOLE) m->entries[out++] = m->entries[i];
   m->used = out;
   free(m->index);
-  m->index = reml_xmalloc(reml_mul_size(index_cap, sizeof(int64_t)));
-  for (uint64_t i = 0; i < index_cap; i++) m->index[i] = SLOT_EMPTY;
+  m->index = reml_xmalloc(reml_mul_size(index_cap, sizeof(uint64_t)));
+  memset(m->index, 0, index_cap * sizeof(uint64_t));
   m->index_cap = index_cap;
+  m->index_shift = 32u - log2;
   m->index_filled = 0;
   for (int64_t i = 0; i < m->used; i++) index_insert(m, i);
 }
 
-/* An index size that keeps the live entries under half full. */
-static uint64_t index_cap_for(int64_t size) {
-  uint64_t cap = 8;
-  while (cap < (uint64_t)size * 2) cap *= 2;
-  return cap;
+/* Appends a new entry (the key not present; a String key and `value` already
+ * retained for the map) and indexes it. */
+static void insert_new(reml_map_t* m, map_entry_t entry) {
+  if (m->used == m->cap) {
+    if (m->used - m->size >= m->used / 2 && m->used > m->size)
+      rebuild(m, index_cap_for(m->size + 1)); /* reclaim holes instead of growing */
+    if (m->used == m->cap) {
+      int64_t cap = m->cap ? m->cap * 2 : 4;
+      m->entries = reml_xrealloc(m->entries, reml_mul_size((size_t)cap, sizeof(map_entry_t)));
+      m->cap = cap;
+    }
+  }
+  if ((m->index_filled + 1) * INDEX_LOAD_DEN > m->index_cap * INDEX_LOAD_NUM) rebuild(m, index_cap_for(m->size + 1));
+  int64_t pos = m->used++;
+  m->entries[pos] = entry;
+  m->size++;
+  index_insert(m, pos);
+}
+
+/* Replaces the value in the entry at index slot `i` by `value` (owned). */
+static inline void replace_value(reml_map_t* m, int64_t i, reml_handle_t value) {
+  map_entry_t* e = &m->entries[slot_pos(m->index[i])];
+  reml_handle_t old = e->value;
+  e->value = value;
+  reml_h_release(old);
+}
+
+/* map.set with an Int key; `value` is owned and moves into the map. */
+static inline void set_int(reml_map_t* m, int64_t k, reml_handle_t value) {
+  uint32_t h = int_hash(k);
+  int64_t i = find_int(m, k, h);
+  if (i >= 0) {
+    replace_value(m, i, value);
+    return;
+  }
+  map_entry_t e = {.value = value, .hash = h, .kind = KEY_INT};
+  e.key.i = k;
+  insert_new(m, e);
+}
+
+/* map.set with a String key (borrowed); `value` is owned. */
+static void set_string(reml_map_t* m, const reml_string_t* s, reml_handle_t value) {
+  uint32_t h = string_hash(s);
+  int64_t i = find_string(m, s, h);
+  if (i >= 0) {
+    replace_value(m, i, value);
+    return;
+  }
+  reml_inc_ref_inline((void*)s);
+  map_entry_t e = {.value = value, .hash = h, .kind = KEY_STRING};
+  e.key.s = s;
+  insert_new(m, e);
+}
+
+/* map.set with a checked key handle; `value` is owned. */
+static void set_handle(reml_map_t* m, reml_handle_t key, reml_handle_t value) {
+  if (reml_h_is_small_int(key)) set_int(m, (int64_t)key >> 1, value);
+  else if (reml_h_tag(key) == REML_TAG_INT) set_int(m, ((const reml_int_box_t*)reml_h_ptr(key))->value, value);
+  else set_string(m, reml_h_ptr(key), value);
+}
+
+/* The index slot of a checked key handle, or -1. */
+static int64_t find_handle(const reml_map_t* m, reml_handle_t key) {
+  if (reml_h_is_small_int(key)) {
+    int64_t k = (int64_t)key >> 1;
+    return find_int(m, k, int_hash(k));
+  }
+  const void* p = reml_h_ptr(key);
+  if (reml_h_tag(key) == REML_TAG_INT) {
+    int64_t k = ((const reml_int_box_t*)p)->value;
+    return find_int(m, k, int_hash(k));
+  }
+  return find_string(m, p, string_hash(p));
+}
+
+/* The value at index slot `i` (or Void for -1), retained for the caller. */
+static inline reml_handle_t value_at(const reml_map_t* m, int64_t i) {
+  if (i < 0) return REML_VOID;
+  reml_handle_t v = m->entries[slot_pos(m->index[i])].value;
+  reml_h_retain(v);
+  return v;
 }
 
 reml_map_t* reml_map_new(void) {
@@ -114,64 +259,35 @@ int64_t reml_map_size(const reml_map_t* m) { return m->size; }
 
 void reml_map_set(reml_map_t* m, reml_handle_t key, reml_handle_t value, const reml_loc_t* loc) {
   check_key(key, loc);
-  uint64_t hash = key_hash(key);
-  int64_t slot = find_slot(m, key, hash);
-  if (slot >= 0) {
-    map_entry_t* e = &m->entries[m->index[slot]];
-    reml_h_retain(value);
-    reml_handle_t old = e->value;
-    e->value = value;
-    reml_h_release(old);
-    return;
-  }
-  if (m->used == m->cap) {
-    if (m->used - m->size >= m->used / 2 && m->used > m->size) {
-      rebuild(m, index_cap_for(m->size + 1)); /* reclaim holes instead of growing */
-    }
-    if (m->used == m->cap) {
-      int64_t cap = m->cap ? m->cap * 2 : 4;
-      m->entries = reml_xrealloc(m->entries, reml_mul_size((size_t)cap, sizeof(map_entry_t)));
-      m->cap = cap;
-    }
-  }
-  if (m->index_cap == 0 || (m->index_filled + 1) * 4 > m->index_cap * 3)
-    rebuild(m, index_cap_for(m->size + 1));
-  reml_h_retain(key);
   reml_h_retain(value);
-  int64_t pos = m->used++;
-  m->entries[pos] = (map_entry_t){key, value, hash};
-  m->size++;
-  index_insert(m, pos);
+  set_handle(m, key, value);
 }
 
 reml_handle_t reml_map_get(const reml_map_t* m, reml_handle_t key, const reml_loc_t* loc) {
   check_key(key, loc);
-  int64_t slot = find_slot(m, key, key_hash(key));
-  if (slot < 0) return REML_VOID;
-  reml_handle_t v = m->entries[m->index[slot]].value;
-  reml_h_retain(v);
-  return v;
+  return value_at(m, find_handle(m, key));
 }
 
 int64_t reml_map_has(const reml_map_t* m, reml_handle_t key, const reml_loc_t* loc) {
   check_key(key, loc);
-  return find_slot(m, key, key_hash(key)) >= 0;
+  return find_handle(m, key) >= 0;
 }
 
 int64_t reml_map_delete(reml_map_t* m, reml_handle_t key, const reml_loc_t* loc) {
   check_key(key, loc);
-  int64_t slot = find_slot(m, key, key_hash(key));
-  if (slot < 0) return 0;
-  map_entry_t* e = &m->entries[m->index[slot]];
-  reml_handle_t old_key = e->key, old_value = e->value;
-  e->key = REML_VOID;
+  int64_t i = find_handle(m, key);
+  if (i < 0) return 0;
+  map_entry_t* e = &m->entries[slot_pos(m->index[i])];
+  reml_handle_t old_key = e->kind == KEY_STRING ? reml_h_from_ptr((void*)e->key.s) : REML_VOID;
+  reml_handle_t old_value = e->value;
+  e->kind = KEY_HOLE;
   e->value = REML_VOID;
-  m->index[slot] = SLOT_TOMB;
+  m->index[i] = SLOT_TOMB_POS;
   m->size--;
   if (m->size == 0) {
     /* Nothing left: start over without holes or tombstones. */
     m->used = 0;
-    for (uint64_t i = 0; i < m->index_cap; i++) m->index[i] = SLOT_EMPTY;
+    memset(m->index, 0, m->index_cap * sizeof(uint64_t));
     m->index_filled = 0;
   }
   reml_h_release(old_key);
@@ -179,12 +295,26 @@ int64_t reml_map_delete(reml_map_t* m, reml_handle_t key, const reml_loc_t* loc)
   return 1;
 }
 
+/* The key of a live entry as a new handle (a big Int key is boxed anew). */
+static reml_handle_t key_handle(const map_entry_t* e) {
+  if (e->kind == KEY_INT) return reml_box_i64(e->key.i);
+  reml_inc_ref_inline((void*)e->key.s);
+  return reml_h_from_ptr((void*)e->key.s);
+}
+
 /* A new array of the live keys (`want_keys`) or values, in insertion order. */
 static reml_array_t* collect(const reml_map_t* m, bool want_keys) {
   reml_array_t* a = reml_array_new();
   for (int64_t i = 0; i < m->used; i++) {
     const map_entry_t* e = &m->entries[i];
-    if (e->key != REML_VOID) reml_array_push(a, want_keys ? e->key : e->value);
+    if (e->kind == KEY_HOLE) continue;
+    if (want_keys) {
+      reml_handle_t k = key_handle(e);
+      reml_array_push(a, k);
+      reml_h_release(k);
+    } else {
+      reml_array_push(a, e->value);
+    }
   }
   return a;
 }
@@ -200,7 +330,7 @@ static void release_all(reml_map_t* m) {
   free(m->index);
   memset(m, 0, sizeof *m);
   for (int64_t i = 0; i < used; i++) {
-    reml_h_release(entries[i].key);
+    if (entries[i].kind == KEY_STRING) reml_dec_ref_inline((void*)entries[i].key.s);
     reml_h_release(entries[i].value);
   }
   free(entries);
@@ -209,46 +339,52 @@ static void release_all(reml_map_t* m) {
 void reml_map_visit(const reml_map_t* m, void (*fn)(reml_handle_t h, void* ctx), void* ctx) {
   for (int64_t i = 0; i < m->used; i++) {
     const map_entry_t* e = &m->entries[i];
-    if (e->key == REML_VOID) continue; /* a deleted entry */
-    fn(e->key, ctx);
+    if (e->kind == KEY_HOLE) continue;
+    if (e->kind == KEY_STRING) fn(reml_h_from_ptr((void*)e->key.s), ctx); /* Int keys hold no object */
     fn(e->value, ctx);
   }
 }
 
 void reml_map_clear(reml_map_t* m) { release_all(m); }
 
-/* --- typed entry points (seed 003) ---------------------------------------- */
+void reml_map_destroy(reml_map_t* m) { release_all(m); }
+
+/* --- typed entry points ----------------------------------------------------
+ * The fast paths: an untagged Int key is hashed as it is, never boxed. */
 
 void reml_map_check_key(reml_handle_t key, const reml_loc_t* loc) { check_key(key, loc); }
 
-void nyash_map_set_h(reml_map_t* map, int64_t key, int64_t val) {
-  reml_handle_t k = reml_box_i64(key), v = reml_box_i64(val);
-  reml_map_set(map, k, v, NULL);
-  reml_h_release(k);
-  reml_h_release(v);
-}
+void nyash_map_set_h(reml_map_t* map, int64_t key, int64_t val) { set_int(map, key, reml_box_i64(val)); }
 
 void nyash_map_set_hh(reml_map_t* map, reml_handle_t key, reml_handle_t val) { reml_map_set(map, key, val, NULL); }
 
 void nyash_map_set_ha(reml_map_t* map, int64_t key, reml_handle_t val) {
-  reml_handle_t k = reml_box_i64(key);
-  reml_map_set(map, k, val, NULL);
-  reml_h_release(k);
+  reml_h_retain(val);
+  set_int(map, key, val);
 }
 
 void nyash_map_set_ah(reml_map_t* map, reml_handle_t key, int64_t val) {
-  reml_handle_t v = reml_box_i64(val);
-  reml_map_set(map, key, v, NULL);
-  reml_h_release(v);
+  check_key(key, NULL);
+  set_handle(map, key, reml_box_i64(val));
 }
 
 reml_handle_t nyash_map_get_h(const reml_map_t* map, int64_t key) {
-  reml_handle_t k = reml_box_i64(key);
-  reml_handle_t v = reml_map_get(map, k, NULL);
-  reml_h_release(k);
-  return v;
+  return value_at(map, find_int(map, key, int_hash(key)));
 }
 
 reml_handle_t nyash_map_get_hh(const reml_map_t* map, reml_handle_t key) { return reml_map_get(map, key, NULL); }
 
-void reml_map_destroy(reml_map_t* m) { release_all(m); }
+/* --- probe statistics (tests) ---------------------------------------------- */
+
+uint64_t reml_map_probe_total(const reml_map_t* m) {
+  uint64_t total = 0;
+  if (m->index_cap == 0) return 0;
+  uint64_t mask = m->index_cap - 1;
+  for (uint64_t i = 0; i < m->index_cap; i++) {
+    uint64_t slot = m->index[i];
+    if (slot == SLOT_EMPTY || slot_is_tomb(slot)) continue;
+    uint64_t home = (slot >> 32) >> m->index_shift;
+    total += ((i - home) & mask) + 1;
+  }
+  return total;
+}
