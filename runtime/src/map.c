@@ -140,10 +140,14 @@ static void index_insert(reml_map_t* m, int64_t pos) {
   m->index[i] = ((uint64_t)h << 32) | (uint64_t)(pos + 1);
 }
 
-/* The smallest index size that holds `size` entries within the load limit. */
+/* The index size for a rebuild holding `size` entries: the smallest that is
+ * at most half full, so the next rebuild is at least a quarter of the slots
+ * away. (Rebuilding to the load limit itself would let a map that deletes
+ * and inserts at that limit rebuild on every insert.) Growing from empty,
+ * the index is therefore between 3/8 and 3/4 full. */
 static uint64_t index_cap_for(int64_t size) {
   uint64_t cap = INDEX_MIN_CAP;
-  while (cap * INDEX_LOAD_NUM < (uint64_t)size * INDEX_LOAD_DEN) cap *= 2;
+  while (cap < (uint64_t)size * 2) cap *= 2;
   return cap;
 }
 
