@@ -99,7 +99,7 @@ std::string resolved(Kind kind, const std::string& name, std::vector<Kind> args)
   for (Kind k : args) kinds.push_back(Tag::of(k));
   const sema::BuiltinMethod* m = sema::resolve_builtin(kind, name, kinds);
   if (m == nullptr) return "<none>";
-  if (!m->rt) return "<instruction>";
+  if (!m->rt || m->impl == sema::BuiltinImpl::Op) return "<instruction>";
   return mir::rt_info(*m->rt).symbol;
 }
 
