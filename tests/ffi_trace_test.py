@@ -14,6 +14,7 @@ Ends with the line `N passed, M failed`; exit status 1 when a case failed.
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -105,6 +106,16 @@ def main(argv):
             rc, out, err = run([exe], "1")
             check("built program: output", rc == 0 and out == STDOUT, "exit %s, stdout %r" % (rc, out))
             check("built program: no trace at run time", trace_lines(err) == [], "stderr %r" % err)
+
+        # -O2 code passes Int keys and values untagged to the typed entries.
+        ll = os.path.join(tmp, "typed.ll")
+        rc, out, err = run([args.hakoc, "build", src, "-O2", "--emit=llvm-ir", "-o", ll], None)
+        ir = open(ll).read() if rc == 0 and os.path.exists(ll) else ""
+        check("-O2 IR: map.set(Int,Int) passes i64 to nyash_map_set_h",
+              re.search(r"call void @nyash_map_set_h\(ptr [^,]+, i64 [^,]+, i64 [^)]+\)", ir) is not None,
+              "exit %s, stderr %r" % (rc, err))
+        check("-O2 IR: map.get(Int) passes i64 to nyash_map_get_h",
+              re.search(r"call i64 @nyash_map_get_h\(ptr [^,]+, i64 [^)]+\)", ir) is not None, "no such call")
 
         rc, out, err = run([args.hakoc, "emit-mir", src], "1")
         check("emit-mir: trace", rc == 0 and trace_lines(err) == TRACE, "exit %s, trace %r" % (rc, trace_lines(err)))
