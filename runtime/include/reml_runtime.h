@@ -691,25 +691,12 @@ void reml_check_live(REML_BOR reml_handle_t obj, const reml_loc_t* loc);
 /* Built-in methods called on values of statically unknown kind               */
 /* ------------------------------------------------------------------------- */
 
-/* The built-in method names, for dynamic dispatch. X(id, "name"). */
-#define REML_BUILTIN_METHOD_NAMES(X)                                          \
-  X(TO_STRING, "toString") X(TO_FLOAT, "toFloat") X(TO_INTEGER, "toInteger") \
-  X(LENGTH, "length") X(SIZE, "size") X(LEN, "len")                          \
-  X(SUBSTRING, "substring") X(INDEX_OF, "indexOf")                           \
-  X(LAST_INDEX_OF, "lastIndexOf") X(CONTAINS, "contains")                    \
-  X(STARTS_WITH, "startsWith") X(ENDS_WITH, "endsWith")                      \
-  X(REPLACE, "replace") X(TRIM, "trim") X(TO_UPPER, "toUpper")               \
-  X(TO_LOWER, "toLower") X(SPLIT, "split") X(CONCAT, "concat")               \
-  X(CHAR_AT, "charAt") X(PUSH, "push") X(POP, "pop") X(GET, "get")           \
-  X(SET, "set") X(INSERT, "insert") X(REMOVE, "remove") X(JOIN, "join")      \
-  X(SLICE, "slice") X(REVERSE, "reverse") X(SORT, "sort") X(CLEAR, "clear")  \
-  X(HAS, "has") X(DELETE, "delete") X(KEYS, "keys") X(VALUES, "values")      \
-  X(PRINTLN, "println") X(LOG, "log") X(WARN, "warn") X(ERROR, "error")
-
+/* The built-in method ids: one per name of reml_builtin_methods.def, the
+ * table of every built-in method (the compiler passes these ids to
+ * reml_call_builtin). */
 typedef enum reml_builtin_method {
-#define REML_X_METHOD_ENUM(id, name) REML_METHOD_##id,
-  REML_BUILTIN_METHOD_NAMES(REML_X_METHOD_ENUM)
-#undef REML_X_METHOD_ENUM
+#define BUILTIN_NAME(id, name) REML_METHOD_##id,
+#include "reml_builtin_methods.def"
   REML_METHOD_COUNT
 } reml_builtin_method_t;
 
@@ -730,6 +717,21 @@ int32_t reml_builtin_method_id(const char* name);
 REML_OWN reml_handle_t reml_call_builtin(REML_BOR reml_handle_t recv, int32_t method, const char* name,
                                          int64_t argc, REML_BOR const reml_handle_t* args,
                                          const reml_loc_t* loc);
+/* The row of reml_builtin_methods.def (counting every row from 0 in file
+ * order) that reml_call_builtin runs for `method` with `argc` arguments on
+ * `recv`, or -1 when there is none. For tests that hold the compiler's
+ * resolution against the runtime's. */
+int32_t reml_builtin_row(REML_BOR reml_handle_t recv, int32_t method, int64_t argc);
+
+/* Typed entry points of built-in methods whose arguments the compiler knows
+ * to be Ints (reml_builtin_methods.def; docs/abi.md). */
+/* array.push(Int value). */
+void reml_array_push_i(REML_BOR reml_array_t* a, int64_t v);
+/* array.set(index, Int value); errors as reml_array_set. */
+void reml_array_set_i(REML_BOR reml_array_t* a, int64_t i, int64_t v, const reml_loc_t* loc);
+/* Int.toFloat() for receivers known only at run time (compiled code uses
+ * the i_to_f instruction). */
+double reml_i64_to_f64(int64_t v);
 
 /* ------------------------------------------------------------------------- */
 /* Fast paths for generated code                                              */

@@ -63,6 +63,24 @@ void reml_array_set(reml_array_t* a, int64_t i, reml_handle_t v, const reml_loc_
   reml_h_release(old);
 }
 
+/* The typed entries box the Int here and hand the array that reference, so
+ * compiled code passes the untagged value and never boxes it itself. */
+void reml_array_push_i(reml_array_t* a, int64_t v) {
+  reserve(a, a->len + 1);
+  a->items[a->len++] = reml_box_i64(v);
+}
+
+void reml_array_set_i(reml_array_t* a, int64_t i, int64_t v, const reml_loc_t* loc) {
+  if (i == a->len) {
+    reml_array_push_i(a, v);
+    return;
+  }
+  if (i < 0 || i > a->len) index_error(a, i, loc);
+  reml_handle_t old = a->items[i];
+  a->items[i] = reml_box_i64(v);
+  reml_h_release(old);
+}
+
 void reml_array_insert(reml_array_t* a, int64_t i, reml_handle_t v, const reml_loc_t* loc) {
   if (i < 0 || i > a->len) index_error(a, i, loc);
   reserve(a, a->len + 1);

@@ -1,164 +1,241 @@
 /* builtin_call.c — reml_call_builtin: §6 methods on values whose kind is only
- * known at run time, dispatched by receiver kind, method id and arity to the
- * typed runtime functions. */
+ * known at run time. Every row of reml_builtin_methods.def becomes an entry
+ * of g_rows below; a call finds the first row for the receiver's kind, the
+ * method id and the arity, converts the handle arguments to the row's
+ * parameter kinds, calls the row's C function through an adapter chosen by
+ * that function's C type, and boxes the result by the row's result kind. */
+#include <string.h>
+
 #include "internal.h"
 
-/* One dynamic call, passed whole to the per-kind dispatchers. */
-typedef struct call {
-  reml_handle_t recv;
+/* One C value of any kind a parameter or result can have. */
+typedef union slot {
+  int64_t i;
+  double f;
+  reml_handle_t h;
+  void* p;
+} slot_t;
+
+/* A row's C function, stored without its type; its adapter knows it. */
+typedef void (*any_fn_t)(void);
+/* Calls `fn` on the slots `a` (and `loc` where the function takes one). */
+typedef slot_t (*adapter_t)(any_fn_t fn, const slot_t* a, const reml_loc_t* loc);
+
+/* The C function types of the table's functions:
+ * X(adapter, result type, how the result is stored, (parameter types), (arguments)).
+ * A function whose type is missing here fails to compile (_Generic below). */
+#define S_ const reml_string_t*
+#define A_ reml_array_t*
+#define CA_ const reml_array_t*
+#define M_ reml_map_t*
+#define CM_ const reml_map_t*
+#define L_ const reml_loc_t*
+#define ADAPTERS(X)                                                                        \
+  X(ad_f_i, double, R_F, (int64_t), (a[0].i))                                              \
+  X(ad_i_f, int64_t, R_I, (double), (a[0].f))                                              \
+  X(ad_i_s, int64_t, R_I, (S_), (a[0].p))                                                  \
+  X(ad_s_s, reml_string_t*, R_P, (S_), (a[0].p))                                           \
+  X(ad_h_s, reml_handle_t, R_H, (S_), (a[0].p))                                            \
+  X(ad_s_si, reml_string_t*, R_P, (S_, int64_t), (a[0].p, a[1].i))                         \
+  X(ad_s_sii, reml_string_t*, R_P, (S_, int64_t, int64_t), (a[0].p, a[1].i, a[2].i))       \
+  X(ad_i_ss, int64_t, R_I, (S_, S_), (a[0].p, a[1].p))                                     \
+  X(ad_i_ssi, int64_t, R_I, (S_, S_, int64_t), (a[0].p, a[1].p, a[2].i))                   \
+  X(ad_s_ss, reml_string_t*, R_P, (S_, S_), (a[0].p, a[1].p))                              \
+  X(ad_s_sss, reml_string_t*, R_P, (S_, S_, S_), (a[0].p, a[1].p, a[2].p))                 \
+  X(ad_a_ss, reml_array_t*, R_P, (S_, S_), (a[0].p, a[1].p))                               \
+  X(ad_i_ca, int64_t, R_I, (CA_), (a[0].p))                                                \
+  X(ad_v_a, void, R_V, (A_), (a[0].p))                                                     \
+  X(ad_v_al, void, R_V, (A_, L_), (a[0].p, loc))                                           \
+  X(ad_v_ah, void, R_V, (A_, reml_handle_t), (a[0].p, a[1].h))                             \
+  X(ad_v_ai, void, R_V, (A_, int64_t), (a[0].p, a[1].i))                                   \
+  X(ad_h_a, reml_handle_t, R_H, (A_), (a[0].p))                                            \
+  X(ad_h_cai, reml_handle_t, R_H, (CA_, int64_t), (a[0].p, a[1].i))                        \
+  X(ad_h_ai, reml_handle_t, R_H, (A_, int64_t), (a[0].p, a[1].i))                          \
+  X(ad_v_aihl, void, R_V, (A_, int64_t, reml_handle_t, L_), (a[0].p, a[1].i, a[2].h, loc)) \
+  X(ad_v_aiil, void, R_V, (A_, int64_t, int64_t, L_), (a[0].p, a[1].i, a[2].i, loc))       \
+  X(ad_i_cah, int64_t, R_I, (CA_, reml_handle_t), (a[0].p, a[1].h))                        \
+  X(ad_s_cas, reml_string_t*, R_P, (CA_, S_), (a[0].p, a[1].p))                            \
+  X(ad_a_caii, reml_array_t*, R_P, (CA_, int64_t, int64_t), (a[0].p, a[1].i, a[2].i))      \
+  X(ad_v_mhh, void, R_V, (M_, reml_handle_t, reml_handle_t), (a[0].p, a[1].h, a[2].h))     \
+  X(ad_v_mii, void, R_V, (M_, int64_t, int64_t), (a[0].p, a[1].i, a[2].i))                 \
+  X(ad_v_mih, void, R_V, (M_, int64_t, reml_handle_t), (a[0].p, a[1].i, a[2].h))           \
+  X(ad_v_mhi, void, R_V, (M_, reml_handle_t, int64_t), (a[0].p, a[1].h, a[2].i))           \
+  X(ad_h_cmh, reml_handle_t, R_H, (CM_, reml_handle_t), (a[0].p, a[1].h))                  \
+  X(ad_h_cmi, reml_handle_t, R_H, (CM_, int64_t), (a[0].p, a[1].i))                        \
+  X(ad_i_cmhl, int64_t, R_I, (CM_, reml_handle_t, L_), (a[0].p, a[1].h, loc))              \
+  X(ad_i_mhl, int64_t, R_I, (M_, reml_handle_t, L_), (a[0].p, a[1].h, loc))                \
+  X(ad_i_cm, int64_t, R_I, (CM_), (a[0].p))                                                \
+  X(ad_a_cm, reml_array_t*, R_P, (CM_), (a[0].p))                                          \
+  X(ad_v_m, void, R_V, (M_), (a[0].p))                                                     \
+  X(ad_v_h, void, R_V, (reml_handle_t), (a[0].h))
+
+#define R_I(call) r.i = (call)
+#define R_F(call) r.f = (call)
+#define R_H(call) r.h = (call)
+#define R_P(call) r.p = (void*)(call)
+#define R_V(call) (call)
+#define DEFINE_ADAPTER(name, R, store, params, args)                   \
+  static slot_t name(any_fn_t fn, const slot_t* a, const reml_loc_t* loc) { \
+    slot_t r;                                                           \
+    r.i = 0;                                                            \
+    (void)loc;                                                          \
+    store(((R(*) params)fn) args);                                      \
+    return r;                                                           \
+  }
+ADAPTERS(DEFINE_ADAPTER)
+#undef DEFINE_ADAPTER
+
+/* The adapter of a C function, chosen by its type at compile time. */
+#define ADAPTER_ASSOC(name, R, store, params, args) , R(*) params : name
+#define ADAPTER_OF(fn) _Generic((&fn)ADAPTERS(ADAPTER_ASSOC))
+
+/* How a row is carried out on the dynamic path. */
+typedef enum row_impl {
+  IMPL_CALL,      /* fn(receiver, arguments...) */
+  IMPL_CALL_ARGS, /* fn(arguments...) */
+  IMPL_SELF,      /* the receiver */
+  IMPL_TO_STRING, /* reml_h_to_string(receiver) */
+} row_impl_t;
+
+/* The receiver kinds of the table. */
+typedef enum recv_kind {
+  RECV_Void,
+  RECV_Int,
+  RECV_Float,
+  RECV_Bool,
+  RECV_String,
+  RECV_Array,
+  RECV_Map,
+  RECV_Console,
+  RECV_Box,
+} recv_kind_t;
+
+/* One row of reml_builtin_methods.def. */
+typedef struct row {
+  recv_kind_t recv;
   int32_t method;
-  int64_t argc;
-  const reml_handle_t* args;
-  const reml_loc_t* loc;
-} call_t;
+  const char* params; /* parameter letters, K a checked map key */
+  char result;        /* result letter, '-' Void */
+  row_impl_t impl;
+  any_fn_t fn;        /* IMPL_CALL / IMPL_CALL_ARGS */
+  adapter_t adapter;  /* fn's adapter */
+} row_t;
 
-static int64_t arg_int(const call_t* c, int i) { return reml_unbox_i64(c->args[i], c->loc); }
+static const row_t g_rows[] = {
+#define BUILTIN_CALL(recv, id, params, result, symbol) \
+  {RECV_##recv, REML_METHOD_##id, params, result, IMPL_CALL, (any_fn_t)&symbol, ADAPTER_OF(symbol)},
+#define BUILTIN_CALL_ARGS(recv, id, params, result, symbol) \
+  {RECV_##recv, REML_METHOD_##id, params, result, IMPL_CALL_ARGS, (any_fn_t)&symbol, ADAPTER_OF(symbol)},
+#define BUILTIN_OP(recv, id, params, result, op, symbol) \
+  {RECV_##recv, REML_METHOD_##id, params, result, IMPL_CALL, (any_fn_t)&symbol, ADAPTER_OF(symbol)},
+#define BUILTIN_SELF(recv, id, params, result) \
+  {RECV_##recv, REML_METHOD_##id, params, result, IMPL_SELF, NULL, NULL},
+#define BUILTIN_TO_STRING(recv, id, params, result) \
+  {RECV_##recv, REML_METHOD_##id, params, result, IMPL_TO_STRING, NULL, NULL},
+#include "reml_builtin_methods.def"
+};
 
-static const reml_string_t* arg_str(const call_t* c, int i) {
-  return reml_unbox_object(c->args[i], REML_TAG_STRING, c->loc);
-}
+#define ROW_COUNT ((int32_t)(sizeof g_rows / sizeof g_rows[0]))
 
-static reml_handle_t own_str(reml_string_t* s) { return reml_h_from_ptr(s); }
-static reml_handle_t own_arr(reml_array_t* a) { return reml_h_from_ptr(a); }
-
-/* Returns the receiver itself as an owned result (toInteger on an Int...). */
-static reml_handle_t self(const call_t* c) {
-  reml_h_retain(c->recv);
-  return c->recv;
-}
-
-/* Each dispatcher stores the result and returns true, or returns false when
- * the receiver has no such method of that arity. */
-#define WANT(n) \
-  if (c->argc != (n)) return false
-
-static bool call_int(const call_t* c, reml_handle_t* out) {
-  switch (c->method) {
-    case REML_METHOD_TO_FLOAT: WANT(0); *out = reml_box_f64((double)reml_h_int_value(c->recv)); return true;
-    case REML_METHOD_TO_INTEGER: WANT(0); *out = self(c); return true;
-    default: return false;
+/* The table's receiver kind of a value. */
+static recv_kind_t recv_kind_of(reml_handle_t h) {
+  switch (reml_h_tag(h)) {
+    case 0: return RECV_Void;
+    case REML_TAG_INT: return RECV_Int;
+    case REML_TAG_FLOAT: return RECV_Float;
+    case REML_TAG_BOOL: return RECV_Bool;
+    case REML_TAG_STRING: return RECV_String;
+    case REML_TAG_ARRAY: return RECV_Array;
+    case REML_TAG_MAP: return RECV_Map;
+    case REML_TAG_CONSOLE: return RECV_Console;
+    default: return RECV_Box; /* user boxes */
   }
 }
 
-static bool call_float(const call_t* c, reml_handle_t* out) {
-  double v = ((const reml_float_box_t*)reml_h_ptr(c->recv))->value;
-  switch (c->method) {
-    case REML_METHOD_TO_FLOAT: WANT(0); *out = self(c); return true;
-    case REML_METHOD_TO_INTEGER: WANT(0); *out = reml_box_i64(reml_f64_to_i64(v)); return true;
-    default: return false;
+int32_t reml_builtin_row(reml_handle_t recv, int32_t method, int64_t argc) {
+  recv_kind_t kind = recv_kind_of(recv);
+  for (int32_t i = 0; i < ROW_COUNT; i++) {
+    const row_t* r = &g_rows[i];
+    if (r->recv == kind && r->method == method && (int64_t)strlen(r->params) == argc) return i;
   }
+  return -1;
 }
 
-static bool call_string(const call_t* c, reml_handle_t* out) {
-  const reml_string_t* s = reml_h_ptr(c->recv);
-  switch (c->method) {
-    case REML_METHOD_LENGTH:
-    case REML_METHOD_SIZE: WANT(0); *out = reml_box_i64(s->len); return true;
-    case REML_METHOD_SUBSTRING:
-      if (c->argc == 1) { *out = own_str(reml_str_substring_from(s, arg_int(c, 0))); return true; }
-      WANT(2);
-      *out = own_str(reml_str_substring(s, arg_int(c, 0), arg_int(c, 1)));
-      return true;
-    case REML_METHOD_INDEX_OF:
-      if (c->argc == 1) { *out = reml_box_i64(reml_str_index_of(s, arg_str(c, 0))); return true; }
-      WANT(2);
-      *out = reml_box_i64(reml_str_index_of_from(s, arg_str(c, 0), arg_int(c, 1)));
-      return true;
-    case REML_METHOD_LAST_INDEX_OF: WANT(1); *out = reml_box_i64(reml_str_last_index_of(s, arg_str(c, 0))); return true;
-    case REML_METHOD_CONTAINS: WANT(1); *out = reml_box_bool(reml_str_contains(s, arg_str(c, 0))); return true;
-    case REML_METHOD_STARTS_WITH: WANT(1); *out = reml_box_bool(reml_str_starts_with(s, arg_str(c, 0))); return true;
-    case REML_METHOD_ENDS_WITH: WANT(1); *out = reml_box_bool(reml_str_ends_with(s, arg_str(c, 0))); return true;
-    case REML_METHOD_REPLACE: WANT(2); *out = own_str(reml_str_replace(s, arg_str(c, 0), arg_str(c, 1))); return true;
-    case REML_METHOD_TRIM: WANT(0); *out = own_str(reml_str_trim(s)); return true;
-    case REML_METHOD_TO_UPPER: WANT(0); *out = own_str(reml_str_to_upper(s)); return true;
-    case REML_METHOD_TO_LOWER: WANT(0); *out = own_str(reml_str_to_lower(s)); return true;
-    case REML_METHOD_SPLIT: WANT(1); *out = own_arr(reml_str_split(s, arg_str(c, 0))); return true;
-    case REML_METHOD_CONCAT: WANT(1); *out = own_str(reml_str_concat(s, arg_str(c, 0))); return true;
-    case REML_METHOD_CHAR_AT: WANT(1); *out = own_str(reml_str_char_at(s, arg_int(c, 0))); return true;
-    case REML_METHOD_TO_INTEGER: WANT(0); *out = reml_str_to_integer(s); return true;
-    case REML_METHOD_TO_FLOAT: WANT(0); *out = reml_str_to_float(s); return true;
-    default: return false;
+/* The receiver as the first C argument of its row's function. */
+static slot_t receiver_slot(reml_handle_t recv, recv_kind_t kind) {
+  slot_t s;
+  switch (kind) {
+    case RECV_Int: s.i = reml_h_int_value(recv); break;
+    case RECV_Float: s.f = ((const reml_float_box_t*)reml_h_ptr(recv))->value; break;
+    case RECV_String:
+    case RECV_Array:
+    case RECV_Map:
+    case RECV_Console: s.p = reml_h_ptr(recv); break;
+    default: s.h = recv; break;
   }
+  return s;
 }
 
-static bool call_array(const call_t* c, reml_handle_t* out) {
-  reml_array_t* a = reml_h_ptr(c->recv);
-  switch (c->method) {
-    case REML_METHOD_LENGTH:
-    case REML_METHOD_SIZE:
-    case REML_METHOD_LEN: WANT(0); *out = reml_box_i64(a->len); return true;
-    case REML_METHOD_PUSH: WANT(1); reml_array_push(a, c->args[0]); *out = REML_VOID; return true;
-    case REML_METHOD_POP: WANT(0); *out = reml_array_pop(a); return true;
-    case REML_METHOD_GET: WANT(1); *out = reml_array_get(a, arg_int(c, 0)); return true;
-    case REML_METHOD_SET: WANT(2); reml_array_set(a, arg_int(c, 0), c->args[1], c->loc); *out = REML_VOID; return true;
-    case REML_METHOD_INSERT:
-      WANT(2);
-      reml_array_insert(a, arg_int(c, 0), c->args[1], c->loc);
-      *out = REML_VOID;
-      return true;
-    case REML_METHOD_REMOVE: WANT(1); *out = reml_array_remove(a, arg_int(c, 0)); return true;
-    case REML_METHOD_CONTAINS: WANT(1); *out = reml_box_bool(reml_array_contains(a, c->args[0])); return true;
-    case REML_METHOD_INDEX_OF: WANT(1); *out = reml_box_i64(reml_array_index_of(a, c->args[0])); return true;
-    case REML_METHOD_JOIN: WANT(1); *out = own_str(reml_array_join(a, arg_str(c, 0))); return true;
-    case REML_METHOD_SLICE: WANT(2); *out = own_arr(reml_array_slice(a, arg_int(c, 0), arg_int(c, 1))); return true;
-    case REML_METHOD_REVERSE: WANT(0); reml_array_reverse(a); *out = REML_VOID; return true;
-    case REML_METHOD_SORT: WANT(0); reml_array_sort(a, c->loc); *out = REML_VOID; return true;
-    case REML_METHOD_CLEAR: WANT(0); reml_array_clear(a); *out = REML_VOID; return true;
-    default: return false;
+/* A handle argument converted to parameter kind `letter` (borrowed, like
+ * the handle). */
+static slot_t argument_slot(reml_handle_t h, char letter, const reml_loc_t* loc) {
+  slot_t s;
+  switch (letter) {
+    case 'I': s.i = reml_unbox_i64(h, loc); break;
+    case 'F': s.f = reml_unbox_f64(h, loc); break;
+    case 'B': s.i = reml_unbox_bool(h, loc); break;
+    case 'S': s.p = reml_unbox_object(h, REML_TAG_STRING, loc); break;
+    case 'A': s.p = reml_unbox_object(h, REML_TAG_ARRAY, loc); break;
+    case 'M': s.p = reml_unbox_object(h, REML_TAG_MAP, loc); break;
+    case 'K': reml_map_check_key(h, loc); s.h = h; break;
+    case 'H': s.h = h; break;
+    default: reml_internal_error("reml_builtin_methods.def: parameter letter '%c'", letter);
   }
+  return s;
 }
 
-static bool call_map(const call_t* c, reml_handle_t* out) {
-  reml_map_t* m = reml_h_ptr(c->recv);
-  switch (c->method) {
-    case REML_METHOD_SIZE:
-    case REML_METHOD_LEN:
-    case REML_METHOD_LENGTH: WANT(0); *out = reml_box_i64(reml_map_size(m)); return true;
-    case REML_METHOD_SET: WANT(2); reml_map_set(m, c->args[0], c->args[1], c->loc); *out = REML_VOID; return true;
-    case REML_METHOD_GET: WANT(1); *out = reml_map_get(m, c->args[0], c->loc); return true;
-    case REML_METHOD_HAS: WANT(1); *out = reml_box_bool(reml_map_has(m, c->args[0], c->loc)); return true;
-    case REML_METHOD_DELETE: WANT(1); *out = reml_box_bool(reml_map_delete(m, c->args[0], c->loc)); return true;
-    case REML_METHOD_KEYS: WANT(0); *out = own_arr(reml_map_keys(m)); return true;
-    case REML_METHOD_VALUES: WANT(0); *out = own_arr(reml_map_values(m)); return true;
-    case REML_METHOD_CLEAR: WANT(0); reml_map_clear(m); *out = REML_VOID; return true;
-    default: return false;
+/* The owned handle of a result of kind `letter`. */
+static reml_handle_t result_handle(slot_t r, char letter) {
+  switch (letter) {
+    case 'I': return reml_box_i64(r.i);
+    case 'F': return reml_box_f64(r.f);
+    case 'B': return reml_box_bool(r.i);
+    case 'S':
+    case 'A':
+    case 'M': return reml_h_from_ptr(r.p);
+    case 'H': return r.h;
+    case '-': return REML_VOID;
+    default: reml_internal_error("reml_builtin_methods.def: result letter '%c'", letter);
   }
+  return REML_VOID;
 }
 
-static bool call_console(const call_t* c, reml_handle_t* out) {
-  switch (c->method) {
-    case REML_METHOD_PRINTLN:
-    case REML_METHOD_LOG: WANT(1); reml_print_h(c->args[0]); *out = REML_VOID; return true;
-    case REML_METHOD_WARN:
-    case REML_METHOD_ERROR: WANT(1); reml_eprint_h(c->args[0]); *out = REML_VOID; return true;
-    default: return false;
+/* Runs row `r` on `recv` and the handle arguments. */
+static reml_handle_t run_row(const row_t* r, reml_handle_t recv, const reml_handle_t* args, const reml_loc_t* loc) {
+  switch (r->impl) {
+    case IMPL_SELF: reml_h_retain(recv); return recv;
+    case IMPL_TO_STRING: return reml_h_from_ptr(reml_h_to_string(recv));
+    case IMPL_CALL:
+    case IMPL_CALL_ARGS: break;
   }
+  slot_t slots[4];
+  int n = 0;
+  if (r->impl == IMPL_CALL) slots[n++] = receiver_slot(recv, r->recv);
+  for (int i = 0; r->params[i] != '\0'; i++) {
+    if (n >= 4) reml_internal_error("reml_builtin_methods.def: too many parameters");
+    slots[n++] = argument_slot(args[i], r->params[i], loc);
+  }
+  return result_handle(r->adapter(r->fn, slots, loc), r->result);
 }
-
-#undef WANT
 
 reml_handle_t reml_call_builtin(reml_handle_t recv, int32_t method, const char* name, int64_t argc,
                                 const reml_handle_t* args, const reml_loc_t* loc) {
   const char* known = reml_builtin_method_name(method);
   const char* shown = known != NULL ? known : (name != NULL ? name : "?");
-  /* toString() is a method of every value, Void included ("null"). */
-  if (known != NULL && method == REML_METHOD_TO_STRING && argc == 0) return reml_h_from_ptr(reml_h_to_string(recv));
-  if (recv == REML_VOID) reml_panic_at(loc, "Type error: method '%s' called on Void", shown);
   if (argc > 0 && args == NULL) reml_internal_error("reml_call_builtin: %lld arguments but no array", (long long)argc);
-  call_t c = {recv, known != NULL ? method : -1, argc, args, loc};
-  reml_handle_t out = REML_VOID;
-  bool found = false;
-  if (c.method >= 0) {
-    switch (reml_h_tag(recv)) {
-      case REML_TAG_INT: found = call_int(&c, &out); break;
-      case REML_TAG_FLOAT: found = call_float(&c, &out); break;
-      case REML_TAG_STRING: found = call_string(&c, &out); break;
-      case REML_TAG_ARRAY: found = call_array(&c, &out); break;
-      case REML_TAG_MAP: found = call_map(&c, &out); break;
-      case REML_TAG_CONSOLE: found = call_console(&c, &out); break;
-      default: break; /* Bool and user boxes: only toString() */
-    }
-  }
-  if (!found) reml_panic_at(loc, "Unknown method '%s' on %s", shown, reml_h_kind_name(recv));
-  return out;
+  int32_t row = known != NULL ? reml_builtin_row(recv, method, argc) : -1;
+  /* Void has toString() only (its row); any other method is a type error. */
+  if (row < 0 && recv == REML_VOID) reml_panic_at(loc, "Type error: method '%s' called on Void", shown);
+  if (row < 0) reml_panic_at(loc, "Unknown method '%s' on %s", shown, reml_h_kind_name(recv));
+  return run_row(&g_rows[row], recv, args, loc);
 }

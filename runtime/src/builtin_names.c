@@ -1,12 +1,12 @@
-/* builtin_names.c — the built-in method name table for dynamic dispatch. */
+/* builtin_names.c — the built-in method names of reml_builtin_methods.def,
+ * indexed by method id. */
 #include <string.h>
 
 #include "internal.h"
 
 static const char* const g_method_names[REML_METHOD_COUNT] = {
-#define REML_X_METHOD_NAME(id, name) name,
-    REML_BUILTIN_METHOD_NAMES(REML_X_METHOD_NAME)
-#undef REML_X_METHOD_NAME
+#define BUILTIN_NAME(id, name) name,
+#include "reml_builtin_methods.def"
 };
 
 const char* reml_builtin_method_name(int32_t id) {

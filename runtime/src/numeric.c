@@ -66,3 +66,5 @@ int reml_num_cmp_exact(reml_handle_t a, reml_handle_t b) {
   if (bi) return isnan(x) ? 1 : -cmp_i64_f64(reml_h_int_value(b), x);
   return cmp_f64(x, y);
 }
+
+double reml_i64_to_f64(int64_t v) { return (double)v; }

@@ -15,19 +15,6 @@ namespace {
 
 using mir::Kind;
 
-// The REML_METHOD_* id of a built-in method name, or -1 (the runtime then
-// reports an unknown method by name).
-int32_t builtin_method_id(const std::string& name) {
-  static const char* const kNames[] = {
-#define HAKO_METHOD_NAME(id, text) text,
-      REML_BUILTIN_METHOD_NAMES(HAKO_METHOD_NAME)
-#undef HAKO_METHOD_NAME
-  };
-  for (size_t i = 0; i < std::size(kNames); ++i)
-    if (name == kNames[i]) return static_cast<int32_t>(i);
-  return -1;
-}
-
 // The method `name`/`arity` of user box `box`, or kNone.
 mir::FuncId find_method(const mir::BoxType& box, const std::string& name, uint32_t arity) {
   for (const mir::BoxType::Method& m : box.methods)
@@ -268,6 +255,17 @@ void set_stack_limit(ModuleState& ms, llvm::IRBuilder<>& b, llvm::Function* main
 }
 
 }  // namespace
+
+int32_t builtin_method_id(const std::string& name) {
+  static const char* const kNames[] = {
+#define BUILTIN_NAME(id, text) text,
+#include "reml_builtin_methods.def"
+  };
+  static_assert(std::size(kNames) == REML_METHOD_COUNT);
+  for (size_t i = 0; i < std::size(kNames); ++i)
+    if (name == kNames[i]) return static_cast<int32_t>(i);
+  return -1;
+}
 
 void define_dispatchers(ModuleState& ms) {
   for (const auto& [key, fn] : ms.dispatchers()) define_dispatcher(ms, key.first, key.second, fn);

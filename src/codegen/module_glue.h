@@ -14,6 +14,11 @@ namespace hako::codegen {
 // check, result boxed), and reml_call_builtin for any other receiver.
 void define_dispatchers(ModuleState& ms);
 
+// The REML_METHOD_* id of a built-in method name (reml_builtin_methods.def)
+// that dispatchers pass to reml_call_builtin, or -1 (the runtime then reports
+// an unknown method by name).
+int32_t builtin_method_id(const std::string& name);
+
 // Defines the box-type table, the to-string hook and the external
 // `int main(int argc, char** argv)`.
 void define_main(ModuleState& ms);

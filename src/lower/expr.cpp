@@ -1,6 +1,15 @@
 // Expressions → MIR values, applying exactly the conversions sema recorded.
 #include "lower/function_lowerer.h"
 
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "sema/builtins.h"
+#include "sema/kinds.h"
+
 namespace hako::lower {
 
 using mir::Inst;
@@ -275,20 +284,63 @@ ValueId FunctionLowerer::direct_call(uint32_t func, std::optional<ValueId> me, c
   return b_.emit(std::move(i), true);
 }
 
+namespace {
+
+// Whether HAKO_FFI_TRACE=1 asks for the resolution trace (read once).
+bool ffi_trace_enabled() {
+  static const bool enabled = [] {
+    const char* v = std::getenv("HAKO_FFI_TRACE");
+    return v != nullptr && std::strcmp(v, "1") == 0;
+  }();
+  return enabled;
+}
+
+// An argument's kind in the trace: Int, Float, Bool, String, Handle, Void,
+// ArrayBox, MapBox, ConsoleBox or a user box's name.
+std::string trace_kind_name(const sema::CheckedProgram& p, Tag t) {
+  if (t.kind == Kind::Handle) return "Handle";
+  return sema::kind_name(p, t);
+}
+
+}  // namespace
+
+void FunctionLowerer::trace_resolution(const sema::BuiltinMethod& m, const std::vector<ast::ExprPtr>& args) {
+  if (!ffi_trace_enabled() || !m.rt || m.impl == sema::BuiltinImpl::Op) return;
+  std::string line = "[ffi/resolve] ";
+  line += sema::builtin_receiver_name(m.receiver);
+  line += '.';
+  line += m.name;
+  line += '(';
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (i > 0) line += ',';
+    line += trace_kind_name(program_, program_.info(*args[i]).kind);
+  }
+  line += ") -> ";
+  line += mir::rt_info(*m.rt).symbol;
+  std::fprintf(stderr, "%s\n", line.c_str());
+}
+
 ValueId FunctionLowerer::builtin_call(const sema::BuiltinMethod& m, ValueId receiver,
                                       const std::vector<ast::ExprPtr>& args, Tag result, mir::Loc l) {
+  trace_resolution(m, args);
   std::vector<ValueId> vals{receiver};
-  for (const auto& a : args) vals.push_back(value(*a));
+  for (size_t i = 0; i < args.size(); ++i) {
+    vals.push_back(value(*args[i]));
+    // A map key not known to be an Int or a String is checked here, where
+    // the error can name the call's location (the typed entries take none).
+    Kind k = program_.info(*args[i]).kind.kind;
+    if (m.params[i] == 'K' && k != Kind::Int && k != Kind::String) call_rt(mir::RtFn::MapCheckKey, {vals.back()}, l);
+  }
   switch (m.impl) {
-    case sema::BuiltinImpl::Runtime: return call_rt(m.rt, std::move(vals), l);
-    case sema::BuiltinImpl::RuntimeArgs: return call_rt(m.rt, std::vector<ValueId>(vals.begin() + 1, vals.end()), l);
+    case sema::BuiltinImpl::Runtime: return call_rt(*m.rt, std::move(vals), l);
+    case sema::BuiltinImpl::RuntimeArgs: return call_rt(*m.rt, std::vector<ValueId>(vals.begin() + 1, vals.end()), l);
     case sema::BuiltinImpl::Identity: return receiver;
     case sema::BuiltinImpl::ToStr: return b_.unary(Op::ToStr, Tag::of(Kind::String), receiver, l);
     case sema::BuiltinImpl::Op:
-      if (vals.size() == 1) return b_.unary(m.op, result, vals[0], l);
-      return b_.binary(m.op, result, vals[0], vals[1], l);
+      if (vals.size() == 1) return b_.unary(*m.op, result, vals[0], l);
+      return b_.binary(*m.op, result, vals[0], vals[1], l);
   }
-  return receiver;
+  throw std::logic_error("builtin_call: unhandled BuiltinImpl");
 }
 
 ValueId FunctionLowerer::method_call(const ast::MethodCall& e, const ExprInfo& info) {

@@ -58,6 +58,9 @@ class FunctionLowerer {
   // A phi in `merge` of `a` (from `from_a`) and `b` (from `from_b`).
   ValueId two_way_phi(BlockId merge, sema::Tag tag, ValueId a, BlockId from_a, ValueId b, BlockId from_b);
   ValueId method_call(const ast::MethodCall& e, const ExprInfo& info);
+  // With HAKO_FFI_TRACE=1: one line on stderr naming the C function a
+  // built-in call site resolved to (rows run as instructions print nothing).
+  void trace_resolution(const sema::BuiltinMethod& m, const std::vector<ast::ExprPtr>& args);
   ValueId builtin_call(const sema::BuiltinMethod& m, ValueId receiver, const std::vector<ast::ExprPtr>& args,
                        sema::Tag result, mir::Loc loc);
   ValueId direct_call(uint32_t func, std::optional<ValueId> me, const std::vector<ast::ExprPtr>& args, mir::Loc loc);

@@ -1,19 +1,36 @@
-// Lookup in builtin_methods.def: the built-in methods of statically known
-// receiver kinds.
+// The built-in methods (runtime/include/reml_builtin_methods.def) as the
+// compiler sees them: lookup and static resolution by argument kinds.
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "sema/checked.h"
+#include "sema/kinds.h"
 
 namespace hako::sema {
 
-// The method `name` with `arity` arguments on receivers of `kind` (user boxes
-// use Kind::Box), or null.
+// Every row of the table, in file order (row i has BuiltinMethod::row == i).
+std::span<const BuiltinMethod> builtin_rows();
+
+// The first row of `name` with `arity` parameters on receivers of `kind`
+// (user boxes use Kind::Box), or null.
 const BuiltinMethod* find_builtin(Kind kind, const std::string& name, uint32_t arity);
+
+// The row of `name` on `kind` whose parameters best fit arguments of kinds
+// `args` (nullopt: not known yet): per argument an exact kind scores 2 and a
+// conversion 1, a row some argument cannot convert to is out, the first row
+// wins ties. When no row fits, the first row of that arity (its conversions
+// then report the error); null when `name` has no row of that arity.
+const BuiltinMethod* resolve_builtin(Kind kind, const std::string& name, std::span<const KindOpt> args);
+
 // Whether any arity of `name` exists on `kind` (to tell arity errors from
 // unknown methods).
 bool builtin_name_exists(Kind kind, const std::string& name);
+
+// The name users see for a receiver kind in messages and the resolution
+// trace: StringBox, IntegerBox, ArrayBox, MapBox, ... (Box: "Box").
+const char* builtin_receiver_name(Kind kind);
 
 }  // namespace hako::sema

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -31,23 +32,26 @@ enum class Coercion : uint8_t {
   Discard,     // the value is unused (expression statements)
 };
 
-// How a built-in method call is carried out (builtin_methods.def).
+// How a built-in method call is carried out (reml_builtin_methods.def).
 enum class BuiltinImpl : uint8_t {
   Runtime,      // call_rt `rt` on (receiver, args...)
   RuntimeArgs,  // call_rt `rt` on (args...): the receiver carries no state (ConsoleBox)
-  Op,        // a MIR instruction `op` on (receiver, args...)
-  Identity,  // the receiver itself
-  ToStr,     // toString() of a non-user value: to_str
+  Op,           // a MIR instruction `op` on (receiver, args...)
+  Identity,     // the receiver itself
+  ToStr,        // toString() of a non-user value: to_str
 };
 
+// One row of reml_builtin_methods.def.
 struct BuiltinMethod {
-  Kind receiver;      // String, Int, Float, Bool, Array, Map, Console, Box (any user box)
+  uint32_t row;        // its index among all rows, in file order (as the runtime counts them)
+  Kind receiver;       // String, Int, Float, Bool, Array, Map, Console, Void, Box (any user box)
+  int32_t method;      // REML_METHOD_* id
   const char* name;
-  const char* params; // tag letters of the arguments (after conversion)
-  char result;        // tag letter of the result, '-' for Void
+  const char* params;  // parameter letters; K is a map key (a checked Handle)
+  char result;         // result letter, '-' for Void
   BuiltinImpl impl;
-  mir::RtFn rt;       // for Runtime
-  mir::Op op;         // for Op
+  std::optional<mir::RtFn> rt;  // Runtime, RuntimeArgs, and Op (the run-time equivalent)
+  std::optional<mir::Op> op;    // Op
 };
 
 // What a name, field access or call refers to.

@@ -372,10 +372,12 @@ KindOpt Checker::method_call(const ast::MethodCall& e, ExprInfo& info) {
       report(diag::Kind::UnknownMethod, e.method_span, name(recv) + " has no method '" + e.method + "'.");
     return Tag::of(Kind::Handle);
   }
-  for (size_t i = 0; i < e.args.size(); ++i) {
-    KindOpt k = expr(*e.args[i]);
-    convert(*e.args[i], k, tag_of_builtin_letter(bm->params[i]), "as an argument");
-  }
+  // The arguments' kinds pick the row (typed entry points such as map.set(Int, Int)).
+  std::vector<KindOpt> kinds;
+  for (const auto& a : e.args) kinds.push_back(expr(*a));
+  bm = resolve_builtin(recv->kind, e.method, kinds);
+  for (size_t i = 0; i < e.args.size(); ++i)
+    convert(*e.args[i], kinds[i], tag_of_builtin_letter(bm->params[i]), "as an argument");
   info.res = ResKind::Builtin;
   info.builtin = bm;
   return tag_of_builtin_letter(bm->result);

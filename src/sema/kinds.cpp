@@ -183,6 +183,7 @@ std::optional<BinaryPlan> plan_binary(ast::BinaryOp op, Tag l, Tag r) {
 
 Tag tag_of_builtin_letter(char letter) {
   if (letter == '-') return Tag::of(Kind::Void);
+  if (letter == 'K') return Tag::of(Kind::Handle);  // a map key: boxed, checked where not Int or String
   auto t = mir::tag_of_letter(letter);
   return t ? *t : Tag::of(Kind::Handle);
 }

@@ -26,7 +26,8 @@ std::optional<Coercion> conversion(Tag from, Tag to);
 // The plan of `lhs op rhs`, or nullopt when the kinds make it a type error.
 std::optional<BinaryPlan> plan_binary(ast::BinaryOp op, Tag lhs, Tag rhs);
 
-// The kind a tag letter of builtin_methods.def stands for ('-' is Void).
+// The kind a letter of reml_builtin_methods.def stands for ('-' is Void, K
+// a map key is a Handle).
 Tag tag_of_builtin_letter(char letter);
 
 }  // namespace hako::sema
