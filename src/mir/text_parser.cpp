@@ -48,7 +48,8 @@ base::Span join(base::Span a, base::Span b) { return base::Span{a.begin, b.end};
 
 class Parser {
  public:
-  Parser(const base::SourceFile& file, diag::DiagEngine& diags) : file_(file), diags_(diags) {}
+  Parser(const base::SourceFile& file, diag::DiagEngine& diags, TextPositions& positions)
+      : file_(file), diags_(diags), pos_of_(positions) {}
 
   std::optional<Module> run() {
     uint32_t errors_before = diags_.error_count();
@@ -365,6 +366,8 @@ class Parser {
     expect_eol();
     uint32_t box_index = static_cast<uint32_t>(m_.boxes.size());
     m_.boxes.push_back(BoxType{box_name, {}, {}});
+    pos_of_.boxes.push_back(name_tok.span);
+    pos_of_.methods.emplace_back();
     while (true) {
       skip_newlines();
       if (at_punct('}')) {
@@ -388,7 +391,7 @@ class Parser {
         box.fields.push_back(Field{field_name, weak});
         expect_eol();
       } else if (at_word("method")) {
-        take();
+        pos_of_.methods[box_index].push_back(take().span);
         std::string method_name = name("a method name");
         expect_punct('/');
         uint32_t arity = u32("an arity");
@@ -420,6 +423,7 @@ class Parser {
   void entry_decl() {
     const Token& kw = take();
     if (seen_entry_) fail(diag::Kind::MirSyntax, kw.span, "duplicate 'entry' line");
+    pos_of_.entry = kw.span;
     seen_entry_ = true;
     expect_punct('@');
     base::Span span;
@@ -455,6 +459,9 @@ class Parser {
     FuncId id = static_cast<FuncId>(m_.functions.size());
     functions_.emplace(fn_name, id);
     m_.functions.emplace_back();
+    pos_of_.functions.push_back(name_span);
+    pos_of_.labels.emplace_back();
+    pos_of_.insts.emplace_back();
     Function& f = m_.functions.back();
     f.name = fn_name;
     FunctionState st;
@@ -510,10 +517,11 @@ class Parser {
         BlockId b = block_number(t);
         if (b != f.blocks.size())
           fail(diag::Kind::MirSyntax, t.span, "expected label bb" + std::to_string(f.blocks.size()));
-        take();
+        pos_of_.labels.back().push_back(take().span);
         take();
         expect_eol();
         f.blocks.emplace_back();
+        pos_of_.insts.back().emplace_back();
       } else {
         if (f.blocks.empty()) fail(diag::Kind::MirSyntax, t.span, "instruction before the first block label");
         instruction(id, f, st);
@@ -588,6 +596,7 @@ class Parser {
 
   void instruction(FuncId fid, Function& f, FunctionState& st) {
     Inst inst;
+    pos_of_.insts.back().back().push_back(peek().span);
     const Token* def = nullptr;
     if (peek().kind == Tok::Value) {
       def = &take();
@@ -716,6 +725,7 @@ class Parser {
 
   const base::SourceFile& file_;
   diag::DiagEngine& diags_;
+  TextPositions& pos_of_;
   std::vector<Token> toks_;
   size_t pos_ = 0;
   Module m_;
@@ -727,8 +737,9 @@ class Parser {
 
 }  // namespace
 
-std::optional<Module> parse_module(const base::SourceFile& file, diag::DiagEngine& diags) {
-  return Parser(file, diags).run();
+std::optional<Module> parse_module(const base::SourceFile& file, diag::DiagEngine& diags, TextPositions* positions) {
+  TextPositions unused;
+  return Parser(file, diags, positions ? *positions : unused).run();
 }
 
 }  // namespace hako::mir

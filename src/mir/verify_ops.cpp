@@ -2,7 +2,24 @@
 
 #include <cstring>
 
+#include "mir/text_util.h"
+
 namespace hako::mir::verify_detail {
+
+std::string conversion_hint(const Module& m, Tag from, Tag to) {
+  if (to.kind == Kind::Handle && from.kind != Kind::Handle)
+    return "; insert `box` to turn the " + tag_name(m, from) + " into a Handle";
+  if (from.kind == Kind::Handle && to.kind != Kind::Void)
+    return "; insert `unbox` with tag " + tag_name(m, to) + " to take the value out of the Handle";
+  if (to.kind == Kind::String && (from.kind == Kind::Int || from.kind == Kind::Float || from.kind == Kind::Bool))
+    return "; insert `to_str` to turn the " + tag_name(m, from) + " into a String";
+  if (from.kind == Kind::Int && to.kind == Kind::Float) return "; insert `i2f` to turn the Int into a Float";
+  if (to.kind == Kind::Bool && (from.kind == Kind::Int || from.kind == Kind::Float || from.kind == Kind::String))
+    return "; insert `truthy` to test the " + tag_name(m, from) + " for truth";
+  return "; no single instruction converts " + tag_name(m, from) + " to " + tag_name(m, to);
+}
+
+bool valid_name(const std::string& name) { return !name.empty() && name.find('\0') == std::string::npos; }
 
 namespace {
 
@@ -24,6 +41,9 @@ class InstChecker {
   void error(const std::string& message) { report_.error(block_, index_, std::string(info_.mnemonic) + ": " + message); }
 
   std::string name(Tag t) const { return tag_name(m_, t); }
+
+  // "%N" for argument `k`.
+  std::string value(size_t k) const { return k < inst_.args.size() ? "%" + std::to_string(inst_.args[k]) : "?"; }
 
   // The tag of argument `k`, or nullptr when the argument or its id is missing.
   const Tag* arg_tag(size_t k) const {
@@ -72,7 +92,8 @@ class InstChecker {
         if (!t) continue;
         if (std::optional<Tag> want = tag_of_letter(c)) {
           if (*t != *want)
-            error("operand " + std::to_string(k) + " is " + name(*t) + ", expected " + name(*want));
+            error("operand " + std::to_string(k) + " " + value(k - 1) + " is " + name(*t) + ", expected " +
+                  name(*want) + conversion_hint(m_, *t, *want));
         } else if (c == 'U' && (t->kind != Kind::Box || t->box >= m_.boxes.size())) {
           error("operand " + std::to_string(k) + " must be a user box, got " + name(*t));
         }
@@ -80,7 +101,11 @@ class InstChecker {
       }
       switch (c) {
         case 's':
-          if (inst_.ref >= m_.strings.size()) error("string #" + std::to_string(inst_.ref) + " does not exist");
+          if (inst_.ref >= m_.strings.size()) {
+            error("string #" + std::to_string(inst_.ref) + " does not exist");
+          } else if (inst_.op != Op::ConstS && !valid_name(m_.strings[inst_.ref])) {
+            error("the name " + text::quote(m_.strings[inst_.ref]) + " is empty or contains a NUL byte");
+          }
           break;
         case '@':
           if (inst_.ref >= m_.functions.size()) error("function #" + std::to_string(inst_.ref) + " does not exist");
@@ -134,7 +159,8 @@ class InstChecker {
         break;
       case Op::Copy:
         if (const Tag* a = arg_tag(0); a && *a != t)
-          error("result is " + name(t) + " but the operand is " + name(*a));
+          error("result is " + name(t) + " but the operand " + value(0) + " is " + name(*a) +
+                conversion_hint(m_, *a, t));
         break;
       case Op::Unbox:
         if (t.kind == Kind::Handle || t.kind == Kind::Void) error("result must not be " + name(t));
@@ -169,8 +195,8 @@ class InstChecker {
     for (size_t k = 0; k < params.size(); ++k) {
       const Tag* t = arg_tag(first + k);
       if (t && *t != params[k])
-        error("argument " + std::to_string(k + 1) + " of " + callee + " is " + name(*t) + ", expected " +
-              name(params[k]));
+        error("argument " + std::to_string(k + 1) + " " + value(first + k) + " of " + callee + " is " + name(*t) +
+              ", expected " + name(params[k]) + conversion_hint(m_, *t, params[k]));
     }
   }
 
@@ -215,7 +241,8 @@ class InstChecker {
         for (size_t k = 1; k < inst_.args.size(); ++k) {
           const Tag* t = arg_tag(k);
           if (t && t->kind != Kind::Handle)
-            error("argument " + std::to_string(k) + " is " + name(*t) + ", expected Handle");
+            error("argument " + std::to_string(k) + " " + value(k) + " is " + name(*t) + ", expected Handle" +
+                  conversion_hint(m_, *t, Tag::of(Kind::Handle)));
         }
         break;
       case Op::GetField:
@@ -239,7 +266,8 @@ class InstChecker {
         } else if (f_.ret.kind == Kind::Void) {
           error("returns a value from a Void function");
         } else if (a0 && *a0 != f_.ret) {
-          error("returns " + name(*a0) + " from a function returning " + name(f_.ret));
+          error("returns " + value(0) + " of tag " + name(*a0) + " from a function returning " + name(f_.ret) +
+                conversion_hint(m_, *a0, f_.ret));
         }
         break;
       default: break;
