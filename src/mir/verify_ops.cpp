@@ -200,6 +200,25 @@ class InstChecker {
     }
   }
 
+  // The instruction defining `v` (nullptr for parameters and undefined ids).
+  const Inst* definition(ValueId v) const {
+    for (const Block& b : f_.blocks)
+      for (const Inst& in : b.insts)
+        if (in.result == v) return &in;
+    return nullptr;
+  }
+
+  // reml_fini_begin / reml_fini_end mark the instance whose fini() runs: the
+  // runtime takes any other value for a compiler bug (an internal error), so
+  // the operand must be the method's receiver %0, boxed.
+  void fini_receiver(const char* symbol) {
+    if (inst_.args.empty()) return;  // the count is reported by call_args
+    const Inst* def = definition(inst_.args[0]);
+    bool ok = f_.has_me && def != nullptr && def->op == Op::Box && def->args.size() == 1 && def->args[0] == 0;
+    if (!ok)
+      error(std::string(symbol) + " takes the receiver of a method, boxed (`box %0` in a method), not " + value(0));
+  }
+
   void specific() {
     const Tag* a0 = arg_tag(0);
     switch (inst_.op) {
@@ -235,6 +254,8 @@ class InstChecker {
           std::vector<Tag> params;
           for (const char* p = rt.params; *p; ++p) params.push_back(tag_of_letter(*p).value_or(Tag::of(Kind::Void)));
           call_args(params, 0, rt.symbol);
+          auto fn = static_cast<RtFn>(inst_.ref);
+          if (fn == RtFn::FiniBegin || fn == RtFn::FiniEnd) fini_receiver(rt.symbol);
         }
         break;
       case Op::CallMethod:
