@@ -181,6 +181,10 @@ class FunctionVerifier {
         const OpInfo& info = op_info(inst.op);
         bool term = info.flags & TERM;
         if (term && !last) report_.error(b, i, std::string(info.mnemonic) + ": terminator in the middle of a block");
+        // bb0 is entered once, with the parameters: the passes after the
+        // verifier (reference counts, regions) rely on its having no predecessor.
+        if (term && std::find(inst.targets.begin(), inst.targets.end(), BlockId{0}) != inst.targets.end())
+          report_.error(b, i, std::string(info.mnemonic) + ": bb0 is the entry block and cannot be a branch target");
         if (!term && last) report_.error(b, i, "block does not end in a terminator");
         if (inst.op == Op::Phi) {
           if (past_phis) report_.error(b, i, "phi: phi after a non-phi instruction");
@@ -260,6 +264,7 @@ class FunctionVerifier {
   // One incoming per CFG predecessor, none from elsewhere, tags equal to the phi's.
   void phi(BlockId b, uint32_t i, const Inst& inst) {
     const std::vector<BlockId>& preds = cfg_.preds(b);
+    if (inst.targets.empty()) report_.error(b, i, "phi: has no incoming value");
     std::vector<BlockId> seen;
     for (size_t k = 0; k < inst.targets.size(); ++k) {
       BlockId t = inst.targets[k];
