@@ -10,6 +10,7 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "mir/operands.h"
 #include "mir/text_lexer.h"
 #include "mir/text_util.h"
 
@@ -625,9 +626,9 @@ class Parser {
       if (any) expect_punct(',');
       any = true;
     };
-    for (const char* p = info.operands; *p; ++p) {
-      switch (*p) {
-        case '*':
+    for (const Operand& operand : operand_shape(*op).operands) {
+      switch (operand.kind) {
+        case OperandKind::Rest:
           expect_punct('(');
           if (!at_punct(')')) {
             inst.args.push_back(use_value(st));
@@ -639,14 +640,14 @@ class Parser {
           expect_punct(')');
           any = true;
           break;
-        case '?':
+        case OperandKind::Optional:
           if (any ? (at_punct(',') && peek(1).kind == Tok::Value) : peek().kind == Tok::Value) {
             if (any) take();
             inst.args.push_back(use_value(st));
             any = true;
           }
           break;
-        case 'P':
+        case OperandKind::PhiList:
           while (any ? (at_punct(',') && at_punct('[', 1)) : at_punct('[')) {
             if (any) take();
             any = true;
@@ -657,14 +658,14 @@ class Parser {
             expect_punct(']');
           }
           break;
-        case 'i': separator(); inst.imm = i64(); break;
-        case 'f': separator(); inst.fimm = float_imm(); break;
-        case 's':
+        case OperandKind::IntImm: separator(); inst.imm = i64(); break;
+        case OperandKind::FloatImm: separator(); inst.fimm = float_imm(); break;
+        case OperandKind::String:
           separator();
           if (peek().kind != Tok::String) expected(peek(), "a string literal");
           inst.ref = intern(take().text);
           break;
-        case '@': {
+        case OperandKind::Function: {
           separator();
           expect_punct('@');
           base::Span span;
@@ -672,8 +673,8 @@ class Parser {
           func_uses_.push_back(FuncUse{FuncUse::Site::Call, fn, span, fid, block, index});
           break;
         }
-        case 'T': separator(); inst.ref = box_ref(); break;
-        case 'K': {
+        case OperandKind::BoxType: separator(); inst.ref = box_ref(); break;
+        case OperandKind::Field: {
           separator();
           inst.ref = box_ref();
           expect_punct('.');
@@ -687,7 +688,7 @@ class Parser {
             fail(diag::Kind::MirUndefined, field_tok.span, "box '" + box.name + "' has no field '" + field + "'");
           break;
         }
-        case 'G': {
+        case OperandKind::Global: {
           separator();
           base::Span span;
           std::string g = dotted_name("a global name", span);
@@ -697,7 +698,7 @@ class Parser {
           if (inst.ref == kNone) fail(diag::Kind::MirUndefined, span, "unknown global '" + g + "'");
           break;
         }
-        case 'R': {
+        case OperandKind::Runtime: {
           separator();
           const Token& sym = peek();
           if (sym.kind != Tok::Ident) expected(sym, "a runtime function");
@@ -707,8 +708,8 @@ class Parser {
           take();
           break;
         }
-        case 'b': separator(); inst.targets.push_back(use_block(st, false)); break;
-        default: separator(); inst.args.push_back(use_value(st)); break;
+        case OperandKind::Block: separator(); inst.targets.push_back(use_block(st, false)); break;
+        case OperandKind::Value: separator(); inst.args.push_back(use_value(st)); break;
       }
     }
     if (at_punct('@')) {

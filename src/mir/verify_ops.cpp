@@ -1,7 +1,6 @@
 #include "mir/verify_ops.h"
 
-#include <cstring>
-
+#include "mir/operands.h"
 #include "mir/text_util.h"
 
 namespace hako::mir::verify_detail {
@@ -22,8 +21,6 @@ std::string conversion_hint(const Module& m, Tag from, Tag to) {
 bool valid_name(const std::string& name) { return !name.empty() && name.find('\0') == std::string::npos; }
 
 namespace {
-
-bool is_value_letter(char c) { return std::strchr("IFBSHAMCUX", c) != nullptr; }
 
 class InstChecker {
  public:
@@ -52,68 +49,58 @@ class InstChecker {
   }
 
   void counts() {
-    size_t fixed = 0, blocks = 0;
-    bool star = false, optional = false, phi = false;
-    for (const char* p = info_.operands; *p; ++p) {
-      if (is_value_letter(*p)) ++fixed;
-      if (*p == 'b') ++blocks;
-      star |= *p == '*';
-      optional |= *p == '?';
-      phi |= *p == 'P';
-    }
+    const OperandShape& shape = operand_shape(inst_.op);
     size_t n = inst_.args.size();
-    if (phi) {
+    std::string fixed = std::to_string(shape.values);
+    if (shape.phi) {
       if (n != inst_.targets.size())
         error("has " + std::to_string(n) + " incoming values but " + std::to_string(inst_.targets.size()) +
               " incoming blocks");
-    } else if (star) {
-      if (n < fixed)
-        error("expects at least " + std::to_string(fixed) + " operands, got " + std::to_string(n));
-    } else if (optional) {
-      if (n < fixed || n > fixed + 1)
-        error("expects " + std::to_string(fixed) + " or " + std::to_string(fixed + 1) + " operands, got " +
-              std::to_string(n));
-    } else if (n != fixed) {
-      error("expects " + std::to_string(fixed) + " operands, got " + std::to_string(n));
+    } else if (shape.rest) {
+      if (n < shape.values) error("expects at least " + fixed + " operands, got " + std::to_string(n));
+    } else if (shape.optional) {
+      if (n < shape.values || n > shape.values + 1)
+        error("expects " + fixed + " or " + std::to_string(shape.values + 1) + " operands, got " + std::to_string(n));
+    } else if (n != shape.values) {
+      error("expects " + fixed + " operands, got " + std::to_string(n));
     }
-    if (!phi && inst_.targets.size() != blocks)
-      error("expects " + std::to_string(blocks) + " block targets, got " + std::to_string(inst_.targets.size()));
+    if (!shape.phi && inst_.targets.size() != shape.blocks)
+      error("expects " + std::to_string(shape.blocks) + " block targets, got " + std::to_string(inst_.targets.size()));
     for (BlockId t : inst_.targets)
       if (t >= f_.blocks.size()) error("target bb" + std::to_string(t) + " does not exist");
   }
 
   void letters() {
     size_t k = 0;
-    for (const char* p = info_.operands; *p; ++p) {
-      char c = *p;
-      if (is_value_letter(c)) {
-        const Tag* t = arg_tag(k);
-        ++k;
-        if (!t) continue;
-        if (std::optional<Tag> want = tag_of_letter(c)) {
-          if (*t != *want)
-            error("operand " + std::to_string(k) + " " + value(k - 1) + " is " + name(*t) + ", expected " +
-                  name(*want) + conversion_hint(m_, *t, *want));
-        } else if (c == 'U' && (t->kind != Kind::Box || t->box >= m_.boxes.size())) {
-          error("operand " + std::to_string(k) + " must be a user box, got " + name(*t));
+    for (const Operand& operand : operand_shape(inst_.op).operands) {
+      switch (operand.kind) {
+        case OperandKind::Value: {
+          const Tag* t = arg_tag(k);
+          ++k;
+          if (!t) break;
+          if (operand.tag) {
+            if (*t != *operand.tag)
+              error("operand " + std::to_string(k) + " " + value(k - 1) + " is " + name(*t) + ", expected " +
+                    name(*operand.tag) + conversion_hint(m_, *t, *operand.tag));
+          } else if (operand.user_box && (t->kind != Kind::Box || t->box >= m_.boxes.size())) {
+            error("operand " + std::to_string(k) + " must be a user box, got " + name(*t));
+          }
+          break;
         }
-        continue;
-      }
-      switch (c) {
-        case 's':
+        case OperandKind::String:
           if (inst_.ref >= m_.strings.size()) {
             error("string #" + std::to_string(inst_.ref) + " does not exist");
           } else if (inst_.op != Op::ConstS && !valid_name(m_.strings[inst_.ref])) {
             error("the name " + text::quote(m_.strings[inst_.ref]) + " is empty or contains a NUL byte");
           }
           break;
-        case '@':
+        case OperandKind::Function:
           if (inst_.ref >= m_.functions.size()) error("function #" + std::to_string(inst_.ref) + " does not exist");
           break;
-        case 'T':
+        case OperandKind::BoxType:
           if (inst_.ref >= m_.boxes.size()) error("box #" + std::to_string(inst_.ref) + " does not exist");
           break;
-        case 'K':
+        case OperandKind::Field:
           if (inst_.ref >= m_.boxes.size()) {
             error("box #" + std::to_string(inst_.ref) + " does not exist");
           } else if (inst_.imm < 0 || static_cast<uint64_t>(inst_.imm) >= m_.boxes[inst_.ref].fields.size()) {
@@ -121,13 +108,19 @@ class InstChecker {
                   m_.boxes[inst_.ref].name + " (" + std::to_string(m_.boxes[inst_.ref].fields.size()) + " fields)");
           }
           break;
-        case 'G':
+        case OperandKind::Global:
           if (inst_.ref >= m_.globals.size()) error("global #" + std::to_string(inst_.ref) + " does not exist");
           break;
-        case 'R':
+        case OperandKind::Runtime:
           if (inst_.ref >= rt_count()) error("runtime function #" + std::to_string(inst_.ref) + " does not exist");
           break;
-        default: break;
+        case OperandKind::Rest:      // further values of any tag (calls check them below)
+        case OperandKind::Optional:  // ret's value: checked against the return tag below
+        case OperandKind::IntImm:
+        case OperandKind::FloatImm:
+        case OperandKind::Block:     // targets: counted and range-checked above
+        case OperandKind::PhiList:   // checked against the CFG by the caller
+          break;
       }
     }
   }
