@@ -226,6 +226,8 @@ def build_cases(paths):
     return [
         Case("build without a file", ["build"], code=usage),
         Case("build: missing file", ["build", paths["missing file"], "-o", exe], code="E0001"),
+        Case("build: garbage MIR", ["build", paths["garbage MIR"], "-o", exe], code="E0401"),
+        Case("build: truncated MIR", ["build", paths["MIR prefix 120"], "-o", exe]),
         Case("build: invalid UTF-8", ["build", paths["invalid UTF-8"], "-o", exe], code="E0004"),
         Case("build: unknown --emit format", ["build", valid, "--emit=mir", "-o", exe], code=usage),
         Case("build: --target without a value", ["build", valid, "--target"], code=usage),
