@@ -205,7 +205,8 @@ def mut_immediate(mir, rng):
     line = mir.lines[i]
     m = INST.match(line)
     pool = FLOATS if m.group(3) == "const_f" else INTS
-    rest = re.sub(r"^ [^ (@]+", " " + rng.choice(pool), m.group(4), count=1)
+    imm = rng.choice(pool)
+    rest = re.sub(r"^ [^ (@]+", lambda _: " " + imm, m.group(4), count=1)
     mir.lines[i] = line[:m.start(4)] + rest
     return "immediate on line %d" % (i + 1)
 
@@ -277,7 +278,7 @@ def mut_name(mir, rng):
     if line.startswith("  field "):
         mir.lines[i] = re.sub(r"^  field (weak )?\S+", lambda m: "  field " + (m.group(1) or "") + odd, line)
     elif line.startswith("  method "):
-        mir.lines[i] = re.sub(r"^  method \S+?/", "  method " + odd + "/", line)
+        mir.lines[i] = re.sub(r"^  method \S+?/", lambda _: "  method " + odd + "/", line)
     else:
         new = replace_nth(STRING, line, 0, lambda _: odd)
         if new is None:
@@ -290,7 +291,8 @@ def mut_main(mir, rng):
     for i, line in enumerate(mir.lines):
         if line.startswith("fn @Main.main/"):
             if "(%0: " in line and rng.random() < 0.7:
-                mir.lines[i] = re.sub(r"\(%0: [^)]*\)?\)", "(%%0: %s)" % rng.choice(TAGS + ["Box(Main)"]), line, count=1)
+                tag = rng.choice(TAGS + ["Box(Main)"])
+                mir.lines[i] = re.sub(r"\(%0: [^)]*\)?\)", lambda _: "(%0: " + tag + ")", line, count=1)
             elif rng.random() < 0.5:
                 mir.lines[i] = line.replace("()", "(%0: Box(ArrayBox))", 1).replace("main/0", "main/1")
             else:
@@ -509,6 +511,12 @@ def main(argv):
     texts = {}
 
     def one(index):
+        try:
+            return mutate_and_check(index)
+        except Exception as e:  # a defect of this script fails the test, with its reason
+            return index, "?", "FAIL", "mutate_mir.py raised %s: %s" % (type(e).__name__, e), None
+
+    def mutate_and_check(index):
         rng = random.Random("%d/%d" % (opts.seed, index))
         path, args = rng.choice(programs)
         if path not in texts:
