@@ -24,6 +24,8 @@ TIMEOUT = 20.0
 CRASH_MARKERS = ("Traceback", "Segmentation fault", "terminate called", "Assertion",
                  "AddressSanitizer", "UndefinedBehaviorSanitizer", "core dumped", "internal runtime error")
 VALID_PROGRAM = "static box Main {\n    main() {\n        return 0\n    }\n}\n"
+# MIR text whose phi mixes Int and Handle: a build error, like any verifier finding.
+MIXED_PHI = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mir_fail", "phi_mixed_int_handle.mir")
 # A small well-formed MIR module: `verify-mir` accepts it silently, and every
 # proper prefix of it (a truncated file) must be rejected with a diagnostic.
 VALID_MIR = (
@@ -228,6 +230,8 @@ def build_cases(paths):
         Case("build: missing file", ["build", paths["missing file"], "-o", exe], code="E0001"),
         Case("build: garbage MIR", ["build", paths["garbage MIR"], "-o", exe], code="E0401"),
         Case("build: truncated MIR", ["build", paths["MIR prefix 120"], "-o", exe]),
+        Case("build: a phi mixing Int and Handle", ["build", MIXED_PHI, "-o", exe], code="E0403"),
+        Case("run-mir: a phi mixing Int and Handle", ["run-mir", MIXED_PHI], code="E0403"),
         Case("build: invalid UTF-8", ["build", paths["invalid UTF-8"], "-o", exe], code="E0004"),
         Case("build: unknown --emit format", ["build", valid, "--emit=mir", "-o", exe], code=usage),
         Case("build: --target without a value", ["build", valid, "--target"], code=usage),
