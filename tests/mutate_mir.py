@@ -8,7 +8,8 @@ takes the MIR of every tests/run program (the lowered form of
 `hakoc emit-mir`), applies one seeded random mutation to it (a tag, an
 operand, an opcode, an immediate, a branch target, a dropped or duplicated
 instruction, a phi incoming, a name with a NUL or odd bytes, main's
-parameter, a method-table arity, a runtime function, a callee ...), and
+parameter, a method-table arity, a runtime function, a callee, a character
+of the text ...), and
 requires of each mutant either
 
   - rejection: `hakoc verify-mir` exits 1 with an `error[` diagnostic on
@@ -339,7 +340,25 @@ def mut_callee(mir, rng):
     return "callee on line %d" % (i + 1)
 
 
-MUTATIONS = [mut_tag, mut_swap, mut_opcode, mut_immediate, mut_branch, mut_drop, mut_duplicate, mut_value, mut_phi,
+def mut_bytes(mir, rng):
+    """A character deleted, repeated or replaced by a random printable one:
+    the text parser's share of the mutants."""
+    i = rng.randrange(len(mir.lines))
+    line = mir.lines[i]
+    if not line:
+        return None
+    k = rng.randrange(len(line))
+    choice = rng.randrange(3)
+    if choice == 0:
+        mir.lines[i] = line[:k] + line[k + 1:]
+    elif choice == 1:
+        mir.lines[i] = line[:k] + line[k] + line[k:]
+    else:
+        mir.lines[i] = line[:k] + chr(rng.randrange(32, 127)) + line[k + 1:]
+    return "character %d of line %d" % (k + 1, i + 1)
+
+
+MUTATIONS = [mut_bytes, mut_tag, mut_swap, mut_opcode, mut_immediate, mut_branch, mut_drop, mut_duplicate, mut_value, mut_phi,
              mut_name, mut_main, mut_arity, mut_runtime, mut_callee]
 
 
