@@ -24,13 +24,25 @@ TIMEOUT = 20.0
 CRASH_MARKERS = ("Traceback", "Segmentation fault", "terminate called", "Assertion",
                  "AddressSanitizer", "UndefinedBehaviorSanitizer", "core dumped", "internal runtime error")
 VALID_PROGRAM = "static box Main {\n    main() {\n        return 0\n    }\n}\n"
+# MIR text whose phi mixes Int and Handle: a build error, like any verifier finding.
+MIXED_PHI = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mir_fail", "phi_mixed_int_handle.mir")
+# A small well-formed MIR module: `verify-mir` accepts it silently, and every
+# proper prefix of it (a truncated file) must be rejected with a diagnostic.
+VALID_MIR = (
+    "; hakoc MIR\n"
+    "box P {\n  field x\n  method get/0 = @P.get/0\n}\n"
+    "entry @Main.main/1\n\n"
+    "fn @P.get/0(%0: Box(P)) -> Handle method P {\nbb0:\n  %1: Handle = get_field %0, P.x @3:5\n  ret %1\n}\n\n"
+    "fn @Main.main/1(%0: Box(ArrayBox)) -> Int {\nbb0:\n  %1: Bool = const_b 1\n  %4: Int = const_i 0\n"
+    "  cond_br %1, bb1, bb2\nbb1:\n  %2: Int = const_i 4\n  br bb2\nbb2:\n  %3: Int = phi [%2, bb1], [%4, bb0]\n"
+    "  ret %3\n}\n")
 
 
 class Case:
     def __init__(self, name, argv, want="error", json_mode=False, code=None):
         self.name = name
         self.argv = argv
-        self.want = want  # "error", "help" or "version"
+        self.want = want  # "error", "help", "version" or "quiet" (exit 0, no output)
         self.json_mode = json_mode
         # The diagnostic code the input must produce, where exactly one fits
         # (tests/fail/EXEMPT relies on these for E0001-E0008).
@@ -62,6 +74,10 @@ def judge(case, rc, out, err, problem):
             return "exit status %d, expected 0" % rc
         if not out.strip():
             return "no usage text on stdout"
+        return None
+    if case.want == "quiet":
+        if rc != 0 or out or err:
+            return "exit status %s with stdout %r and stderr %r, expected 0 and no output" % (rc, out[:80], err[:200])
         return None
     if case.want == "version":
         if rc != 0:
@@ -120,6 +136,18 @@ def make_inputs(tmp):
     write("binary NULs", "nuls.hako", b"\0" * 4096)
     write("garbage MIR", "garbage.mir", b"this is not MIR text {{{ \x01\x02\n")
     write("valid program", "valid.hako", VALID_PROGRAM.encode())
+    write("valid MIR", "valid.mir", VALID_MIR.encode())
+    for n in range(len(VALID_MIR.rstrip())):
+        write("MIR prefix %d" % n, "prefix%d.mir" % n, VALID_MIR[:n].encode())
+    huge_numbers = {
+        "Int immediate": VALID_MIR.replace("const_i 4", "const_i 9223372036854775808"),
+        "value id": VALID_MIR.replace("%2", "%18446744073709551617"),
+        "block number": VALID_MIR.replace("br bb2", "br bb99999999999"),
+        "method arity": VALID_MIR.replace("get/0 =", "get/4294967296 ="),
+        "location": VALID_MIR.replace("@3:5", "@99999999999:5"),
+    }
+    for what, text in huge_numbers.items():
+        write("MIR: huge " + what, "huge-%s.mir" % what.replace(" ", "-"), text.encode())
     # Larger than the 64 MiB source limit, but sparse: cheap to create.
     huge = os.path.join(tmp, "huge.hako")
     with open(huge, "wb") as f:
@@ -165,8 +193,30 @@ def cases(paths):
         out.append(Case("check --diagnostics=json: " + label, ["check", "--diagnostics=json", paths[label]],
                         json_mode=True, code=code))
     out.append(Case("emit-mir: missing file", ["emit-mir", paths["missing file"]], code="E0001"))
+    out.extend(verify_mir_cases(paths, bad_files))
     out.append(Case("emit-mir: invalid UTF-8", ["emit-mir", paths["invalid UTF-8"]], code="E0004"))
     out.extend(build_cases(paths))
+    return out
+
+
+def verify_mir_cases(paths, bad_files):
+    """hakoc verify-mir: silent on a valid module; one diagnostic and exit 1
+    on every bad file, truncation and absurd number."""
+    out = [
+        Case("verify-mir without a file", ["verify-mir"], code="E0007"),
+        Case("verify-mir: valid MIR", ["verify-mir", paths["valid MIR"]], want="quiet"),
+        Case("verify-mir --diagnostics=json: valid MIR", ["verify-mir", "--diagnostics=json", paths["valid MIR"]],
+             want="quiet"),
+        Case("verify-mir of garbage MIR", ["verify-mir", paths["garbage MIR"]], code="E0401"),
+        Case("verify-mir --diagnostics=json of garbage MIR", ["verify-mir", "--diagnostics=json",
+                                                             paths["garbage MIR"]], json_mode=True, code="E0401"),
+    ]
+    for label, code in bad_files:
+        out.append(Case("verify-mir: " + label, ["verify-mir", paths[label]], code=code))
+        out.append(Case("verify-mir --diagnostics=json: " + label, ["verify-mir", "--diagnostics=json", paths[label]],
+                        json_mode=True, code=code))
+    for label in sorted(p for p in paths if p.startswith(("MIR prefix", "MIR: huge"))):
+        out.append(Case("verify-mir: " + label, ["verify-mir", paths[label]]))
     return out
 
 
@@ -178,6 +228,10 @@ def build_cases(paths):
     return [
         Case("build without a file", ["build"], code=usage),
         Case("build: missing file", ["build", paths["missing file"], "-o", exe], code="E0001"),
+        Case("build: garbage MIR", ["build", paths["garbage MIR"], "-o", exe], code="E0401"),
+        Case("build: truncated MIR", ["build", paths["MIR prefix 120"], "-o", exe]),
+        Case("build: a phi mixing Int and Handle", ["build", MIXED_PHI, "-o", exe], code="E0403"),
+        Case("run-mir: a phi mixing Int and Handle", ["run-mir", MIXED_PHI], code="E0403"),
         Case("build: invalid UTF-8", ["build", paths["invalid UTF-8"], "-o", exe], code="E0004"),
         Case("build: unknown --emit format", ["build", valid, "--emit=mir", "-o", exe], code=usage),
         Case("build: --target without a value", ["build", valid, "--target"], code=usage),

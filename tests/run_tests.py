@@ -9,9 +9,11 @@ Modes:
   parity DIR...         run every *.hako on the VM and as native -O0 and -O2
                         executables; stdout, stderr and exit status must be
                         identical (the expectations are not consulted)
-  fail DIR...           check every *.hako and compare the reported diagnostics
-  coverage FAILDIR DEF  every code of diagnostics.def is expected by some fail
-                        program or listed (with a reason) in FAILDIR/EXEMPT
+  fail DIR...           check every *.hako (`hakoc check`) and every *.mir
+                        (`hakoc verify-mir`) and compare the reported diagnostics
+  coverage FAILDIR... DEF  every code of diagnostics.def is expected by some fail
+                        program of the FAILDIRs or listed (with a reason) in
+                        the first FAILDIR's EXEMPT
   roundtrip DIR...      MIR text round trip: emit-mir, re-print, run-mir
 
 Options: --hakoc PATH, --autoupdate (rewrite expectations from the actual
@@ -63,8 +65,12 @@ CLEAN_LEAK_REPORT = ["leak-check: 0 objects live at exit"]
 
 # --- fail mode directives ----------------------------------------------------
 # `// error: E0301 E0305`, `// error@12: E0201`, `// error@+1: E0201`,
-# `// warning: W0301`. Several directives may share one line.
-FAIL_DIRECTIVE = re.compile(r"//\s*(error|warning)(?:@([+-]?\d+))?:\s*((?:[EW]\d{4}\b[ \t]*)+)")
+# `// warning: W0301`. Several directives may share one line. MIR text
+# (*.mir) writes them as its own comments: `; error: E0403`.
+FAIL_DIRECTIVE = re.compile(r"(?://|;)\s*(error|warning)(?:@([+-]?\d+))?:\s*((?:[EW]\d{4}\b[ \t]*)+)")
+# `; error-message: TEXT`: some reported message must contain TEXT (what a
+# diagnostic must name, e.g. the value, the block and the conversion).
+MESSAGE_DIRECTIVE = re.compile(r"(?://|;)\s*error-message: (.*)$")
 CODE = re.compile(r"[EW]\d{4}")
 
 
@@ -644,7 +650,8 @@ def fail_one(path, opts):
     expected, problems = fail_expectations(text)
     if problems and not opts.autoupdate:
         return Outcome(name, False, "bad expectations: " + "; ".join(problems))
-    proc = invoke([opts.hakoc, "check", "--diagnostics=json", path], opts.timeout)
+    command = "verify-mir" if path.endswith(".mir") else "check"
+    proc = invoke([opts.hakoc, command, "--diagnostics=json", path], opts.timeout)
     if proc.timed_out or proc.rc is None or proc.rc < 0:
         return Outcome(name, False, describe_status(proc, opts.timeout))
     diags, junk = parse_json_diagnostics(proc.err_text)
@@ -672,6 +679,11 @@ def fail_one(path, opts):
             if e not in expected and e in by_line:
                 details.append("  %d: %s %s" % (e[0], e[1], by_line[e]))
                 break
+    for line in source_lines(text):
+        for m in MESSAGE_DIRECTIVE.finditer(line):
+            if not any(m.group(1) in d[3] for d in diags):
+                reasons.append("no message contains %r" % m.group(1))
+                details += ["  %d: %s %s" % (d[0], d[1], d[3]) for d in diags[:3]]
     if junk:
         reasons.append("stderr lines that are not JSON diagnostics")
         details += ["  " + l for l in junk[:5]]
@@ -690,6 +702,7 @@ def autoupdate_fail(path, text, diags):
     become trailing comments, and positions outside the file become
     `// error@N:` directives on its last line."""
     lines = source_lines(text)
+    marker = ";" if path.endswith(".mir") else "//"  # the comment of the file's language
     trailing_newline = text.endswith("\n")
     if trailing_newline:
         lines.pop()
@@ -699,8 +712,8 @@ def autoupdate_fail(path, text, diags):
         stripped = FAIL_DIRECTIVE.sub("", line)
         if stripped != line:
             stripped = stripped.rstrip()
-            if stripped.endswith("//"):  # e.g. `x  // note // error: E0301`
-                stripped = stripped[:-2].rstrip()
+            if stripped.endswith(marker):  # e.g. `x  // note // error: E0301`
+                stripped = stripped[:-len(marker)].rstrip()
         lines[i] = stripped
     by_line = {}
     for line_no, code, severity, _ in diags:
@@ -713,9 +726,10 @@ def autoupdate_fail(path, text, diags):
             if not codes:
                 continue
             if 1 <= line_no <= last:
-                lines[line_no - 1] = lines[line_no - 1].rstrip() + "  // %s: %s" % (kind, " ".join(codes))
+                lines[line_no - 1] = lines[line_no - 1].rstrip() + "  %s %s: %s" % (marker, kind, " ".join(codes))
             else:
-                lines[last - 1] = lines[last - 1].rstrip() + "  // %s@%d: %s" % (kind, line_no, " ".join(codes))
+                lines[last - 1] = lines[last - 1].rstrip() + "  %s %s@%d: %s" % (marker, kind, line_no,
+                                                                                  " ".join(codes))
     new_text = "\n".join(lines) + ("\n" if trailing_newline else "")
     if new_text != text:
         write_source(path, new_text)
@@ -730,7 +744,7 @@ def autoupdate_fail(path, text, diags):
 DIAG_DEF = re.compile(r'^\s*DIAG\(\s*(\w+)\s*,\s*"([EW]\d{4})"\s*,\s*(\w+)\s*\)')
 
 
-def coverage(fail_dir, def_path):
+def coverage(fail_dirs, def_path):
     outcomes = []
     codes = []
     with open(def_path, encoding="utf-8") as f:
@@ -742,13 +756,13 @@ def coverage(fail_dir, def_path):
         return [Outcome(os.path.basename(def_path), False, "no DIAG(...) entries found")]
 
     covered = {}
-    for path in sorted(find_programs([fail_dir])):
+    for path in sorted(find_programs(fail_dirs, FAIL_EXTENSIONS)):
         expected, _ = fail_expectations(read_source(path))
         for _, code in expected:
             covered.setdefault(code, os.path.basename(path))
 
     exempt = {}
-    exempt_path = os.path.join(fail_dir, "EXEMPT")
+    exempt_path = os.path.join(fail_dirs[0], "EXEMPT")
     if os.path.exists(exempt_path):
         with open(exempt_path, encoding="utf-8") as f:
             for n, line in enumerate(f, start=1):
@@ -834,14 +848,18 @@ def roundtrip_one(path, opts, tmp_dir):
 # driver
 # =============================================================================
 
-def find_programs(paths):
+# The inputs of fail mode: Hako programs and MIR text.
+FAIL_EXTENSIONS = (".hako", ".mir")
+
+
+def find_programs(paths, extensions=(".hako",)):
     found = []
     for p in paths:
         if os.path.isdir(p):
             for entry in sorted(os.listdir(p)):
-                if entry.endswith(".hako"):
+                if entry.endswith(extensions):
                     found.append(os.path.join(p, entry))
-        elif p.endswith(".hako") and os.path.isfile(p):
+        elif p.endswith(extensions) and os.path.isfile(p):
             found.append(p)
     return found
 
@@ -897,11 +915,11 @@ def main(argv):
         ap.error("--autoupdate rewrites expectations from the VM only; drop --backend")
 
     if opts.mode == "coverage":
-        if len(opts.paths) != 2:
-            ap.error("coverage takes FAILDIR and DIAGDEF")
-        return report(coverage(opts.paths[0], opts.paths[1]))
+        if len(opts.paths) < 2:
+            ap.error("coverage takes FAILDIR... and DIAGDEF")
+        return report(coverage(opts.paths[:-1], opts.paths[-1]))
 
-    programs = find_programs(opts.paths)
+    programs = find_programs(opts.paths, FAIL_EXTENSIONS if opts.mode == "fail" else (".hako",))
     if opts.filter:
         programs = [p for p in programs if opts.filter in os.path.basename(p)]
     if not programs:

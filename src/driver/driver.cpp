@@ -27,6 +27,8 @@ constexpr const char* kUsage =
     "  check FILE.hako             check only: diagnostics, no output when fine\n"
     "  emit-mir FILE               print the MIR of a .hako file (or re-print a .mir file)\n"
     "  run-mir FILE.mir [-- ARGS]  run MIR text on the VM\n"
+    "  verify-mir FILE.mir         parse and verify MIR text as run-mir and build would:\n"
+    "                              diagnostics, no output when fine\n"
     "  build FILE.hako [-o OUT]    compile to native code through LLVM; by default an\n"
     "                              executable linked with libreml_runtime.a\n"
     "\n"
@@ -150,7 +152,7 @@ std::string parse_args(int argc, char** argv, CommandLine& cl) {
     }
   }
   if (cl.command.empty()) return "No command given.";
-  static const char* const kCommands[] = {"run", "check", "emit-mir", "run-mir", "build"};
+  static const char* const kCommands[] = {"run", "check", "emit-mir", "run-mir", "verify-mir", "build"};
   bool known = false;
   for (const char* c : kCommands) known = known || cl.command == c;
   if (!known) return "Unknown command '" + cl.command + "'.";
@@ -216,7 +218,7 @@ int main(int argc, char** argv) {
   if (!err.empty()) return usage_error(cl.diag_format, err);
 
   diag::DiagEngine diags;
-  bool mir_input = cl.command == "run-mir" ||
+  bool mir_input = cl.command == "run-mir" || cl.command == "verify-mir" ||
                    ((cl.command == "emit-mir" || cl.command == "build") && ends_with(cl.file, ".mir"));
   cl.pipeline.keep_regions = cl.command == "emit-mir" && cl.emit == "regions";
   Compilation c = mir_input ? load_mir(cl.file, cl.pipeline, diags) : compile_source(cl.file, cl.pipeline, diags);
@@ -224,7 +226,7 @@ int main(int argc, char** argv) {
   if (!diags.diagnostics().empty()) std::fputs(diags.render(cl.diag_format).c_str(), stderr);
   if (!c.module) return 1;
 
-  if (cl.command == "check") return 0;
+  if (cl.command == "check" || cl.command == "verify-mir") return 0;
   if (cl.command == "emit-mir") {
     if (cl.emit == "regions") return write_output(cl, regions_json(*c.module, c.regions));
     return write_output(cl, cl.emit == "mir-json" ? mir::module_to_json(*c.module) : mir::print_module(*c.module));

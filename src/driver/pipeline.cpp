@@ -22,13 +22,33 @@ constexpr bool kAlwaysVerify = true;
 constexpr bool kAlwaysVerify = false;
 #endif
 
-// Reports verifier findings; `internal` marks them as compiler bugs.
-bool verify(const mir::Module& m, const base::SourceFile* file, bool internal, diag::DiagEngine& diags) {
+// The place in MIR text a verifier finding is about: its instruction, else
+// its block label, its function's name, its method or box declaration, or
+// the `entry` line.
+base::Span locate(const mir::VerifyError& e, const mir::TextPositions& at) {
+  if (e.func != mir::kNone && e.func < at.functions.size()) {
+    if (e.block != mir::kNone && e.block < at.labels[e.func].size()) {
+      const std::vector<base::Span>& insts = at.insts[e.func][e.block];
+      return e.inst != mir::kNone && e.inst < insts.size() ? insts[e.inst] : at.labels[e.func][e.block];
+    }
+    return at.functions[e.func];
+  }
+  if (e.box != mir::kNone && e.box < at.boxes.size()) {
+    const std::vector<base::Span>& methods = at.methods[e.box];
+    return e.method != mir::kNone && e.method < methods.size() ? methods[e.method] : at.boxes[e.box];
+  }
+  return at.entry;
+}
+
+// Reports verifier findings, at their place in the text when `positions`
+// describes the module; `internal` marks them as compiler bugs.
+bool verify(const mir::Module& m, const base::SourceFile* file, bool internal, diag::DiagEngine& diags,
+            const mir::TextPositions* positions = nullptr) {
   auto errors = mir::verify_module(m);
   for (const auto& e : errors) {
     std::string msg = mir::format_verify_error(e);
     if (internal) msg = "internal compiler error: the lowered MIR is invalid: " + msg;
-    diags.report(diag::Kind::MirVerify, file, base::Span{0, 0}, msg);
+    diags.report(diag::Kind::MirVerify, file, positions ? locate(e, *positions) : base::Span{0, 0}, msg);
   }
   return errors.empty();
 }
@@ -87,9 +107,10 @@ Compilation load_mir(const std::string& path, const PipelineOptions& options, di
   LoadedSource loaded = load_source(path, diags);
   c.file = std::move(loaded.file);
   if (!loaded.usable) return c;
-  std::optional<mir::Module> module = mir::parse_module(*c.file, diags);
+  mir::TextPositions positions;
+  std::optional<mir::Module> module = mir::parse_module(*c.file, diags, &positions);
   if (!module || diags.has_errors()) return c;
-  if (!verify(*module, c.file.get(), /*internal=*/false, diags)) return c;
+  if (!verify(*module, c.file.get(), /*internal=*/false, diags, &positions)) return c;
   if (!module->rc_explicit) {
     make_rc_explicit(*module, options, c);
     if (!verify(*module, c.file.get(), /*internal=*/true, diags)) return c;

@@ -4,6 +4,7 @@
 // shape is documented in docs/mir.md. Invalid references become null.
 #include <cmath>
 
+#include "mir/operands.h"
 #include "mir/printer.h"
 #include "mir/text_util.h"
 
@@ -68,10 +69,11 @@ void inst_json(std::string& out, const Module& m, const Inst& inst) {
   key(out, "args");
   list(out, inst.args, [&](ValueId v) { out += std::to_string(v); });
   bool targets = false;
-  for (const char* p = known ? op_info(inst.op).operands : ""; *p; ++p) {
-    switch (*p) {
-      case 'i': out += ", "; key(out, "imm"); out += std::to_string(inst.imm); break;
-      case 'f':
+  static const std::vector<Operand> kNoOperands;
+  for (const Operand& operand : known ? operand_shape(inst.op).operands : kNoOperands) {
+    switch (operand.kind) {
+      case OperandKind::IntImm: out += ", "; key(out, "imm"); out += std::to_string(inst.imm); break;
+      case OperandKind::FloatImm:
         out += ", ";
         key(out, "fimm");
         // JSON has no NaN or infinity: those become their MIR spelling as a string.
@@ -81,14 +83,14 @@ void inst_json(std::string& out, const Module& m, const Inst& inst) {
           str(out, text::float_text(inst.fimm));
         }
         break;
-      case 's':
+      case OperandKind::String:
         out += ", ";
         key(out, "string");
         str_or_null(out, inst.ref < m.strings.size() ? &m.strings[inst.ref] : nullptr);
         break;
-      case '@': out += ", "; key(out, "function"); str_or_null(out, function_name(m, inst.ref)); break;
-      case 'T': out += ", "; key(out, "box"); str_or_null(out, box_name(m, inst.ref)); break;
-      case 'K': {
+      case OperandKind::Function: out += ", "; key(out, "function"); str_or_null(out, function_name(m, inst.ref)); break;
+      case OperandKind::BoxType: out += ", "; key(out, "box"); str_or_null(out, box_name(m, inst.ref)); break;
+      case OperandKind::Field: {
         out += ", ";
         key(out, "box");
         str_or_null(out, box_name(m, inst.ref));
@@ -104,21 +106,23 @@ void inst_json(std::string& out, const Module& m, const Inst& inst) {
         out += std::to_string(inst.imm);
         break;
       }
-      case 'G':
+      case OperandKind::Global:
         out += ", ";
         key(out, "global");
         str_or_null(out, inst.ref < m.globals.size() ? &m.globals[inst.ref].name : nullptr);
         break;
-      case 'R': {
+      case OperandKind::Runtime: {
         out += ", ";
         key(out, "runtime");
         std::string symbol = inst.ref < rt_count() ? rt_info(static_cast<RtFn>(inst.ref)).symbol : "";
         str_or_null(out, inst.ref < rt_count() ? &symbol : nullptr);
         break;
       }
-      case 'b':
-      case 'P': targets = true; break;
-      default: break;
+      case OperandKind::Block:
+      case OperandKind::PhiList: targets = true; break;
+      case OperandKind::Value:
+      case OperandKind::Rest:
+      case OperandKind::Optional: break;  // values are all in "args"
     }
   }
   if (targets || !inst.targets.empty()) {

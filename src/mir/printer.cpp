@@ -3,6 +3,7 @@
 // fails and the parser rejects the result instead of silently repairing it.
 #include "mir/printer.h"
 
+#include "mir/operands.h"
 #include "mir/text_util.h"
 
 namespace hako::mir {
@@ -58,7 +59,7 @@ std::string runtime_text(uint32_t r) {
 
 // Writes the operands of `inst` in the order of its operand letters.
 void print_operands(const Module& m, const Inst& inst, std::string& out) {
-  const OpInfo& info = op_info(inst.op);
+  const OperandShape& shape = operand_shape(inst.op);
   size_t next_arg = 0, next_target = 0;
   bool any = false;
   auto sep = [&] {
@@ -69,10 +70,11 @@ void print_operands(const Module& m, const Inst& inst, std::string& out) {
     if (next_arg < inst.args.size()) return value_text(inst.args[next_arg++]);
     return "<missing value>";
   };
-  for (const char* p = info.operands; *p; ++p) {
-    switch (*p) {
-      case '*': {
-        if (p != info.operands && p[-1] == 'i') out += " ";
+  OperandKind previous = OperandKind::Value;
+  for (size_t k = 0; k < shape.operands.size(); previous = shape.operands[k++].kind) {
+    switch (shape.operands[k].kind) {
+      case OperandKind::Rest: {
+        if (k > 0 && previous == OperandKind::IntImm) out += " ";
         out += "(";
         for (bool first = true; next_arg < inst.args.size(); first = false) {
           if (!first) out += ", ";
@@ -82,13 +84,13 @@ void print_operands(const Module& m, const Inst& inst, std::string& out) {
         any = true;
         break;
       }
-      case '?':
+      case OperandKind::Optional:
         if (next_arg < inst.args.size()) {
           sep();
           out += value_text(inst.args[next_arg++]);
         }
         break;
-      case 'P':
+      case OperandKind::PhiList:
         for (; next_arg < inst.args.size(); ++next_arg, ++next_target) {
           sep();
           out += "[" + value_text(inst.args[next_arg]) + ", ";
@@ -96,19 +98,19 @@ void print_operands(const Module& m, const Inst& inst, std::string& out) {
           out += "]";
         }
         break;
-      case 'i': sep(); out += std::to_string(inst.imm); break;
-      case 'f': sep(); out += text::float_text(inst.fimm); break;
-      case 's': sep(); out += string_text(m, inst.ref); break;
-      case '@': sep(); out += function_ref(m, inst.ref); break;
-      case 'T': sep(); out += box_text(m, inst.ref); break;
-      case 'K': sep(); out += field_text(m, inst.ref, inst.imm); break;
-      case 'G': sep(); out += global_text(m, inst.ref); break;
-      case 'R': sep(); out += runtime_text(inst.ref); break;
-      case 'b':
+      case OperandKind::IntImm: sep(); out += std::to_string(inst.imm); break;
+      case OperandKind::FloatImm: sep(); out += text::float_text(inst.fimm); break;
+      case OperandKind::String: sep(); out += string_text(m, inst.ref); break;
+      case OperandKind::Function: sep(); out += function_ref(m, inst.ref); break;
+      case OperandKind::BoxType: sep(); out += box_text(m, inst.ref); break;
+      case OperandKind::Field: sep(); out += field_text(m, inst.ref, inst.imm); break;
+      case OperandKind::Global: sep(); out += global_text(m, inst.ref); break;
+      case OperandKind::Runtime: sep(); out += runtime_text(inst.ref); break;
+      case OperandKind::Block:
         sep();
         out += next_target < inst.targets.size() ? block_text(inst.targets[next_target++]) : "<missing block>";
         break;
-      default:  // a value letter: I F B S H A M C U X
+      case OperandKind::Value:
         sep();
         out += next_value();
         break;

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "mir/operands.h"
 #include "mir/text_lexer.h"
 #include "mir/text_util.h"
 
@@ -48,7 +49,8 @@ base::Span join(base::Span a, base::Span b) { return base::Span{a.begin, b.end};
 
 class Parser {
  public:
-  Parser(const base::SourceFile& file, diag::DiagEngine& diags) : file_(file), diags_(diags) {}
+  Parser(const base::SourceFile& file, diag::DiagEngine& diags, TextPositions& positions)
+      : file_(file), diags_(diags), pos_of_(positions) {}
 
   std::optional<Module> run() {
     uint32_t errors_before = diags_.error_count();
@@ -365,6 +367,8 @@ class Parser {
     expect_eol();
     uint32_t box_index = static_cast<uint32_t>(m_.boxes.size());
     m_.boxes.push_back(BoxType{box_name, {}, {}});
+    pos_of_.boxes.push_back(name_tok.span);
+    pos_of_.methods.emplace_back();
     while (true) {
       skip_newlines();
       if (at_punct('}')) {
@@ -388,7 +392,7 @@ class Parser {
         box.fields.push_back(Field{field_name, weak});
         expect_eol();
       } else if (at_word("method")) {
-        take();
+        pos_of_.methods[box_index].push_back(take().span);
         std::string method_name = name("a method name");
         expect_punct('/');
         uint32_t arity = u32("an arity");
@@ -420,6 +424,7 @@ class Parser {
   void entry_decl() {
     const Token& kw = take();
     if (seen_entry_) fail(diag::Kind::MirSyntax, kw.span, "duplicate 'entry' line");
+    pos_of_.entry = kw.span;
     seen_entry_ = true;
     expect_punct('@');
     base::Span span;
@@ -455,6 +460,9 @@ class Parser {
     FuncId id = static_cast<FuncId>(m_.functions.size());
     functions_.emplace(fn_name, id);
     m_.functions.emplace_back();
+    pos_of_.functions.push_back(name_span);
+    pos_of_.labels.emplace_back();
+    pos_of_.insts.emplace_back();
     Function& f = m_.functions.back();
     f.name = fn_name;
     FunctionState st;
@@ -510,10 +518,11 @@ class Parser {
         BlockId b = block_number(t);
         if (b != f.blocks.size())
           fail(diag::Kind::MirSyntax, t.span, "expected label bb" + std::to_string(f.blocks.size()));
-        take();
+        pos_of_.labels.back().push_back(take().span);
         take();
         expect_eol();
         f.blocks.emplace_back();
+        pos_of_.insts.back().emplace_back();
       } else {
         if (f.blocks.empty()) fail(diag::Kind::MirSyntax, t.span, "instruction before the first block label");
         instruction(id, f, st);
@@ -588,6 +597,7 @@ class Parser {
 
   void instruction(FuncId fid, Function& f, FunctionState& st) {
     Inst inst;
+    pos_of_.insts.back().back().push_back(peek().span);
     const Token* def = nullptr;
     if (peek().kind == Tok::Value) {
       def = &take();
@@ -616,9 +626,9 @@ class Parser {
       if (any) expect_punct(',');
       any = true;
     };
-    for (const char* p = info.operands; *p; ++p) {
-      switch (*p) {
-        case '*':
+    for (const Operand& operand : operand_shape(*op).operands) {
+      switch (operand.kind) {
+        case OperandKind::Rest:
           expect_punct('(');
           if (!at_punct(')')) {
             inst.args.push_back(use_value(st));
@@ -630,14 +640,14 @@ class Parser {
           expect_punct(')');
           any = true;
           break;
-        case '?':
+        case OperandKind::Optional:
           if (any ? (at_punct(',') && peek(1).kind == Tok::Value) : peek().kind == Tok::Value) {
             if (any) take();
             inst.args.push_back(use_value(st));
             any = true;
           }
           break;
-        case 'P':
+        case OperandKind::PhiList:
           while (any ? (at_punct(',') && at_punct('[', 1)) : at_punct('[')) {
             if (any) take();
             any = true;
@@ -648,14 +658,14 @@ class Parser {
             expect_punct(']');
           }
           break;
-        case 'i': separator(); inst.imm = i64(); break;
-        case 'f': separator(); inst.fimm = float_imm(); break;
-        case 's':
+        case OperandKind::IntImm: separator(); inst.imm = i64(); break;
+        case OperandKind::FloatImm: separator(); inst.fimm = float_imm(); break;
+        case OperandKind::String:
           separator();
           if (peek().kind != Tok::String) expected(peek(), "a string literal");
           inst.ref = intern(take().text);
           break;
-        case '@': {
+        case OperandKind::Function: {
           separator();
           expect_punct('@');
           base::Span span;
@@ -663,8 +673,8 @@ class Parser {
           func_uses_.push_back(FuncUse{FuncUse::Site::Call, fn, span, fid, block, index});
           break;
         }
-        case 'T': separator(); inst.ref = box_ref(); break;
-        case 'K': {
+        case OperandKind::BoxType: separator(); inst.ref = box_ref(); break;
+        case OperandKind::Field: {
           separator();
           inst.ref = box_ref();
           expect_punct('.');
@@ -678,7 +688,7 @@ class Parser {
             fail(diag::Kind::MirUndefined, field_tok.span, "box '" + box.name + "' has no field '" + field + "'");
           break;
         }
-        case 'G': {
+        case OperandKind::Global: {
           separator();
           base::Span span;
           std::string g = dotted_name("a global name", span);
@@ -688,7 +698,7 @@ class Parser {
           if (inst.ref == kNone) fail(diag::Kind::MirUndefined, span, "unknown global '" + g + "'");
           break;
         }
-        case 'R': {
+        case OperandKind::Runtime: {
           separator();
           const Token& sym = peek();
           if (sym.kind != Tok::Ident) expected(sym, "a runtime function");
@@ -698,8 +708,8 @@ class Parser {
           take();
           break;
         }
-        case 'b': separator(); inst.targets.push_back(use_block(st, false)); break;
-        default: separator(); inst.args.push_back(use_value(st)); break;
+        case OperandKind::Block: separator(); inst.targets.push_back(use_block(st, false)); break;
+        case OperandKind::Value: separator(); inst.args.push_back(use_value(st)); break;
       }
     }
     if (at_punct('@')) {
@@ -716,6 +726,7 @@ class Parser {
 
   const base::SourceFile& file_;
   diag::DiagEngine& diags_;
+  TextPositions& pos_of_;
   std::vector<Token> toks_;
   size_t pos_ = 0;
   Module m_;
@@ -727,8 +738,9 @@ class Parser {
 
 }  // namespace
 
-std::optional<Module> parse_module(const base::SourceFile& file, diag::DiagEngine& diags) {
-  return Parser(file, diags).run();
+std::optional<Module> parse_module(const base::SourceFile& file, diag::DiagEngine& diags, TextPositions* positions) {
+  TextPositions unused;
+  return Parser(file, diags, positions ? *positions : unused).run();
 }
 
 }  // namespace hako::mir

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "mir/text_util.h"
 #include "mir/verify_cfg.h"
 #include "mir/verify_ops.h"
 
@@ -16,6 +17,7 @@ namespace {
 
 using verify_detail::Cfg;
 using verify_detail::Reporter;
+using verify_detail::valid_name;
 
 constexpr BlockId kParamBlock = kNone - 1;  // "defined on entry" for parameters
 
@@ -24,49 +26,99 @@ bool tag_valid(const Module& m, Tag t) { return t.kind != Kind::Box || t.box < m
 std::string value_name(ValueId v) { return "%" + std::to_string(v); }
 std::string block_name(BlockId b) { return "bb" + std::to_string(b); }
 
-void check_module(const Module& m, std::vector<VerifyError>& out) {
-  Reporter report(out, "");
+// The entry function: Main.main/0 without parameters, or Main.main/1 whose
+// one parameter receives the command-line arguments as an ArrayBox (also
+// readable as a Handle: the same bits); no receiver.
+void check_entry(const Module& m, Reporter& report) {
   auto error = [&](std::string message) { report.error(kNone, kNone, std::move(message)); };
   if (m.entry == kNone) {
     error("no entry function");
-  } else if (m.entry >= m.functions.size()) {
-    error("entry function #" + std::to_string(m.entry) + " does not exist");
-  } else if (m.functions[m.entry].name != "Main.main/0" && m.functions[m.entry].name != "Main.main/1") {
-    error("entry function must be Main.main/0 or Main.main/1, not @" + m.functions[m.entry].name);
+    return;
   }
+  if (m.entry >= m.functions.size()) {
+    error("entry function #" + std::to_string(m.entry) + " does not exist");
+    return;
+  }
+  const Function& f = m.functions[m.entry];
+  if (f.name != "Main.main/0" && f.name != "Main.main/1") {
+    error("entry function must be Main.main/0 or Main.main/1, not @" + f.name);
+    return;
+  }
+  size_t want = f.name == "Main.main/1" ? 1 : 0;
+  if (f.params.size() != want) {
+    error("entry function @" + f.name + " must take " + std::to_string(want) + " parameter" + (want == 1 ? "" : "s") +
+          ", not " + std::to_string(f.params.size()));
+  } else if (want == 1 && f.params[0].kind != Kind::Array && f.params[0].kind != Kind::Handle) {
+    error("entry function @" + f.name + " receives the arguments in %0, which must be Box(ArrayBox) or Handle, not " +
+          tag_name(m, f.params[0]));
+  }
+  if (f.has_me) error("entry function @" + f.name + " must not be a method");
+}
+
+// A method-table entry: the function takes the receiver of its own box and
+// exactly `arity` further parameters, and no other entry of the box has the
+// same name and arity (call_method dispatches on both).
+void check_method(const Module& m, uint32_t b, uint32_t k, Reporter& report) {
+  const BoxType& box = m.boxes[b];
+  const BoxType::Method& method = box.methods[k];
+  auto error = [&](std::string message) { report.box_error(b, k, std::move(message)); };
+  std::string what = "method " + box.name + "." + method.name + "/" + std::to_string(method.arity);
+  if (!valid_name(method.name)) error(what + ": the name is empty or contains a NUL byte");
+  for (uint32_t j = 0; j < k; ++j)
+    if (box.methods[j].name == method.name && box.methods[j].arity == method.arity)
+      error(what + " is declared twice");
+  if (method.func >= m.functions.size()) {
+    error(what + " refers to missing function #" + std::to_string(method.func));
+    return;
+  }
+  const Function& f = m.functions[method.func];
+  if (f.params.empty() || f.params[0] != Tag::user_box(b)) {
+    error(what + " refers to @" + f.name + " whose first parameter is not Box(" + box.name + ")");
+  } else if (f.params.size() - 1 != method.arity) {
+    error(what + " refers to @" + f.name + ", which takes " + std::to_string(f.params.size() - 1) +
+          " arguments besides the receiver, not " + std::to_string(method.arity));
+  }
+}
+
+void check_module(const Module& m, std::vector<VerifyError>& out) {
+  Reporter report(out, "", kNone);
+  auto error = [&](std::string message) { report.error(kNone, kNone, std::move(message)); };
+  check_entry(m, report);
+  if (m.source_path.find('\0') != std::string::npos) error("the source path contains a NUL byte");
 
   std::unordered_set<std::string> names;
-  for (size_t b = 0; b < m.boxes.size(); ++b) {
+  for (uint32_t b = 0; b < m.boxes.size(); ++b) {
     const BoxType& box = m.boxes[b];
+    auto box_error = [&](std::string message) { report.box_error(b, kNone, std::move(message)); };
+    if (!valid_name(box.name)) box_error("box name " + text::quote(box.name) + " is empty or contains a NUL byte");
     if (box.name == "ArrayBox" || box.name == "MapBox" || box.name == "ConsoleBox")
-      error("box name '" + box.name + "' is reserved for a built-in box");
-    if (!names.insert(box.name).second) error("box '" + box.name + "' is declared twice");
+      box_error("box name '" + box.name + "' is reserved for a built-in box");
+    if (!names.insert(box.name).second) box_error("box '" + box.name + "' is declared twice");
     std::unordered_set<std::string> fields;
-    for (const Field& field : box.fields)
-      if (!fields.insert(field.name).second) error("box " + box.name + " declares field '" + field.name + "' twice");
-    for (const BoxType::Method& method : box.methods) {
-      std::string what = "method " + box.name + "." + method.name + "/" + std::to_string(method.arity);
-      if (method.func >= m.functions.size()) {
-        error(what + " refers to missing function #" + std::to_string(method.func));
-        continue;
-      }
-      const Function& f = m.functions[method.func];
-      if (f.params.empty() || f.params[0] != Tag::user_box(static_cast<uint32_t>(b)))
-        error(what + " refers to @" + f.name + " whose first parameter is not Box(" + box.name + ")");
+    for (const Field& field : box.fields) {
+      if (!valid_name(field.name))
+        box_error("box " + box.name + " has a field named " + text::quote(field.name) +
+                  ", which is empty or contains a NUL byte");
+      if (!fields.insert(field.name).second) box_error("box " + box.name + " declares field '" + field.name + "' twice");
     }
+    for (uint32_t k = 0; k < box.methods.size(); ++k) check_method(m, b, k, report);
   }
   names.clear();
-  for (const Global& g : m.globals)
+  for (const Global& g : m.globals) {
+    if (!valid_name(g.name)) error("global " + text::quote(g.name) + " is empty or contains a NUL byte");
     if (!names.insert(g.name).second) error("global '" + g.name + "' is declared twice");
+  }
   names.clear();
-  for (const Function& f : m.functions)
+  for (const Function& f : m.functions) {
+    if (!valid_name(f.name)) error("function " + text::quote(f.name) + " is empty or contains a NUL byte");
     if (!names.insert(f.name).second) error("function @" + f.name + " is defined twice");
+  }
 }
 
 class FunctionVerifier {
  public:
-  FunctionVerifier(const Module& m, const Function& f, std::vector<VerifyError>& out)
-      : m_(m), f_(f), report_(out, f.name), cfg_(f) {}
+  FunctionVerifier(const Module& m, FuncId id, std::vector<VerifyError>& out)
+      : m_(m), f_(m.functions[id]), report_(out, m.functions[id].name, id), cfg_(m.functions[id]) {}
 
   void run() {
     signature();
@@ -129,6 +181,10 @@ class FunctionVerifier {
         const OpInfo& info = op_info(inst.op);
         bool term = info.flags & TERM;
         if (term && !last) report_.error(b, i, std::string(info.mnemonic) + ": terminator in the middle of a block");
+        // bb0 is entered once, with the parameters: the passes after the
+        // verifier (reference counts, regions) rely on its having no predecessor.
+        if (term && std::find(inst.targets.begin(), inst.targets.end(), BlockId{0}) != inst.targets.end())
+          report_.error(b, i, std::string(info.mnemonic) + ": bb0 is the entry block and cannot be a branch target");
         if (!term && last) report_.error(b, i, "block does not end in a terminator");
         if (inst.op == Op::Phi) {
           if (past_phis) report_.error(b, i, "phi: phi after a non-phi instruction");
@@ -208,6 +264,7 @@ class FunctionVerifier {
   // One incoming per CFG predecessor, none from elsewhere, tags equal to the phi's.
   void phi(BlockId b, uint32_t i, const Inst& inst) {
     const std::vector<BlockId>& preds = cfg_.preds(b);
+    if (inst.targets.empty()) report_.error(b, i, "phi: has no incoming value");
     std::vector<BlockId> seen;
     for (size_t k = 0; k < inst.targets.size(); ++k) {
       BlockId t = inst.targets[k];
@@ -223,7 +280,9 @@ class FunctionVerifier {
         Tag vt = f_.value_tags[inst.args[k]];
         if (vt != inst.tag)
           report_.error(b, i, "phi: incoming " + value_name(inst.args[k]) + " from " + block_name(t) + " is " +
-                                  tag_name(m_, vt) + ", expected " + tag_name(m_, inst.tag));
+                                  tag_name(m_, vt) + ", expected " + tag_name(m_, inst.tag) +
+                                  verify_detail::conversion_hint(m_, vt, inst.tag) + " at the end of " +
+                                  block_name(t));
       }
     }
     for (BlockId p : preds)
@@ -277,7 +336,7 @@ class FunctionVerifier {
 std::vector<VerifyError> verify_module(const Module& m) {
   std::vector<VerifyError> out;
   check_module(m, out);
-  for (const Function& f : m.functions) FunctionVerifier(m, f, out).run();
+  for (FuncId f = 0; f < m.functions.size(); ++f) FunctionVerifier(m, f, out).run();
   return out;
 }
 

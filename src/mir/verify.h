@@ -11,15 +11,20 @@
 
 namespace hako::mir {
 
+// One problem, located as precisely as the verifier knows it.
 struct VerifyError {
   std::string function;  // function name ("" for module-level problems)
   BlockId block = kNone;
   uint32_t inst = kNone;  // index within the block
   std::string message;
+  FuncId func = kNone;      // the function's index (kNone for module-level problems)
+  uint32_t box = kNone;     // module level: the box declaration concerned, if any
+  uint32_t method = kNone;  // module level: the method-table entry of `box`, if any
 };
 
 // Every problem found (empty when the module is well formed).
 std::vector<VerifyError> verify_module(const Module& m);
+// "fn @NAME bbB #I: message" (or "module: message"), for diagnostics.
 std::string format_verify_error(const VerifyError& e);
 
 }  // namespace hako::mir

@@ -1,12 +1,26 @@
 #include "mir/verify_ops.h"
 
-#include <cstring>
+#include "mir/operands.h"
+#include "mir/text_util.h"
 
 namespace hako::mir::verify_detail {
 
-namespace {
+std::string conversion_hint(const Module& m, Tag from, Tag to) {
+  if (to.kind == Kind::Handle && from.kind != Kind::Handle)
+    return "; insert `box` to turn the " + tag_name(m, from) + " into a Handle";
+  if (from.kind == Kind::Handle && to.kind != Kind::Void)
+    return "; insert `unbox` with tag " + tag_name(m, to) + " to take the value out of the Handle";
+  if (to.kind == Kind::String && (from.kind == Kind::Int || from.kind == Kind::Float || from.kind == Kind::Bool))
+    return "; insert `to_str` to turn the " + tag_name(m, from) + " into a String";
+  if (from.kind == Kind::Int && to.kind == Kind::Float) return "; insert `i2f` to turn the Int into a Float";
+  if (to.kind == Kind::Bool && (from.kind == Kind::Int || from.kind == Kind::Float || from.kind == Kind::String))
+    return "; insert `truthy` to test the " + tag_name(m, from) + " for truth";
+  return "; no single instruction converts " + tag_name(m, from) + " to " + tag_name(m, to);
+}
 
-bool is_value_letter(char c) { return std::strchr("IFBSHAMCUX", c) != nullptr; }
+bool valid_name(const std::string& name) { return !name.empty() && name.find('\0') == std::string::npos; }
+
+namespace {
 
 class InstChecker {
  public:
@@ -25,6 +39,9 @@ class InstChecker {
 
   std::string name(Tag t) const { return tag_name(m_, t); }
 
+  // "%N" for argument `k`.
+  std::string value(size_t k) const { return k < inst_.args.size() ? "%" + std::to_string(inst_.args[k]) : "?"; }
+
   // The tag of argument `k`, or nullptr when the argument or its id is missing.
   const Tag* arg_tag(size_t k) const {
     if (k >= inst_.args.size() || inst_.args[k] >= f_.value_tags.size()) return nullptr;
@@ -32,63 +49,58 @@ class InstChecker {
   }
 
   void counts() {
-    size_t fixed = 0, blocks = 0;
-    bool star = false, optional = false, phi = false;
-    for (const char* p = info_.operands; *p; ++p) {
-      if (is_value_letter(*p)) ++fixed;
-      if (*p == 'b') ++blocks;
-      star |= *p == '*';
-      optional |= *p == '?';
-      phi |= *p == 'P';
-    }
+    const OperandShape& shape = operand_shape(inst_.op);
     size_t n = inst_.args.size();
-    if (phi) {
+    std::string fixed = std::to_string(shape.values);
+    if (shape.phi) {
       if (n != inst_.targets.size())
         error("has " + std::to_string(n) + " incoming values but " + std::to_string(inst_.targets.size()) +
               " incoming blocks");
-    } else if (star) {
-      if (n < fixed)
-        error("expects at least " + std::to_string(fixed) + " operands, got " + std::to_string(n));
-    } else if (optional) {
-      if (n < fixed || n > fixed + 1)
-        error("expects " + std::to_string(fixed) + " or " + std::to_string(fixed + 1) + " operands, got " +
-              std::to_string(n));
-    } else if (n != fixed) {
-      error("expects " + std::to_string(fixed) + " operands, got " + std::to_string(n));
+    } else if (shape.rest) {
+      if (n < shape.values) error("expects at least " + fixed + " operands, got " + std::to_string(n));
+    } else if (shape.optional) {
+      if (n < shape.values || n > shape.values + 1)
+        error("expects " + fixed + " or " + std::to_string(shape.values + 1) + " operands, got " + std::to_string(n));
+    } else if (n != shape.values) {
+      error("expects " + fixed + " operands, got " + std::to_string(n));
     }
-    if (!phi && inst_.targets.size() != blocks)
-      error("expects " + std::to_string(blocks) + " block targets, got " + std::to_string(inst_.targets.size()));
+    if (!shape.phi && inst_.targets.size() != shape.blocks)
+      error("expects " + std::to_string(shape.blocks) + " block targets, got " + std::to_string(inst_.targets.size()));
     for (BlockId t : inst_.targets)
       if (t >= f_.blocks.size()) error("target bb" + std::to_string(t) + " does not exist");
   }
 
   void letters() {
     size_t k = 0;
-    for (const char* p = info_.operands; *p; ++p) {
-      char c = *p;
-      if (is_value_letter(c)) {
-        const Tag* t = arg_tag(k);
-        ++k;
-        if (!t) continue;
-        if (std::optional<Tag> want = tag_of_letter(c)) {
-          if (*t != *want)
-            error("operand " + std::to_string(k) + " is " + name(*t) + ", expected " + name(*want));
-        } else if (c == 'U' && (t->kind != Kind::Box || t->box >= m_.boxes.size())) {
-          error("operand " + std::to_string(k) + " must be a user box, got " + name(*t));
-        }
-        continue;
-      }
-      switch (c) {
-        case 's':
-          if (inst_.ref >= m_.strings.size()) error("string #" + std::to_string(inst_.ref) + " does not exist");
+    for (const Operand& operand : operand_shape(inst_.op).operands) {
+      switch (operand.kind) {
+        case OperandKind::Value: {
+          const Tag* t = arg_tag(k);
+          ++k;
+          if (!t) break;
+          if (operand.tag) {
+            if (*t != *operand.tag)
+              error("operand " + std::to_string(k) + " " + value(k - 1) + " is " + name(*t) + ", expected " +
+                    name(*operand.tag) + conversion_hint(m_, *t, *operand.tag));
+          } else if (operand.user_box && (t->kind != Kind::Box || t->box >= m_.boxes.size())) {
+            error("operand " + std::to_string(k) + " must be a user box, got " + name(*t));
+          }
           break;
-        case '@':
+        }
+        case OperandKind::String:
+          if (inst_.ref >= m_.strings.size()) {
+            error("string #" + std::to_string(inst_.ref) + " does not exist");
+          } else if (inst_.op != Op::ConstS && !valid_name(m_.strings[inst_.ref])) {
+            error("the name " + text::quote(m_.strings[inst_.ref]) + " is empty or contains a NUL byte");
+          }
+          break;
+        case OperandKind::Function:
           if (inst_.ref >= m_.functions.size()) error("function #" + std::to_string(inst_.ref) + " does not exist");
           break;
-        case 'T':
+        case OperandKind::BoxType:
           if (inst_.ref >= m_.boxes.size()) error("box #" + std::to_string(inst_.ref) + " does not exist");
           break;
-        case 'K':
+        case OperandKind::Field:
           if (inst_.ref >= m_.boxes.size()) {
             error("box #" + std::to_string(inst_.ref) + " does not exist");
           } else if (inst_.imm < 0 || static_cast<uint64_t>(inst_.imm) >= m_.boxes[inst_.ref].fields.size()) {
@@ -96,13 +108,19 @@ class InstChecker {
                   m_.boxes[inst_.ref].name + " (" + std::to_string(m_.boxes[inst_.ref].fields.size()) + " fields)");
           }
           break;
-        case 'G':
+        case OperandKind::Global:
           if (inst_.ref >= m_.globals.size()) error("global #" + std::to_string(inst_.ref) + " does not exist");
           break;
-        case 'R':
+        case OperandKind::Runtime:
           if (inst_.ref >= rt_count()) error("runtime function #" + std::to_string(inst_.ref) + " does not exist");
           break;
-        default: break;
+        case OperandKind::Rest:      // further values of any tag (calls check them below)
+        case OperandKind::Optional:  // ret's value: checked against the return tag below
+        case OperandKind::IntImm:
+        case OperandKind::FloatImm:
+        case OperandKind::Block:     // targets: counted and range-checked above
+        case OperandKind::PhiList:   // checked against the CFG by the caller
+          break;
       }
     }
   }
@@ -134,7 +152,8 @@ class InstChecker {
         break;
       case Op::Copy:
         if (const Tag* a = arg_tag(0); a && *a != t)
-          error("result is " + name(t) + " but the operand is " + name(*a));
+          error("result is " + name(t) + " but the operand " + value(0) + " is " + name(*a) +
+                conversion_hint(m_, *a, t));
         break;
       case Op::Unbox:
         if (t.kind == Kind::Handle || t.kind == Kind::Void) error("result must not be " + name(t));
@@ -169,9 +188,28 @@ class InstChecker {
     for (size_t k = 0; k < params.size(); ++k) {
       const Tag* t = arg_tag(first + k);
       if (t && *t != params[k])
-        error("argument " + std::to_string(k + 1) + " of " + callee + " is " + name(*t) + ", expected " +
-              name(params[k]));
+        error("argument " + std::to_string(k + 1) + " " + value(first + k) + " of " + callee + " is " + name(*t) +
+              ", expected " + name(params[k]) + conversion_hint(m_, *t, params[k]));
     }
+  }
+
+  // The instruction defining `v` (nullptr for parameters and undefined ids).
+  const Inst* definition(ValueId v) const {
+    for (const Block& b : f_.blocks)
+      for (const Inst& in : b.insts)
+        if (in.result == v) return &in;
+    return nullptr;
+  }
+
+  // reml_fini_begin / reml_fini_end mark the instance whose fini() runs: the
+  // runtime takes any other value for a compiler bug (an internal error), so
+  // the operand must be the method's receiver %0, boxed.
+  void fini_receiver(const char* symbol) {
+    if (inst_.args.empty()) return;  // the count is reported by call_args
+    const Inst* def = definition(inst_.args[0]);
+    bool ok = f_.has_me && def != nullptr && def->op == Op::Box && def->args.size() == 1 && def->args[0] == 0;
+    if (!ok)
+      error(std::string(symbol) + " takes the receiver of a method, boxed (`box %0` in a method), not " + value(0));
   }
 
   void specific() {
@@ -209,13 +247,16 @@ class InstChecker {
           std::vector<Tag> params;
           for (const char* p = rt.params; *p; ++p) params.push_back(tag_of_letter(*p).value_or(Tag::of(Kind::Void)));
           call_args(params, 0, rt.symbol);
+          auto fn = static_cast<RtFn>(inst_.ref);
+          if (fn == RtFn::FiniBegin || fn == RtFn::FiniEnd) fini_receiver(rt.symbol);
         }
         break;
       case Op::CallMethod:
         for (size_t k = 1; k < inst_.args.size(); ++k) {
           const Tag* t = arg_tag(k);
           if (t && t->kind != Kind::Handle)
-            error("argument " + std::to_string(k) + " is " + name(*t) + ", expected Handle");
+            error("argument " + std::to_string(k) + " " + value(k) + " is " + name(*t) + ", expected Handle" +
+                  conversion_hint(m_, *t, Tag::of(Kind::Handle)));
         }
         break;
       case Op::GetField:
@@ -239,7 +280,8 @@ class InstChecker {
         } else if (f_.ret.kind == Kind::Void) {
           error("returns a value from a Void function");
         } else if (a0 && *a0 != f_.ret) {
-          error("returns " + name(*a0) + " from a function returning " + name(f_.ret));
+          error("returns " + value(0) + " of tag " + name(*a0) + " from a function returning " + name(f_.ret) +
+                conversion_hint(m_, *a0, f_.ret));
         }
         break;
       default: break;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 
+#include "mir/operands.h"
 #include "vm/compare_codes.h"
 
 namespace hako::vm {
@@ -21,28 +22,7 @@ void malformed(const std::string& where, const char* what) {
 namespace {
 
 // Whether the instruction's argument and target counts fit its operand letters.
-bool shape_ok(const Inst& in) {
-  const char* letters = mir::op_info(in.op).operands;
-  size_t values = 0, targets = 0;
-  bool any = false, optional = false, phi = false;
-  for (const char* p = letters; *p != '\0'; ++p) {
-    switch (*p) {
-      case 'I': case 'F': case 'B': case 'S': case 'H': case 'A': case 'M': case 'C': case 'U': case 'X':
-        ++values;
-        break;
-      case '*': any = true; break;
-      case '?': optional = true; break;
-      case 'b': ++targets; break;
-      case 'P': phi = true; break;
-      default: break;
-    }
-  }
-  if (phi) return in.args.size() == in.targets.size();
-  if (in.targets.size() != targets) return false;
-  if (any) return in.args.size() >= values;
-  if (optional) return in.args.size() == values || in.args.size() == values + 1;
-  return in.args.size() == values;
-}
+bool shape_ok(const Inst& in) { return mir::operand_shape(in.op).fits(in.args.size(), in.targets.size()); }
 
 }  // namespace
 

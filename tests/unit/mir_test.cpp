@@ -978,7 +978,7 @@ TEST(MirVerify, OperandTagByLetter) {
   Module m = sample();
   ValueId f = add_before_term(m, kFib, 1, make(Op::ConstF, kFloat));
   add_before_term(m, kFib, 1, make(Op::AddI, kInt, {0, f}));
-  expect_one_error(m, "fn @Main.fib/1 bb1 #1:", "add_i: operand 2 is Float, expected Int");
+  expect_one_error(m, "fn @Main.fib/1 bb1 #1:", "add_i: operand 2 %9 is Float, expected Int");
 }
 
 TEST(MirVerify, OperandCount) {
@@ -1012,7 +1012,7 @@ TEST(MirVerify, UserBoxOperand) {
 TEST(MirVerify, CopyKeepsTag) {
   Module m = sample();
   add_before_term(m, kFib, 1, make(Op::Copy, kFloat, {0}));
-  expect_one_error(m, "fn @Main.fib/1 bb1 #0:", "copy: result is Float but the operand is Int");
+  expect_one_error(m, "fn @Main.fib/1 bb1 #0:", "copy: result is Float but the operand %0 is Int; insert `i2f`");
 }
 
 TEST(MirVerify, BoxOfHandle) {
@@ -1069,7 +1069,7 @@ TEST(MirVerify, CallSignature) {
   Module n = sample();
   ValueId f = add_before_term(n, kFib, 1, make(Op::ConstF, kFloat));
   add_before_term(n, kFib, 1, with_ref(make(Op::Call, kInt, {f}), kFib));
-  expect_one_error(n, "fn @Main.fib/1 bb1 #1:", "argument 1 of @Main.fib/1 is Float, expected Int");
+  expect_one_error(n, "fn @Main.fib/1 bb1 #1:", "argument 1 %9 of @Main.fib/1 is Float, expected Int");
 
   Module r = sample();
   add_before_term(r, kFib, 1, with_ref(make(Op::Call, kFloat, {0}), kFib));
@@ -1083,7 +1083,7 @@ TEST(MirVerify, CallSignature) {
 TEST(MirVerify, RuntimeCallSignature) {
   Module m = sample();
   add_before_term(m, kFib, 1, with_ref(make(Op::CallRt, kInt, {0}), rt("reml_str_len")));
-  expect_one_error(m, "fn @Main.fib/1 bb1 #0:", "call_rt: argument 1 of reml_str_len is Int, expected String");
+  expect_one_error(m, "fn @Main.fib/1 bb1 #0:", "call_rt: argument 1 %0 of reml_str_len is Int, expected String; insert `to_str`");
 
   Module n = sample();
   add_before_term(n, kFib, 1, with_ref(make(Op::CallRt, kInt, {0}), rt("print_i64")));
@@ -1102,12 +1102,12 @@ TEST(MirVerify, RuntimeCallSignature) {
 TEST(MirVerify, MethodCall) {
   Module m = sample();
   add_before_term(m, kFib, 1, with_ref(make(Op::CallMethod, kHandle, {0}), 0));
-  expect_one_error(m, "fn @Main.fib/1 bb1 #0:", "call_method: operand 1 is Int, expected Handle");
+  expect_one_error(m, "fn @Main.fib/1 bb1 #0:", "call_method: operand 1 %0 is Int, expected Handle; insert `box`");
 
   Module n = sample();
   ValueId h = add_before_term(n, kFib, 1, make(Op::ConstVoid, kHandle));
   add_before_term(n, kFib, 1, with_ref(make(Op::CallMethod, kHandle, {h, 0}), 0));
-  expect_one_error(n, "fn @Main.fib/1 bb1 #1:", "call_method: argument 1 is Int, expected Handle");
+  expect_one_error(n, "fn @Main.fib/1 bb1 #1:", "call_method: argument 1 %0 is Int, expected Handle; insert `box`");
 
   Module s = sample();
   ValueId g = add_before_term(s, kFib, 1, make(Op::ConstVoid, kHandle));
@@ -1143,7 +1143,7 @@ TEST(MirVerify, ReturnTags) {
   Module n = sample();
   ValueId f = add_before_term(n, kFib, 1, make(Op::ConstF, kFloat));
   inst_at(n, kFib, 1, 1).args[0] = f;
-  expect_one_error(n, "fn @Main.fib/1 bb1 #1:", "ret: returns Float from a function returning Int");
+  expect_one_error(n, "fn @Main.fib/1 bb1 #1:", "ret: returns %9 of tag Float from a function returning Int");
 
   Module v = sample();
   v.functions[kFib].ret = kVoid;
@@ -1154,7 +1154,7 @@ TEST(MirVerify, ReturnTags) {
 TEST(MirVerify, ConditionalBranch) {
   Module m = sample();
   inst_at(m, kFib, 0, 2).args[0] = 0;
-  expect_one_error(m, "fn @Main.fib/1 bb0 #2:", "cond_br: operand 1 is Int, expected Bool");
+  expect_one_error(m, "fn @Main.fib/1 bb0 #2:", "cond_br: operand 1 %0 is Int, expected Bool; insert `truthy`");
 
   Module n = sample();
   inst_at(n, kFib, 0, 2).targets[1] = 12;
@@ -1217,7 +1217,7 @@ TEST(MirVerify, UnreachableBlocksAreCheckedStructurally) {
   ValueId s = add_before_term(m, kMain, 4, with_ref(make(Op::ConstS, kString), 0));
   EXPECT_EQ(messages(verify_module(m)), "");
   add_before_term(m, kMain, 4, make(Op::NegI, kInt, {s}));
-  expect_one_error(m, "fn @Main.main/0 bb4 #1:", "neg_i: operand 1 is String, expected Int");
+  expect_one_error(m, "fn @Main.main/0 bb4 #1:", "neg_i: operand 1 %16 is String, expected Int");
 }
 
 TEST(MirVerifyFuzz, MalformedModulesNeverCrash) {
