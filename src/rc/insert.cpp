@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "mir/cfg.h"
 #include "rc/edges.h"
 #include "rc/liveness.h"
 #include "rc/rc.h"
@@ -39,12 +40,9 @@ class Inserter {
   void run() {
     split_critical_edges(f_);
     live_ = owned_liveness(f_, own_);
-    preds_.assign(f_.blocks.size(), {});
-    succs_.assign(f_.blocks.size(), {});
-    for (BlockId b = 0; b < f_.blocks.size(); ++b) {
-      succs_[b] = region::block_successors(f_, b);
-      for (BlockId s : succs_[b]) preds_[s].push_back(b);
-    }
+    preds_ = mir::predecessors(f_);
+    succs_.resize(f_.blocks.size());
+    for (BlockId b = 0; b < f_.blocks.size(); ++b) succs_[b] = mir::successors(f_, b);
     for (BlockId b = 0; b < f_.blocks.size(); ++b) rewrite(b);
   }
 
