@@ -153,7 +153,7 @@ void lower_object_op(FunctionState& fs, const mir::Inst& in) {
       b.CreateCall(ms.rt.get(in.op == Op::Retain ? Rt::FpRetain : Rt::FpRelease), {v});
       break;
     }
-    default: break;
+    default: unhandled(fs, in, "lower_object_op");
   }
   fs.set(in, r);
 }

@@ -5,6 +5,7 @@
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/MDBuilder.h>
 
+#include "codegen/llvm_lowering.h"
 #include "reml_runtime.h"
 
 namespace hako::codegen {
@@ -153,7 +154,18 @@ llvm::Value* FunctionState::stack_exhausted() {
 
 void FunctionState::set(const mir::Inst& in, llvm::Value* v) {
   if (in.result == mir::kNone) return;
-  vals[in.result] = in.tag.kind == mir::Kind::Void || v == nullptr ? ms.void_value() : v;
+  if (in.tag.kind == mir::Kind::Void) {
+    vals[in.result] = ms.void_value();
+    return;
+  }
+  if (v == nullptr) throw UnhandledMir{std::string("`") + mir::op_info(in.op).mnemonic + "` in " + f.name +
+                                      " was lowered to no value"};
+  vals[in.result] = v;
+}
+
+void unhandled(const FunctionState& fs, const mir::Inst& in, const char* handler) {
+  throw UnhandledMir{std::string(handler) + " does not handle `" + mir::op_info(in.op).mnemonic + "` (in " + fs.f.name +
+                     ")"};
 }
 
 llvm::Value* bool_to_i64(ModuleState& ms, llvm::IRBuilder<>& b, llvm::Value* v) { return b.CreateZExt(v, ms.i64); }

@@ -142,6 +142,8 @@ void note_runtime_loc(ModuleState& ms, llvm::IRBuilder<>& b, llvm::Value* loc);
 // elimination nor sibling calls turn a recursion that overflows the stack
 // (`Stack overflow`) into a loop that never ends.
 llvm::CallInst* hako_call(llvm::IRBuilder<>& b, llvm::Function* callee, llvm::ArrayRef<llvm::Value*> args);
+// Throws UnhandledMir for `in`, which the handler `handler` does not lower.
+[[noreturn]] void unhandled(const FunctionState& fs, const mir::Inst& in, const char* handler);
 // Calls reml_internal_error(message) and ends the block with `unreachable`.
 void emit_internal_error(ModuleState& ms, llvm::IRBuilder<>& b, const std::string& message);
 
