@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <llvm/IR/DerivedTypes.h>
@@ -129,6 +130,11 @@ class RuntimeDecls {
 
   // The C symbol of an entry.
   static const char* symbol(Rt fn);
+  // The parameter letters of an entry.
+  static const char* params(Rt fn);
+  // The entry declaring C symbol `symbol`, if any (how the `dyn` column of
+  // instructions.def names what native code calls).
+  static std::optional<Rt> by_symbol(const char* symbol);
 
  private:
   llvm::Function* declare(const char* symbol, llvm::FunctionType* type, uint32_t attrs);

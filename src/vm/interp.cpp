@@ -4,6 +4,7 @@
 // the return pc, caller fp and result register in the new frame's header.
 #include <cstdint>
 
+#include "vm/dyn_paths.h"
 #include "vm/machine.h"
 #include "vm/rt_table.h"
 
@@ -392,29 +393,29 @@ L_TruthyS:
   A.i = static_cast<const reml_string_t*>(B.p)->len > 0;
   STEP();
 L_TruthyH:
-  A.i = reml_h_truthy_fast(B.u, LOC);
+  A.i = DynFn<mir::Op::Truthy>::fn(B.u, LOC);
   STEP();
 
   // --- dynamic operators (small Ints inline, the rest out of line) ---
 L_AddH:
   SYNC();
-  A.u = reml_dyn_add_fast(B.u, C.u, LOC);
+  A.u = DynFn<mir::Op::AddH>::fn(B.u, C.u, LOC);
   STEP();
 L_SubH:
   SYNC();
-  A.u = reml_dyn_sub_fast(B.u, C.u, LOC);
+  A.u = DynFn<mir::Op::SubH>::fn(B.u, C.u, LOC);
   STEP();
 L_MulH:
   SYNC();
-  A.u = reml_dyn_mul_fast(B.u, C.u, LOC);
+  A.u = DynFn<mir::Op::MulH>::fn(B.u, C.u, LOC);
   STEP();
 L_DivH:
   SYNC();
-  A.u = reml_dyn_div_fast(B.u, C.u, LOC);
+  A.u = DynFn<mir::Op::DivH>::fn(B.u, C.u, LOC);
   STEP();
 L_ModH:
   SYNC();
-  A.u = reml_dyn_mod_fast(B.u, C.u, LOC);
+  A.u = DynFn<mir::Op::ModH>::fn(B.u, C.u, LOC);
   STEP();
 L_HBin:
   SYNC();
@@ -424,22 +425,22 @@ L_HUn:
   A.u = reinterpret_cast<DynUnary>(pc->x.p)(B.u, LOC);
   STEP();
 L_LtH:
-  A.i = reml_dyn_lt_fast(B.u, C.u, LOC);
+  A.i = DynFn<mir::Op::LtH>::fn(B.u, C.u, LOC);
   STEP();
 L_LeH:
-  A.i = reml_dyn_le_fast(B.u, C.u, LOC);
+  A.i = DynFn<mir::Op::LeH>::fn(B.u, C.u, LOC);
   STEP();
 L_GtH:
-  A.i = reml_dyn_gt_fast(B.u, C.u, LOC);
+  A.i = DynFn<mir::Op::GtH>::fn(B.u, C.u, LOC);
   STEP();
 L_GeH:
-  A.i = reml_dyn_ge_fast(B.u, C.u, LOC);
+  A.i = DynFn<mir::Op::GeH>::fn(B.u, C.u, LOC);
   STEP();
 L_EqH:
-  A.i = reml_dyn_eq_fast(B.u, C.u);
+  A.i = DynFn<mir::Op::EqH>::fn(B.u, C.u);
   STEP();
 L_NeH:
-  A.i = reml_dyn_ne_fast(B.u, C.u);
+  A.i = DynFn<mir::Op::NeH>::fn(B.u, C.u);
   STEP();
 
   // --- calls ---
