@@ -125,8 +125,9 @@ llvm::Value* to_handle(ModuleState& ms, llvm::IRBuilder<>& b, mir::Tag t, llvm::
 // A Handle as a value of tag `t` with the runtime's kind check at `loc`
 // (`Type error: expected K, got K`); null for Void (after checking it is Void).
 llvm::Value* from_handle(ModuleState& ms, llvm::IRBuilder<>& b, mir::Tag t, llvm::Value* h, llvm::Value* loc);
-// The runtime type tag of objects of tag `t` (String, ArrayBox, ..., user box).
-uint32_t object_type_tag(mir::Tag t);
+// The runtime type tag of objects of tag `t` (String, ArrayBox, ..., user
+// box; mir::object_type_tag); throws UnhandledMir for a non-object tag.
+uint32_t required_type_tag(mir::Tag t);
 // Whether the frame of the function `b` emits into lies below the stack
 // limit (an i1 computed at `b`'s insertion point).
 llvm::Value* stack_below_limit(ModuleState& ms, llvm::IRBuilder<>& b);

@@ -44,6 +44,7 @@ enum RtAttr : uint32_t {
   /* errors and process lifetime */                                              \
   X(PanicAt, reml_panic_at, "v", "pp.", RT_NORETURN | RT_COLD)                   \
   X(InternalError, reml_internal_error, "v", "p.", RT_NORETURN | RT_COLD)        \
+  X(StackOverflow, reml_stack_overflow, "v", "p", RT_NORETURN | RT_COLD)         \
   X(RuntimeInit, reml_runtime_init, "v", "", RT_NONE)                            \
   X(Exit, reml_exit, "v", "u", RT_NORETURN)                                      \
   X(ExitStatusOf, reml_exit_status_of, "u", "l", RT_NONE)                        \
@@ -76,6 +77,7 @@ enum RtAttr : uint32_t {
   X(UnboxF64, reml_unbox_f64, "d", "lp", RT_NONE)                                \
   X(UnboxBool, reml_unbox_bool, "l", "lp", RT_NONE)                              \
   X(UnboxObject, reml_unbox_object, "p", "lup", RT_NONE)                         \
+  X(UnboxVoid, reml_unbox_void, "v", "lp", RT_NONE)                              \
   X(HKindName, reml_h_kind_name, "p", "l", RT_READONLY)                          \
   /* dynamic operators */                                                        \
   X(DynNeg, reml_dyn_neg, "l", "lp", RT_NONE)                                    \

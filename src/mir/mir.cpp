@@ -2,6 +2,8 @@
 
 #include <unordered_map>
 
+#include "reml_runtime.h"
+
 namespace hako::mir {
 
 namespace {
@@ -33,6 +35,22 @@ const RtInfo kRts[] = {
 
 bool is_object_kind(Kind k) {
   return k == Kind::String || k == Kind::Array || k == Kind::Map || k == Kind::Console || k == Kind::Box;
+}
+
+std::optional<uint32_t> object_type_tag(Tag t) {
+  switch (t.kind) {
+    case Kind::String: return REML_TAG_STRING;
+    case Kind::Array: return REML_TAG_ARRAY;
+    case Kind::Map: return REML_TAG_MAP;
+    case Kind::Console: return REML_TAG_CONSOLE;
+    case Kind::Box: return REML_TAG_USER_BASE + t.box;
+    case Kind::Void:
+    case Kind::Int:
+    case Kind::Float:
+    case Kind::Bool:
+    case Kind::Handle: return std::nullopt;
+  }
+  return std::nullopt;
 }
 
 const OpInfo& op_info(Op op) { return kOps[static_cast<size_t>(op)]; }

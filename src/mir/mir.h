@@ -43,6 +43,11 @@ struct Tag {
 // Whether values of the tag are object pointers (String, Array, Map, Console, Box).
 bool is_object_kind(Kind k);
 
+// The runtime type tag (REML_TAG_* of reml_runtime.h) of the objects of an
+// object tag; nullopt for Void, Int, Float, Bool and Handle, whose values
+// are not objects of one type. The one Kind → REML_TAG_* mapping.
+std::optional<uint32_t> object_type_tag(Tag t);
+
 // --- opcodes --------------------------------------------------------------------
 
 enum class Op : uint8_t {

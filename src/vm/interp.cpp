@@ -49,14 +49,14 @@ Slot from_handle(mir::Tag t, reml_handle_t h, const reml_loc_t* loc) {
     case mir::Kind::Bool: s.i = reml_unbox_bool(h, loc); break;
     case mir::Kind::Handle: s.u = h; break;
     case mir::Kind::Void:
-      if (h != REML_VOID) reml_panic_at(loc, "Type error: expected Void, got %s", reml_h_kind_name(h));
+      reml_unbox_void(h, loc);
       s.u = REML_VOID;
       break;
-    case mir::Kind::String: s.p = reml_unbox_object(h, REML_TAG_STRING, loc); break;
-    case mir::Kind::Array: s.p = reml_unbox_object(h, REML_TAG_ARRAY, loc); break;
-    case mir::Kind::Map: s.p = reml_unbox_object(h, REML_TAG_MAP, loc); break;
-    case mir::Kind::Console: s.p = reml_unbox_object(h, REML_TAG_CONSOLE, loc); break;
-    case mir::Kind::Box: s.p = reml_unbox_object(h, REML_TAG_USER_BASE + t.box, loc); break;
+    case mir::Kind::String:
+    case mir::Kind::Array:
+    case mir::Kind::Map:
+    case mir::Kind::Console:
+    case mir::Kind::Box: s.p = reml_unbox_object(h, *mir::object_type_tag(t), loc); break;
   }
   return s;
 }
@@ -383,7 +383,7 @@ L_UnboxObj:
   A.p = reml_unbox_object(B.u, pc->c, LOC);
   STEP();
 L_UnboxVoid:
-  if (B.u != REML_VOID) reml_panic_at(LOC, "Type error: expected Void, got %s", reml_h_kind_name(B.u));
+  reml_unbox_void(B.u, LOC);
   A.u = REML_VOID;
   STEP();
 L_TruthyF:

@@ -317,15 +317,6 @@ class FunctionTranslator {
     body_.back().x.p = fn;
   }
 
-  static uint32_t object_tag(mir::Tag t) {
-    switch (t.kind) {
-      case Kind::String: return REML_TAG_STRING;
-      case Kind::Array: return REML_TAG_ARRAY;
-      case Kind::Map: return REML_TAG_MAP;
-      case Kind::Console: return REML_TAG_CONSOLE;
-      default: return REML_TAG_USER_BASE + t.box;
-    }
-  }
 
   void to_str(const Inst& in) {
     switch (tag_of(in.args[0]).kind) {
@@ -359,8 +350,9 @@ class FunctionTranslator {
         if (in.tag.box >= m_.boxes.size()) malformed(f_.name, "unbox to an unknown box");
         [[fallthrough]];
       default:
+        if (!mir::object_type_tag(in.tag)) malformed(f_.name, "unbox to a kind without a type tag");
         unary_loc(OpCode::UnboxObj, in);
-        body_.back().c = object_tag(in.tag);
+        body_.back().c = *mir::object_type_tag(in.tag);
         return;
     }
   }

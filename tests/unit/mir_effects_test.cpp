@@ -209,5 +209,18 @@ TEST(InstructionTable, DynamicOperatorsHaveTheirRuntimeFunctions) {
   EXPECT_GT(call, 0u);
 }
 
+// The one Kind -> REML_TAG_* mapping, used by the VM's and native unboxing.
+TEST(ObjectTypeTag, ObjectKindsOnly) {
+  EXPECT_EQ(mir::object_type_tag(Tag::of(Kind::String)), uint32_t{REML_TAG_STRING});
+  EXPECT_EQ(mir::object_type_tag(Tag::of(Kind::Array)), uint32_t{REML_TAG_ARRAY});
+  EXPECT_EQ(mir::object_type_tag(Tag::of(Kind::Map)), uint32_t{REML_TAG_MAP});
+  EXPECT_EQ(mir::object_type_tag(Tag::of(Kind::Console)), uint32_t{REML_TAG_CONSOLE});
+  EXPECT_EQ(mir::object_type_tag(Tag::user_box(3)), uint32_t{REML_TAG_USER_BASE + 3});
+  for (Kind k : {Kind::Void, Kind::Int, Kind::Float, Kind::Bool, Kind::Handle}) {
+    EXPECT_FALSE(mir::object_type_tag(Tag::of(k)).has_value());
+    EXPECT_FALSE(mir::is_object_kind(k));
+  }
+}
+
 }  // namespace
 }  // namespace hako
