@@ -151,6 +151,10 @@ REML_NORETURN void reml_panic_at(const reml_loc_t* loc, const char* fmt, ...)
 #endif
     ;
 
+/* The runtime error `Stack overflow` at `loc` (NULL: no location), raised
+ * by the VM and by native code when a call would exceed the stack. */
+REML_NORETURN void reml_stack_overflow(const reml_loc_t* loc);
+
 /* A broken runtime invariant (a bug in hakoc, not in the user's program):
  * prints `internal runtime error: <message>` and exits with status 70. */
 REML_NORETURN void reml_internal_error(const char* fmt, ...)
@@ -282,6 +286,9 @@ REML_INLINE int64_t reml_unbox_i64(REML_BOR reml_handle_t h, const reml_loc_t* l
 }
 double reml_unbox_f64(REML_BOR reml_handle_t h, const reml_loc_t* loc);
 int64_t reml_unbox_bool(REML_BOR reml_handle_t h, const reml_loc_t* loc);
+/* Checks that `h` is Void (an unbox to Void); anything else is the runtime
+ * error `Type error: expected Void, got <Kind>`. */
+void reml_unbox_void(REML_BOR reml_handle_t h, const reml_loc_t* loc);
 /* Returns the object pointer when `h` is an object with `tag`; for String,
  * ArrayBox, MapBox, ConsoleBox and user boxes. Void or another kind is the
  * runtime error `Type error: expected <Name>, got <Kind>`. */

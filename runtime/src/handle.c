@@ -95,6 +95,10 @@ int64_t reml_unbox_bool(reml_handle_t h, const reml_loc_t* loc) {
   reml_panic_at(loc, "Type error: expected Bool, got %s", reml_h_kind_name(h));
 }
 
+void reml_unbox_void(reml_handle_t h, const reml_loc_t* loc) {
+  if (h != REML_VOID) reml_panic_at(loc, "Type error: expected Void, got %s", reml_h_kind_name(h));
+}
+
 void* reml_unbox_object(reml_handle_t h, uint32_t tag, const reml_loc_t* loc) {
   if (reml_h_is_object(h) && reml_h_tag(h) == tag) return reml_h_ptr(h);
   reml_panic_at(loc, "Type error: expected %s, got %s", reml_tag_name(tag), reml_h_kind_name(h));

@@ -73,6 +73,8 @@ void reml_panic_at(const reml_loc_t* loc, const char* fmt, ...) {
   user_error_exit(buf, line_len, loc, buf + used, line_len - used);
 }
 
+void reml_stack_overflow(const reml_loc_t* loc) { reml_panic_at(loc, "Stack overflow"); }
+
 void reml_internal_error(const char* fmt, ...) {
   /* No allocation here: this is also the out-of-memory path. */
   char buf[512];

@@ -94,7 +94,13 @@ std::optional<std::string> compile(const mir::Module& m, const CodegenOptions& o
   LlvmProblems problems;
   context.setDiagnosticHandlerCallBack(collect_llvm_diagnostic, &problems);
   llvm::DataLayout layout = tm->createDataLayout();
-  std::unique_ptr<llvm::Module> module = lower_to_llvm(m, context, options.triple, layout, options.debug_info);
+  std::unique_ptr<llvm::Module> module;
+  try {
+    module = lower_to_llvm(m, context, options.triple, layout, options.debug_info);
+  } catch (const UnhandledMir& bug) {
+    internal_error(diags, m, diag::Kind::LlvmVerify, bug.what);
+    return std::nullopt;
+  }
   module->setTargetTriple(options.triple);
   module->setDataLayout(layout);
 

@@ -126,7 +126,7 @@ void lower_arith(FunctionState& fs, const mir::Inst& in) {
     // Identity: both operands have one tag, so one LLVM type.
     case Op::EqRef: r = b.CreateICmpEQ(arg(0), arg(1)); break;
     case Op::NeRef: r = b.CreateICmpNE(arg(0), arg(1)); break;
-    default: break;
+    default: unhandled(fs, in, "lower_arith");
   }
   fs.set(in, r);
 }

@@ -56,7 +56,7 @@ void lower_call(FunctionState& fs, const mir::Inst& in) {
     case Op::Call: r = call(fs, in); break;
     case Op::CallMethod: r = call_method(fs, in); break;
     case Op::CallRt: r = call_rt(fs, in); break;
-    default: break;
+    default: unhandled(fs, in, "lower_call");
   }
   fs.set(in, r);
 }

@@ -7,6 +7,7 @@
 #include <llvm/IR/Constants.h>
 
 #include "codegen/lower_ops.h"
+#include "mir/cfg.h"
 
 namespace hako::codegen {
 
@@ -15,41 +16,6 @@ namespace {
 using mir::BlockId;
 using mir::Inst;
 using mir::Op;
-
-std::vector<BlockId> successors(const mir::Block& blk) {
-  if (blk.insts.empty()) return {};
-  const Inst& t = blk.insts.back();
-  if (t.op == Op::Br || t.op == Op::CondBr) return t.targets;
-  return {};
-}
-
-// The blocks reachable from bb0 in reverse postorder. Unreachable blocks
-// (code after `return`) are not lowered at all.
-std::vector<BlockId> reverse_postorder(const mir::Function& f) {
-  std::vector<BlockId> post;
-  std::vector<uint8_t> state(f.blocks.size(), 0);  // 0 new, 1 on the stack, 2 done
-  std::vector<std::pair<BlockId, size_t>> stack;
-  if (f.blocks.empty()) return post;
-  stack.emplace_back(0, 0);
-  state[0] = 1;
-  while (!stack.empty()) {
-    auto& [bb, next] = stack.back();
-    std::vector<BlockId> succ = successors(f.blocks[bb]);
-    if (next < succ.size()) {
-      BlockId s = succ[next++];
-      if (s < f.blocks.size() && state[s] == 0) {
-        state[s] = 1;
-        stack.emplace_back(s, 0);
-      }
-      continue;
-    }
-    state[bb] = 2;
-    post.push_back(bb);
-    stack.pop_back();
-  }
-  std::reverse(post.begin(), post.end());
-  return post;
-}
 
 // The line a function's debug entry starts at: its first located instruction.
 uint32_t first_line(const mir::Function& f) {
@@ -126,7 +92,8 @@ void instruction(FunctionState& fs, const Inst& in) {
 void lower_function(ModuleState& ms, mir::FuncId id) {
   FunctionState fs(ms, id);
   const mir::Function& f = fs.f;
-  const std::vector<BlockId> order = reverse_postorder(f);
+  // Unreachable blocks (code after `return`) are not lowered at all.
+  const std::vector<BlockId> order = mir::reverse_postorder(f);
   // A block of its own before bb0: LLVM's entry block may have no
   // predecessors, and per-activation facts (the stack test) go here.
   fs.entry = llvm::BasicBlock::Create(ms.ctx, "entry", fs.fn);

@@ -4,6 +4,8 @@
 // reml_fp_retain/release fast paths, with the VM's rule: a read retains
 // what it returns, a store takes over the new value's reference and
 // releases the old.
+#include <cstring>
+
 #include <llvm/IR/Constants.h>
 
 #include "codegen/lower_ops.h"
@@ -14,6 +16,24 @@ namespace {
 
 using mir::Kind;
 using mir::Op;
+
+// The runtime function of a dynamic operator (the `dyn` column of
+// instructions.def: the reml_fp_* copy of a fast path, two small Ints inline
+// at -O2, or the reml_dyn_* function), and whether it takes a location.
+struct Dynamic {
+  Rt fn;
+  bool unary;
+  bool compare;  // returns a 0/1 truth value
+  bool has_loc;
+};
+
+Dynamic dynamic_of(FunctionState& fs, const mir::Inst& in) {
+  const mir::OpInfo& info = mir::op_info(in.op);
+  std::optional<Rt> fn = info.dyn_native ? RuntimeDecls::by_symbol(info.dyn_native) : std::nullopt;
+  if (!fn) unhandled(fs, in, "the dynamic operators (no runtime entry for its `dyn` column)");
+  const size_t arity = std::strlen(info.operands);
+  return {*fn, arity == 1, info.result[0] == 'B', std::strlen(RuntimeDecls::params(*fn)) > arity};
+}
 
 llvm::Value* to_str(FunctionState& fs, const mir::Inst& in) {
   ModuleState& ms = fs.ms;
@@ -44,45 +64,12 @@ llvm::Value* truthy(FunctionState& fs, const mir::Inst& in) {
     case Kind::String:  // reml_string_t.len, the payload's first word
       return b.CreateICmpSGT(b.CreateLoad(ms.i64, v, "len"), llvm::ConstantInt::get(ms.i64, 0));
     default:  // the runtime names the kind in its error
-      return i64_to_bool(ms, b, b.CreateCall(ms.rt.get(Rt::FpTruthy), {to_handle(ms, b, t, v), fs.loc(in)}));
-  }
-}
-
-// The runtime function of a dynamic operator, and whether it takes a
-// location. The common operators go through the reml_fp_* fast paths (two
-// small Ints inline at -O2, the reml_dyn_* function otherwise).
-struct Dynamic {
-  Rt fn;
-  bool unary;
-  bool compare;  // returns a 0/1 truth value
-  bool has_loc;
-};
-
-Dynamic dynamic_of(Op op) {
-  switch (op) {
-    case Op::AddH: return {Rt::FpAdd, false, false, true};
-    case Op::SubH: return {Rt::FpSub, false, false, true};
-    case Op::MulH: return {Rt::FpMul, false, false, true};
-    case Op::DivH: return {Rt::FpDiv, false, false, true};
-    case Op::ModH: return {Rt::FpMod, false, false, true};
-    case Op::NegH: return {Rt::DynNeg, true, false, true};
-    case Op::AndH: return {Rt::DynBitAnd, false, false, true};
-    case Op::OrH: return {Rt::DynBitOr, false, false, true};
-    case Op::XorH: return {Rt::DynBitXor, false, false, true};
-    case Op::ShlH: return {Rt::DynShl, false, false, true};
-    case Op::ShrH: return {Rt::DynShr, false, false, true};
-    case Op::NotH: return {Rt::DynBitNot, true, false, true};
-    case Op::LtH: return {Rt::FpLt, false, true, true};
-    case Op::LeH: return {Rt::FpLe, false, true, true};
-    case Op::GtH: return {Rt::FpGt, false, true, true};
-    case Op::GeH: return {Rt::FpGe, false, true, true};
-    case Op::NeH: return {Rt::FpNe, false, true, false};
-    default: return {Rt::FpEq, false, true, false};  // EqH
+      return i64_to_bool(ms, b, b.CreateCall(ms.rt.get(dynamic_of(fs, in).fn), {to_handle(ms, b, t, v), fs.loc(in)}));
   }
 }
 
 llvm::Value* dynamic(FunctionState& fs, const mir::Inst& in) {
-  const Dynamic d = dynamic_of(in.op);
+  const Dynamic d = dynamic_of(fs, in);
   std::vector<llvm::Value*> args{fs.val(in.args[0])};
   if (!d.unary) args.push_back(fs.val(in.args[1]));
   if (d.has_loc) args.push_back(fs.loc(in));
@@ -153,7 +140,7 @@ void lower_object_op(FunctionState& fs, const mir::Inst& in) {
       b.CreateCall(ms.rt.get(in.op == Op::Retain ? Rt::FpRetain : Rt::FpRelease), {v});
       break;
     }
-    default: break;
+    default: unhandled(fs, in, "lower_object_op");
   }
   fs.set(in, r);
 }

@@ -5,6 +5,7 @@
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/MDBuilder.h>
 
+#include "codegen/llvm_lowering.h"
 #include "reml_runtime.h"
 
 namespace hako::codegen {
@@ -128,7 +129,7 @@ llvm::Function* ModuleState::stack_overflow() {
     llvm::DISubprogram* sp = di->attach(stack_overflow_, "hako.stack_overflow", 0, true);
     b.SetCurrentDebugLocation(di->location(sp, 0, 0));
   }
-  b.CreateCall(rt.get(Rt::PanicAt), {stack_overflow_->getArg(0), cstring("Stack overflow")});
+  b.CreateCall(rt.get(Rt::StackOverflow), {stack_overflow_->getArg(0)});
   b.CreateUnreachable();
   return stack_overflow_;
 }
@@ -153,7 +154,18 @@ llvm::Value* FunctionState::stack_exhausted() {
 
 void FunctionState::set(const mir::Inst& in, llvm::Value* v) {
   if (in.result == mir::kNone) return;
-  vals[in.result] = in.tag.kind == mir::Kind::Void || v == nullptr ? ms.void_value() : v;
+  if (in.tag.kind == mir::Kind::Void) {
+    vals[in.result] = ms.void_value();
+    return;
+  }
+  if (v == nullptr) throw UnhandledMir{std::string("`") + mir::op_info(in.op).mnemonic + "` in " + f.name +
+                                      " was lowered to no value"};
+  vals[in.result] = v;
+}
+
+void unhandled(const FunctionState& fs, const mir::Inst& in, const char* handler) {
+  throw UnhandledMir{std::string(handler) + " does not handle `" + mir::op_info(in.op).mnemonic + "` (in " + fs.f.name +
+                     ")"};
 }
 
 llvm::Value* bool_to_i64(ModuleState& ms, llvm::IRBuilder<>& b, llvm::Value* v) { return b.CreateZExt(v, ms.i64); }
@@ -162,14 +174,10 @@ llvm::Value* i64_to_bool(ModuleState& ms, llvm::IRBuilder<>& b, llvm::Value* v) 
   return b.CreateICmpNE(v, llvm::ConstantInt::get(ms.i64, 0));
 }
 
-uint32_t object_type_tag(mir::Tag t) {
-  switch (t.kind) {
-    case mir::Kind::String: return REML_TAG_STRING;
-    case mir::Kind::Array: return REML_TAG_ARRAY;
-    case mir::Kind::Map: return REML_TAG_MAP;
-    case mir::Kind::Console: return REML_TAG_CONSOLE;
-    default: return REML_TAG_USER_BASE + t.box;
-  }
+uint32_t required_type_tag(mir::Tag t) {
+  std::optional<uint32_t> tag = mir::object_type_tag(t);
+  if (!tag) throw UnhandledMir{"no object type tag for a value of a non-object kind"};
+  return *tag;
 }
 
 llvm::Value* to_handle(ModuleState& ms, llvm::IRBuilder<>& b, mir::Tag t, llvm::Value* v) {
@@ -190,20 +198,12 @@ llvm::Value* from_handle(ModuleState& ms, llvm::IRBuilder<>& b, mir::Tag t, llvm
     case mir::Kind::Bool: return i64_to_bool(ms, b, b.CreateCall(ms.rt.get(Rt::UnboxBool), {h, loc}));
     case mir::Kind::Handle: return h;
     case mir::Kind::Void: {
-      // The VM's own check (the runtime has no Void unboxing).
-      llvm::Function* fn = b.GetInsertBlock()->getParent();
-      auto* bad = llvm::BasicBlock::Create(ms.ctx, "not_void", fn);
-      auto* ok = llvm::BasicBlock::Create(ms.ctx, "is_void", fn);
-      b.CreateCondBr(b.CreateICmpEQ(h, ms.void_value()), ok, bad);
-      b.SetInsertPoint(bad);
-      llvm::Value* kind = b.CreateCall(ms.rt.get(Rt::HKindName), {h});
-      b.CreateCall(ms.rt.get(Rt::PanicAt), {loc, ms.cstring("Type error: expected Void, got %s"), kind});
-      b.CreateUnreachable();
-      b.SetInsertPoint(ok);
+      // Only Void passes; the runtime raises the error the VM raises too.
+      b.CreateCall(ms.rt.get(Rt::UnboxVoid), {h, loc});
       return nullptr;
     }
     default:
-      return b.CreateCall(ms.rt.get(Rt::UnboxObject), {h, llvm::ConstantInt::get(ms.i32, object_type_tag(t)), loc});
+      return b.CreateCall(ms.rt.get(Rt::UnboxObject), {h, llvm::ConstantInt::get(ms.i32, required_type_tag(t)), loc});
   }
 }
 

@@ -125,8 +125,9 @@ llvm::Value* to_handle(ModuleState& ms, llvm::IRBuilder<>& b, mir::Tag t, llvm::
 // A Handle as a value of tag `t` with the runtime's kind check at `loc`
 // (`Type error: expected K, got K`); null for Void (after checking it is Void).
 llvm::Value* from_handle(ModuleState& ms, llvm::IRBuilder<>& b, mir::Tag t, llvm::Value* h, llvm::Value* loc);
-// The runtime type tag of objects of tag `t` (String, ArrayBox, ..., user box).
-uint32_t object_type_tag(mir::Tag t);
+// The runtime type tag of objects of tag `t` (String, ArrayBox, ..., user
+// box; mir::object_type_tag); throws UnhandledMir for a non-object tag.
+uint32_t required_type_tag(mir::Tag t);
 // Whether the frame of the function `b` emits into lies below the stack
 // limit (an i1 computed at `b`'s insertion point).
 llvm::Value* stack_below_limit(ModuleState& ms, llvm::IRBuilder<>& b);
@@ -142,6 +143,8 @@ void note_runtime_loc(ModuleState& ms, llvm::IRBuilder<>& b, llvm::Value* loc);
 // elimination nor sibling calls turn a recursion that overflows the stack
 // (`Stack overflow`) into a loop that never ends.
 llvm::CallInst* hako_call(llvm::IRBuilder<>& b, llvm::Function* callee, llvm::ArrayRef<llvm::Value*> args);
+// Throws UnhandledMir for `in`, which the handler `handler` does not lower.
+[[noreturn]] void unhandled(const FunctionState& fs, const mir::Inst& in, const char* handler);
 // Calls reml_internal_error(message) and ends the block with `unreachable`.
 void emit_internal_error(ModuleState& ms, llvm::IRBuilder<>& b, const std::string& message);
 

@@ -64,6 +64,13 @@ RuntimeDecls::RuntimeDecls(llvm::Module& mod)
     : mod_(mod), entries_(std::size(kEntries), nullptr), calls_(mir::rt_count(), nullptr) {}
 
 const char* RuntimeDecls::symbol(Rt fn) { return kEntries[static_cast<size_t>(fn)].symbol; }
+const char* RuntimeDecls::params(Rt fn) { return kEntries[static_cast<size_t>(fn)].params; }
+
+std::optional<Rt> RuntimeDecls::by_symbol(const char* symbol) {
+  for (size_t i = 0; i < std::size(kEntries); ++i)
+    if (std::strcmp(kEntries[i].symbol, symbol) == 0) return static_cast<Rt>(i);
+  return std::nullopt;
+}
 
 llvm::Function* RuntimeDecls::declare(const char* symbol, llvm::FunctionType* type, uint32_t attrs) {
   llvm::Function* f = llvm::Function::Create(type, llvm::GlobalValue::ExternalLinkage, symbol, mod_);

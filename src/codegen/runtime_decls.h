@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <llvm/IR/DerivedTypes.h>
@@ -43,6 +44,7 @@ enum RtAttr : uint32_t {
   /* errors and process lifetime */                                              \
   X(PanicAt, reml_panic_at, "v", "pp.", RT_NORETURN | RT_COLD)                   \
   X(InternalError, reml_internal_error, "v", "p.", RT_NORETURN | RT_COLD)        \
+  X(StackOverflow, reml_stack_overflow, "v", "p", RT_NORETURN | RT_COLD)         \
   X(RuntimeInit, reml_runtime_init, "v", "", RT_NONE)                            \
   X(Exit, reml_exit, "v", "u", RT_NORETURN)                                      \
   X(ExitStatusOf, reml_exit_status_of, "u", "l", RT_NONE)                        \
@@ -75,6 +77,7 @@ enum RtAttr : uint32_t {
   X(UnboxF64, reml_unbox_f64, "d", "lp", RT_NONE)                                \
   X(UnboxBool, reml_unbox_bool, "l", "lp", RT_NONE)                              \
   X(UnboxObject, reml_unbox_object, "p", "lup", RT_NONE)                         \
+  X(UnboxVoid, reml_unbox_void, "v", "lp", RT_NONE)                              \
   X(HKindName, reml_h_kind_name, "p", "l", RT_READONLY)                          \
   /* dynamic operators */                                                        \
   X(DynNeg, reml_dyn_neg, "l", "lp", RT_NONE)                                    \
@@ -129,6 +132,11 @@ class RuntimeDecls {
 
   // The C symbol of an entry.
   static const char* symbol(Rt fn);
+  // The parameter letters of an entry.
+  static const char* params(Rt fn);
+  // The entry declaring C symbol `symbol`, if any (how the `dyn` column of
+  // instructions.def names what native code calls).
+  static std::optional<Rt> by_symbol(const char* symbol);
 
  private:
   llvm::Function* declare(const char* symbol, llvm::FunctionType* type, uint32_t attrs);

@@ -2,14 +2,23 @@
 
 #include <unordered_map>
 
+#include "reml_runtime.h"
+
 namespace hako::mir {
 
 namespace {
 
 const OpInfo kOps[] = {
-#define INST(name, mnemonic, operands, result, flags, doc) {#name, mnemonic, operands, result, flags, doc},
+#define DYN_NONE DynPath::None, nullptr, nullptr
+#define DYN_FAST(inline_fn, native_fn) DynPath::Fast, #inline_fn, #native_fn
+#define DYN_CALL(fn) DynPath::Call, #fn, #fn
+#define INST(name, mnemonic, operands, result, flags, ref, consumes, dyn, doc) \
+  {#name, mnemonic, operands, result, flags, ResultRef::ref, Consumes::consumes, dyn, doc},
 #include "mir/instructions.def"
 #undef INST
+#undef DYN_NONE
+#undef DYN_FAST
+#undef DYN_CALL
 };
 
 constexpr bool LOC = true;
@@ -28,8 +37,34 @@ bool is_object_kind(Kind k) {
   return k == Kind::String || k == Kind::Array || k == Kind::Map || k == Kind::Console || k == Kind::Box;
 }
 
+std::optional<uint32_t> object_type_tag(Tag t) {
+  switch (t.kind) {
+    case Kind::String: return REML_TAG_STRING;
+    case Kind::Array: return REML_TAG_ARRAY;
+    case Kind::Map: return REML_TAG_MAP;
+    case Kind::Console: return REML_TAG_CONSOLE;
+    case Kind::Box: return REML_TAG_USER_BASE + t.box;
+    case Kind::Void:
+    case Kind::Int:
+    case Kind::Float:
+    case Kind::Bool:
+    case Kind::Handle: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 const OpInfo& op_info(Op op) { return kOps[static_cast<size_t>(op)]; }
 uint32_t op_count() { return sizeof kOps / sizeof kOps[0]; }
+
+std::optional<size_t> consumed_operand(Op op) {
+  switch (op_info(op).consumes) {
+    case Consumes::Operand0: return 0;
+    case Consumes::Operand1: return 1;
+    case Consumes::Nothing:
+    case Consumes::PhiIncoming: return std::nullopt;
+  }
+  return std::nullopt;
+}
 
 std::optional<Op> op_from_mnemonic(const std::string& mnemonic) {
   static const std::unordered_map<std::string, Op> table = [] {

@@ -43,15 +43,35 @@ struct Tag {
 // Whether values of the tag are object pointers (String, Array, Map, Console, Box).
 bool is_object_kind(Kind k);
 
+// The runtime type tag (REML_TAG_* of reml_runtime.h) of the objects of an
+// object tag; nullopt for Void, Int, Float, Bool and Handle, whose values
+// are not objects of one type. The one Kind → REML_TAG_* mapping.
+std::optional<uint32_t> object_type_tag(Tag t);
+
 // --- opcodes --------------------------------------------------------------------
 
 enum class Op : uint8_t {
-#define INST(name, mnemonic, operands, result, flags, doc) name,
+#define INST(name, mnemonic, operands, result, flags, ref, consumes, dyn, doc) name,
 #include "mir/instructions.def"
 #undef INST
 };
 
 enum OpFlags : uint8_t { NONE = 0, PURE = 1, FAILS = 2, EFFECT = 4, TERM = 8 };
+
+// The reference an instruction's counted result carries (the `ref` column
+// of instructions.def, which defines each case).
+enum class ResultRef : uint8_t { None, New, Literal, View, Boxed, Printed };
+
+// The operand whose reference an instruction takes over (the `consumes`
+// column of instructions.def).
+enum class Consumes : uint8_t { Nothing, Operand0, Operand1, PhiIncoming };
+
+// How a back end runs a dynamic operator on Handles (the `dyn` column).
+enum class DynPath : uint8_t {
+  None,  // not a dynamic operator
+  Fast,  // an inline fast path (the VM's own opcode) and its out-of-line copy (native code)
+  Call,  // one runtime function, called by both back ends
+};
 
 struct OpInfo {
   const char* name;
@@ -59,9 +79,18 @@ struct OpInfo {
   const char* operands;  // operand letters (instructions.def)
   const char* result;    // result letter
   uint8_t flags;
+  ResultRef ref;
+  Consumes consumes;
+  DynPath dyn;
+  const char* dyn_inline;  // C symbol the VM runs (Fast, Call), else null
+  const char* dyn_native;  // C symbol native code calls (Fast, Call), else null
   const char* doc;
 };
+// The table row of `op`.
 const OpInfo& op_info(Op op);
+// The operand index `in` takes the reference of (Operand0, Operand1), if any;
+// phis are not covered (their operands are consumed on their edges).
+std::optional<size_t> consumed_operand(Op op);
 // The opcode with this mnemonic, if any.
 std::optional<Op> op_from_mnemonic(const std::string& mnemonic);
 uint32_t op_count();

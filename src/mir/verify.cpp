@@ -1,21 +1,20 @@
 // The MIR verifier driver: module-level references, block structure, SSA
 // definitions and dominance, and phi/predecessor agreement. Per-instruction
-// tag rules live in verify_ops.cpp, the CFG and dominators in verify_cfg.cpp.
+// tag rules live in verify_ops.cpp, the CFG and dominators in cfg.cpp.
 // Every index is range-checked before use: malformed modules yield errors.
 #include "mir/verify.h"
 
 #include <algorithm>
 #include <unordered_set>
 
+#include "mir/cfg.h"
 #include "mir/text_util.h"
-#include "mir/verify_cfg.h"
 #include "mir/verify_ops.h"
 
 namespace hako::mir {
 
 namespace {
 
-using verify_detail::Cfg;
 using verify_detail::Reporter;
 using verify_detail::valid_name;
 

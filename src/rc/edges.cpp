@@ -1,5 +1,7 @@
 #include "rc/edges.h"
 
+#include "mir/cfg.h"
+
 namespace hako::rc {
 
 using mir::BlockId;
@@ -7,10 +9,7 @@ using mir::Inst;
 using mir::Op;
 
 void split_critical_edges(mir::Function& f) {
-  std::vector<uint32_t> pred_count(f.blocks.size(), 0);
-  for (const mir::Block& blk : f.blocks)
-    if (!blk.insts.empty())
-      for (BlockId t : blk.insts.back().targets) ++pred_count[t];
+  const std::vector<std::vector<BlockId>> preds = mir::predecessors(f);
 
   const BlockId original = static_cast<BlockId>(f.blocks.size());
   for (BlockId p = 0; p < original; ++p) {
@@ -19,7 +18,7 @@ void split_critical_edges(mir::Function& f) {
     if (term.op != Op::CondBr || term.targets[0] == term.targets[1]) continue;
     for (size_t k = 0; k < 2; ++k) {
       BlockId target = f.blocks[p].insts.back().targets[k];
-      if (pred_count[target] < 2 && (f.blocks[target].insts.empty() || f.blocks[target].insts[0].op != Op::Phi))
+      if (preds[target].size() < 2 && (f.blocks[target].insts.empty() || f.blocks[target].insts[0].op != Op::Phi))
         continue;
       BlockId middle = static_cast<BlockId>(f.blocks.size());
       mir::Block blk;

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "mir/cfg.h"
 #include "rc/edges.h"
 #include "rc/liveness.h"
 #include "rc/rc.h"
@@ -39,12 +40,9 @@ class Inserter {
   void run() {
     split_critical_edges(f_);
     live_ = owned_liveness(f_, own_);
-    preds_.assign(f_.blocks.size(), {});
-    succs_.assign(f_.blocks.size(), {});
-    for (BlockId b = 0; b < f_.blocks.size(); ++b) {
-      succs_[b] = region::block_successors(f_, b);
-      for (BlockId s : succs_[b]) preds_[s].push_back(b);
-    }
+    preds_ = mir::predecessors(f_);
+    succs_.resize(f_.blocks.size());
+    for (BlockId b = 0; b < f_.blocks.size(); ++b) succs_[b] = mir::successors(f_, b);
     for (BlockId b = 0; b < f_.blocks.size(); ++b) rewrite(b);
   }
 
@@ -95,12 +93,10 @@ class Inserter {
 
     for (size_t i = k; i < old.size(); ++i) {
       const Inst& in = old[i];
-      if (in.op == Op::Ret) {
-        if (!in.args.empty()) consume(in.args[0], last_use, i, out);
-        out.push_back(in);
-        continue;
-      }
+      const std::optional<size_t> consumed = mir::consumed_operand(in.op);
       if (mir::op_info(in.op).flags & mir::TERM) {
+        // Nothing is used after a terminator: a consumed operand (ret's) is all it takes.
+        if (consumed && *consumed < in.args.size()) consume(in.args[*consumed], last_use, i, out);
         outgoing_phi_operands(b, out);
         out.push_back(in);
         continue;
@@ -108,8 +104,8 @@ class Inserter {
       // Operands whose last use this is, latest binding first; a consumed
       // operand that dies here moves into the store instead.
       std::vector<ValueId> done;
-      if (std::optional<size_t> c = consumed_operand(in))
-        if (ValueId moved = consume(in.args[*c], last_use, i, out); moved != mir::kNone) done.push_back(moved);
+      if (consumed && *consumed < in.args.size())
+        if (ValueId moved = consume(in.args[*consumed], last_use, i, out); moved != mir::kNone) done.push_back(moved);
       if (in.op != Op::Keep) out.push_back(in);
       for (size_t a = in.args.size(); a-- > 0;) {
         ValueId r = owned_root(own_, in.args[a]);
@@ -124,15 +120,6 @@ class Inserter {
       if (in.result != mir::kNone && owned_root(own_, in.result) == in.result && !region::is_live(live_.live_out[b], in.result) &&
           !last_use.count(in.result))
         out.push_back(rc_inst(Op::Release, in.result));
-    }
-  }
-
-  // The operand whose reference the instruction takes over, besides ret and phis.
-  static std::optional<size_t> consumed_operand(const Inst& in) {
-    switch (in.op) {
-      case Op::SetField: return 1;
-      case Op::SetGlobal: return 0;
-      default: return std::nullopt;
     }
   }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "mir/cfg.h"
+
 namespace hako::region {
 
 using mir::BlockId;
@@ -11,15 +13,6 @@ using mir::Op;
 using mir::ValueId;
 
 bool is_live(const std::vector<ValueId>& set, ValueId v) { return std::binary_search(set.begin(), set.end(), v); }
-
-std::vector<BlockId> block_successors(const mir::Function& f, BlockId b) {
-  const auto& insts = f.blocks[b].insts;
-  if (insts.empty() || !(mir::op_info(insts.back().op).flags & mir::TERM)) return {};
-  std::vector<BlockId> out = insts.back().targets;
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
 
 namespace {
 
@@ -35,9 +28,7 @@ Liveness value_liveness(const mir::Function& f, const std::vector<ValueId>& key,
   auto key_of = [&](ValueId v) { return v < key.size() && key[v] < n ? key[v] : kNone; };
   auto kept = [&](BlockId b) { return record == nullptr || (b < record->size() && (*record)[b]); };
 
-  std::vector<std::vector<BlockId>> preds(nb);
-  for (BlockId b = 0; b < nb; ++b)
-    for (BlockId s : block_successors(f, b)) preds[s].push_back(b);
+  const std::vector<std::vector<BlockId>> preds = mir::predecessors(f);
 
   // Where each tracked value is defined, used inside a block, and used at
   // the end of a block (phi operands).

@@ -27,7 +27,4 @@ Liveness value_liveness(const mir::Function& f, const std::vector<mir::ValueId>&
 // Whether `v` is in an ascending set of Liveness.
 bool is_live(const std::vector<mir::ValueId>& set, mir::ValueId v);
 
-// The distinct successors of block `b` (none without a terminator).
-std::vector<mir::BlockId> block_successors(const mir::Function& f, mir::BlockId b);
-
 }  // namespace hako::region

@@ -1,9 +1,9 @@
 // classify_values: which SSA values own a reference, which borrow one, and
-// which views share their root's reference. The rules follow what the back
-// ends do for each instruction: runtime results and fresh objects are owned
-// (+1); moves of the same bits (copy, box of an object, unbox to an object,
-// to_str of a String) are views; parameters and literals are borrowed.
+// which views share their root's reference, by the `ref` column of
+// instructions.def; parameters are borrowed.
 #include "region/region.h"
+
+#include "reml_runtime.h"
 
 namespace hako::region {
 
@@ -26,37 +26,37 @@ namespace {
 
 bool counted(Kind k) { return mir::is_object_kind(k) || k == Kind::Handle; }
 
-// Whether `in` yields the same object as its first operand without a new reference.
-bool is_view(const mir::Function& f, const Inst& in) {
-  switch (in.op) {
-    case Op::Copy: return true;
-    case Op::Box: return counted(f.value_tags[in.args[0]].kind);
-    case Op::Unbox: return counted(in.tag.kind);
-    case Op::ToStr: return f.value_tags[in.args[0]].kind == Kind::String;
-    default: return false;
-  }
-}
+// Small Ints live in the Handle itself (reml_runtime.h): boxing one makes no object.
+bool fits_small_int(int64_t v) { return v >= REML_SMALL_INT_MIN && v <= REML_SMALL_INT_MAX; }
 
-// Whether `in` yields a value no one owns: Void, an immortal literal, or a
-// Handle that can hold no object (a boxed Bool is one of two immortal
-// objects; a boxed Int constant that fits a small Int is not an object).
-// `small_consts` holds the values defined by const_i within the small range.
-bool is_literal(const mir::Function& f, const Inst& in, const std::vector<bool>& small_consts) {
-  switch (in.op) {
-    case Op::ConstS:
-    case Op::ConstVoid: return true;
-    case Op::Box: {
-      ValueId a = in.args[0];
-      Kind k = f.value_tags[a].kind;
-      return k == Kind::Void || k == Kind::Bool || (k == Kind::Int && a < small_consts.size() && small_consts[a]);
+// How a result holds its reference, once the conditional cases of the
+// `ref` column of instructions.def are decided by the operand.
+enum class Holding : uint8_t { NoRef, Owned, Literal, View };
+
+// `small_consts` holds the values defined by const_i within the small-Int range.
+Holding holding_of(const mir::Function& f, const Inst& in, const std::vector<bool>& small_consts) {
+  if (!counted(in.tag.kind)) return Holding::NoRef;
+  auto operand_kind = [&] { return f.value_tags[in.args[0]].kind; };
+  switch (mir::op_info(in.op).ref) {
+    case mir::ResultRef::None: return Holding::NoRef;  // the verifier rejects a counted tag here
+    case mir::ResultRef::New: return Holding::Owned;
+    case mir::ResultRef::Literal: return Holding::Literal;
+    case mir::ResultRef::View: return Holding::View;
+    case mir::ResultRef::Boxed: {
+      const Kind k = operand_kind();
+      if (counted(k)) return Holding::View;
+      const ValueId a = in.args[0];
+      const bool small = k == Kind::Int && a < small_consts.size() && small_consts[a];
+      return k == Kind::Void || k == Kind::Bool || small ? Holding::Literal : Holding::Owned;
     }
-    case Op::ToStr: return f.value_tags[in.args[0]].kind == Kind::Void;
-    default: return false;
+    case mir::ResultRef::Printed: {
+      const Kind k = operand_kind();
+      if (k == Kind::String) return Holding::View;
+      return k == Kind::Void ? Holding::Literal : Holding::Owned;
+    }
   }
+  return Holding::Owned;
 }
-
-// Small Ints are (v << 1) | 1 in a Handle (reml_runtime.h): -2^62 <= v < 2^62.
-bool fits_small_int(int64_t v) { return v >= -(int64_t{1} << 62) && v < (int64_t{1} << 62); }
 
 }  // namespace
 
@@ -81,13 +81,14 @@ ValueOwnership classify_values(const mir::Function& f) {
   for (const mir::Block& blk : f.blocks) {
     for (const Inst& in : blk.insts) {
       if (in.result == mir::kNone || in.result >= n || !counted(in.tag.kind)) continue;
-      if (is_literal(f, in, small_consts)) {
-        out.kind[in.result] = RefSlotKind::Borrowed;
-      } else if (is_view(f, in)) {
-        out.kind[in.result] = RefSlotKind::Borrowed;
-        views.push_back(&in);
-      } else {
-        out.kind[in.result] = RefSlotKind::StrongRoot;
+      switch (holding_of(f, in, small_consts)) {
+        case Holding::NoRef: break;
+        case Holding::Owned: out.kind[in.result] = RefSlotKind::StrongRoot; break;
+        case Holding::Literal: out.kind[in.result] = RefSlotKind::Borrowed; break;
+        case Holding::View:
+          out.kind[in.result] = RefSlotKind::Borrowed;
+          views.push_back(&in);
+          break;
       }
     }
   }

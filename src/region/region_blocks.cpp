@@ -17,7 +17,7 @@ namespace {
 
 class Walker {
  public:
-  Walker(const mir::verify_detail::Cfg& cfg, size_t n) : cfg_(cfg), seen_(n, 0), stop_(n, 0), last_(n, 0) {}
+  Walker(const mir::Cfg& cfg, size_t n) : cfg_(cfg), seen_(n, 0), stop_(n, 0), last_(n, 0) {}
 
   // A fresh stamp: marks left by earlier walks no longer count.
   void begin() { ++stamp_; }
@@ -55,14 +55,14 @@ class Walker {
   }
 
  private:
-  const mir::verify_detail::Cfg& cfg_;
+  const mir::Cfg& cfg_;
   std::vector<uint32_t> seen_, stop_, last_;
   uint32_t stamp_ = 0;
 };
 
 }  // namespace
 
-std::vector<std::vector<BlockId>> region_blocks(const mir::Function& f, const mir::verify_detail::Cfg& cfg,
+std::vector<std::vector<BlockId>> region_blocks(const mir::Function& f, const mir::Cfg& cfg,
                                                 const std::vector<RegionShape>& shapes) {
   const size_t n = f.blocks.size();
   std::vector<std::vector<BlockId>> blocks(shapes.size());

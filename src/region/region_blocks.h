@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "mir/mir.h"
-#include "mir/verify_cfg.h"
+#include "mir/cfg.h"
 #include "region/region.h"
 
 namespace hako::region::detail {
@@ -30,7 +30,7 @@ bool exits_inside(RegionKind kind);
 // The blocks of each shape, ascending; shapes[0] must be the Function region.
 // Cost: the sum of the region sizes plus, per If or Block region, the depth
 // of the loops around it.
-std::vector<std::vector<mir::BlockId>> region_blocks(const mir::Function& f, const mir::verify_detail::Cfg& cfg,
+std::vector<std::vector<mir::BlockId>> region_blocks(const mir::Function& f, const mir::Cfg& cfg,
                                                      const std::vector<RegionShape>& shapes);
 
 }  // namespace hako::region::detail

@@ -3,7 +3,7 @@
 // The rules are in docs/regions.md.
 #include <algorithm>
 
-#include "mir/verify_cfg.h"
+#include "mir/cfg.h"
 #include "region/liveness.h"
 #include "region/region.h"
 #include "region/region_blocks.h"
@@ -131,7 +131,7 @@ FunctionRegions build_regions(const mir::Function& f) {
 
   const size_t nblocks = f.blocks.size();
   const size_t nslots = f.slot_names.size();
-  mir::verify_detail::Cfg cfg(f);
+  mir::Cfg cfg(f);
   std::vector<RegionShape> shapes = collect_shapes(f);
   std::vector<std::vector<BlockId>> blocks = detail::region_blocks(f, cfg, shapes);
   std::vector<std::optional<RegionId>> parents = choose_parents(shapes, blocks, nblocks);

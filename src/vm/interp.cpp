@@ -4,6 +4,7 @@
 // the return pc, caller fp and result register in the new frame's header.
 #include <cstdint>
 
+#include "vm/dyn_paths.h"
 #include "vm/machine.h"
 #include "vm/rt_table.h"
 
@@ -48,14 +49,14 @@ Slot from_handle(mir::Tag t, reml_handle_t h, const reml_loc_t* loc) {
     case mir::Kind::Bool: s.i = reml_unbox_bool(h, loc); break;
     case mir::Kind::Handle: s.u = h; break;
     case mir::Kind::Void:
-      if (h != REML_VOID) reml_panic_at(loc, "Type error: expected Void, got %s", reml_h_kind_name(h));
+      reml_unbox_void(h, loc);
       s.u = REML_VOID;
       break;
-    case mir::Kind::String: s.p = reml_unbox_object(h, REML_TAG_STRING, loc); break;
-    case mir::Kind::Array: s.p = reml_unbox_object(h, REML_TAG_ARRAY, loc); break;
-    case mir::Kind::Map: s.p = reml_unbox_object(h, REML_TAG_MAP, loc); break;
-    case mir::Kind::Console: s.p = reml_unbox_object(h, REML_TAG_CONSOLE, loc); break;
-    case mir::Kind::Box: s.p = reml_unbox_object(h, REML_TAG_USER_BASE + t.box, loc); break;
+    case mir::Kind::String:
+    case mir::Kind::Array:
+    case mir::Kind::Map:
+    case mir::Kind::Console:
+    case mir::Kind::Box: s.p = reml_unbox_object(h, *mir::object_type_tag(t), loc); break;
   }
   return s;
 }
@@ -382,7 +383,7 @@ L_UnboxObj:
   A.p = reml_unbox_object(B.u, pc->c, LOC);
   STEP();
 L_UnboxVoid:
-  if (B.u != REML_VOID) reml_panic_at(LOC, "Type error: expected Void, got %s", reml_h_kind_name(B.u));
+  reml_unbox_void(B.u, LOC);
   A.u = REML_VOID;
   STEP();
 L_TruthyF:
@@ -392,29 +393,29 @@ L_TruthyS:
   A.i = static_cast<const reml_string_t*>(B.p)->len > 0;
   STEP();
 L_TruthyH:
-  A.i = reml_h_truthy_fast(B.u, LOC);
+  A.i = DynFn<mir::Op::Truthy>::fn(B.u, LOC);
   STEP();
 
   // --- dynamic operators (small Ints inline, the rest out of line) ---
 L_AddH:
   SYNC();
-  A.u = reml_dyn_add_fast(B.u, C.u, LOC);
+  A.u = DynFn<mir::Op::AddH>::fn(B.u, C.u, LOC);
   STEP();
 L_SubH:
   SYNC();
-  A.u = reml_dyn_sub_fast(B.u, C.u, LOC);
+  A.u = DynFn<mir::Op::SubH>::fn(B.u, C.u, LOC);
   STEP();
 L_MulH:
   SYNC();
-  A.u = reml_dyn_mul_fast(B.u, C.u, LOC);
+  A.u = DynFn<mir::Op::MulH>::fn(B.u, C.u, LOC);
   STEP();
 L_DivH:
   SYNC();
-  A.u = reml_dyn_div_fast(B.u, C.u, LOC);
+  A.u = DynFn<mir::Op::DivH>::fn(B.u, C.u, LOC);
   STEP();
 L_ModH:
   SYNC();
-  A.u = reml_dyn_mod_fast(B.u, C.u, LOC);
+  A.u = DynFn<mir::Op::ModH>::fn(B.u, C.u, LOC);
   STEP();
 L_HBin:
   SYNC();
@@ -424,22 +425,22 @@ L_HUn:
   A.u = reinterpret_cast<DynUnary>(pc->x.p)(B.u, LOC);
   STEP();
 L_LtH:
-  A.i = reml_dyn_lt_fast(B.u, C.u, LOC);
+  A.i = DynFn<mir::Op::LtH>::fn(B.u, C.u, LOC);
   STEP();
 L_LeH:
-  A.i = reml_dyn_le_fast(B.u, C.u, LOC);
+  A.i = DynFn<mir::Op::LeH>::fn(B.u, C.u, LOC);
   STEP();
 L_GtH:
-  A.i = reml_dyn_gt_fast(B.u, C.u, LOC);
+  A.i = DynFn<mir::Op::GtH>::fn(B.u, C.u, LOC);
   STEP();
 L_GeH:
-  A.i = reml_dyn_ge_fast(B.u, C.u, LOC);
+  A.i = DynFn<mir::Op::GeH>::fn(B.u, C.u, LOC);
   STEP();
 L_EqH:
-  A.i = reml_dyn_eq_fast(B.u, C.u);
+  A.i = DynFn<mir::Op::EqH>::fn(B.u, C.u);
   STEP();
 L_NeH:
-  A.i = reml_dyn_ne_fast(B.u, C.u);
+  A.i = DynFn<mir::Op::NeH>::fn(B.u, C.u);
   STEP();
 
   // --- calls ---

@@ -108,7 +108,7 @@ Machine::Machine(const mir::Module& m, const TranslateOptions& options) {
   const void* const* handlers = handler_table();
   link(*prog, handlers);
   halt.op = handlers[static_cast<size_t>(OpCode::Halt)];
-  if (size_t{prog->max_frame} + 64 > kStackSlots) reml_panic_at(nullptr, "Stack overflow");
+  if (size_t{prog->max_frame} + 64 > kStackSlots) reml_stack_overflow(nullptr);
   stack.reset(new Slot[kStackSlots]);
   stack_base = stack.get();
   // Slack past the limit covers an invocation's result slot and header.
@@ -145,6 +145,6 @@ Slot Machine::invoke(const FuncCode& f, const Slot* args, size_t n) {
   return base[0];
 }
 
-void Machine::stack_overflow(const reml_loc_t* loc) { reml_panic_at(loc, "Stack overflow"); }
+void Machine::stack_overflow(const reml_loc_t* loc) { reml_stack_overflow(loc); }
 
 }  // namespace hako::vm

@@ -37,10 +37,7 @@ FunctionFacts::FunctionFacts(const mir::Module& m, Program& p, const TranslateOp
       break;
     }
   }
-  preds.assign(f_.blocks.size(), 0);
-  for (const mir::Block& blk : f_.blocks)
-    if (!blk.insts.empty() && (mir::op_info(blk.insts.back().op).flags & mir::TERM))
-      for (BlockId t : blk.insts.back().targets) ++preds[t];
+  preds = mir::predecessors(f_);
   if (opt_.coalesce)
     for (BlockId h = 0; h < f_.blocks.size(); ++h) coalesce(h);
 }
@@ -157,7 +154,7 @@ bool FunctionFacts::only_path(BlockId from, BlockId to) const {
     if (insts.empty() || insts.back().op != Op::Br) return false;
     if (cur == to) return true;
     const BlockId next = insts.back().targets[0];
-    if (!forwarder(next) || preds[next] != 1) return false;
+    if (!forwarder(next) || preds[next].size() != 1) return false;
     cur = next;
   }
   return false;

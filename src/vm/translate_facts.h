@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "mir/cfg.h"
 #include "mir/mir.h"
 #include "vm/bytecode.h"
 #include "vm/translate.h"
@@ -42,7 +43,7 @@ class FunctionFacts {
   std::vector<mir::BlockId> def_block;             // block of the definition
   std::vector<bool> absorbed;                      // compares/not_b folded into a branch
   std::vector<Cond> conds;                         // per block: its cond_br's condition
-  std::vector<uint32_t> preds;                     // incoming edges per block
+  std::vector<std::vector<mir::BlockId>> preds;    // distinct predecessors per block
 
  private:
   void scan();

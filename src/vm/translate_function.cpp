@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "vm/compare_codes.h"
+#include "vm/dyn_paths.h"
 #include "vm/parallel_copy.h"
 #include "vm/rt_table.h"
 #include "vm/translate_facts.h"
@@ -304,24 +305,18 @@ class FunctionTranslator {
     }
   }
 
-  void dynamic(OpCode op, const void* fn, const Inst& in) {
-    if (op == OpCode::HUn) {
-      unary_loc(op, in);
+  // A DYN_CALL operator of instructions.def: HUn or HBin with its function.
+  void dynamic_call(const Inst& in) {
+    const void* fn = dyn_call_fn(in.op);
+    if (fn == nullptr) malformed(f_.name, "a dynamic operator without a runtime function");
+    if (std::strlen(mir::op_info(in.op).operands) == 1) {
+      unary_loc(OpCode::HUn, in);
     } else {
-      binary_loc(op, in);
+      binary_loc(OpCode::HBin, in);
     }
     body_.back().x.p = fn;
   }
 
-  static uint32_t object_tag(mir::Tag t) {
-    switch (t.kind) {
-      case Kind::String: return REML_TAG_STRING;
-      case Kind::Array: return REML_TAG_ARRAY;
-      case Kind::Map: return REML_TAG_MAP;
-      case Kind::Console: return REML_TAG_CONSOLE;
-      default: return REML_TAG_USER_BASE + t.box;
-    }
-  }
 
   void to_str(const Inst& in) {
     switch (tag_of(in.args[0]).kind) {
@@ -355,8 +350,9 @@ class FunctionTranslator {
         if (in.tag.box >= m_.boxes.size()) malformed(f_.name, "unbox to an unknown box");
         [[fallthrough]];
       default:
+        if (!mir::object_type_tag(in.tag)) malformed(f_.name, "unbox to a kind without a type tag");
         unary_loc(OpCode::UnboxObj, in);
-        body_.back().c = object_tag(in.tag);
+        body_.back().c = *mir::object_type_tag(in.tag);
         return;
     }
   }
@@ -513,13 +509,9 @@ class FunctionTranslator {
       case Op::MulH: binary_loc(OpCode::MulH, in); return;
       case Op::DivH: binary_loc(OpCode::DivH, in); return;
       case Op::ModH: binary_loc(OpCode::ModH, in); return;
-      case Op::AndH: dynamic(OpCode::HBin, reinterpret_cast<const void*>(&reml_dyn_bitand), in); return;
-      case Op::OrH: dynamic(OpCode::HBin, reinterpret_cast<const void*>(&reml_dyn_bitor), in); return;
-      case Op::XorH: dynamic(OpCode::HBin, reinterpret_cast<const void*>(&reml_dyn_bitxor), in); return;
-      case Op::ShlH: dynamic(OpCode::HBin, reinterpret_cast<const void*>(&reml_dyn_shl), in); return;
-      case Op::ShrH: dynamic(OpCode::HBin, reinterpret_cast<const void*>(&reml_dyn_shr), in); return;
-      case Op::NegH: dynamic(OpCode::HUn, reinterpret_cast<const void*>(&reml_dyn_neg), in); return;
-      case Op::NotH: dynamic(OpCode::HUn, reinterpret_cast<const void*>(&reml_dyn_bitnot), in); return;
+      case Op::AndH: case Op::OrH: case Op::XorH: case Op::ShlH: case Op::ShrH: case Op::NegH: case Op::NotH:
+        dynamic_call(in);
+        return;
       case Op::LtH: binary_loc(OpCode::LtH, in); return;
       case Op::LeH: binary_loc(OpCode::LeH, in); return;
       case Op::GtH: binary_loc(OpCode::GtH, in); return;

@@ -304,6 +304,15 @@ TEST(RuntimeHandleDeathTest, UnboxWrongKind) {
               "Type error: expected ArrayBox, got Int");
 }
 
+// The messages the VM and native code share through the runtime.
+TEST(RuntimeHandleDeathTest, UnboxVoidAndStackOverflow) {
+  reml_unbox_void(REML_VOID, &kLoc);  // Void passes
+  EXPECT_EXIT(reml_unbox_void(reml_box_i64(1), &kLoc), ::testing::ExitedWithCode(1),
+              "t.hako:3:9: runtime error: Type error: expected Void, got Int");
+  EXPECT_EXIT(reml_stack_overflow(&kLoc), ::testing::ExitedWithCode(1), "t.hako:3:9: runtime error: Stack overflow");
+  EXPECT_EXIT(reml_stack_overflow(nullptr), ::testing::ExitedWithCode(1), "runtime error: Stack overflow");
+}
+
 TEST(RuntimeHandle, Truthiness) {
   Own empty(NewStr(""));
   Own full(NewStr("a"));
