@@ -45,23 +45,36 @@ llvm::Type* call_type(llvm::LLVMContext& ctx, char letter) {
   }
 }
 
-// runtime_calls.def entries whose memory effects are certain: each only
-// reads a field of the object it is given.
-uint32_t call_attrs(mir::RtFn fn) {
-  switch (fn) {
-    case mir::RtFn::StrLen:
-    case mir::RtFn::ArrayLen:
-    case mir::RtFn::MapSize:
-      return RT_ARGREAD;
-    default:
-      return RT_NONE;
-  }
+struct CallAttributes {
+  mir::RtFn fn;
+  uint32_t attrs;
+};
+
+constexpr CallAttributes kCallAttributes[] = {
+#define HAKO_RT_CALL_ATTR_INFO(name, attrs) {mir::RtFn::name, attrs},
+    HAKO_RT_CALL_ATTRIBUTES(HAKO_RT_CALL_ATTR_INFO)
+#undef HAKO_RT_CALL_ATTR_INFO
+};
+
+// An entry listed twice would leave it unclear which attributes hold.
+constexpr bool call_attributes_listed_once() {
+  for (size_t i = 0; i < std::size(kCallAttributes); ++i)
+    for (size_t j = i + 1; j < std::size(kCallAttributes); ++j)
+      if (kCallAttributes[i].fn == kCallAttributes[j].fn) return false;
+  return true;
 }
+static_assert(call_attributes_listed_once(), "a runtime_calls.def entry is listed twice in HAKO_RT_CALL_ATTRIBUTES");
 
 }  // namespace
 
 RuntimeDecls::RuntimeDecls(llvm::Module& mod)
     : mod_(mod), entries_(std::size(kEntries), nullptr), calls_(mir::rt_count(), nullptr) {}
+
+uint32_t RuntimeDecls::attributes(mir::RtFn fn) {
+  for (const CallAttributes& entry : kCallAttributes)
+    if (entry.fn == fn) return entry.attrs;
+  return RT_NONE;
+}
 
 const char* RuntimeDecls::symbol(Rt fn) { return kEntries[static_cast<size_t>(fn)].symbol; }
 const char* RuntimeDecls::params(Rt fn) { return kEntries[static_cast<size_t>(fn)].params; }
@@ -114,7 +127,7 @@ llvm::Function* RuntimeDecls::get(mir::RtFn fn) {
   std::vector<llvm::Type*> params;
   for (const char* p = info.params; *p != '\0'; ++p) params.push_back(call_type(ctx, *p));
   if (info.takes_loc) params.push_back(llvm::PointerType::get(ctx, 0));
-  slot = declare(info.symbol, llvm::FunctionType::get(call_type(ctx, info.result[0]), params, false), call_attrs(fn));
+  slot = declare(info.symbol, llvm::FunctionType::get(call_type(ctx, info.result[0]), params, false), attributes(fn));
   return slot;
 }
 

@@ -109,6 +109,28 @@ enum RtAttr : uint32_t {
   X(DynSetField, reml_dyn_set_field, "v", "lplp", RT_NONE)                       \
   X(CallBuiltin, reml_call_builtin, "l", "luplpp", RT_NONE)
 
+// Attributes of runtime_calls.def entries (BUILTIN_FN rows included) beyond
+// nounwind, which every entry gets; an entry not listed here gets nothing
+// else. Each listed attribute is a promise about the C function that the
+// optimizer relies on -- a wrong one is a miscompile -- so an entry is listed
+// only after reading its C source:
+//   RT_ARGREAD: reads only memory reachable directly through its pointer
+//     arguments (a string's inline `len` and `data`, an array's or map's
+//     `len`/`size` field), writes no memory, never fails, never re-enters
+//     user code.
+//
+//   X(RtName, attributes)
+#define HAKO_RT_CALL_ATTRIBUTES(X)                                               \
+  X(StrLen, RT_ARGREAD)         /* runtime/src/string.c: s->len */               \
+  X(StrIndexOf, RT_ARGREAD)     /* runtime/src/string_search.c: memchr/memcmp */ \
+  X(StrIndexOfFrom, RT_ARGREAD) /* ditto; `from` is clamped, never an error */   \
+  X(StrLastIndexOf, RT_ARGREAD) /* ditto */                                      \
+  X(StrContains, RT_ARGREAD)    /* ditto */                                      \
+  X(StrStartsWith, RT_ARGREAD)  /* ditto */                                      \
+  X(StrEndsWith, RT_ARGREAD)    /* ditto */                                      \
+  X(ArrayLen, RT_ARGREAD)       /* runtime/src/array.c: a->len */                \
+  X(MapSize, RT_ARGREAD)        /* runtime/src/map.c: m->size */
+
 // The runtime entries of HAKO_RUNTIME_ENTRIES.
 enum class Rt : uint16_t {
 #define HAKO_RT_ENUM(name, symbol, result, params, attrs) name,
@@ -130,6 +152,9 @@ class RuntimeDecls {
   // panic, print_i64), used or not.
   void declare_seed_api();
 
+  // The attributes HAKO_RT_CALL_ATTRIBUTES gives a runtime_calls.def entry
+  // (RT_NONE when it is not listed).
+  static uint32_t attributes(mir::RtFn fn);
   // The C symbol of an entry.
   static const char* symbol(Rt fn);
   // The parameter letters of an entry.

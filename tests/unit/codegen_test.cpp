@@ -21,6 +21,7 @@
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Operator.h>
 #include <llvm/IR/Verifier.h>
+#include <llvm/Support/ModRef.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
@@ -155,6 +156,40 @@ TEST(CodegenRuntimeDecls, EveryDeclarationIsNounwind) {
   // reml_dyn_add): may write memory.
   ASSERT_NE(l.fn("reml_fp_add"), nullptr);
   EXPECT_FALSE(l.fn("reml_fp_add")->onlyReadsMemory());
+}
+
+// HAKO_RT_CALL_ATTRIBUTES is where runtime_calls.def entries get memory
+// effects: the listed pure queries read only their arguments, and entries
+// that allocate, mutate or can fail keep the default (may write anything).
+TEST(CodegenRuntimeDecls, CallAttributesComeFromTheirTable) {
+  llvm::LLVMContext ctx;
+  llvm::Module mod("t", ctx);
+  codegen::RuntimeDecls rt(mod);
+  for (mir::RtFn fn : {mir::RtFn::StrLen, mir::RtFn::StrIndexOf, mir::RtFn::StrContains, mir::RtFn::StrEndsWith,
+                       mir::RtFn::ArrayLen, mir::RtFn::MapSize}) {
+    llvm::Function* f = rt.get(fn);
+    EXPECT_EQ(codegen::RuntimeDecls::attributes(fn), codegen::RT_ARGREAD) << f->getName().str();
+    EXPECT_TRUE(f->onlyReadsMemory()) << f->getName().str();
+    EXPECT_TRUE(f->onlyAccessesArgMemory()) << f->getName().str();
+    EXPECT_TRUE(f->doesNotThrow()) << f->getName().str();
+  }
+  for (mir::RtFn fn : {mir::RtFn::StrSubstring, mir::RtFn::StrConcat, mir::RtFn::ArrayPush, mir::RtFn::ArrayGet,
+                       mir::RtFn::MapGet, mir::RtFn::MapSet, mir::RtFn::PrintStr, mir::RtFn::FiniBegin}) {
+    llvm::Function* f = rt.get(fn);
+    EXPECT_EQ(codegen::RuntimeDecls::attributes(fn), codegen::RT_NONE) << f->getName().str();
+    EXPECT_FALSE(f->onlyReadsMemory()) << f->getName().str();
+    EXPECT_FALSE(f->onlyAccessesArgMemory()) << f->getName().str();
+  }
+  // Every declaration carries exactly what the table says.
+  for (uint32_t i = 0; i < mir::rt_count(); ++i) {
+    const auto fn = static_cast<mir::RtFn>(i);
+    llvm::Function* f = rt.get(fn);
+    const bool argread = codegen::RuntimeDecls::attributes(fn) == codegen::RT_ARGREAD;
+    EXPECT_EQ(f->onlyReadsMemory(), argread) << f->getName().str();
+    EXPECT_EQ(f->getMemoryEffects() == llvm::MemoryEffects::argMemOnly(llvm::ModRefInfo::Ref), argread)
+        << f->getName().str();
+  }
+  EXPECT_TRUE(verifies(mod));
 }
 
 TEST(CodegenRuntimeDecls, TablesGiveEverySymbolOneSignature) {
