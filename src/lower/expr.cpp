@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -11,6 +12,17 @@
 #include "sema/kinds.h"
 
 namespace hako::lower {
+
+namespace {
+
+// The instruction sema planned for an expression that checked; sema leaves
+// it absent only for plans that need none, so absence here is a compiler bug.
+mir::Op planned_op(const std::optional<mir::Op>& op, const char* what) {
+  if (!op) throw std::logic_error(std::string(what) + ": sema planned no instruction");
+  return *op;
+}
+
+}  // namespace
 
 using mir::Inst;
 using mir::Kind;
@@ -107,7 +119,7 @@ ValueId FunctionLowerer::raw_value(const ast::Expr& e) {
     case ast::ExprKind::Unary: {
       const auto& u = e.as<ast::Unary>();
       ValueId operand = value(*u.operand);
-      return b_.unary(info.op, info.kind, operand, loc(e.span));
+      return b_.unary(planned_op(info.op, "unary expression"), info.kind, operand, loc(e.span));
     }
     case ast::ExprKind::Binary: return binary(e.as<ast::Binary>(), info);
     case ast::ExprKind::Logical: return logical(e.as<ast::Logical>());
@@ -161,12 +173,12 @@ ValueId FunctionLowerer::run_plan(const sema::BinaryPlan& plan, ValueId lhs, Tag
   ValueId a = apply(lhs, lhs_kind, plan.lhs, plan.lhs_target, l);
   ValueId c = apply(rhs, rhs_kind, plan.rhs, plan.rhs_target, l);
   switch (plan.impl) {
-    case sema::BinaryImpl::Op: return b_.binary(plan.op, plan.result, a, c, l);
-    case sema::BinaryImpl::SwapOp: return b_.binary(plan.op, plan.result, c, a, l);
+    case sema::BinaryImpl::Op: return b_.binary(planned_op(plan.op, "binary plan"), plan.result, a, c, l);
+    case sema::BinaryImpl::SwapOp: return b_.binary(planned_op(plan.op, "binary plan"), plan.result, c, a, l);
     case sema::BinaryImpl::NotOp:
-      return b_.unary(Op::NotB, plan.result, b_.binary(plan.op, plan.result, a, c, l), l);
+      return b_.unary(Op::NotB, plan.result, b_.binary(planned_op(plan.op, "binary plan"), plan.result, a, c, l), l);
     case sema::BinaryImpl::NotSwapOp:
-      return b_.unary(Op::NotB, plan.result, b_.binary(plan.op, plan.result, c, a, l), l);
+      return b_.unary(Op::NotB, plan.result, b_.binary(planned_op(plan.op, "binary plan"), plan.result, c, a, l), l);
     case sema::BinaryImpl::ConstFalse: return b_.const_b(false, l);
     case sema::BinaryImpl::ConstTrue: return b_.const_b(true, l);
   }

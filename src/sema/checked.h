@@ -84,7 +84,7 @@ enum class BinaryImpl : uint8_t {
 // assignment): the operand conversions, then `op` (or a constant).
 struct BinaryPlan {
   BinaryImpl impl = BinaryImpl::Op;
-  mir::Op op = mir::Op::Unreachable;
+  std::optional<mir::Op> op;  // absent exactly when impl is ConstFalse/ConstTrue
   Tag result = Tag::of(Kind::Void);
   Coercion lhs = Coercion::None;
   Tag lhs_target = Tag::of(Kind::Void);
@@ -104,7 +104,7 @@ struct ExprInfo {
   uint32_t func = kNone;
   const BuiltinMethod* builtin = nullptr;
   BinaryPlan binary;                  // Binary expressions
-  mir::Op op = mir::Op::Unreachable;  // Unary expressions
+  std::optional<mir::Op> op;          // Unary expressions (set by sema when they check)
 };
 
 struct LocalInfo {

@@ -6,7 +6,7 @@ namespace {
 
 bool is_number(Kind k) { return k == Kind::Int || k == Kind::Float; }
 
-BinaryPlan typed(mir::Op op, Tag result, Tag operand) {
+BinaryPlan typed(std::optional<mir::Op> op, Tag result, Tag operand) {
   BinaryPlan p;
   p.op = op;
   p.result = result;
@@ -39,8 +39,12 @@ BinaryPlan numeric(mir::Op int_op, mir::Op float_op, bool compare, Tag lhs, Tag 
   return p;
 }
 
+// The instructions of one operator per operand kind; `s` is absent for the
+// operators Strings do not have.
 struct OpSet {
-  mir::Op i, f, s, h;
+  mir::Op i, f;
+  std::optional<mir::Op> s;
+  mir::Op h;
 };
 
 }  // namespace
@@ -98,10 +102,10 @@ std::optional<BinaryPlan> plan_binary(ast::BinaryOp op, Tag l, Tag r) {
     case BinaryOp::Mul:
     case BinaryOp::Div:
     case BinaryOp::Mod: {
-      static const OpSet ops[] = {{Op::SubI, Op::SubF, Op::Unreachable, Op::SubH},
-                                  {Op::MulI, Op::MulF, Op::Unreachable, Op::MulH},
-                                  {Op::DivI, Op::DivF, Op::Unreachable, Op::DivH},
-                                  {Op::ModI, Op::ModF, Op::Unreachable, Op::ModH}};
+      static const OpSet ops[] = {{Op::SubI, Op::SubF, std::nullopt, Op::SubH},
+                                  {Op::MulI, Op::MulF, std::nullopt, Op::MulH},
+                                  {Op::DivI, Op::DivF, std::nullopt, Op::DivH},
+                                  {Op::ModI, Op::ModF, std::nullopt, Op::ModH}};
       const OpSet& s = ops[op == BinaryOp::Sub ? 0 : op == BinaryOp::Mul ? 1 : op == BinaryOp::Div ? 2 : 3];
       if (any_handle && (is_number(l.kind) || l.kind == Kind::Handle) &&
           (is_number(r.kind) || r.kind == Kind::Handle))
@@ -136,7 +140,7 @@ std::optional<BinaryPlan> plan_binary(ast::BinaryOp op, Tag l, Tag r) {
       auto comparable = [](Kind k) { return is_number(k) || k == Kind::String || k == Kind::Handle; };
       if (!comparable(l.kind) || !comparable(r.kind)) return std::nullopt;
       if (any_handle) return dynamic(s.h, Tag::of(Kind::Bool), l, r);
-      if (l.kind == Kind::String && r.kind == Kind::String) return typed(s.s, Tag::of(Kind::Bool), l);
+      if (l.kind == Kind::String && r.kind == Kind::String && s.s) return typed(s.s, Tag::of(Kind::Bool), l);
       if (is_number(l.kind) && is_number(r.kind)) return numeric(s.i, s.f, true, l, r);
       return std::nullopt;
     }
@@ -152,7 +156,7 @@ std::optional<BinaryPlan> plan_binary(ast::BinaryOp op, Tag l, Tag r) {
           case Kind::Bool: return typed(eq ? Op::EqB : Op::NeB, b, l);
           case Kind::String: return typed(eq ? Op::EqS : Op::NeS, b, l);
           case Kind::Void: {
-            BinaryPlan p = typed(Op::Unreachable, b, l);
+            BinaryPlan p = typed(std::nullopt, b, l);
             p.impl = eq ? BinaryImpl::ConstTrue : BinaryImpl::ConstFalse;
             return p;
           }
@@ -172,7 +176,7 @@ std::optional<BinaryPlan> plan_binary(ast::BinaryOp op, Tag l, Tag r) {
         p.rhs_target = r;
         return p;
       }
-      BinaryPlan p = typed(Op::Unreachable, b, l);
+      BinaryPlan p = typed(std::nullopt, b, l);
       p.rhs_target = r;
       p.impl = eq ? BinaryImpl::ConstFalse : BinaryImpl::ConstTrue;
       return p;

@@ -42,6 +42,41 @@ struct Checked {
   }
 };
 
+// A binary plan names an instruction exactly when it runs one: the constant
+// outcomes of == / != across kinds carry none, and operators Strings lack
+// (String - String) are type errors rather than a placeholder instruction.
+TEST(SemaKinds, BinaryPlansNameAnInstructionOnlyWhenTheyRunOne) {
+  using sema::Kind;
+  using sema::Tag;
+  auto plan = sema::plan_binary(ast::BinaryOp::Eq, Tag::of(Kind::Void), Tag::of(Kind::Void));
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->impl, sema::BinaryImpl::ConstTrue);
+  EXPECT_FALSE(plan->op);
+
+  plan = sema::plan_binary(ast::BinaryOp::Ne, Tag::of(Kind::Int), Tag::of(Kind::String));
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->impl, sema::BinaryImpl::ConstTrue);
+  EXPECT_FALSE(plan->op);
+
+  plan = sema::plan_binary(ast::BinaryOp::Eq, Tag::of(Kind::Int), Tag::of(Kind::String));
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->impl, sema::BinaryImpl::ConstFalse);
+  EXPECT_FALSE(plan->op);
+
+  plan = sema::plan_binary(ast::BinaryOp::Lt, Tag::of(Kind::String), Tag::of(Kind::String));
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->impl, sema::BinaryImpl::Op);
+  EXPECT_EQ(plan->op, mir::Op::LtS);
+
+  plan = sema::plan_binary(ast::BinaryOp::Sub, Tag::of(Kind::Float), Tag::of(Kind::Int));
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->op, mir::Op::SubF);
+  EXPECT_EQ(plan->rhs, sema::Coercion::IntToFloat);
+
+  EXPECT_FALSE(sema::plan_binary(ast::BinaryOp::Sub, Tag::of(Kind::String), Tag::of(Kind::String)));
+  EXPECT_FALSE(sema::plan_binary(ast::BinaryOp::Mod, Tag::of(Kind::String), Tag::of(Kind::Int)));
+}
+
 TEST(SemaKinds, IntegersStayInts) {
   Checked c(R"hako(static box Main {
     fib(n) { if n < 2 { return n } return me.fib(n - 1) + me.fib(n - 2) }
