@@ -3,6 +3,7 @@
 // included), insertion order across deletes and compaction, growth, exact
 // reference counts, a randomized differential test against a std::map model,
 // and the hash's spread on sequential and strided keys.
+#include "alloc_counter.h"
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -25,19 +26,7 @@ namespace {
 
 const reml_loc_t kLoc = {"t.hako", 3, 9};
 
-// Counts objects allocated and freed since construction.
-class Alloc {
- public:
-  Alloc() : before_(reml_alloc_stats()) {}
-  uint64_t Live() const {
-    reml_alloc_stats_t now = reml_alloc_stats();
-    return (now.allocations - before_.allocations) - (now.frees - before_.frees);
-  }
-  uint64_t Allocated() const { return reml_alloc_stats().allocations - before_.allocations; }
-
- private:
-  reml_alloc_stats_t before_;
-};
+using Alloc = AllocCounter;
 
 reml_handle_t NewStr(const std::string& s) {
   return reml_h_from_ptr(reml_str_new(s.data(), static_cast<int64_t>(s.size())));

@@ -1,6 +1,7 @@
 // Unit tests of the C runtime (runtime/include/reml_runtime.h): object
 // layout, reference counting, handles, dynamic operators, formatting, strings,
 // ArrayBox, MapBox, user instances, dynamic built-in calls and error exits.
+#include "alloc_counter.h"
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -74,19 +75,7 @@ double TakeFloat(reml_handle_t h) {
   return v;
 }
 
-// Checks that everything allocated since construction was freed again.
-class LeakCheck {
- public:
-  LeakCheck() : before_(reml_alloc_stats()) {}
-  uint64_t Live() const {
-    reml_alloc_stats_t now = reml_alloc_stats();
-    return (now.allocations - before_.allocations) - (now.frees - before_.frees);
-  }
-  uint64_t Allocated() const { return reml_alloc_stats().allocations - before_.allocations; }
-
- private:
-  reml_alloc_stats_t before_;
-};
+using LeakCheck = AllocCounter;
 
 // Calls a built-in method by name through reml_call_builtin.
 reml_handle_t Call(reml_handle_t recv, const char* name, std::vector<reml_handle_t> args = {}) {
