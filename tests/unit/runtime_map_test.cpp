@@ -436,6 +436,34 @@ TEST(RuntimeMapTable, ReferenceCountsExact) {
 // A seeded random sequence of sets (through every set entry point), gets,
 // has, deletes and clears on a map and on a model (std::map plus the
 // insertion order), checked after every step.
+// The last-hit cache (the slot of the Int key found last) must never answer
+// for a slot that changed: after a delete, a clear, a rebuild or a lookup of
+// another key, a lookup gives the map's real contents.
+TEST(RuntimeMapTable, LastHitCacheFollowsEveryChange) {
+  Map m;
+  nyash_map_set_h(m, 7, 70);
+  EXPECT_EQ(TakeInt(nyash_map_get_h(m, 7)), 70);  // now cached
+  EXPECT_EQ(reml_map_delete(m, reml_box_i64(7), &kLoc), 1);
+  EXPECT_EQ(nyash_map_get_h(m, 7), REML_VOID);
+
+  nyash_map_set_h(m, 7, 71);
+  nyash_map_set_h(m, 8, 80);
+  EXPECT_EQ(TakeInt(nyash_map_get_h(m, 7)), 71);
+  nyash_map_set_ha(m, 7, reml_box_i64(72));  // through the cache
+  EXPECT_EQ(TakeInt(nyash_map_get_h(m, 8)), 80);
+  EXPECT_EQ(TakeInt(nyash_map_get_h(m, 7)), 72);
+  for (int64_t k = 100; k < 5000; k++) nyash_map_set_h(m, k, k);  // several rebuilds
+  EXPECT_EQ(TakeInt(nyash_map_get_h(m, 7)), 72);
+  EXPECT_EQ(TakeInt(nyash_map_get_h(m, 4999)), 4999);
+
+  reml_map_clear(m);
+  EXPECT_EQ(nyash_map_get_h(m, 4999), REML_VOID);
+  EXPECT_EQ(nyash_map_get_h(m, 7), REML_VOID);
+  nyash_map_set_h(m, 0, 1);  // slot 0 after a clear: a zeroed cache would claim key 0 everywhere
+  EXPECT_EQ(nyash_map_get_h(m, 3), REML_VOID);
+  EXPECT_EQ(TakeInt(nyash_map_get_h(m, 0)), 1);
+}
+
 TEST(RuntimeMapTable, DifferentialAgainstModel) {
   Alloc alloc;
   {
