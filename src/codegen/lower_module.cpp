@@ -55,7 +55,7 @@ std::unique_ptr<llvm::Module> lower_to_llvm(const mir::Module& m, llvm::LLVMCont
   ms.rt.declare_seed_api();
   declare_globals(ms);
   declare_functions(ms);
-  for (mir::FuncId id = 0; id < m.functions.size(); ++id) lower_function(ms, id);
+  for (mir::FuncId id{0}; id < m.functions.size(); ++id) lower_function(ms, id);
   define_dispatchers(ms);
   if (m.entry < m.functions.size()) define_main(ms);
   if (di) di->finish();

@@ -15,11 +15,11 @@ namespace {
 
 using mir::Kind;
 
-// The method `name`/`arity` of user box `box`, or kNone.
+// The method `name`/`arity` of user box `box`, or kNoFunc.
 mir::FuncId find_method(const mir::BoxType& box, const std::string& name, uint32_t arity) {
   for (const mir::BoxType::Method& m : box.methods)
     if (m.name == name && m.arity == arity) return m.func;
-  return mir::kNone;
+  return mir::kNoFunc;
 }
 
 // A builder for a glue function; with -g it gets an artificial subprogram

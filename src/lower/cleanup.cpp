@@ -13,7 +13,7 @@ namespace {
 
 std::vector<bool> reachable_blocks(const mir::Function& f) {
   std::vector<bool> seen(f.blocks.size(), false);
-  std::vector<BlockId> work{0};
+  std::vector<BlockId> work{BlockId{0}};
   seen[0] = true;
   while (!work.empty()) {
     BlockId b = work.back();
@@ -35,14 +35,14 @@ void FunctionLowerer::remove_trivial_phis() {
   // Unreachable blocks keep their ids (LoopForm/IfForm refer to them) but hold
   // only `unreachable`; phis forget the edges that came from them.
   std::vector<bool> live = reachable_blocks(f_);
-  for (BlockId b = 0; b < f_.blocks.size(); ++b) {
+  for (BlockId b{0}; b < f_.blocks.size(); ++b) {
     if (live[b]) continue;
     f_.blocks[b].insts.clear();
     Inst u;
     u.op = Op::Unreachable;
     f_.blocks[b].insts.push_back(std::move(u));
   }
-  for (BlockId b = 0; b < f_.blocks.size(); ++b) {
+  for (BlockId b{0}; b < f_.blocks.size(); ++b) {
     if (!live[b]) continue;
     for (Inst& i : f_.blocks[b].insts) {
       if (i.op != Op::Phi) break;
@@ -74,7 +74,7 @@ void FunctionLowerer::remove_trivial_phis() {
     for (mir::Block& blk : f_.blocks) {
       for (Inst& i : blk.insts) {
         if (i.op != Op::Phi || replaced.count(i.result)) continue;
-        ValueId same = mir::kNone;
+        ValueId same = mir::kNoValue;
         bool trivial = true;
         for (ValueId a : i.args) {
           ValueId r = resolve(a);
@@ -145,11 +145,11 @@ void FunctionLowerer::remove_dead_blocks() {
     mark(i.else_entry);
     mark(i.merge);
   }
-  std::vector<BlockId> map(f_.blocks.size(), mir::kNone);
+  std::vector<BlockId> map(f_.blocks.size(), mir::kNoBlock);
   std::vector<mir::Block> blocks;
-  for (BlockId b = 0; b < f_.blocks.size(); ++b) {
+  for (BlockId b{0}; b < f_.blocks.size(); ++b) {
     if (!keep[b]) continue;
-    map[b] = static_cast<BlockId>(blocks.size());
+    map[b] = BlockId::from_size(blocks.size());
     blocks.push_back(std::move(f_.blocks[b]));
   }
   for (mir::Block& blk : blocks)
@@ -172,9 +172,9 @@ void FunctionLowerer::remove_dead_blocks() {
 }
 
 void FunctionLowerer::renumber_values() {
-  std::vector<ValueId> map(f_.value_tags.size(), mir::kNone);
+  std::vector<ValueId> map(f_.value_tags.size(), mir::kNoValue);
   std::vector<mir::Tag> tags;
-  for (ValueId p = 0; p < f_.params.size(); ++p) {
+  for (ValueId p{0}; p < f_.params.size(); ++p) {
     map[p] = p;
     tags.push_back(f_.params[p]);
   }

@@ -139,13 +139,13 @@ class FunctionLowerer {
   const sema::FuncInfo& fn_;
   mir::Function& f_;
   mir::FunctionBuilder b_;
-  ValueId me_ = mir::kNone;
-  BlockId entry_ = mir::kNone;
+  ValueId me_ = mir::kNoValue;
+  BlockId entry_ = mir::kNoBlock;
 
   std::vector<std::unordered_map<uint32_t, ValueId>> defs_;  // per block: local → value
   std::unordered_map<uint32_t, ValueId> only_def_;  // the value of each local never reassigned
   // In defs_ while a sealed join reads its predecessors (see read_var_recursive).
-  static constexpr ValueId kPending = mir::kNone - 1;
+  static constexpr ValueId kPending{UINT32_MAX - 1};
   std::vector<std::vector<BlockId>> preds_;
   std::vector<bool> sealed_;
   std::vector<std::vector<std::pair<uint32_t, ValueId>>> incomplete_;  // per block: (local, phi)

@@ -17,7 +17,7 @@ void FunctionLowerer::lower() {
   entry_ = entry;
   seal(entry);
   b_.set_block(entry);
-  ValueId next = 0;
+  ValueId next{0};
   open_scope();  // the function body: parameters and its top-level bindings
   if (fn_.has_me) {
     me_ = next++;
@@ -48,7 +48,7 @@ mir::Module lower_program(const CheckedProgram& program) {
     for (const sema::FieldInfo& f : box.fields) t.fields.push_back(mir::Field{f.name, f.is_weak});
     for (uint32_t fi : box.methods) {
       const sema::FuncInfo& fn = program.funcs[fi];
-      if (fn.has_me) t.methods.push_back({fn.decl->name, static_cast<uint32_t>(fn.params.size()), fi});
+      if (fn.has_me) t.methods.push_back({fn.decl->name, static_cast<uint32_t>(fn.params.size()), mir::FuncId{fi}});
     }
     m.boxes.push_back(std::move(t));
   }
@@ -62,7 +62,7 @@ mir::Module lower_program(const CheckedProgram& program) {
     f.ret = program.funcs[i].ret;
   }
   for (uint32_t i = 0; i < program.funcs.size(); ++i) FunctionLowerer(program, m, i).lower();
-  m.entry = program.main_func;
+  m.entry = mir::FuncId{program.main_func};  // kNone becomes kNoFunc
   return m;
 }
 

@@ -11,7 +11,7 @@ using sema::Tag;
 ValueId FunctionLowerer::block(const ast::Block& b, const ast::Expr* result) {
   open_scope();
   for (const ast::StmtPtr& s : b.stmts) stmt(*s);
-  ValueId v = result ? value(*result) : mir::kNone;
+  ValueId v = result ? value(*result) : mir::kNoValue;
   close_scope();
   return v;
 }
@@ -128,7 +128,7 @@ void FunctionLowerer::if_stmt(const ast::IfStmt& s) {
   mir::IfForm form;
   form.cond = b_.block();
   BlockId then_b = new_block();
-  BlockId else_b = s.else_stmt ? new_block() : mir::kNone;
+  BlockId else_b = s.else_stmt ? new_block() : mir::kNoBlock;
   BlockId merge = new_block();
   branch(c, then_b, s.else_stmt ? else_b : merge);
   seal(then_b);

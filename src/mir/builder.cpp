@@ -26,7 +26,7 @@ ValueId FunctionBuilder::emit(Inst inst, bool has_result) {
   if (has_result) {
     inst.result = new_value(inst.tag);
   } else {
-    inst.result = kNone;
+    inst.result = kNoValue;
   }
   ValueId r = inst.result;
   f_.blocks[cur_].insts.push_back(std::move(inst));

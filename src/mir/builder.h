@@ -42,7 +42,7 @@ class FunctionBuilder {
 
  private:
   Function& f_;
-  BlockId cur_ = kNone;
+  BlockId cur_ = kNoBlock;
   // Phis are added at the end of their block's phi group, so a phi keeps its
   // index; both tables make phi() and add_phi_incoming() constant time.
   std::vector<uint32_t> phi_count_;                 // per block

@@ -8,14 +8,14 @@ namespace {
 
 std::vector<std::vector<BlockId>> all_successors(const Function& f) {
   std::vector<std::vector<BlockId>> succs(f.blocks.size());
-  for (BlockId b = 0; b < f.blocks.size(); ++b) succs[b] = successors(f, b);
+  for (BlockId b{0}; b < f.blocks.size(); ++b) succs[b] = successors(f, b);
   return succs;
 }
 
 std::vector<std::vector<BlockId>> invert(const std::vector<std::vector<BlockId>>& succs) {
   std::vector<std::vector<BlockId>> preds(succs.size());
   // Blocks are visited in ascending order, so every list comes out ascending.
-  for (BlockId b = 0; b < succs.size(); ++b)
+  for (BlockId b{0}; b < succs.size(); ++b)
     for (BlockId s : succs[b]) preds[s].push_back(b);
   return preds;
 }
@@ -25,7 +25,7 @@ std::vector<BlockId> rpo_of(const std::vector<std::vector<BlockId>>& succs) {
   std::vector<BlockId> order;
   if (succs.empty()) return order;
   std::vector<uint8_t> seen(succs.size(), 0);
-  std::vector<std::pair<BlockId, size_t>> stack{{0, 0}};
+  std::vector<std::pair<BlockId, size_t>> stack{{BlockId{0}, 0}};
   seen[0] = 1;
   while (!stack.empty()) {
     auto& [b, next] = stack.back();
@@ -63,7 +63,7 @@ std::vector<BlockId> reverse_postorder(const Function& f) { return rpo_of(all_su
 Cfg::Cfg(const Function& f) : succs_(all_successors(f)), preds_(invert(succs_)), rpo_(rpo_of(succs_)) {
   const size_t n = f.blocks.size();
   rpo_index_.assign(n, kNone);
-  idom_.assign(n, kNone);
+  idom_.assign(n, kNoBlock);
   pre_.assign(n, 0);
   post_.assign(n, 0);
   if (n == 0) return;
@@ -76,12 +76,12 @@ Cfg::Cfg(const Function& f) : succs_(all_successors(f)), preds_(invert(succs_)),
     }
     return a;
   };
-  idom_[0] = 0;
+  idom_[0] = BlockId{0};
   for (bool changed = true; changed;) {
     changed = false;
     for (size_t i = 1; i < rpo_.size(); ++i) {
       BlockId b = rpo_[i];
-      BlockId best = kNone;
+      BlockId best = kNoBlock;
       for (BlockId p : preds_[b]) {
         if (!reachable(p) || idom_[p] == kNone) continue;
         best = best == kNone ? p : intersect(p, best);
@@ -98,7 +98,7 @@ Cfg::Cfg(const Function& f) : succs_(all_successors(f)), preds_(invert(succs_)),
   for (BlockId b : rpo_)
     if (b != 0 && idom_[b] != kNone) children[idom_[b]].push_back(b);
   uint32_t clock = 0;
-  std::vector<std::pair<BlockId, size_t>> walk{{0, 0}};
+  std::vector<std::pair<BlockId, size_t>> walk{{BlockId{0}, 0}};
   pre_[0] = clock++;
   while (!walk.empty()) {
     auto& [b, next] = walk.back();

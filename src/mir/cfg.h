@@ -41,9 +41,9 @@ class Cfg {
   const std::vector<BlockId>& rpo() const { return rpo_; }
   // Whether `b` can be reached from bb0.
   bool reachable(BlockId b) const { return b < rpo_index_.size() && rpo_index_[b] != kNone; }
-  // The immediate dominator of a reachable block other than bb0; kNone for
+  // The immediate dominator of a reachable block other than bb0; kNoBlock for
   // bb0 and for unreachable blocks.
-  BlockId idom(BlockId b) const { return reachable(b) && b != 0 ? idom_[b] : kNone; }
+  BlockId idom(BlockId b) const { return reachable(b) && b != 0 ? idom_[b] : kNoBlock; }
   // Whether every path from bb0 to `b` passes through `a` (both reachable;
   // a block dominates itself). False when either is unreachable.
   bool dominates(BlockId a, BlockId b) const;

@@ -107,9 +107,9 @@ uint32_t Module::intern(const std::string& s) {
 }
 
 FuncId Module::find_function(const std::string& name) const {
-  for (uint32_t i = 0; i < functions.size(); ++i)
+  for (FuncId i{0}; i < functions.size(); ++i)
     if (functions[i].name == name) return i;
-  return kNone;
+  return kNoFunc;
 }
 
 uint32_t Module::find_box(const std::string& name) const {

@@ -12,6 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "mir/ids.h"
+
 namespace hako::mir {
 
 // --- tags ---------------------------------------------------------------------
@@ -120,9 +122,8 @@ std::optional<Tag> tag_of_letter(char letter);
 
 // --- ids --------------------------------------------------------------------------
 
-using ValueId = uint32_t;
-using BlockId = uint32_t;
-using FuncId = uint32_t;
+// ValueId, BlockId, FuncId: mir/ids.h. kNone marks a missing plain index
+// (a box, a slot, a pool entry).
 inline constexpr uint32_t kNone = UINT32_MAX;
 
 // A source position for runtime errors (0:0 when none).
@@ -140,14 +141,17 @@ struct Loc {
 // predecessor of each phi argument, parallel to `args`).
 struct Inst {
   Op op = Op::Unreachable;
-  ValueId result = kNone;  // kNone when the instruction yields no value
-  Tag tag;                 // the result's tag (meaningful when result != kNone)
+  ValueId result = kNoValue;  // kNoValue when the instruction yields no value
+  Tag tag;                 // the result's tag (meaningful when result != kNoValue)
   std::vector<ValueId> args;
   int64_t imm = 0;
   double fimm = 0.0;
   uint32_t ref = kNone;
   std::vector<BlockId> targets;
   Loc loc;
+
+  // `ref` as the function of an @ operand.
+  FuncId func() const { return FuncId{ref}; }
 };
 
 struct Block {
@@ -158,10 +162,10 @@ struct Block {
 // `latch` is the block whose back edge returns to `header` (the continue
 // target); `body` is the first block of the loop body.
 struct LoopForm {
-  BlockId header = kNone, body = kNone, latch = kNone, exit = kNone;
+  BlockId header = kNoBlock, body = kNoBlock, latch = kNoBlock, exit = kNoBlock;
 };
 struct IfForm {
-  BlockId cond = kNone, then_entry = kNone, else_entry = kNone, merge = kNone;
+  BlockId cond = kNoBlock, then_entry = kNoBlock, else_entry = kNoBlock, merge = kNoBlock;
 };
 
 // A lexical scope of the source (a function body or a `{ }` block) whose
@@ -169,7 +173,7 @@ struct IfForm {
 // body; `parent` is kNone for it. Its exits are the `keep` instructions that
 // name it.
 struct ScopeForm {
-  BlockId entry = kNone;
+  BlockId entry = kNoBlock;
   uint32_t parent = kNone;
 };
 
@@ -206,7 +210,7 @@ struct BoxType {
   struct Method {
     std::string name;
     uint32_t arity = 0;
-    FuncId func = kNone;
+    FuncId func = kNoFunc;
   };
   std::vector<Method> methods;
 };
@@ -222,14 +226,14 @@ struct Module {
   std::vector<std::string> strings;  // string pool (const_s, call_method names, field names)
   std::unordered_map<std::string, uint32_t> string_ids;  // strings[i] → i, maintained by intern
   std::vector<Function> functions;
-  FuncId entry = kNone;  // Main.main/0 or Main.main/1
+  FuncId entry = kNoFunc;  // Main.main/0 or Main.main/1
   // Whether reference counting is explicit (src/rc has run: retain/release
   // present, keep gone). Back ends run only such modules.
   bool rc_explicit = false;
 
   // The pool index of `s`, adding it if new.
   uint32_t intern(const std::string& s);
-  // The function with this name, or kNone.
+  // The function with this name, or kNoFunc.
   FuncId find_function(const std::string& name) const;
   // The user box with this name, or kNone.
   uint32_t find_box(const std::string& name) const;

@@ -101,7 +101,7 @@ void print_operands(const Module& m, const Inst& inst, std::string& out) {
       case OperandKind::IntImm: sep(); out += std::to_string(inst.imm); break;
       case OperandKind::FloatImm: sep(); out += text::float_text(inst.fimm); break;
       case OperandKind::String: sep(); out += string_text(m, inst.ref); break;
-      case OperandKind::Function: sep(); out += function_ref(m, inst.ref); break;
+      case OperandKind::Function: sep(); out += function_ref(m, inst.func()); break;
       case OperandKind::BoxType: sep(); out += box_text(m, inst.ref); break;
       case OperandKind::Field: sep(); out += field_text(m, inst.ref, inst.imm); break;
       case OperandKind::Global: sep(); out += global_text(m, inst.ref); break;

@@ -302,14 +302,14 @@ class Parser {
     uint32_t b = 0;
     auto res = std::from_chars(s.data() + 2, s.data() + s.size(), b);
     if (res.ec != std::errc() || b == kNone) fail(diag::Kind::MirSyntax, t.span, "block number out of range");
-    return b;
+    return BlockId{b};
   }
 
   BlockId use_block(FunctionState& st, bool allow_none) {
     const Token& t = peek();
     if (allow_none && at_word("none")) {
       take();
-      return kNone;
+      return kNoBlock;
     }
     BlockId b = block_number(t);
     st.block_uses.emplace_back(b, t.span);
@@ -401,7 +401,7 @@ class Parser {
         base::Span span;
         std::string fn = function_name(span);
         uint32_t method_index = static_cast<uint32_t>(box.methods.size());
-        box.methods.push_back(BoxType::Method{method_name, arity, kNone});
+        box.methods.push_back(BoxType::Method{method_name, arity, kNoFunc});
         func_uses_.push_back(FuncUse{FuncUse::Site::Method, fn, span, box_index, method_index, 0});
         expect_eol();
       } else {

@@ -18,7 +18,7 @@ namespace {
 using verify_detail::Reporter;
 using verify_detail::valid_name;
 
-constexpr BlockId kParamBlock = kNone - 1;  // "defined on entry" for parameters
+constexpr BlockId kParamBlock{UINT32_MAX - 1};  // "defined on entry" for parameters
 
 bool tag_valid(const Module& m, Tag t) { return t.kind != Kind::Box || t.box < m.boxes.size(); }
 
@@ -29,7 +29,7 @@ std::string block_name(BlockId b) { return "bb" + std::to_string(b); }
 // one parameter receives the command-line arguments as an ArrayBox (also
 // readable as a Handle: the same bits); no receiver.
 void check_entry(const Module& m, Reporter& report) {
-  auto error = [&](std::string message) { report.error(kNone, kNone, std::move(message)); };
+  auto error = [&](std::string message) { report.error(kNoBlock, kNone, std::move(message)); };
   if (m.entry == kNone) {
     error("no entry function");
     return;
@@ -80,8 +80,8 @@ void check_method(const Module& m, uint32_t b, uint32_t k, Reporter& report) {
 }
 
 void check_module(const Module& m, std::vector<VerifyError>& out) {
-  Reporter report(out, "", kNone);
-  auto error = [&](std::string message) { report.error(kNone, kNone, std::move(message)); };
+  Reporter report(out, "", kNoFunc);
+  auto error = [&](std::string message) { report.error(kNoBlock, kNone, std::move(message)); };
   check_entry(m, report);
   if (m.source_path.find('\0') != std::string::npos) error("the source path contains a NUL byte");
 
@@ -121,10 +121,10 @@ class FunctionVerifier {
 
   void run() {
     signature();
-    if (f_.blocks.empty()) report_.error(kNone, kNone, "function has no blocks");
+    if (f_.blocks.empty()) report_.error(kNoBlock, kNone, "function has no blocks");
     structure();
     definitions();
-    for (BlockId b = 0; b < f_.blocks.size(); ++b) {
+    for (BlockId b{0}; b < f_.blocks.size(); ++b) {
       const std::vector<Inst>& insts = f_.blocks[b].insts;
       for (uint32_t i = 0; i < insts.size(); ++i) {
         const Inst& inst = insts[i];
@@ -139,7 +139,7 @@ class FunctionVerifier {
 
  private:
   void signature() {
-    auto error = [&](std::string message) { report_.error(kNone, kNone, std::move(message)); };
+    auto error = [&](std::string message) { report_.error(kNoBlock, kNone, std::move(message)); };
     for (size_t i = 0; i < f_.params.size(); ++i)
       if (!tag_valid(m_, f_.params[i])) error("parameter %" + std::to_string(i) + " has a tag of a missing box");
     if (!tag_valid(m_, f_.ret)) error("return tag names a missing box");
@@ -163,7 +163,7 @@ class FunctionVerifier {
   }
 
   void structure() {
-    for (BlockId b = 0; b < f_.blocks.size(); ++b) {
+    for (BlockId b{0}; b < f_.blocks.size(); ++b) {
       const std::vector<Inst>& insts = f_.blocks[b].insts;
       if (insts.empty()) {
         report_.error(b, kNone, "block is empty");
@@ -196,10 +196,10 @@ class FunctionVerifier {
 
   void definitions() {
     size_t n = f_.value_tags.size();
-    def_block_.assign(n, kNone);
+    def_block_.assign(n, kNoBlock);
     def_index_.assign(n, 0);
     for (size_t v = 0; v < f_.params.size() && v < n; ++v) def_block_[v] = kParamBlock;
-    for (BlockId b = 0; b < f_.blocks.size(); ++b) {
+    for (BlockId b{0}; b < f_.blocks.size(); ++b) {
       const std::vector<Inst>& insts = f_.blocks[b].insts;
       for (uint32_t i = 0; i < insts.size(); ++i) {
         ValueId r = insts[i].result;
@@ -226,7 +226,7 @@ class FunctionVerifier {
     }
     for (size_t v = f_.params.size(); v < n; ++v)
       if (def_block_[v] == kNone)
-        report_.error(kNone, kNone, "value " + value_name(static_cast<ValueId>(v)) + " is never defined");
+        report_.error(kNoBlock, kNone, "value " + value_name(static_cast<ValueId>(v)) + " is never defined");
   }
 
   // Every operand names a defined value whose definition dominates the use
@@ -292,7 +292,7 @@ class FunctionVerifier {
   void forms() {
     auto check = [&](const char* what, size_t index, const char* field, BlockId b) {
       if (b != kNone && b >= f_.blocks.size())
-        report_.error(kNone, kNone, std::string(what) + " " + std::to_string(index) + " " + field + " " +
+        report_.error(kNoBlock, kNone, std::string(what) + " " + std::to_string(index) + " " + field + " " +
                                         block_name(b) + " does not exist");
     };
     for (size_t k = 0; k < f_.loops.size(); ++k) {
@@ -312,14 +312,14 @@ class FunctionVerifier {
     for (size_t k = 0; k < f_.scopes.size(); ++k) {
       check("scope", k, "entry", f_.scopes[k].entry);
       if (f_.scopes[k].parent != kNone && f_.scopes[k].parent >= k)
-        report_.error(kNone, kNone, "scope " + std::to_string(k) + " has parent " +
+        report_.error(kNoBlock, kNone, "scope " + std::to_string(k) + " has parent " +
                                         std::to_string(f_.scopes[k].parent) + ", which does not come before it");
     }
     if (f_.value_slot.size() > f_.value_count())
-      report_.error(kNone, kNone, "slot table names " + std::to_string(f_.value_slot.size()) + " values, the function has " +
+      report_.error(kNoBlock, kNone, "slot table names " + std::to_string(f_.value_slot.size()) + " values, the function has " +
                                       std::to_string(f_.value_count()));
     for (uint32_t s : f_.value_slot)
-      if (s != kNone && s >= f_.slot_names.size()) report_.error(kNone, kNone, "slot " + std::to_string(s) + " does not exist");
+      if (s != kNone && s >= f_.slot_names.size()) report_.error(kNoBlock, kNone, "slot " + std::to_string(s) + " does not exist");
   }
 
   const Module& m_;
@@ -335,7 +335,7 @@ class FunctionVerifier {
 std::vector<VerifyError> verify_module(const Module& m) {
   std::vector<VerifyError> out;
   check_module(m, out);
-  for (FuncId f = 0; f < m.functions.size(); ++f) FunctionVerifier(m, f, out).run();
+  for (FuncId f{0}; f < m.functions.size(); ++f) FunctionVerifier(m, f, out).run();
   return out;
 }
 

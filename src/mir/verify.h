@@ -14,10 +14,10 @@ namespace hako::mir {
 // One problem, located as precisely as the verifier knows it.
 struct VerifyError {
   std::string function;  // function name ("" for module-level problems)
-  BlockId block = kNone;
+  BlockId block = kNoBlock;
   uint32_t inst = kNone;  // index within the block
   std::string message;
-  FuncId func = kNone;      // the function's index (kNone for module-level problems)
+  FuncId func = kNoFunc;      // the function's index (kNoFunc for module-level problems)
   uint32_t box = kNone;     // module level: the box declaration concerned, if any
   uint32_t method = kNone;  // module level: the method-table entry of `box`, if any
 };

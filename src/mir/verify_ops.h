@@ -13,11 +13,11 @@ namespace hako::mir::verify_detail {
 // Appends errors for one function, located by block and instruction.
 class Reporter {
  public:
-  // Errors of function `func` named `function` (kNone and "" for the module).
+  // Errors of function `func` named `function` (kNoFunc and "" for the module).
   Reporter(std::vector<VerifyError>& out, std::string function, FuncId func)
       : out_(out), function_(std::move(function)), func_(func) {}
 
-  // Records a problem at `block` / `inst` (kNone for a wider scope).
+  // Records a problem at `block` / `inst` (kNoBlock / kNone for a wider scope).
   void error(BlockId block, uint32_t inst, std::string message) {
     out_.push_back(VerifyError{function_, block, inst, std::move(message), func_});
   }
@@ -25,7 +25,7 @@ class Reporter {
   // Records a module-level problem about method `method` of box `box`
   // (method kNone: the box itself).
   void box_error(uint32_t box, uint32_t method, std::string message) {
-    out_.push_back(VerifyError{function_, kNone, kNone, std::move(message), func_, box, method});
+    out_.push_back(VerifyError{function_, kNoBlock, kNone, std::move(message), func_, box, method});
   }
 
  private:

@@ -12,7 +12,7 @@ void split_critical_edges(mir::Function& f) {
   const std::vector<std::vector<BlockId>> preds = mir::predecessors(f);
 
   const BlockId original = static_cast<BlockId>(f.blocks.size());
-  for (BlockId p = 0; p < original; ++p) {
+  for (BlockId p{0}; p < original; ++p) {
     if (f.blocks[p].insts.empty()) continue;
     const Inst& term = f.blocks[p].insts.back();
     if (term.op != Op::CondBr || term.targets[0] == term.targets[1]) continue;

@@ -42,8 +42,8 @@ class Inserter {
     live_ = owned_liveness(f_, own_);
     preds_ = mir::predecessors(f_);
     succs_.resize(f_.blocks.size());
-    for (BlockId b = 0; b < f_.blocks.size(); ++b) succs_[b] = mir::successors(f_, b);
-    for (BlockId b = 0; b < f_.blocks.size(); ++b) rewrite(b);
+    for (BlockId b{0}; b < f_.blocks.size(); ++b) succs_[b] = mir::successors(f_, b);
+    for (BlockId b{0}; b < f_.blocks.size(); ++b) rewrite(b);
   }
 
  private:
@@ -128,12 +128,12 @@ class Inserter {
   // (a value still needed, or a borrowed one; literals need neither).
   ValueId consume(ValueId v, const std::unordered_map<ValueId, size_t>& last_use, size_t index,
                   std::vector<Inst>& out) const {
-    if (!counted(v)) return mir::kNone;
+    if (!counted(v)) return mir::kNoValue;
     ValueId r = owned_root(own_, v);
     auto it = r == mir::kNone ? last_use.end() : last_use.find(r);
     if (it != last_use.end() && it->second == index) return r;
     if (!is_literal(v)) out.push_back(rc_inst(Op::Retain, v));
-    return mir::kNone;
+    return mir::kNoValue;
   }
 
   // Before the jump: each phi operand of the successor gets its own

@@ -9,18 +9,18 @@
 
 namespace hako::rc {
 
-// The owned root `v` stands for, or kNone when `v` holds no reference of its own
+// The owned root `v` stands for, or kNoValue when `v` holds no reference of its own
 // to manage (scalars, borrowed values and views of them).
 inline mir::ValueId owned_root(const region::ValueOwnership& own, mir::ValueId v) {
-  if (v >= own.root.size()) return mir::kNone;
+  if (v >= own.root.size()) return mir::kNoValue;
   mir::ValueId r = own.root[v];
-  return own.kind[r] == region::RefSlotKind::StrongRoot ? r : mir::kNone;
+  return own.kind[r] == region::RefSlotKind::StrongRoot ? r : mir::kNoValue;
 }
 
 // Which owned roots are live on entry to and exit from each block.
 inline region::Liveness owned_liveness(const mir::Function& f, const region::ValueOwnership& own) {
   std::vector<mir::ValueId> key(f.value_count());
-  for (mir::ValueId v = 0; v < key.size(); ++v) key[v] = owned_root(own, v);
+  for (mir::ValueId v{0}; v < key.size(); ++v) key[v] = owned_root(own, v);
   return region::value_liveness(f, key);
 }
 

@@ -24,18 +24,18 @@ void add_once(std::vector<BlockId>& list, BlockId b) {
 
 Liveness value_liveness(const mir::Function& f, const std::vector<ValueId>& key, const std::vector<bool>* record) {
   const size_t nb = f.blocks.size();
-  const ValueId n = f.value_count();
-  auto key_of = [&](ValueId v) { return v < key.size() && key[v] < n ? key[v] : kNone; };
+  const uint32_t n = f.value_count();
+  auto key_of = [&](ValueId v) { return v < key.size() && key[v] < n ? key[v] : mir::kNoValue; };
   auto kept = [&](BlockId b) { return record == nullptr || (b < record->size() && (*record)[b]); };
 
   const std::vector<std::vector<BlockId>> preds = mir::predecessors(f);
 
   // Where each tracked value is defined, used inside a block, and used at
   // the end of a block (phi operands).
-  std::vector<BlockId> def(n, kNone);
+  std::vector<BlockId> def(n, mir::kNoBlock);
   std::vector<std::vector<BlockId>> inside(n), at_end_of(n);
-  for (ValueId p = 0; p < f.params.size() && p < n && nb > 0; ++p) def[p] = 0;
-  for (BlockId b = 0; b < nb; ++b) {
+  for (ValueId p{0}; p < f.params.size() && p < n && nb > 0; ++p) def[p] = BlockId{0};
+  for (BlockId b{0}; b < nb; ++b) {
     for (const Inst& in : f.blocks[b].insts) {
       if (in.result < n) def[in.result] = b;
       for (size_t a = 0; a < in.args.size(); ++a) {
@@ -56,9 +56,9 @@ Liveness value_liveness(const mir::Function& f, const std::vector<ValueId>& key,
   // The value whose walk last entered each block's sets: every value enters
   // a set at most once, and nothing needs clearing between values. Values
   // are walked in increasing order, so every set comes out sorted.
-  std::vector<ValueId> in_stamp(nb, kNone), out_stamp(nb, kNone);
+  std::vector<ValueId> in_stamp(nb, mir::kNoValue), out_stamp(nb, mir::kNoValue);
   std::vector<BlockId> work;
-  for (ValueId v = 0; v < n; ++v) {
+  for (ValueId v{0}; v < n; ++v) {
     const BlockId d = def[v];
     if (d == kNone || (inside[v].empty() && at_end_of[v].empty())) continue;
     auto live_in_of = [&](BlockId b) {

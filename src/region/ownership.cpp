@@ -65,8 +65,8 @@ ValueOwnership classify_values(const mir::Function& f) {
   ValueOwnership out;
   out.kind.assign(n, RefSlotKind::NonRef);
   out.root.resize(n);
-  for (ValueId v = 0; v < n; ++v) out.root[v] = v;
-  for (ValueId p = 0; p < f.params.size() && p < n; ++p)
+  for (ValueId v{0}; v < n; ++v) out.root[v] = v;
+  for (ValueId p{0}; p < f.params.size() && p < n; ++p)
     if (counted(f.params[p].kind)) out.kind[p] = RefSlotKind::Borrowed;
 
   // Views refer to values defined earlier in dominance order, so resolving

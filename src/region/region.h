@@ -77,7 +77,7 @@ struct Region {
   RegionId id = 0;
   RegionKind kind = RegionKind::Function;
   std::optional<RegionId> parent;          // none for the function region
-  mir::BlockId entry_block = mir::kNone;
+  mir::BlockId entry_block = mir::kNoBlock;
   std::vector<mir::BlockId> exit_blocks;   // where control leaves the region
   std::vector<SlotMetadata> slots;         // slots with a value live in the region
 };

@@ -18,9 +18,9 @@ namespace hako::region::detail {
 // Where a region starts and ends, before its blocks are known.
 struct RegionShape {
   RegionKind kind = RegionKind::Function;
-  mir::BlockId entry = mir::kNone;
+  mir::BlockId entry = mir::kNoBlock;
   std::vector<mir::BlockId> exits;   // ascending, each once, all existing blocks
-  mir::BlockId latch = mir::kNone;   // Loop regions: the block that jumps back to the entry
+  mir::BlockId latch = mir::kNoBlock;   // Loop regions: the block that jumps back to the entry
 };
 
 // Whether the exits of a region of `kind` belong to it (Function and Block:

@@ -46,7 +46,7 @@ uint32_t slot_of(const mir::Function& f, ValueId v) {
 
 void classify_slots(const mir::Function& f, const ValueOwnership& values, FunctionSlotRegistry& registry) {
   std::vector<RefSlotKind> kind(registry.slots().size(), RefSlotKind::NonRef);
-  for (ValueId v = 0; v < values.kind.size(); ++v) {
+  for (ValueId v{0}; v < values.kind.size(); ++v) {
     uint32_t s = slot_of(f, v);
     if (s != kNone && strength(values.kind[v]) > strength(kind[s])) kind[s] = values.kind[v];
   }
@@ -56,7 +56,7 @@ void classify_slots(const mir::Function& f, const ValueOwnership& values, Functi
 // Blocks ending in `ret`: where the function region is left.
 std::vector<BlockId> return_blocks(const mir::Function& f) {
   std::vector<BlockId> out;
-  for (BlockId b = 0; b < f.blocks.size(); ++b)
+  for (BlockId b{0}; b < f.blocks.size(); ++b)
     if (!f.blocks[b].insts.empty() && f.blocks[b].insts.back().op == mir::Op::Ret) out.push_back(b);
   return out;
 }
@@ -64,7 +64,7 @@ std::vector<BlockId> return_blocks(const mir::Function& f) {
 // For every scope, the blocks holding a `keep` that names it, ascending.
 std::vector<std::vector<BlockId>> scope_exits(const mir::Function& f) {
   std::vector<std::vector<BlockId>> out(f.scopes.size());
-  for (BlockId b = 0; b < f.blocks.size(); ++b)
+  for (BlockId b{0}; b < f.blocks.size(); ++b)
     for (const mir::Inst& in : f.blocks[b].insts) {
       if (in.op != mir::Op::Keep || in.imm < 0 || static_cast<uint64_t>(in.imm) >= out.size()) continue;
       std::vector<BlockId>& exits = out[static_cast<size_t>(in.imm)];
@@ -81,15 +81,15 @@ std::vector<RegionShape> collect_shapes(const mir::Function& f) {
   auto exists = [&](BlockId b) { return b < n; };
   auto exit_list = [&](BlockId b) { return exists(b) ? std::vector<BlockId>{b} : std::vector<BlockId>{}; };
   std::vector<RegionShape> shapes;
-  shapes.push_back(RegionShape{RegionKind::Function, 0, return_blocks(f), kNone});
+  shapes.push_back(RegionShape{RegionKind::Function, BlockId{0}, return_blocks(f), mir::kNoBlock});
   for (const mir::LoopForm& l : f.loops)
     if (exists(l.header)) shapes.push_back(RegionShape{RegionKind::Loop, l.header, exit_list(l.exit), l.latch});
   for (const mir::IfForm& i : f.ifs)
-    if (exists(i.cond)) shapes.push_back(RegionShape{RegionKind::If, i.cond, exit_list(i.merge), kNone});
+    if (exists(i.cond)) shapes.push_back(RegionShape{RegionKind::If, i.cond, exit_list(i.merge), mir::kNoBlock});
   std::vector<std::vector<BlockId>> keeps = scope_exits(f);
   for (size_t s = 1; s < f.scopes.size(); ++s)
     if (exists(f.scopes[s].entry))
-      shapes.push_back(RegionShape{RegionKind::Block, f.scopes[s].entry, std::move(keeps[s]), kNone});
+      shapes.push_back(RegionShape{RegionKind::Block, f.scopes[s].entry, std::move(keeps[s]), mir::kNoBlock});
   return shapes;
 }
 
@@ -143,14 +143,14 @@ FunctionRegions build_regions(const mir::Function& f) {
     if (s != kNone) defined[b].push_back(s);
   };
   if (nblocks > 0)
-    for (ValueId p = 0; p < f.params.size(); ++p) define(0, p);
-  for (BlockId b = 0; b < nblocks; ++b)
+    for (ValueId p{0}; p < f.params.size(); ++p) define(BlockId{0}, p);
+  for (BlockId b{0}; b < nblocks; ++b)
     for (const mir::Inst& in : f.blocks[b].insts)
       if (in.result != kNone) define(b, in.result);
 
   // Slot-bound values live into each region's entry block.
-  std::vector<ValueId> key(f.value_count(), kNone);
-  for (ValueId v = 0; v < key.size(); ++v)
+  std::vector<ValueId> key(f.value_count(), mir::kNoValue);
+  for (ValueId v{0}; v < key.size(); ++v)
     if (slot_of(f, v) != kNone) key[v] = v;
   std::vector<bool> is_entry(nblocks, false);
   for (const RegionShape& s : shapes)

@@ -113,7 +113,7 @@ struct Program {
   std::vector<std::unordered_map<uint64_t, const FuncCode*>> methods;
   std::vector<const FuncCode*> to_string;  // per user box: its toString/0 or null
   uint32_t max_frame = 0;                  // largest frame_size + kFrameHeader
-  mir::FuncId entry = mir::kNone;
+  mir::FuncId entry = mir::kNoFunc;
   reml_string_t* null_text = nullptr;      // "null", for to_str of Void
 
   // The method-table key of a name (canonical pool id) and arity.

@@ -61,7 +61,7 @@ std::unique_ptr<Program> translate(const mir::Module& m, const TranslateOptions&
     fc.frame_size = f.value_count() + 2;  // + parallel-copy scratch + result sink
     p->max_frame = std::max(p->max_frame, fc.frame_size + kFrameHeader);
   }
-  for (mir::FuncId i = 0; i < m.functions.size(); ++i) translate_function(m, *p, options, i);
+  for (mir::FuncId i{0}; i < m.functions.size(); ++i) translate_function(m, *p, options, i);
 
   p->methods.resize(m.boxes.size());
   p->to_string.assign(m.boxes.size(), nullptr);

@@ -30,7 +30,7 @@ FunctionFacts::FunctionFacts(const mir::Module& m, Program& p, const TranslateOp
     : m_(m), p_(p), opt_(o), f_(f) {
   scan();
   conds.resize(f_.blocks.size());
-  for (BlockId b = 0; b < f_.blocks.size(); ++b) {
+  for (BlockId b{0}; b < f_.blocks.size(); ++b) {
     for (const Inst& in : f_.blocks[b].insts) {
       if (in.op != Op::CondBr) continue;
       conds[b] = resolve_cond(b, in.args[0]);
@@ -39,7 +39,7 @@ FunctionFacts::FunctionFacts(const mir::Module& m, Program& p, const TranslateOp
   }
   preds = mir::predecessors(f_);
   if (opt_.coalesce)
-    for (BlockId h = 0; h < f_.blocks.size(); ++h) coalesce(h);
+    for (BlockId h{0}; h < f_.blocks.size(); ++h) coalesce(h);
 }
 
 // Validates references and records uses, definitions and constants.
@@ -52,13 +52,13 @@ void FunctionFacts::scan() {
   uses.assign(n, 0);
   konst.assign(n, std::nullopt);
   def.assign(n, nullptr);
-  def_block.assign(n, kNone);
+  def_block.assign(n, mir::kNoBlock);
   absorbed.assign(n, false);
   reg_of.resize(n);
-  for (ValueId v = 0; v < n; ++v) reg_of[v] = v;
+  for (ValueId v{0}; v < n; ++v) reg_of[v] = v;
   std::vector<bool> defined(n, false);
   for (size_t i = 0; i < f_.params.size(); ++i) defined[i] = true;
-  for (BlockId b = 0; b < f_.blocks.size(); ++b) {
+  for (BlockId b{0}; b < f_.blocks.size(); ++b) {
     for (const Inst& in : f_.blocks[b].insts) {
       if (static_cast<uint32_t>(in.op) >= mir::op_count()) malformed(f_.name, "unknown opcode");
       if (!shape_ok(in)) malformed(f_.name, "operand count does not match the opcode");
@@ -76,7 +76,7 @@ void FunctionFacts::scan() {
       konst[in.result] = constant_bits(in);
     }
   }
-  for (ValueId v = 0; v < n; ++v)
+  for (ValueId v{0}; v < n; ++v)
     if (uses[v] > 0 && !defined[v]) malformed(f_.name, "value used but never defined");
 }
 

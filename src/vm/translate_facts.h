@@ -21,7 +21,7 @@ namespace hako::vm {
 // A branch condition after looking through single-use not_b and compares.
 struct Cond {
   const mir::Inst* cmp = nullptr;  // fused compare, or null: test register `reg`
-  mir::ValueId reg = mir::kNone;
+  mir::ValueId reg = mir::kNoValue;
   bool negate = false;
 };
 

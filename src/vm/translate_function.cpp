@@ -57,7 +57,7 @@ class FunctionTranslator {
   }
 
   void run() {
-    for (BlockId b = 0; b < f_.blocks.size(); ++b) emit_block(b);
+    for (BlockId b{0}; b < f_.blocks.size(); ++b) emit_block(b);
     for (uint32_t s = 0; s < stubs_.size(); ++s) {
       stub_start_.push_back(body_.size());
       emit_moves(stubs_[s].from, stubs_[s].to);
@@ -159,7 +159,7 @@ class FunctionTranslator {
   }
 
   void terminator(BlockId b, const Inst& in) {
-    const BlockId next = b + 1;
+    const BlockId next{b + 1};
     switch (in.op) {
       case Op::Br: {
         BlockId t = in.targets[0];
@@ -571,7 +571,7 @@ class FunctionTranslator {
   // registers are never overwritten) then the body. Jumps are relative, so
   // prepending does not move them.
   void assemble() {
-    for (ValueId v = 0; v < need_.size(); ++v) {
+    for (ValueId v{0}; v < need_.size(); ++v) {
       if (!need_[v]) continue;
       Code c{};
       c.op = reinterpret_cast<const void*>(static_cast<uintptr_t>(OpCode::LoadImm));

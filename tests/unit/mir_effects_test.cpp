@@ -12,6 +12,7 @@
 #include "codegen/runtime_decls.h"
 #include "mir/builder.h"
 #include "mir/mir.h"
+#include "mir_ids.h"
 #include "rc/rc.h"
 #include "region/region.h"
 #include "reml_runtime.h"
@@ -24,6 +25,7 @@ using mir::Kind;
 using mir::Op;
 using mir::Tag;
 using mir::ValueId;
+using namespace mir::id_literals;
 using region::RefSlotKind;
 
 const Tag kString = Tag::of(Kind::String);
@@ -104,8 +106,8 @@ TEST(InstructionTable, RegionClassificationFollowsTheRefColumn) {
     const mir::OpInfo& info = mir::op_info(op);
     if (!result_tag(op)) continue;
     Probe p;
-    auto [kind, root] = classify(op, 0, p);  // operand: the String parameter, an object
-    const ValueId self = p.f.value_count() - 1;
+    auto [kind, root] = classify(op, 0_v, p);  // operand: the String parameter, an object
+    const ValueId self{p.f.value_count() - 1};
     SCOPED_TRACE(info.mnemonic);
     switch (info.ref) {
       case mir::ResultRef::None: EXPECT_EQ(kind, RefSlotKind::NonRef); break;
@@ -163,8 +165,8 @@ TEST(InstructionTable, RcMovesExactlyTheConsumedOperands) {
       SCOPED_TRACE(std::string(info.mnemonic) + " operand " + std::to_string(slot));
       Probe p;
       if (op == Op::Ret) p.f.ret = kString;
-      ValueId fresh = p.add(Op::ConcatS, {0, 0}, kString);
-      std::vector<ValueId> args(slots, 0);
+      ValueId fresh = p.add(Op::ConcatS, {0_v, 0_v}, kString);
+      std::vector<ValueId> args(slots, 0_v);
       args[slot] = fresh;
       p.add(op, args, op == Op::Ret ? std::nullopt : result_tag(op));
       if (op != Op::Ret) p.add(Op::Ret, {}, std::nullopt);

@@ -18,9 +18,12 @@
 #include "mir/printer.h"
 #include "mir/text_parser.h"
 #include "mir/verify.h"
+#include "mir_ids.h"
 
 namespace hako::mir {
 namespace {
+
+using namespace id_literals;
 
 const Tag kInt = Tag::of(Kind::Int);
 const Tag kFloat = Tag::of(Kind::Float);
@@ -54,7 +57,7 @@ Inst with_ref(Inst i, uint32_t ref, int64_t imm = 0) {
 
 uint32_t rt(const char* symbol) { return static_cast<uint32_t>(*rt_from_symbol(symbol)); }
 
-enum : FuncId { kMain = 0, kFib = 1, kSum = 2, kNorm = 3 };
+constexpr FuncId kMain{0}, kFib{1}, kSum{2}, kNorm{3};
 
 void build_fib(Module& m) {
   Function& f = m.functions[kFib];
@@ -65,18 +68,18 @@ void build_fib(Module& m) {
   BlockId b0 = b.new_block(), b1 = b.new_block(), b2 = b.new_block();
   b.set_block(b0);
   ValueId two = b.const_i(2);
-  ValueId small = b.binary(Op::LtI, kBool, 0, two);
+  ValueId small = b.binary(Op::LtI, kBool, 0_v, two);
   b.cond_br(small, b1, b2);
   b.set_block(b1);
-  b.ret(0);
+  b.ret(0_v);
   b.set_block(b2);
   ValueId one = b.const_i(1);
-  ValueId n1 = b.binary(Op::SubI, kInt, 0, one, {12, 20});
+  ValueId n1 = b.binary(Op::SubI, kInt, 0_v, one, {12, 20});
   ValueId r1 = b.emit(with_ref(make(Op::Call, kInt, {n1}, {12, 16}), kFib), true);
-  ValueId n2 = b.binary(Op::SubI, kInt, 0, two);
+  ValueId n2 = b.binary(Op::SubI, kInt, 0_v, two);
   ValueId r2 = b.emit(with_ref(make(Op::Call, kInt, {n2}), kFib), true);
   b.ret(b.binary(Op::AddI, kInt, r1, r2));
-  f.ifs.push_back(IfForm{b0, b1, b2, kNone});
+  f.ifs.push_back(IfForm{b0, b1, b2, kNoBlock});
 }
 
 // A counting loop whose header phis take a value from the latch, defined
@@ -95,7 +98,7 @@ void build_sum(Module& m) {
   ValueId i = b.phi(header, kInt);
   ValueId s = b.phi(header, kInt);
   b.set_block(header);
-  b.cond_br(b.binary(Op::LtI, kBool, i, 0), body, exit);
+  b.cond_br(b.binary(Op::LtI, kBool, i, 0_v), body, exit);
   b.set_block(body);
   ValueId s2 = b.binary(Op::AddI, kInt, s, i);
   b.br(latch);
@@ -120,8 +123,8 @@ void build_norm(Module& m) {
   FunctionBuilder b(f);
   b.set_params({Tag::user_box(0)});
   b.set_block(b.new_block());
-  ValueId x = b.emit(with_ref(make(Op::GetField, kHandle, {0}), 0, 0), true);
-  b.emit(with_ref(make(Op::SetField, kVoid, {0, x}), 0, 1), false);
+  ValueId x = b.emit(with_ref(make(Op::GetField, kHandle, {0_v}), 0, 0), true);
+  b.emit(with_ref(make(Op::SetField, kVoid, {0_v, x}), 0, 1), false);
   ValueId xi = b.emit(make(Op::Unbox, kInt, {x}, {3, 5}), true);
   ValueId sq = b.binary(Op::MulI, kInt, xi, xi);
   ValueId h = b.unary(Op::Box, kHandle, sq);
@@ -197,14 +200,14 @@ const std::vector<Tag> kLetterParams = {kInt, kFloat, kBool, kString, kHandle, k
 ValueId param_for_letter(char c) {
   static const char kLetters[] = "IFBSHAMCU";
   const char* p = std::strchr(kLetters, c);
-  return p ? static_cast<ValueId>(p - kLetters) : 0;  // X: an Int
+  return p ? ValueId::from_size(static_cast<size_t>(p - kLetters)) : 0_v;  // X: an Int
 }
 
 // A function holding one instruction of every non-control opcode, operands
 // chosen from the letters of instructions.def, so that a new opcode is
 // printed, parsed and verified without touching this test.
 void add_every_op(Module& m) {
-  FuncId id = static_cast<FuncId>(m.functions.size());
+  FuncId id = FuncId::from_size(m.functions.size());
   m.functions.emplace_back();
   Function& f = m.functions[id];
   f.name = "Main.every/9";
@@ -231,13 +234,13 @@ void add_every_op(Module& m) {
         case 'G': inst.ref = 0; break;
         case 'R': inst.ref = rt("reml_str_index_of_from"); break;
         case '*':
-          if (op == Op::Call) inst.args.push_back(0);
-          if (op == Op::CallRt) inst.args = {3, 3, 0};
-          if (op == Op::CallMethod) inst.args.push_back(4);
+          if (op == Op::Call) inst.args.push_back(0_v);
+          if (op == Op::CallRt) inst.args = {3_v, 3_v, 0_v};
+          if (op == Op::CallMethod) inst.args.push_back(4_v);
           break;
         default:
           if (op == Op::EqRef || op == Op::NeRef || op == Op::Retain || op == Op::Release) {
-            inst.args.push_back(3);
+            inst.args.push_back(3_v);
           } else {
             inst.args.push_back(param_for_letter(*p));
           }
@@ -257,14 +260,14 @@ void add_every_op(Module& m) {
     }
     b.emit(std::move(inst), true);
   }
-  b.cond_br(2, b1, b2);
+  b.cond_br(2_v, b1, b2);
   b.set_block(b1);
   b.br(b3);
   b.set_block(b2);
   b.br(b3);
   ValueId phi = b.phi(b3, kInt);
-  b.add_phi_incoming(b3, phi, 0, b1);
-  b.add_phi_incoming(b3, phi, 0, b2);
+  b.add_phi_incoming(b3, phi, 0_v, b1);
+  b.add_phi_incoming(b3, phi, 0_v, b2);
   b.set_block(b3);
   b.ret(phi);
   f.scopes = {ScopeForm{b0, kNone}, ScopeForm{b1, 0}};
@@ -328,7 +331,7 @@ std::string difference(const Module& a, const Module& b) {
         const Inst &x = xs[k], &y = ys[k];
         std::string at = where + "bb" + std::to_string(bi) + " #" + std::to_string(k) + ": ";
         if (x.op != y.op || x.result != y.result || x.args != y.args || x.targets != y.targets) return at + "shape";
-        if (x.result != kNone && x.tag != y.tag) return at + "tag";
+        if (x.result != kNoValue && x.tag != y.tag) return at + "tag";
         if (x.imm != y.imm || bits(x.fimm) != bits(y.fimm)) return at + "immediate";
         if (x.loc.line != y.loc.line || x.loc.col != y.loc.col) return at + "loc";
         bool string_ref = std::strchr(op_info(x.op).operands, 's') != nullptr;
@@ -460,7 +463,7 @@ TEST(MirText, FloatImmediatesKeepTheirBits) {
   for (double v : values) {
     Inst i = make(Op::ConstF, kFloat);
     i.fimm = v;
-    i.result = f.value_count();
+    i.result = ValueId{f.value_count()};
     f.value_tags.push_back(kFloat);
     insts.insert(insts.begin(), i);
   }
@@ -478,7 +481,7 @@ TEST(MirText, IntegerImmediateExtremes) {
   for (int64_t v : {std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(), int64_t{-1}}) {
     Inst i = make(Op::ConstI, kInt);
     i.imm = v;
-    i.result = f.value_count();
+    i.result = ValueId{f.value_count()};
     f.value_tags.push_back(kInt);
     f.blocks[0].insts.insert(f.blocks[0].insts.begin(), i);
   }
@@ -508,7 +511,7 @@ TEST(MirText, EmptyAndDegenerateModulesRoundTrip) {
   Module m = sample();
   m.functions[kSum].blocks.push_back(Block{});  // an empty block: malformed but printable
   Inst phi = make(Op::Phi, kInt);
-  phi.result = m.functions[kSum].value_count();
+  phi.result = ValueId{m.functions[kSum].value_count()};
   m.functions[kSum].value_tags.push_back(kInt);
   m.functions[kSum].blocks[4].insts.insert(m.functions[kSum].blocks[4].insts.begin(), phi);  // no incomings
   expect_round_trip(m);
@@ -537,8 +540,8 @@ TEST(MirText, AcceptsHandWrittenTextWithForwardUses) {
   const Function& f = p.module->functions[0];
   EXPECT_EQ(f.value_count(), 5u);
   EXPECT_EQ(f.value_tags[0], kVoid);  // %0 is unused: a gap the verifier reports
-  EXPECT_EQ(f.blocks[1].insts[0].args, (std::vector<ValueId>{1, 3}));
-  EXPECT_EQ(f.blocks[1].insts[0].targets, (std::vector<BlockId>{0, 2}));
+  EXPECT_EQ(f.blocks[1].insts[0].args, (std::vector<ValueId>{1_v, 3_v}));
+  EXPECT_EQ(f.blocks[1].insts[0].targets, (std::vector<BlockId>{0_b, 2_b}));
   std::string errors = messages(verify_module(*p.module));
   EXPECT_EQ(errors, "fn @Main.main/0: value %0 is never defined\n");
 }
@@ -780,7 +783,7 @@ TEST(MirJson, IsValidAndRendersReferencesByMeaning) {
   add_every_op(m);
   Inst nan = make(Op::ConstF, kFloat);
   nan.fimm = std::numeric_limits<double>::quiet_NaN();
-  nan.result = m.functions[kMain].value_count();
+  nan.result = ValueId{m.functions[kMain].value_count()};
   m.functions[kMain].value_tags.push_back(kFloat);
   m.functions[kMain].blocks[0].insts.insert(m.functions[kMain].blocks[0].insts.begin(), nan);
   m.intern(std::string("bad utf8 \xff\xc3", 11));
@@ -818,12 +821,12 @@ Inst& inst_at(Module& m, FuncId f, BlockId b, size_t i) { return m.functions[f].
 ValueId add_before_term(Module& m, FuncId fid, BlockId b, Inst inst, bool has_result = true) {
   Function& f = m.functions[fid];
   if (has_result) {
-    inst.result = f.value_count();
+    inst.result = ValueId{f.value_count()};
     f.value_tags.push_back(inst.tag);
   }
   auto& insts = f.blocks[b].insts;
   insts.insert(insts.end() - 1, std::move(inst));
-  return has_result ? f.value_count() - 1 : kNone;
+  return has_result ? ValueId{f.value_count() - 1} : kNoValue;
 }
 
 TEST(MirVerify, AcceptsWellFormedModules) {
@@ -833,10 +836,10 @@ TEST(MirVerify, AcceptsWellFormedModules) {
 }
 
 TEST(MirVerify, FormatsLocations) {
-  EXPECT_EQ(format_verify_error(VerifyError{"Main.f/0", 2, 3, "boom"}), "fn @Main.f/0 bb2 #3: boom");
-  EXPECT_EQ(format_verify_error(VerifyError{"Main.f/0", 2, kNone, "boom"}), "fn @Main.f/0 bb2: boom");
-  EXPECT_EQ(format_verify_error(VerifyError{"Main.f/0", kNone, kNone, "boom"}), "fn @Main.f/0: boom");
-  EXPECT_EQ(format_verify_error(VerifyError{"", kNone, kNone, "boom"}), "module: boom");
+  EXPECT_EQ(format_verify_error(VerifyError{"Main.f/0", 2_b, 3, "boom"}), "fn @Main.f/0 bb2 #3: boom");
+  EXPECT_EQ(format_verify_error(VerifyError{"Main.f/0", 2_b, kNone, "boom"}), "fn @Main.f/0 bb2: boom");
+  EXPECT_EQ(format_verify_error(VerifyError{"Main.f/0", kNoBlock, kNone, "boom"}), "fn @Main.f/0: boom");
+  EXPECT_EQ(format_verify_error(VerifyError{"", kNoBlock, kNone, "boom"}), "module: boom");
 }
 
 TEST(MirVerify, EmptyBlock) {
@@ -849,7 +852,7 @@ TEST(MirVerify, MissingTerminator) {
   Module m = sample();
   Function& f = m.functions[kMain];
   Inst arr = make(Op::NewArray, kArray);
-  arr.result = f.value_count();
+  arr.result = ValueId{f.value_count()};
   f.value_tags.push_back(kArray);
   f.blocks[4].insts[0] = arr;  // replaces `unreachable`
   expect_one_error(m, "fn @Main.main/0 bb4 #0:", "block does not end in a terminator");
@@ -871,7 +874,7 @@ TEST(MirVerify, PhiAfterNonPhi) {
 
 TEST(MirVerify, ValueDefinedTwice) {
   Module m = sample();
-  inst_at(m, kFib, 2, 0).result = 1;  // %1 already defined in bb0
+  inst_at(m, kFib, 2_b, 0).result = 1_v;  // %1 already defined in bb0
   std::vector<VerifyError> errors = verify_module(m);
   std::string all = messages(errors);
   EXPECT_NE(all.find("fn @Main.fib/1 bb2 #0: value %1 is defined more than once (first in bb0)"), std::string::npos)
@@ -887,8 +890,8 @@ TEST(MirVerify, ValueNeverDefined) {
 
 TEST(MirVerify, ResultOutOfRangeAndParameterRedefined) {
   Module m = sample();
-  inst_at(m, kFib, 2, 0).result = 4000;
-  inst_at(m, kFib, 0, 0).result = 0;
+  inst_at(m, kFib, 2_b, 0).result = 4000_v;
+  inst_at(m, kFib, 0_b, 0).result = 0_v;
   std::string all = messages(verify_module(m));
   EXPECT_NE(all.find("fn @Main.fib/1 bb2 #0: result %4000 is out of range (9 values)"), std::string::npos) << all;
   EXPECT_NE(all.find("fn @Main.fib/1 bb0 #0: redefines parameter %0"), std::string::npos) << all;
@@ -906,8 +909,8 @@ TEST(MirVerify, ResultTagDiffersFromValueTag) {
 TEST(MirVerify, UseOfUndefinedOrOutOfRangeValue) {
   Module m = sample();
   m.functions[kFib].value_tags.push_back(kInt);  // %9 has a tag but no definition
-  inst_at(m, kFib, 2, 5).args[1] = 9;
-  inst_at(m, kFib, 1, 0).args[0] = 77;
+  inst_at(m, kFib, 2_b, 5).args[1] = 9_v;
+  inst_at(m, kFib, 1_b, 0).args[0] = 77_v;
   std::string all = messages(verify_module(m));
   EXPECT_NE(all.find("fn @Main.fib/1 bb2 #5: use of undefined value %9"), std::string::npos) << all;
   EXPECT_NE(all.find("fn @Main.fib/1 bb1 #0: operand %77 is out of range"), std::string::npos) << all;
@@ -915,33 +918,33 @@ TEST(MirVerify, UseOfUndefinedOrOutOfRangeValue) {
 
 TEST(MirVerify, UseNotDominatedByDefinition) {
   Module m = sample();
-  inst_at(m, kFib, 1, 0).args[0] = 3;  // bb1 returns %3, defined in the sibling bb2
+  inst_at(m, kFib, 1_b, 0).args[0] = 3_v;  // bb1 returns %3, defined in the sibling bb2
   expect_one_error(m, "fn @Main.fib/1 bb1 #0:", "use of %3 is not dominated by its definition in bb2");
 }
 
 TEST(MirVerify, UseBeforeDefinitionInBlock) {
   Module m = sample();
-  inst_at(m, kFib, 2, 1).args[1] = 4;  // %4 = sub_i %0, %4
+  inst_at(m, kFib, 2_b, 1).args[1] = 4_v;  // %4 = sub_i %0, %4
   expect_one_error(m, "fn @Main.fib/1 bb2 #1:", "use of %4 before its definition");
 }
 
 TEST(MirVerify, UseDefinedInUnreachableBlock) {
   Module m = sample();
-  ValueId dead = add_before_term(m, kMain, 4, make(Op::NewArray, kArray));
+  ValueId dead = add_before_term(m, kMain, 4_b, make(Op::NewArray, kArray));
   Inst len = with_ref(make(Op::CallRt, kInt, {dead}), rt("reml_array_len"));
-  add_before_term(m, kMain, 3, len);
+  add_before_term(m, kMain, 3_b, len);
   expect_one_error(m, "fn @Main.main/0 bb3 #1:", "is not dominated by its definition in bb4");
 }
 
 TEST(MirVerify, PhiArgumentMustDominatePredecessorEnd) {
   Module m = sample();
-  inst_at(m, kMain, 3, 0).args[0] = inst_at(m, kMain, 2, 0).result;  // value of bb2 flowing in from bb1
+  inst_at(m, kMain, 3_b, 0).args[0] = inst_at(m, kMain, 2_b, 0).result;  // value of bb2 flowing in from bb1
   expect_one_error(m, "fn @Main.main/0 bb3 #0:", "does not dominate the end of bb1");
 }
 
 TEST(MirVerify, PhiMissingPredecessor) {
   Module m = sample();
-  Inst& phi = inst_at(m, kMain, 3, 0);
+  Inst& phi = inst_at(m, kMain, 3_b, 0);
   phi.args.pop_back();
   phi.targets.pop_back();
   expect_one_error(m, "fn @Main.main/0 bb3 #0:", "no incoming from predecessor bb2");
@@ -949,15 +952,15 @@ TEST(MirVerify, PhiMissingPredecessor) {
 
 TEST(MirVerify, PhiIncomingFromNonPredecessor) {
   Module m = sample();
-  Inst& phi = inst_at(m, kMain, 3, 0);
-  phi.args.push_back(3);  // %3 (bb0) is available at the end of bb0, but bb0 is no predecessor
-  phi.targets.push_back(0);
+  Inst& phi = inst_at(m, kMain, 3_b, 0);
+  phi.args.push_back(3_v);  // %3 (bb0) is available at the end of bb0, but bb0 is no predecessor
+  phi.targets.push_back(0_b);
   expect_one_error(m, "fn @Main.main/0 bb3 #0:", "incoming block bb0 is not a predecessor");
 }
 
 TEST(MirVerify, PhiDuplicateIncoming) {
   Module m = sample();
-  Inst& phi = inst_at(m, kMain, 3, 0);
+  Inst& phi = inst_at(m, kMain, 3_b, 0);
   phi.args.push_back(phi.args[0]);
   phi.targets.push_back(phi.targets[0]);
   expect_one_error(m, "fn @Main.main/0 bb3 #0:", "duplicate incoming from bb1");
@@ -965,8 +968,8 @@ TEST(MirVerify, PhiDuplicateIncoming) {
 
 TEST(MirVerify, PhiIncomingTag) {
   Module m = sample();
-  Inst& phi = inst_at(m, kSum, 1, 0);  // %2: Int = phi [%1, bb0], [%7, bb3]
-  phi.args[0] = 0;
+  Inst& phi = inst_at(m, kSum, 1_b, 0);  // %2: Int = phi [%1, bb0], [%7, bb3]
+  phi.args[0] = 0_v;
   m.functions[kSum].value_tags[0] = kFloat;
   m.functions[kSum].params[0] = kFloat;
   std::string all = messages(verify_module(m));
@@ -976,62 +979,62 @@ TEST(MirVerify, PhiIncomingTag) {
 
 TEST(MirVerify, OperandTagByLetter) {
   Module m = sample();
-  ValueId f = add_before_term(m, kFib, 1, make(Op::ConstF, kFloat));
-  add_before_term(m, kFib, 1, make(Op::AddI, kInt, {0, f}));
+  ValueId f = add_before_term(m, kFib, 1_b, make(Op::ConstF, kFloat));
+  add_before_term(m, kFib, 1_b, make(Op::AddI, kInt, {0_v, f}));
   expect_one_error(m, "fn @Main.fib/1 bb1 #1:", "add_i: operand 2 %9 is Float, expected Int");
 }
 
 TEST(MirVerify, OperandCount) {
   Module m = sample();
-  inst_at(m, kFib, 0, 1).args.push_back(0);
+  inst_at(m, kFib, 0_b, 1).args.push_back(0_v);
   expect_one_error(m, "fn @Main.fib/1 bb0 #1:", "lt_i: expects 2 operands, got 3");
 }
 
 TEST(MirVerify, ResultPresence) {
   Module m = sample();
-  add_before_term(m, kFib, 1, make(Op::NegI, kInt, {0}), false);
+  add_before_term(m, kFib, 1_b, make(Op::NegI, kInt, {0_v}), false);
   expect_one_error(m, "fn @Main.fib/1 bb1 #0:", "neg_i: must have a result");
   Module n = sample();
-  inst_at(n, kFib, 1, 0).result = 1;
+  inst_at(n, kFib, 1_b, 0).result = 1_v;
   std::string all = messages(verify_module(n));
   EXPECT_NE(all.find("fn @Main.fib/1 bb1 #0: ret: must not have a result"), std::string::npos) << all;
 }
 
 TEST(MirVerify, ResultTagByLetter) {
   Module m = sample();
-  add_before_term(m, kFib, 1, make(Op::LtI, kInt, {0, 0}));
+  add_before_term(m, kFib, 1_b, make(Op::LtI, kInt, {0_v, 0_v}));
   expect_one_error(m, "fn @Main.fib/1 bb1 #0:", "lt_i: result is Int, expected Bool");
 }
 
 TEST(MirVerify, UserBoxOperand) {
   Module m = sample();
-  add_before_term(m, kFib, 1, with_ref(make(Op::GetField, kHandle, {0}), 0, 0));
+  add_before_term(m, kFib, 1_b, with_ref(make(Op::GetField, kHandle, {0_v}), 0, 0));
   expect_one_error(m, "fn @Main.fib/1 bb1 #0:", "get_field: operand 1 must be a user box, got Int");
 }
 
 TEST(MirVerify, CopyKeepsTag) {
   Module m = sample();
-  add_before_term(m, kFib, 1, make(Op::Copy, kFloat, {0}));
+  add_before_term(m, kFib, 1_b, make(Op::Copy, kFloat, {0_v}));
   expect_one_error(m, "fn @Main.fib/1 bb1 #0:", "copy: result is Float but the operand %0 is Int; insert `i2f`");
 }
 
 TEST(MirVerify, BoxOfHandle) {
   Module m = sample();
-  ValueId h = add_before_term(m, kFib, 1, make(Op::ConstVoid, kHandle));
-  add_before_term(m, kFib, 1, make(Op::Box, kHandle, {h}));
+  ValueId h = add_before_term(m, kFib, 1_b, make(Op::ConstVoid, kHandle));
+  add_before_term(m, kFib, 1_b, make(Op::Box, kHandle, {h}));
   expect_one_error(m, "fn @Main.fib/1 bb1 #1:", "box: operand is already a Handle");
 }
 
 TEST(MirVerify, UnboxResultTag) {
   Module m = sample();
-  ValueId h = add_before_term(m, kFib, 1, make(Op::ConstVoid, kHandle));
-  add_before_term(m, kFib, 1, make(Op::Unbox, kHandle, {h}));
+  ValueId h = add_before_term(m, kFib, 1_b, make(Op::ConstVoid, kHandle));
+  add_before_term(m, kFib, 1_b, make(Op::Unbox, kHandle, {h}));
   expect_one_error(m, "fn @Main.fib/1 bb1 #1:", "unbox: result must not be Handle");
 }
 
 TEST(MirVerify, ConstVoidTag) {
   Module m = sample();
-  add_before_term(m, kFib, 1, make(Op::ConstVoid, kInt));
+  add_before_term(m, kFib, 1_b, make(Op::ConstVoid, kInt));
   expect_one_error(m, "fn @Main.fib/1 bb1 #0:", "const_void: result must be Void or Handle, got Int");
 }
 
@@ -1039,110 +1042,110 @@ TEST(MirVerify, ConstBoolImmediate) {
   Module m = sample();
   Inst b = make(Op::ConstB, kBool);
   b.imm = 2;
-  add_before_term(m, kFib, 1, b);
+  add_before_term(m, kFib, 1_b, b);
   expect_one_error(m, "fn @Main.fib/1 bb1 #0:", "const_b: immediate must be 0 or 1, got 2");
 }
 
 TEST(MirVerify, EqRefOperands) {
   Module m = sample();
-  add_before_term(m, kFib, 1, make(Op::EqRef, kBool, {0, 0}));
+  add_before_term(m, kFib, 1_b, make(Op::EqRef, kBool, {0_v, 0_v}));
   expect_one_error(m, "fn @Main.fib/1 bb1 #0:", "eq_ref: operands must be objects, got Int and Int");
   Module n = sample();
-  ValueId a = add_before_term(n, kFib, 1, make(Op::NewArray, kArray));
-  ValueId c = add_before_term(n, kFib, 1, make(Op::NewMap, kMap));
-  add_before_term(n, kFib, 1, make(Op::NeRef, kBool, {a, c}));
+  ValueId a = add_before_term(n, kFib, 1_b, make(Op::NewArray, kArray));
+  ValueId c = add_before_term(n, kFib, 1_b, make(Op::NewMap, kMap));
+  add_before_term(n, kFib, 1_b, make(Op::NeRef, kBool, {a, c}));
   expect_one_error(n, "fn @Main.fib/1 bb1 #2:", "ne_ref: operands have different tags Box(ArrayBox) and Box(MapBox)");
 }
 
 TEST(MirVerify, TruthyOperand) {
   Module m = sample();
-  ValueId a = add_before_term(m, kFib, 1, make(Op::NewArray, kArray));
-  add_before_term(m, kFib, 1, make(Op::Truthy, kBool, {a}));
+  ValueId a = add_before_term(m, kFib, 1_b, make(Op::NewArray, kArray));
+  add_before_term(m, kFib, 1_b, make(Op::Truthy, kBool, {a}));
   expect_one_error(m, "fn @Main.fib/1 bb1 #1:", "truthy: operand must be Int, Float, String, Bool or Handle");
 }
 
 TEST(MirVerify, CallSignature) {
   Module m = sample();
-  inst_at(m, kFib, 2, 2).args.push_back(0);
+  inst_at(m, kFib, 2_b, 2).args.push_back(0_v);
   expect_one_error(m, "fn @Main.fib/1 bb2 #2:", "call: call to @Main.fib/1 passes 2 arguments, expected 1");
 
   Module n = sample();
-  ValueId f = add_before_term(n, kFib, 1, make(Op::ConstF, kFloat));
-  add_before_term(n, kFib, 1, with_ref(make(Op::Call, kInt, {f}), kFib));
+  ValueId f = add_before_term(n, kFib, 1_b, make(Op::ConstF, kFloat));
+  add_before_term(n, kFib, 1_b, with_ref(make(Op::Call, kInt, {f}), kFib));
   expect_one_error(n, "fn @Main.fib/1 bb1 #1:", "argument 1 %9 of @Main.fib/1 is Float, expected Int");
 
   Module r = sample();
-  add_before_term(r, kFib, 1, with_ref(make(Op::Call, kFloat, {0}), kFib));
+  add_before_term(r, kFib, 1_b, with_ref(make(Op::Call, kFloat, {0_v}), kFib));
   expect_one_error(r, "fn @Main.fib/1 bb1 #0:", "call: result is Float, but @Main.fib/1 returns Int");
 
   Module x = sample();
-  inst_at(x, kFib, 2, 2).ref = 99;
+  inst_at(x, kFib, 2_b, 2).ref = 99;
   expect_one_error(x, "fn @Main.fib/1 bb2 #2:", "call: function #99 does not exist");
 }
 
 TEST(MirVerify, RuntimeCallSignature) {
   Module m = sample();
-  add_before_term(m, kFib, 1, with_ref(make(Op::CallRt, kInt, {0}), rt("reml_str_len")));
+  add_before_term(m, kFib, 1_b, with_ref(make(Op::CallRt, kInt, {0_v}), rt("reml_str_len")));
   expect_one_error(m, "fn @Main.fib/1 bb1 #0:", "call_rt: argument 1 %0 of reml_str_len is Int, expected String; insert `to_str`");
 
   Module n = sample();
-  add_before_term(n, kFib, 1, with_ref(make(Op::CallRt, kInt, {0}), rt("print_i64")));
+  add_before_term(n, kFib, 1_b, with_ref(make(Op::CallRt, kInt, {0_v}), rt("print_i64")));
   expect_one_error(n, "fn @Main.fib/1 bb1 #0:", "call_rt: print_i64 returns nothing, but the call has a result");
 
   Module r = sample();
-  ValueId f = add_before_term(r, kFib, 1, make(Op::ConstF, kFloat));
-  add_before_term(r, kFib, 1, with_ref(make(Op::CallRt, kFloat, {f}), rt("reml_f64_to_i64")));
+  ValueId f = add_before_term(r, kFib, 1_b, make(Op::ConstF, kFloat));
+  add_before_term(r, kFib, 1_b, with_ref(make(Op::CallRt, kFloat, {f}), rt("reml_f64_to_i64")));
   expect_one_error(r, "fn @Main.fib/1 bb1 #1:", "call_rt: result is Float, but reml_f64_to_i64 returns Int");
 
   Module c = sample();
-  add_before_term(c, kFib, 1, with_ref(make(Op::CallRt, kVoid, {}), rt("print_i64")), false);
+  add_before_term(c, kFib, 1_b, with_ref(make(Op::CallRt, kVoid, {}), rt("print_i64")), false);
   expect_one_error(c, "fn @Main.fib/1 bb1 #0:", "call_rt: call to print_i64 passes 0 arguments, expected 1");
 }
 
 TEST(MirVerify, MethodCall) {
   Module m = sample();
-  add_before_term(m, kFib, 1, with_ref(make(Op::CallMethod, kHandle, {0}), 0));
+  add_before_term(m, kFib, 1_b, with_ref(make(Op::CallMethod, kHandle, {0_v}), 0));
   expect_one_error(m, "fn @Main.fib/1 bb1 #0:", "call_method: operand 1 %0 is Int, expected Handle; insert `box`");
 
   Module n = sample();
-  ValueId h = add_before_term(n, kFib, 1, make(Op::ConstVoid, kHandle));
-  add_before_term(n, kFib, 1, with_ref(make(Op::CallMethod, kHandle, {h, 0}), 0));
+  ValueId h = add_before_term(n, kFib, 1_b, make(Op::ConstVoid, kHandle));
+  add_before_term(n, kFib, 1_b, with_ref(make(Op::CallMethod, kHandle, {h, 0_v}), 0));
   expect_one_error(n, "fn @Main.fib/1 bb1 #1:", "call_method: argument 1 %0 is Int, expected Handle; insert `box`");
 
   Module s = sample();
-  ValueId g = add_before_term(s, kFib, 1, make(Op::ConstVoid, kHandle));
-  add_before_term(s, kFib, 1, with_ref(make(Op::CallMethod, kHandle, {g}), 500));
+  ValueId g = add_before_term(s, kFib, 1_b, make(Op::ConstVoid, kHandle));
+  add_before_term(s, kFib, 1_b, with_ref(make(Op::CallMethod, kHandle, {g}), 500));
   expect_one_error(s, "fn @Main.fib/1 bb1 #1:", "call_method: string #500 does not exist");
 }
 
 TEST(MirVerify, FieldsAndBoxes) {
   Module m = sample();
   m.boxes.push_back(BoxType{"Other", {Field{"y", false}}, {}});
-  inst_at(m, kNorm, 0, 0).ref = 2;  // get_field of Other.y on a Box(Point)
+  inst_at(m, kNorm, 0_b, 0).ref = 2;  // get_field of Other.y on a Box(Point)
   expect_one_error(m, "fn @Point.norm2/0 bb0 #0:", "get_field: operand is Box(Point) but the field belongs to box Other");
 
   Module n = sample();
-  inst_at(n, kNorm, 0, 1).imm = 2;
+  inst_at(n, kNorm, 0_b, 1).imm = 2;
   expect_one_error(n, "fn @Point.norm2/0 bb0 #1:", "set_field: field index 2 is out of range for box Point (2 fields)");
 
   Module b = sample();
-  inst_at(b, kMain, 0, 0).ref = 1;  // new_box Util, written Box(Point)
+  inst_at(b, kMain, 0_b, 0).ref = 1;  // new_box Util, written Box(Point)
   expect_one_error(b, "fn @Main.main/0 bb0 #0:", "new_box: result is Box(Point), expected Box(Util)");
 
   Module g = sample();
-  inst_at(g, kMain, 0, 9).ref = 3;
+  inst_at(g, kMain, 0_b, 9).ref = 3;
   expect_one_error(g, "fn @Main.main/0 bb0 #9:", "get_global: global #3 does not exist");
 }
 
 TEST(MirVerify, ReturnTags) {
   Module m = sample();
-  Inst& ret = inst_at(m, kFib, 1, 0);
+  Inst& ret = inst_at(m, kFib, 1_b, 0);
   ret.args.clear();
   expect_one_error(m, "fn @Main.fib/1 bb1 #0:", "ret: returns no value from a function returning Int");
 
   Module n = sample();
-  ValueId f = add_before_term(n, kFib, 1, make(Op::ConstF, kFloat));
-  inst_at(n, kFib, 1, 1).args[0] = f;
+  ValueId f = add_before_term(n, kFib, 1_b, make(Op::ConstF, kFloat));
+  inst_at(n, kFib, 1_b, 1).args[0] = f;
   expect_one_error(n, "fn @Main.fib/1 bb1 #1:", "ret: returns %9 of tag Float from a function returning Int");
 
   Module v = sample();
@@ -1153,36 +1156,36 @@ TEST(MirVerify, ReturnTags) {
 
 TEST(MirVerify, ConditionalBranch) {
   Module m = sample();
-  inst_at(m, kFib, 0, 2).args[0] = 0;
+  inst_at(m, kFib, 0_b, 2).args[0] = 0_v;
   expect_one_error(m, "fn @Main.fib/1 bb0 #2:", "cond_br: operand 1 %0 is Int, expected Bool; insert `truthy`");
 
   Module n = sample();
-  inst_at(n, kFib, 0, 2).targets[1] = 12;
+  inst_at(n, kFib, 0_b, 2).targets[1] = 12_b;
   std::string all = messages(verify_module(n));
   EXPECT_NE(all.find("fn @Main.fib/1 bb0 #2: cond_br: target bb12 does not exist"), std::string::npos) << all;
 
   Module t = sample();
-  inst_at(t, kFib, 0, 2).targets.pop_back();
+  inst_at(t, kFib, 0_b, 2).targets.pop_back();
   all = messages(verify_module(t));
   EXPECT_NE(all.find("cond_br: expects 2 block targets, got 1"), std::string::npos) << all;
 }
 
 TEST(MirVerify, StructuredFormsReferenceBlocks) {
   Module m = sample();
-  m.functions[kSum].loops[0].latch = 40;
+  m.functions[kSum].loops[0].latch = 40_b;
   expect_one_error(m, "fn @Main.sum/1:", "loop 0 latch bb40 does not exist");
   Module n = sample();
-  n.functions[kMain].ifs[0].merge = 9;
+  n.functions[kMain].ifs[0].merge = 9_b;
   expect_one_error(n, "fn @Main.main/0:", "if 0 merge bb9 does not exist");
 }
 
 TEST(MirVerify, EntryFunction) {
   Module m = sample();
-  m.entry = kNone;
+  m.entry = kNoFunc;
   expect_one_error(m, "module:", "no entry function");
   m.entry = kFib;
   expect_one_error(m, "module:", "entry function must be Main.main/0 or Main.main/1, not @Main.fib/1");
-  m.entry = 17;
+  m.entry = 17_f;
   expect_one_error(m, "module:", "entry function #17 does not exist");
 }
 
@@ -1190,7 +1193,7 @@ TEST(MirVerify, BoxMethodsReferToReceiverFunctions) {
   Module m = sample();
   m.boxes[0].methods[0].func = kFib;
   expect_one_error(m, "module:", "method Point.norm2/0 refers to @Main.fib/1 whose first parameter is not Box(Point)");
-  m.boxes[0].methods[0].func = 40;
+  m.boxes[0].methods[0].func = 40_f;
   expect_one_error(m, "module:", "method Point.norm2/0 refers to missing function #40");
 }
 
@@ -1214,9 +1217,9 @@ TEST(MirVerify, MethodFunctionSignature) {
 TEST(MirVerify, UnreachableBlocksAreCheckedStructurally) {
   Module m = sample();
   // A dead block may use values freely (no dominance), but tags still count.
-  ValueId s = add_before_term(m, kMain, 4, with_ref(make(Op::ConstS, kString), 0));
+  ValueId s = add_before_term(m, kMain, 4_b, with_ref(make(Op::ConstS, kString), 0));
   EXPECT_EQ(messages(verify_module(m)), "");
-  add_before_term(m, kMain, 4, make(Op::NegI, kInt, {s}));
+  add_before_term(m, kMain, 4_b, make(Op::NegI, kInt, {s}));
   expect_one_error(m, "fn @Main.main/0 bb4 #1:", "neg_i: operand 1 %16 is String, expected Int");
 }
 
@@ -1241,20 +1244,20 @@ TEST(MirVerifyFuzz, MalformedModulesNeverCrash) {
       switch (rng.below(10)) {
         case 0: f.blocks.erase(f.blocks.begin() + static_cast<long>(rng.below(f.blocks.size()))); continue;
         case 1: f.value_tags.resize(rng.below(f.value_tags.size() + 3), Tag::user_box(big())); continue;
-        case 2: m.entry = big(); continue;
+        case 2: m.entry = FuncId{big()}; continue;
         case 3: f.params.push_back(Tag::user_box(big())); continue;
-        case 4: f.loops.push_back(LoopForm{big(), big(), big(), big()}); continue;
+        case 4: f.loops.push_back(LoopForm{BlockId{big()}, BlockId{big()}, BlockId{big()}, BlockId{big()}}); continue;
         default: break;
       }
       if (blk.insts.empty()) continue;
       Inst& inst = blk.insts[rng.below(blk.insts.size())];
       switch (rng.below(9)) {
         case 0: inst.op = static_cast<Op>(rng.below(op_count() + 3)); break;
-        case 1: if (!inst.args.empty()) inst.args[rng.below(inst.args.size())] = big(); break;
-        case 2: inst.args.push_back(big()); break;
-        case 3: inst.targets.push_back(big()); break;
+        case 1: if (!inst.args.empty()) inst.args[rng.below(inst.args.size())] = ValueId{big()}; break;
+        case 2: inst.args.push_back(ValueId{big()}); break;
+        case 3: inst.targets.push_back(BlockId{big()}); break;
         case 4: inst.ref = big(); break;
-        case 5: inst.result = big(); break;
+        case 5: inst.result = ValueId{big()}; break;
         case 6: inst.imm = static_cast<int64_t>(rng.next()); break;
         case 7: inst.tag = Tag::user_box(big()); break;
         default: blk.insts.erase(blk.insts.begin() + static_cast<long>(rng.below(blk.insts.size()))); break;

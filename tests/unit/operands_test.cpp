@@ -16,23 +16,26 @@
 #include "mir/printer.h"
 #include "mir/text_parser.h"
 #include "mir/verify.h"
+#include "mir_ids.h"
 
 namespace hako::mir {
 namespace {
+
+using namespace id_literals;
 
 // Parameters of the test function: one value of every tag an operand may need.
 const Tag kParams[] = {Tag::of(Kind::Int),    Tag::of(Kind::Float), Tag::of(Kind::Bool),
                        Tag::of(Kind::String), Tag::of(Kind::Handle), Tag::of(Kind::Array),
                        Tag::of(Kind::Map),    Tag::of(Kind::Console), Tag::user_box(0)};
-constexpr ValueId kIntParam = 0;
-constexpr ValueId kHandleParam = 4;
-constexpr ValueId kBoxParam = 8;
+constexpr ValueId kIntParam{0};
+constexpr ValueId kHandleParam{4};
+constexpr ValueId kBoxParam{8};
 
 // The parameter whose tag fits a Value operand.
 ValueId value_for(const Operand& operand) {
   if (operand.user_box) return kBoxParam;
   if (!operand.tag) return kIntParam;  // X: any tag
-  for (ValueId v = 0; v < std::size(kParams); ++v)
+  for (ValueId v{0}; v < std::size(kParams); ++v)
     if (kParams[v] == *operand.tag) return v;
   ADD_FAILURE() << "no parameter of the tag of letter " << operand.letter;
   return kIntParam;
@@ -58,10 +61,10 @@ Inst synthesize(Op op) {
       case OperandKind::Field: inst.ref = 0; inst.imm = 0; break;
       case OperandKind::Global: inst.ref = 0; break;
       case OperandKind::Runtime: inst.ref = 0; break;
-      case OperandKind::Block: inst.targets.push_back(1); break;
+      case OperandKind::Block: inst.targets.push_back(1_b); break;
       case OperandKind::PhiList:
         inst.args.push_back(kIntParam);
-        inst.targets.push_back(0);
+        inst.targets.push_back(0_b);
         break;
     }
   }
@@ -83,7 +86,7 @@ Module module_with(const Inst& inst) {
   }
   Inst placed = inst;
   if (std::string_view(op_info(inst.op).result) != "-") {
-    placed.result = f.value_count();
+    placed.result = ValueId{f.value_count()};
     placed.tag = Tag::of(Kind::Int);
     f.value_tags.push_back(placed.tag);
   }
@@ -94,7 +97,7 @@ Module module_with(const Inst& inst) {
   if (!(op_info(inst.op).flags & TERM)) f.blocks[0].insts.push_back(end);
   f.blocks[1].insts.push_back(end);
   m.functions.push_back(std::move(f));
-  m.entry = 0;
+  m.entry = 0_f;
   return m;
 }
 
@@ -181,7 +184,7 @@ TEST(Operands, VerifierCountsAgreeWithTheDecoder) {
         if (extra_args < 0) inst.args.pop_back();
         for (int k = 0; k < extra_args; ++k) inst.args.push_back(kIntParam);
         if (extra_targets < 0) inst.targets.pop_back();
-        if (extra_targets > 0) inst.targets.push_back(1);
+        if (extra_targets > 0) inst.targets.push_back(1_b);
         bool fits = shape.fits(inst.args.size(), inst.targets.size());
         EXPECT_EQ(!fits, count_error(module_with(inst)))
             << mnemonic << " with " << inst.args.size() << " args and " << inst.targets.size() << " targets";

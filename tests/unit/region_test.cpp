@@ -19,6 +19,7 @@
 #include "lower/lower.h"
 #include "mir/builder.h"
 #include "mir/mir.h"
+#include "mir_ids.h"
 #include "parse/parse.h"
 #include "region/region.h"
 #include "sema/sema.h"
@@ -32,6 +33,7 @@ void PrintTo(RegionKind k, std::ostream* os) { *os << region_kind_name(k); }
 namespace {
 
 using mir::BlockId;
+using namespace mir::id_literals;
 
 // Hako source → MIR as lowering leaves it (keep markers present).
 std::optional<mir::Module> lower_source(const std::string& src) {
@@ -52,7 +54,7 @@ std::optional<mir::Module> lower_source(const std::string& src) {
 
 const mir::Function& function(const mir::Module& m, const std::string& name) {
   mir::FuncId id = m.find_function(name);
-  EXPECT_NE(id, mir::kNone) << name;
+  EXPECT_NE(id, mir::kNoFunc) << name;
   return m.functions.at(id);
 }
 
@@ -245,7 +247,7 @@ TEST(RegionStructure, NestedLoopIfAndBlocks) {
   const Region& fn = r.regions[0];
   EXPECT_EQ(fn.kind, RegionKind::Function);
   EXPECT_EQ(fn.parent, std::nullopt);
-  EXPECT_EQ(fn.entry_block, 0u);
+  EXPECT_EQ(fn.entry_block, 0_b);
   ASSERT_EQ(fn.exit_blocks.size(), 1u);
   EXPECT_EQ(f.blocks[fn.exit_blocks[0]].insts.back().op, mir::Op::Ret);
   EXPECT_EQ(slot_names(fn), (std::vector<std::string>{"names", "i", "label", "tmp", "after"}));
@@ -369,8 +371,8 @@ static box Main {
   const Region& fn = r.regions[0];
   EXPECT_EQ(fn.kind, RegionKind::Function);
   EXPECT_EQ(fn.parent, std::nullopt);
-  EXPECT_EQ(fn.entry_block, 0u);
-  EXPECT_EQ(fn.exit_blocks, std::vector<BlockId>{0});
+  EXPECT_EQ(fn.entry_block, 0_b);
+  EXPECT_EQ(fn.exit_blocks, std::vector<BlockId>{0_b});
   EXPECT_EQ(slot_names(fn), (std::vector<std::string>{"a", "b", "sum"}));
   for (const SlotMetadata& s : fn.slots) EXPECT_EQ(s.ref_kind, RefSlotKind::NonRef) << s.name;
 }
@@ -390,7 +392,7 @@ static box Main {
   const mir::Function& f = function(*m, "Main.sign/1");
   FunctionRegions r = build_regions(f);
   std::vector<BlockId> rets;
-  for (BlockId b = 0; b < f.blocks.size(); ++b)
+  for (BlockId b{0}; b < f.blocks.size(); ++b)
     if (f.blocks[b].insts.back().op == mir::Op::Ret) rets.push_back(b);
   EXPECT_EQ(rets.size(), 3u);
   EXPECT_EQ(r.regions[0].exit_blocks, rets);
@@ -420,10 +422,10 @@ TEST(RegionStructure, MalformedFormsAreSkipped) {
   b.br(b1);
   b.set_block(b1);
   b.ret(std::nullopt);
-  f.loops.push_back(mir::LoopForm{mir::kNone, b1, b1, 40});  // no header: no region
-  f.ifs.push_back(mir::IfForm{b0, b1, b1, 99});              // merge that does not exist: no exit
+  f.loops.push_back(mir::LoopForm{mir::kNoBlock, b1, b1, 40_b});  // no header: no region
+  f.ifs.push_back(mir::IfForm{b0, b1, b1, 99_b});                 // merge that does not exist: no exit
   f.scopes.push_back(mir::ScopeForm{b0, mir::kNone});
-  f.scopes.push_back(mir::ScopeForm{12, 0});  // entry that does not exist: no region
+  f.scopes.push_back(mir::ScopeForm{12_b, 0});  // entry that does not exist: no region
   f.slot_names = {"x"};
   f.value_slot = {5};  // shorter than the values, and naming a slot that does not exist
 
@@ -629,7 +631,7 @@ TEST(RegionJson, EscapesEveryName) {
   r.registry.add_slot("tab\there");
   r.registry.add_slot("\xe2\x82\xac");  // a valid three-byte sequence is kept as is
   Region fn;
-  fn.entry_block = 0;
+  fn.entry_block = 0_b;
   fn.slots = r.registry.slots();
   r.regions.push_back(fn);
   std::string json = to_json(r);

@@ -23,6 +23,7 @@
 
 #include "mir/builder.h"
 #include "mir/mir.h"
+#include "mir_ids.h"
 #include "reml_runtime.h"
 #include "vm/engine.h"
 #include "vm/parallel_copy.h"
@@ -39,6 +40,7 @@ using mir::Kind;
 using mir::Op;
 using mir::Tag;
 using mir::ValueId;
+using namespace mir::id_literals;
 
 const Tag kVoid = Tag::of(Kind::Void);
 const Tag kInt = Tag::of(Kind::Int);
@@ -124,7 +126,7 @@ struct Mod {
     f.box = box;
     f.has_me = box != mir::kNone;
     m.functions.push_back(std::move(f));
-    return static_cast<FuncId>(m.functions.size() - 1);
+    return FuncId::from_size(m.functions.size() - 1);
   }
 
   uint32_t box(const std::string& name, std::vector<std::string> fields) {
@@ -147,7 +149,7 @@ class Fn {
     b_.set_block(b_.new_block());
   }
 
-  ValueId param(uint32_t i) const { return i; }
+  ValueId param(uint32_t i) const { return ValueId{i}; }
   BlockId block() { return b_.new_block(); }
   void at(BlockId b) { b_.set_block(b); }
   BlockId current() const { return b_.block(); }
@@ -682,7 +684,7 @@ TEST(Vm, DivisionByZero) {
 struct PointModule {
   Mod mod;
   uint32_t point = 0;
-  FuncId sum = 0, add = 0, name = 0;
+  FuncId sum = 0_f, add = 0_f, name = 0_f;
 
   PointModule() {
     point = mod.box("Point", {"x", "y"});
@@ -994,7 +996,7 @@ TEST(Vm, MalformedModulesAreInternalErrorsNotCrashes) {
     Mod mod;  // operand that is not a value
     mod.m.entry = mod.declare("Main.main/0", {}, kVoid);
     Fn f(mod, mod.m.entry);
-    f.print(f.op(Op::AddI, kInt, {0, 99}));
+    f.print(f.op(Op::AddI, kInt, {0_v, 99_v}));
     f.ret();
     EXPECT_EQ(run_captured(mod.m).status, 70);
   }
