@@ -35,7 +35,7 @@ constexpr const char* kUsage =
     "options:\n"
     "  --diagnostics=text|json     diagnostic format on stderr (default text)\n"
     "  --emit=mir|mir-json|regions output format of emit-mir (default mir; regions: the JSON\n"
-    "                              with each function's regions, seed 004)\n"
+    "                              with each function's regions)\n"
     "  -o FILE                     emit-mir: write to FILE instead of stdout; build: the\n"
     "                              output (default: FILE's stem, with .o/.ll/.s if not an\n"
     "                              executable, in the current directory; - is stdout)\n"
