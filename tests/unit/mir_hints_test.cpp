@@ -12,6 +12,7 @@
 #include "mir/infer_hints.h"
 #include "mir/printer.h"
 #include "mir/text_parser.h"
+#include "rc/rc.h"
 
 namespace hako::mir {
 namespace {
@@ -252,6 +253,30 @@ TEST(HintText, WeakValuesParseAsAbsentAndStrongOnesPrintInTableOrder) {
   EXPECT_NE(json.find("\"hints\": [\"pure\", \"no_throw\"]"), std::string::npos) << json;
   EXPECT_NE(json.find("\"tag\": \"Handle\", \"hints\": [\"nonnull\", \"small_int\"]"), std::string::npos) << json;
   EXPECT_EQ(json.find("\"tag\": \"Int\", \"hints\""), std::string::npos) << "a value without hints lists none";
+}
+
+TEST(HintText, HintsOfTextSurviveInsertingReferenceCounts) {
+  // run-mir inserts the counts of text without `rc explicit`; that adds
+  // blocks and instructions but no values, so the side table stays valid.
+  // Hints of text are kept as written, never recomputed: `pure` is a lie here.
+  std::string error;
+  std::optional<Module> m = parse("fn @F/0() -> Int !{pure} {\n"
+                                  "bb0:\n"
+                                  "  %0: Box(ArrayBox) = new_array !{local}\n"
+                                  "  %1: Int = const_i 3 !{nonneg}\n"
+                                  "  ret %1\n"
+                                  "}\n",
+                                  error);
+  ASSERT_TRUE(m.has_value()) << error;
+  rc::insert_rc(*m);
+  EXPECT_EQ(print_function(*m, m->functions[0]),
+            "fn @F/0() -> Int !{pure} {\n"
+            "bb0:\n"
+            "  %0: Box(ArrayBox) = new_array !{local}\n"
+            "  release %0\n"
+            "  %1: Int = const_i 3 !{nonneg}\n"
+            "  ret %1\n"
+            "}\n");
 }
 
 TEST(HintTable, NamesAreUniqueAndScopesConsistent) {
