@@ -246,11 +246,13 @@ void infer_hints(Module& m) {
     std::vector<bool> local = local_objects(f, def);
     f.value_hints.assign(f.value_count(), HintSet{});
     for (ValueId v = 0; v < f.value_count(); ++v) {
+      // Only where hints.def lets the hint apply, so the text parses back.
+      const Tag& t = f.value_tags[v];
       HintSet& h = f.value_hints[v];
-      h.set(Hint::Nullability, nonnull[v]);
-      h.set(Hint::Shape, small[v]);
-      h.set(Hint::Signedness, nonneg[v]);
-      h.set(Hint::Escape, local[v]);
+      h.set(Hint::Nullability, nonnull[v] && hint_applies(Hint::Nullability, t));
+      h.set(Hint::Shape, small[v] && hint_applies(Hint::Shape, t));
+      h.set(Hint::Signedness, nonneg[v] && hint_applies(Hint::Signedness, t));
+      h.set(Hint::Escape, local[v] && hint_applies(Hint::Escape, t));
     }
     f.hints = HintSet{};
     f.hints.set(Hint::Pure, pure[i]);
