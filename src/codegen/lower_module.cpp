@@ -34,6 +34,9 @@ void declare_functions(ModuleState& ms) {
     auto* fn = llvm::Function::Create(llvm::FunctionType::get(ret, params, false), llvm::GlobalValue::InternalLinkage,
                                       f.name, ms.mod);
     fn->setDoesNotThrow();  // no exceptions: runtime errors exit the process
+    // Soft hint: a pure function is a good candidate for inlining. A wrong
+    // hint only moves the inliner's choice, never the program's meaning.
+    if (f.hints.has(mir::Hint::Pure)) fn->addFnAttr(llvm::Attribute::InlineHint);
     ms.funcs.push_back(fn);
   }
 }

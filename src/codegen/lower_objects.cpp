@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include <llvm/IR/Constants.h>
+#include <llvm/IR/MDBuilder.h>
 
 #include "codegen/lower_ops.h"
 
@@ -98,6 +99,23 @@ void store_replacing(FunctionState& fs, llvm::Value* slot, llvm::Value* v) {
   fs.b.CreateCall(fs.ms.rt.get(Rt::FpRelease), {old});
 }
 
+// A reference count on a Handle its soft hints call nonnull: the test for
+// Void (which has no count) that the fast path makes anyway, made first with
+// the non-Void side marked likely. Skipping the call for Void is right
+// whatever the hint says, so a wrong hint only mispredicts the branch.
+void count_unless_void(FunctionState& fs, Rt fn, llvm::Value* h) {
+  ModuleState& ms = fs.ms;
+  llvm::IRBuilder<>& b = fs.b;
+  auto* counted = llvm::BasicBlock::Create(ms.ctx, "rc.counted", fs.fn);
+  auto* done = llvm::BasicBlock::Create(ms.ctx, "rc.done", fs.fn);
+  llvm::MDBuilder md(ms.ctx);
+  b.CreateCondBr(b.CreateICmpNE(h, ms.void_value()), counted, done, md.createLikelyBranchWeights());
+  b.SetInsertPoint(counted);
+  b.CreateCall(ms.rt.get(fn), {h});
+  b.CreateBr(done);
+  b.SetInsertPoint(done);
+}
+
 }  // namespace
 
 void lower_object_op(FunctionState& fs, const mir::Inst& in) {
@@ -137,7 +155,12 @@ void lower_object_op(FunctionState& fs, const mir::Inst& in) {
       // Object pointers are their own handles, so one fast path serves both.
       llvm::Value* v = fs.val(in.args[0]);
       if (v->getType()->isPointerTy()) v = b.CreatePtrToInt(v, ms.i64);
-      b.CreateCall(ms.rt.get(in.op == Op::Retain ? Rt::FpRetain : Rt::FpRelease), {v});
+      Rt count_fn = in.op == Op::Retain ? Rt::FpRetain : Rt::FpRelease;
+      if (fs.tag(in.args[0]).kind == Kind::Handle && fs.f.hints_of(in.args[0]).has(mir::Hint::Nullability)) {
+        count_unless_void(fs, count_fn, v);
+      } else {
+        b.CreateCall(ms.rt.get(count_fn), {v});
+      }
       break;
     }
     default: unhandled(fs, in, "lower_object_op");

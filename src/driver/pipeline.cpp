@@ -4,6 +4,7 @@
 
 #include "driver/load_source.h"
 #include "lower/lower.h"
+#include "mir/infer_hints.h"
 #include "mir/printer.h"
 #include "mir/text_parser.h"
 #include "mir/verify.h"
@@ -97,6 +98,9 @@ Compilation compile_source(const std::string& path, const PipelineOptions& optio
 
   make_rc_explicit(module, options, c);
   if (check && !verify(module, c.file.get(), /*internal=*/true, diags)) return c;
+
+  // Soft hints for the back ends: optional, never checked (mir/hints.def).
+  mir::infer_hints(module);
 
   c.module = std::move(module);
   return c;

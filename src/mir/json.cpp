@@ -47,7 +47,20 @@ const std::string* box_name(const Module& m, uint32_t b) { return b < m.boxes.si
 
 void tag(std::string& out, const Module& m, Tag t) { str(out, tag_name(m, t)); }
 
-void inst_json(std::string& out, const Module& m, const Inst& inst) {
+// The strong hints of `hints` as a JSON list of names (hints.def order).
+void hints_json(std::string& out, HintSet hints) {
+  out += '[';
+  bool first = true;
+  for (uint32_t h = 0; h < hint_count(); ++h) {
+    if (!hints.has(static_cast<Hint>(h))) continue;
+    if (!first) out += ", ";
+    first = false;
+    str(out, hint_info(static_cast<Hint>(h)).strong);
+  }
+  out += ']';
+}
+
+void inst_json(std::string& out, const Module& m, const Function& f, const Inst& inst) {
   bool known = static_cast<uint32_t>(inst.op) < op_count();
   out += "{";
   key(out, "op");
@@ -64,6 +77,11 @@ void inst_json(std::string& out, const Module& m, const Inst& inst) {
     out += std::to_string(inst.result) + ", ";
     key(out, "tag");
     tag(out, m, inst.tag);
+    if (!f.hints_of(inst.result).empty()) {
+      out += ", ";
+      key(out, "hints");
+      hints_json(out, f.hints_of(inst.result));
+    }
   }
   out += ", ";
   key(out, "args");
@@ -155,6 +173,9 @@ void function_json(std::string& out, const Module& m, const Function& f) {
   key(out, "ret");
   tag(out, m, f.ret);
   out += ", ";
+  key(out, "hints");
+  hints_json(out, f.hints);
+  out += ", ";
   key(out, "value_count");
   out += std::to_string(f.value_count()) + ",\n      ";
   key(out, "loops");
@@ -217,7 +238,7 @@ void function_json(std::string& out, const Module& m, const Function& f) {
     const std::vector<Inst>& insts = f.blocks[b].insts;
     for (size_t i = 0; i < insts.size(); ++i) {
       out += i ? ",\n          " : "\n          ";
-      inst_json(out, m, insts[i]);
+      inst_json(out, m, f, insts[i]);
     }
     out += insts.empty() ? "]}" : "\n        ]}";
   }

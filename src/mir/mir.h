@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "mir/hints.h"
 #include "mir/ids.h"
 
 namespace hako::mir {
@@ -193,8 +194,15 @@ struct Function {
   // only: no back end reads it.
   std::vector<std::string> slot_names;
   std::vector<uint32_t> value_slot;
+  // Soft hints (hints.def) of each value, parallel to value_tags but possibly
+  // shorter (a missing entry is all hints at their weakest), and of the
+  // function itself. Back ends may use them for speed only; see hints.h.
+  std::vector<HintSet> value_hints;
+  HintSet hints;
 
   uint32_t value_count() const { return static_cast<uint32_t>(value_tags.size()); }
+  // The soft hints of value `v` (all weakest when none are recorded).
+  HintSet hints_of(ValueId v) const { return v < value_hints.size() ? value_hints[v] : HintSet{}; }
 };
 
 struct Field {

@@ -52,6 +52,19 @@ std::string string_text(const Module& m, uint32_t s) {
   return text::quote(m.strings[s]);
 }
 
+// The strong hints of `hints` as ` !{name name}` (hints.def order), or
+// nothing when every hint is at its weakest.
+std::string hints_text(HintSet hints) {
+  if (hints.empty()) return "";
+  std::string out = " !{";
+  for (uint32_t h = 0; h < hint_count(); ++h) {
+    if (!hints.has(static_cast<Hint>(h))) continue;
+    if (out.back() != '{') out += " ";
+    out += hint_info(static_cast<Hint>(h)).strong;
+  }
+  return out + "}";
+}
+
 std::string runtime_text(uint32_t r) {
   if (r >= rt_count()) return bad("runtime function", r);
   return rt_info(static_cast<RtFn>(r)).symbol;
@@ -122,7 +135,7 @@ void print_operands(const Module& m, const Inst& inst, std::string& out) {
     out += ", <extra " + block_text(inst.targets[next_target]) + ">";
 }
 
-void print_inst(const Module& m, const Inst& inst, std::string& out) {
+void print_inst(const Module& m, const Function& f, const Inst& inst, std::string& out) {
   out += "  ";
   if (inst.result != kNone) out += value_text(inst.result) + ": " + tag_text(m, inst.tag) + " = ";
   if (static_cast<uint32_t>(inst.op) >= op_count()) {
@@ -133,6 +146,7 @@ void print_inst(const Module& m, const Inst& inst, std::string& out) {
   print_operands(m, inst, out);
   if (inst.loc.line != 0 || inst.loc.col != 0)
     out += " @" + std::to_string(inst.loc.line) + ":" + std::to_string(inst.loc.col);
+  if (inst.result != kNone) out += hints_text(f.hints_of(inst.result));
   out += "\n";
 }
 
@@ -150,7 +164,7 @@ std::string print_function(const Module& m, const Function& f) {
   } else if (f.box != kNone) {
     out += " static " + box_text(m, f.box);
   }
-  out += " {\n";
+  out += hints_text(f.hints) + " {\n";
   for (const LoopForm& l : f.loops) {
     out += "  loop header=" + block_text(l.header) + " body=" + block_text(l.body) + " latch=" + block_text(l.latch) +
            " exit=" + block_text(l.exit) + "\n";
@@ -171,7 +185,7 @@ std::string print_function(const Module& m, const Function& f) {
   }
   for (size_t b = 0; b < f.blocks.size(); ++b) {
     out += "bb" + std::to_string(b) + ":\n";
-    for (const Inst& inst : f.blocks[b].insts) print_inst(m, inst, out);
+    for (const Inst& inst : f.blocks[b].insts) print_inst(m, f, inst, out);
   }
   out += "}\n";
   return out;

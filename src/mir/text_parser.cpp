@@ -492,6 +492,7 @@ class Parser {
       take();
       f.box = box_ref();
     }
+    if (at_punct('!')) f.hints = hint_list(HintScope::Function, std::nullopt);
     expect_punct('{');
     expect_eol();
 
@@ -718,8 +719,49 @@ class Parser {
       expect_punct(':');
       inst.loc.col = u32("a column number");
     }
+    if (at_punct('!')) {
+      if (!def) fail(diag::Kind::MirHint, peek().span, "'" + mn.text + "' produces no value to carry hints");
+      HintSet hints = hint_list(HintScope::Value, inst.tag);
+      if (!hints.empty()) {
+        if (f.value_hints.size() <= inst.result) f.value_hints.resize(static_cast<size_t>(inst.result) + 1);
+        f.value_hints[inst.result] = hints;
+      }
+    }
     expect_eol();
     f.blocks.back().insts.push_back(std::move(inst));
+  }
+
+  // `!{name name ...}`: soft hint values (hints.def) of a function (`tag`
+  // empty) or of a value of tag `tag`. A weak name is accepted and sets
+  // nothing; a name that is unknown, of the other scope, not applicable to
+  // the tag, or a second value of one hint is an error.
+  HintSet hint_list(HintScope scope, const std::optional<Tag>& tag) {
+    expect_punct('!');
+    expect_punct('{');
+    HintSet strong;
+    std::vector<bool> seen(hint_count(), false);
+    while (!at_punct('}')) {
+      const Token& t = peek();
+      if (t.kind != Tok::Ident) expected(t, "a hint or '}'");
+      std::optional<HintValue> hv = hint_from_name(t.text);
+      if (!hv) fail(diag::Kind::MirHint, t.span, "unknown hint '" + t.text + "'");
+      const HintInfo& info = hint_info(hv->hint);
+      const char* where = scope == HintScope::Function ? "a function" : "a value";
+      if (info.scope != scope)
+        fail(diag::Kind::MirHint, t.span, "'" + t.text + "' is a hint of " +
+                                              (info.scope == HintScope::Function ? "functions" : "values") +
+                                              ", not of " + where);
+      if (tag && !hint_applies(hv->hint, *tag))
+        fail(diag::Kind::MirHint, t.span,
+             "hint '" + t.text + "' does not apply to a value of tag " + tag_name(m_, *tag));
+      if (seen[static_cast<uint32_t>(hv->hint)])
+        fail(diag::Kind::MirHint, t.span, "hint '" + std::string(info.name) + "' is given twice");
+      seen[static_cast<uint32_t>(hv->hint)] = true;
+      strong.set(hv->hint, hv->strong);
+      take();
+    }
+    take();
+    return strong;
   }
 
   uint32_t intern(const std::string& s) { return m_.intern(s); }
