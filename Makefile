@@ -3,7 +3,8 @@
 #   make test     install what is missing, build, run every suite via CTest
 #   make runtime  build libreml_runtime.a alone
 #   make bench    native vs C and VM vs CPython timings, then the runtime's
-#                 allocation and reference-counting micro-benchmarks (bench/)
+#                 allocation and reference-counting micro-benchmarks and the
+#                 runtime guards' A/B (bench/)
 #   make install  install the Release build: PREFIX/bin/hakoc, PREFIX/lib/libreml_runtime.a,
 #                 PREFIX/include/reml_runtime.h (PREFIX defaults to /usr/local)
 JOBS      ?= 2
@@ -47,6 +48,9 @@ bench: release
 	python3 bench/run_bench.py --hakoc $(RELEASE)/hakoc
 	cmake --build $(RELEASE) -j $(JOBS) --target rc_bench
 	$(RELEASE)/bench/rc_bench
+	cmake --build $(RELEASE) -j $(JOBS) --target reml_runtime_noguard
+	python3 bench/guard_bench.py --hakoc $(RELEASE)/hakoc --runtime $(RELEASE)/runtime/libreml_runtime.a \
+	  --noguard-runtime $(RELEASE)/runtime/libreml_runtime_noguard.a
 
 sanitize: bootstrap
 	cmake -S . -B build/asan $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DHAKO_SANITIZE=ON -DHAKO_ALWAYS_VERIFY=ON

@@ -173,6 +173,30 @@ void reml_flush_stdout(void);
 REML_NORETURN void reml_exit(int status);
 
 /* ------------------------------------------------------------------------- */
+/* Runtime guards (docs/guards.md)                                            */
+/* ------------------------------------------------------------------------- */
+
+/* Reads HAKO_FFI_GUARD, HAKO_FFI_GUARD_RATE_LG and HAKO_FAILFAST from the
+ * environment and starts counting afresh (sampling counter, checks, the
+ * once-only warning). reml_runtime_init calls it once at start-up and the
+ * runtime never calls it again; the unit tests call it after changing the
+ * environment. */
+void reml_guard_read_settings(void);
+
+/* Why `h` is not a live Hako value, or NULL when it is one: Void, a small
+ * Int, or an 8-aligned pointer whose header has a nonzero count and the tag
+ * of a real object kind (a registered user box included), with lengths in
+ * range and, in debug mode, a live allocation record. A nonzero `tag` also
+ * requires an object of that kind (for receivers passed as object
+ * pointers). It reads the memory `h` points at, so it only recognises bad
+ * handles that point at readable memory. */
+const char* reml_guard_problem(uint64_t h, uint32_t tag);
+
+/* The number of guarded calls checked since the settings were read (with
+ * HAKO_FFI_GUARD_RATE_LG=N one call in 2^N is). */
+uint64_t reml_guard_checks(void);
+
+/* ------------------------------------------------------------------------- */
 /* Handles: values of statically unknown kind                                 */
 /* ------------------------------------------------------------------------- */
 

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guard.h"
 #include "internal.h"
 
 reml_array_t* reml_array_new(void) {
@@ -29,10 +30,16 @@ static void reserve(reml_array_t* a, int64_t need) {
   a->cap = cap;
 }
 
-void reml_array_push(reml_array_t* a, reml_handle_t v) {
+/* push without the guard, for set's append. */
+static void push(reml_array_t* a, reml_handle_t v) {
   reserve(a, a->len + 1);
   reml_h_retain(v);
   a->items[a->len++] = v;
+}
+
+void reml_array_push(reml_array_t* a, reml_handle_t v) {
+  REML_GUARD(return, NULL, REML_GA_OBJ(1, a, REML_TAG_ARRAY), REML_GA_H(2, v));
+  push(a, v);
 }
 
 reml_handle_t reml_array_pop(reml_array_t* a) {
@@ -51,8 +58,9 @@ REML_NORETURN static void index_error(const reml_array_t* a, int64_t i, const re
 }
 
 void reml_array_set(reml_array_t* a, int64_t i, reml_handle_t v, const reml_loc_t* loc) {
+  REML_GUARD(return, loc, REML_GA_OBJ(1, a, REML_TAG_ARRAY), REML_GA_H(3, v));
   if (i == a->len) {
-    reml_array_push(a, v);
+    push(a, v);
     return;
   }
   if (i < 0 || i > a->len) index_error(a, i, loc);
@@ -82,6 +90,7 @@ void reml_array_set_i(reml_array_t* a, int64_t i, int64_t v, const reml_loc_t* l
 }
 
 void reml_array_insert(reml_array_t* a, int64_t i, reml_handle_t v, const reml_loc_t* loc) {
+  REML_GUARD(return, loc, REML_GA_OBJ(1, a, REML_TAG_ARRAY), REML_GA_H(3, v));
   if (i < 0 || i > a->len) index_error(a, i, loc);
   reserve(a, a->len + 1);
   memmove(a->items + i + 1, a->items + i, (size_t)(a->len - i) * sizeof(reml_handle_t));
@@ -98,13 +107,22 @@ reml_handle_t reml_array_remove(reml_array_t* a, int64_t i) {
   return v;
 }
 
-int64_t reml_array_index_of(const reml_array_t* a, reml_handle_t v) {
+/* index_of without the guard. */
+static int64_t index_of(const reml_array_t* a, reml_handle_t v) {
   for (int64_t i = 0; i < a->len; i++)
     if (reml_dyn_eq(a->items[i], v)) return i;
   return -1;
 }
 
-int64_t reml_array_contains(const reml_array_t* a, reml_handle_t v) { return reml_array_index_of(a, v) >= 0; }
+int64_t reml_array_index_of(const reml_array_t* a, reml_handle_t v) {
+  REML_GUARD(return 0, NULL, REML_GA_OBJ(1, a, REML_TAG_ARRAY), REML_GA_H(2, v));
+  return index_of(a, v);
+}
+
+int64_t reml_array_contains(const reml_array_t* a, reml_handle_t v) {
+  REML_GUARD(return 0, NULL, REML_GA_OBJ(1, a, REML_TAG_ARRAY), REML_GA_H(2, v));
+  return index_of(a, v) >= 0;
+}
 
 reml_string_t* reml_array_join(const reml_array_t* a, const reml_string_t* sep) {
   reml_strbuf_t sb;

@@ -154,3 +154,12 @@ uint32_t* reml_debug_scratch(const void* obj) {
   debug_rec_t* r = rec_of(obj);
   return r->state == REC_LIVE ? &r->scratch : NULL;
 }
+
+reml_debug_state_t reml_debug_record(const void* obj, size_t* size) {
+  const debug_rec_t* r = rec_of(obj);
+  if (r->state == REC_LIVE) {
+    *size = r->size;
+    return REML_DEBUG_LIVE;
+  }
+  return r->state == REC_FREED ? REML_DEBUG_FREED : REML_DEBUG_UNKNOWN;
+}

@@ -1,6 +1,7 @@
 /* instance.c — user-box types, instances and field access by name. */
 #include <string.h>
 
+#include "guard.h"
 #include "internal.h"
 
 static const reml_box_type_t* g_types;
@@ -57,12 +58,14 @@ static reml_handle_t* field_slot(reml_handle_t obj, const char* field, const rem
 }
 
 reml_handle_t reml_dyn_get_field(reml_handle_t obj, const char* field, const reml_loc_t* loc) {
+  REML_GUARD(return REML_VOID, loc, REML_GA_H(1, obj));
   reml_handle_t v = *field_slot(obj, field, loc);
   reml_h_retain(v);
   return v;
 }
 
 void reml_dyn_set_field(reml_handle_t obj, const char* field, reml_handle_t value, const reml_loc_t* loc) {
+  REML_GUARD(return, loc, REML_GA_H(1, obj), REML_GA_H(3, value));
   reml_handle_t* slot = field_slot(obj, field, loc);
   reml_h_retain(value);
   reml_handle_t old = *slot;

@@ -41,6 +41,16 @@ void reml_debug_free(void* ptr);
 /* Reports the release of a tracked object whose count is already 0 (freed,
  * or queued for destruction) as a double free; does not return. */
 REML_NORETURN void reml_debug_double_release(const void* ptr);
+/* The record state of a counted object in debug mode. */
+typedef enum reml_debug_state {
+  REML_DEBUG_LIVE,    /* allocated and not freed */
+  REML_DEBUG_FREED,   /* freed, waiting in the quarantine */
+  REML_DEBUG_UNKNOWN  /* no record of this runtime in front of the header */
+} reml_debug_state_t;
+/* The record state of non-immortal object `obj` (debug mode only: it reads
+ * the record in front of the header), and its payload size in *size when
+ * live. */
+reml_debug_state_t reml_debug_record(const void* obj, size_t* size);
 /* Calls `fn` on every live tracked object, oldest first. */
 void reml_debug_for_each_live(void (*fn)(void* obj, void* ctx), void* ctx);
 /* A word of scratch space in the record of a live tracked object (the leak
@@ -66,6 +76,9 @@ void reml_instance_destroy(reml_instance_t* inst, uint32_t tag);
 
 /* Calls `fn` on every key and value of a map. */
 void reml_map_visit(const reml_map_t* m, void (*fn)(reml_handle_t h, void* ctx), void* ctx);
+/* Whether the sizes of map `m` are consistent (0 <= size <= used <= cap,
+ * an index capacity of 0 or a power of two); for the runtime guards. */
+bool reml_map_shape_ok(const reml_map_t* m);
 /* The slots a successful lookup of every live key of `m` visits, summed:
  * the map's size when no key is displaced from its home slot. Tests use it
  * to catch hash functions that cluster. */

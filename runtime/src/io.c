@@ -46,6 +46,7 @@ void reml_runtime_init(void) {
   g_out_is_tty = isatty(STDOUT_FILENO);
   atexit(flush_at_exit);
   leak_check_from_environment();
+  reml_guard_read_settings();
 }
 
 void reml_flush_stdout(void) {

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guard.h"
 #include "internal.h"
 
 /* What an entry's key is; a hole is a deleted entry. */
@@ -274,23 +275,37 @@ reml_map_t* reml_map_new(void) {
 
 int64_t reml_map_size(const reml_map_t* m) { return m->size; }
 
-void reml_map_set(reml_map_t* m, reml_handle_t key, reml_handle_t value, const reml_loc_t* loc) {
+/* reml_map_set without the guard. */
+static void map_set(reml_map_t* m, reml_handle_t key, reml_handle_t value, const reml_loc_t* loc) {
   check_key(key, loc);
   reml_h_retain(value);
   set_handle(m, key, value);
 }
 
-reml_handle_t reml_map_get(const reml_map_t* m, reml_handle_t key, const reml_loc_t* loc) {
+void reml_map_set(reml_map_t* m, reml_handle_t key, reml_handle_t value, const reml_loc_t* loc) {
+  REML_GUARD(return, loc, REML_GA_OBJ(1, m, REML_TAG_MAP), REML_GA_H(2, key), REML_GA_H(3, value));
+  map_set(m, key, value, loc);
+}
+
+/* reml_map_get without the guard. */
+static reml_handle_t map_get(const reml_map_t* m, reml_handle_t key, const reml_loc_t* loc) {
   check_key(key, loc);
   return value_at(m, find_handle(m, key));
 }
 
+reml_handle_t reml_map_get(const reml_map_t* m, reml_handle_t key, const reml_loc_t* loc) {
+  REML_GUARD(return REML_VOID, loc, REML_GA_OBJ(1, m, REML_TAG_MAP), REML_GA_H(2, key));
+  return map_get(m, key, loc);
+}
+
 int64_t reml_map_has(const reml_map_t* m, reml_handle_t key, const reml_loc_t* loc) {
+  REML_GUARD(return 0, loc, REML_GA_OBJ(1, m, REML_TAG_MAP), REML_GA_H(2, key));
   check_key(key, loc);
   return find_handle(m, key) >= 0;
 }
 
 int64_t reml_map_delete(reml_map_t* m, reml_handle_t key, const reml_loc_t* loc) {
+  REML_GUARD(return 0, loc, REML_GA_OBJ(1, m, REML_TAG_MAP), REML_GA_H(2, key));
   check_key(key, loc);
   int64_t i = find_handle(m, key);
   if (i < 0) return 0;
@@ -371,27 +386,48 @@ void reml_map_destroy(reml_map_t* m) { release_all(m); }
 /* --- typed entry points ----------------------------------------------------
  * The fast paths: an untagged Int key is hashed as it is, never boxed. */
 
-void reml_map_check_key(reml_handle_t key, const reml_loc_t* loc) { check_key(key, loc); }
+void reml_map_check_key(reml_handle_t key, const reml_loc_t* loc) {
+  REML_GUARD(return, loc, REML_GA_H(1, key));
+  check_key(key, loc);
+}
 
-void nyash_map_set_h(reml_map_t* map, int64_t key, int64_t val) { set_int(map, key, reml_box_i64(val)); }
+void nyash_map_set_h(reml_map_t* map, int64_t key, int64_t val) {
+  REML_GUARD(return, NULL, REML_GA_OBJ(1, map, REML_TAG_MAP));
+  set_int(map, key, reml_box_i64(val));
+}
 
-void nyash_map_set_hh(reml_map_t* map, reml_handle_t key, reml_handle_t val) { reml_map_set(map, key, val, NULL); }
+void nyash_map_set_hh(reml_map_t* map, reml_handle_t key, reml_handle_t val) {
+  REML_GUARD(return, NULL, REML_GA_OBJ(1, map, REML_TAG_MAP), REML_GA_H(2, key), REML_GA_H(3, val));
+  map_set(map, key, val, NULL);
+}
 
 void nyash_map_set_ha(reml_map_t* map, int64_t key, reml_handle_t val) {
+  REML_GUARD(return, NULL, REML_GA_OBJ(1, map, REML_TAG_MAP), REML_GA_H(3, val));
   reml_h_retain(val);
   set_int(map, key, val);
 }
 
 void nyash_map_set_ah(reml_map_t* map, reml_handle_t key, int64_t val) {
+  REML_GUARD(return, NULL, REML_GA_OBJ(1, map, REML_TAG_MAP), REML_GA_H(2, key));
   check_key(key, NULL);
   set_handle(map, key, reml_box_i64(val));
 }
 
 reml_handle_t nyash_map_get_h(const reml_map_t* map, int64_t key) {
+  REML_GUARD(return REML_VOID, NULL, REML_GA_OBJ(1, map, REML_TAG_MAP));
   return value_at(map, find_int(map, key, int_hash(key)));
 }
 
-reml_handle_t nyash_map_get_hh(const reml_map_t* map, reml_handle_t key) { return reml_map_get(map, key, NULL); }
+reml_handle_t nyash_map_get_hh(const reml_map_t* map, reml_handle_t key) {
+  REML_GUARD(return REML_VOID, NULL, REML_GA_OBJ(1, map, REML_TAG_MAP), REML_GA_H(2, key));
+  return map_get(map, key, NULL);
+}
+
+bool reml_map_shape_ok(const reml_map_t* m) {
+  if (m->size < 0 || m->used < m->size || m->cap < m->used) return false;
+  if (m->cap > 0 && m->entries == NULL) return false;
+  return (m->index_cap & (m->index_cap - 1)) == 0 && m->index_filled <= m->index_cap;
+}
 
 /* --- probe statistics (tests) ---------------------------------------------- */
 

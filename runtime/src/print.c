@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "guard.h"
 #include "internal.h"
 
 void print_i64(int64_t value) {
@@ -46,6 +47,7 @@ static void write_value_line(reml_handle_t h, void (*write)(const char*, size_t)
 }
 
 void reml_print_h(reml_handle_t h) {
+  REML_GUARD(return, NULL, REML_GA_H(1, h));
   if (reml_h_is_string(h)) {
     reml_print_str(reml_h_ptr(h));
     return;
@@ -53,4 +55,7 @@ void reml_print_h(reml_handle_t h) {
   write_value_line(h, reml_out_write);
 }
 
-void reml_eprint_h(reml_handle_t h) { write_value_line(h, reml_err_write); }
+void reml_eprint_h(reml_handle_t h) {
+  REML_GUARD(return, NULL, REML_GA_H(1, h));
+  write_value_line(h, reml_err_write);
+}
