@@ -48,10 +48,12 @@ class Hint:
 
 def read_hints(def_path):
     with open(def_path, encoding="utf-8") as f:
-        rows = [Hint(m.group(2), m.group(3), m.group(4), m.group(5), m.group(6))
-                for m in HINT_ROW.finditer(f.read())]
-    if not rows:
-        raise SystemExit("no HINT rows in " + def_path)
+        text = f.read()
+    rows = [Hint(m.group(2), m.group(3), m.group(4), m.group(5), m.group(6)) for m in HINT_ROW.finditer(text)]
+    # Every row must be understood: a row the pattern misses would go untested.
+    written = len(re.findall(r"^HINT\(", text, re.M))
+    if not rows or len(rows) != written:
+        raise SystemExit("%s: read %d of its %d HINT rows" % (def_path, len(rows), written))
     return rows
 
 

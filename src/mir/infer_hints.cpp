@@ -245,7 +245,7 @@ void infer_hints(Module& m) {
     std::vector<bool> nonneg = nonneg_ints(def);
     std::vector<bool> local = local_objects(f, def);
     f.value_hints.assign(f.value_count(), HintSet{});
-    for (ValueId v = 0; v < f.value_count(); ++v) {
+    for (uint32_t v = 0; v < f.value_count(); ++v) {
       // Only where hints.def lets the hint apply, so the text parses back.
       const Tag& t = f.value_tags[v];
       HintSet& h = f.value_hints[v];
