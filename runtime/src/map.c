@@ -4,8 +4,9 @@
  *  - the entries, in insertion order: an Int key is stored as its int64_t
  *    value (never as a boxed object, so no key allocates), a String key as a
  *    retained pointer; each entry keeps its key's 32-bit hash;
- *  - the index, an open-addressing table with linear probing whose 32-bit
- *    slots hold entry positions (small, so that most of it stays cached);
+ *  - the index, an open-addressing table with linear probing whose 64-bit
+ *    slots hold an entry position and that entry's hash, so a probe rejects
+ *    a mismatching slot without touching the entry;
  *  - a one-entry cache of the Int key found last (get-then-set pairs).
  * Deleting leaves a hole in the entries (order is kept) and a tombstone in
  * the index; holes are compacted away when they are half of the entries.
@@ -31,25 +32,26 @@ typedef struct map_entry {
   uint32_t kind;              /* a key_kind_t */
 } map_entry_t;
 
-/* An index slot: 0 is empty; otherwise an entry's position + 1, or
- * SLOT_TOMB for a tombstone (a deleted entry's slot, which probes must walk
- * past). */
-#define SLOT_EMPTY 0u
-#define SLOT_TOMB 0xFFFFFFFFu
+/* An index slot: 0 is empty; otherwise the high 32 bits are the entry's
+ * hash and the low 32 bits its position + 1, or SLOT_TOMB_POS for a
+ * tombstone (a deleted entry's slot, which probes must walk past). */
+#define SLOT_EMPTY 0ull
+#define SLOT_TOMB_POS 0xFFFFFFFFull
+#define SLOT_POS_MASK 0xFFFFFFFFull
 
 /* The index is rebuilt before it is more than 3/4 full (tombstones
  * included); docs/runtime.md gives the measurements behind the choice. */
 #define INDEX_LOAD_NUM 3u
 #define INDEX_LOAD_DEN 4u
 #define INDEX_MIN_CAP 8u
-#define INDEX_MAX_LOG2 31u /* hashes and slot positions are 32 bits wide */
+#define INDEX_MAX_LOG2 31u /* positions and hashes are 32 bits wide */
 
 struct reml_map {
   int64_t size;          /* live entries */
   int64_t used;          /* entries in the array, holes included */
   int64_t cap;           /* capacity of the entry array */
   map_entry_t* entries;
-  uint32_t* index;       /* index_cap slots, or NULL before the first insert */
+  uint64_t* index;       /* index_cap slots, or NULL before the first insert */
   uint64_t index_cap;    /* a power of two, or 0 */
   uint64_t index_filled; /* slots that are not empty (tombstones included) */
   uint32_t index_shift;  /* 32 - log2(index_cap): a hash's home slot is hash >> shift */
@@ -102,21 +104,21 @@ static void check_key(reml_handle_t key, const reml_loc_t* loc) {
   reml_panic_at(loc, "Type error: map key must be Int or String, got %s", reml_h_kind_name(key));
 }
 
-static inline uint64_t slot_pos(uint32_t slot) { return (uint64_t)slot - 1; }
+static inline uint64_t slot_pos(uint64_t slot) { return (slot & SLOT_POS_MASK) - 1; }
 
-static inline bool slot_is_tomb(uint32_t slot) { return slot == SLOT_TOMB; }
+static inline bool slot_is_tomb(uint64_t slot) { return (slot & SLOT_POS_MASK) == SLOT_TOMB_POS; }
 
 /* The index slot of Int key `k` (with hash `h`), or -1. */
 static inline int64_t find_int(const reml_map_t* m, int64_t k, uint32_t h) {
   if (m->hit_slot >= 0 && m->hit_key == k) return m->hit_slot;
   if (m->index_cap == 0) return -1;
-  uint64_t mask = m->index_cap - 1;
+  uint64_t mask = m->index_cap - 1, want = (uint64_t)h << 32;
   for (uint64_t i = h >> m->index_shift;; i = (i + 1) & mask) {
-    uint32_t slot = m->index[i];
+    uint64_t slot = m->index[i];
     if (slot == SLOT_EMPTY) return -1;
-    if (!slot_is_tomb(slot)) {
+    if ((slot & ~SLOT_POS_MASK) == want && !slot_is_tomb(slot)) {
       const map_entry_t* e = &m->entries[slot_pos(slot)];
-      if (e->key.i == k && e->kind == KEY_INT) {
+      if (e->kind == KEY_INT && e->key.i == k) {
         reml_map_t* w = (reml_map_t*)m; /* the cache only; maps are never in read-only memory */
         w->hit_slot = (int64_t)i;
         w->hit_key = k;
@@ -129,13 +131,13 @@ static inline int64_t find_int(const reml_map_t* m, int64_t k, uint32_t h) {
 /* The index slot of String key `s` (with hash `h`), or -1. */
 static int64_t find_string(const reml_map_t* m, const reml_string_t* s, uint32_t h) {
   if (m->index_cap == 0) return -1;
-  uint64_t mask = m->index_cap - 1;
+  uint64_t mask = m->index_cap - 1, want = (uint64_t)h << 32;
   for (uint64_t i = h >> m->index_shift;; i = (i + 1) & mask) {
-    uint32_t slot = m->index[i];
+    uint64_t slot = m->index[i];
     if (slot == SLOT_EMPTY) return -1;
-    if (!slot_is_tomb(slot)) {
+    if ((slot & ~SLOT_POS_MASK) == want && !slot_is_tomb(slot)) {
       const map_entry_t* e = &m->entries[slot_pos(slot)];
-      if (e->hash == h && e->kind == KEY_STRING && reml_str_eq(e->key.s, s)) return (int64_t)i;
+      if (e->kind == KEY_STRING && reml_str_eq(e->key.s, s)) return (int64_t)i;
     }
   }
 }
@@ -148,7 +150,7 @@ static void index_insert(reml_map_t* m, int64_t pos) {
   uint64_t i = h >> m->index_shift;
   while (m->index[i] != SLOT_EMPTY && !slot_is_tomb(m->index[i])) i = (i + 1) & mask;
   if (m->index[i] == SLOT_EMPTY) m->index_filled++;
-  m->index[i] = (uint32_t)(pos + 1);
+  m->index[i] = ((uint64_t)h << 32) | (uint64_t)(pos + 1);
 }
 
 /* The index size for a rebuild holding `size` entries: the smallest that is
@@ -173,8 +175,8 @@ static void rebuild(reml_map_t* m, uint64_t index_cap) {
     if (m->entries[i].kind != KEY_HOLE) m->entries[out++] = m->entries[i];
   m->used = out;
   free(m->index);
-  m->index = reml_xmalloc(reml_mul_size(index_cap, sizeof(uint32_t)));
-  memset(m->index, 0, index_cap * sizeof(uint32_t));
+  m->index = reml_xmalloc(reml_mul_size(index_cap, sizeof(uint64_t)));
+  memset(m->index, 0, index_cap * sizeof(uint64_t));
   m->index_cap = index_cap;
   m->index_shift = 32u - log2;
   m->index_filled = 0;
@@ -195,7 +197,6 @@ static void insert_new(reml_map_t* m, map_entry_t entry) {
     }
   }
   if ((m->index_filled + 1) * INDEX_LOAD_DEN > m->index_cap * INDEX_LOAD_NUM) rebuild(m, index_cap_for(m->size + 1));
-  if (m->used + 1 >= (int64_t)SLOT_TOMB) reml_internal_error("MapBox too large: %lld entries", (long long)m->used);
   int64_t pos = m->used++;
   m->entries[pos] = entry;
   m->size++;
@@ -314,13 +315,13 @@ int64_t reml_map_delete(reml_map_t* m, reml_handle_t key, const reml_loc_t* loc)
   reml_handle_t old_value = e->value;
   e->kind = KEY_HOLE;
   e->value = REML_VOID;
-  m->index[i] = SLOT_TOMB;
+  m->index[i] = SLOT_TOMB_POS;
   m->hit_slot = -1;
   m->size--;
   if (m->size == 0) {
     /* Nothing left: start over without holes or tombstones. */
     m->used = 0;
-    memset(m->index, 0, m->index_cap * sizeof(uint32_t));
+    memset(m->index, 0, m->index_cap * sizeof(uint64_t));
     m->index_filled = 0;
   }
   reml_h_release(old_key);
@@ -436,9 +437,9 @@ uint64_t reml_map_probe_total(const reml_map_t* m) {
   if (m->index_cap == 0) return 0;
   uint64_t mask = m->index_cap - 1;
   for (uint64_t i = 0; i < m->index_cap; i++) {
-    uint32_t slot = m->index[i];
+    uint64_t slot = m->index[i];
     if (slot == SLOT_EMPTY || slot_is_tomb(slot)) continue;
-    uint64_t home = m->entries[slot_pos(slot)].hash >> m->index_shift;
+    uint64_t home = (slot >> 32) >> m->index_shift;
     total += ((i - home) & mask) + 1;
   }
   return total;
