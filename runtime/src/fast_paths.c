@@ -1,5 +1,9 @@
-/* Out-of-line wrappers of the header's inline fast paths, for native code.
- * Each body is the inline function itself: one definition per fast path. */
+/* Out-of-line wrappers of the header's inline fast paths, for native code,
+ * and MapBox's Int-key entry points (whose bodies are map_layout.h's inline
+ * functions). -O2 code links this file's bitcode and inlines what it calls
+ * (src/codegen/fast_paths.h); each body has one definition. */
+#include "guard.h"
+#include "map_layout.h"
 #include "reml_runtime.h"
 
 reml_handle_t reml_fp_box_i64(int64_t v) { return reml_box_i64(v); }
@@ -35,3 +39,21 @@ int64_t reml_fp_eq(reml_handle_t a, reml_handle_t b) { return reml_dyn_eq_fast(a
 int64_t reml_fp_ne(reml_handle_t a, reml_handle_t b) { return reml_dyn_ne_fast(a, b); }
 
 int64_t reml_fp_truthy(reml_handle_t h, const reml_loc_t* loc) { return reml_h_truthy_fast(h, loc); }
+
+/* --- MapBox with Int keys: a get or an update of a present key runs inline. */
+
+void nyash_map_set_h(reml_map_t* map, int64_t key, int64_t val) {
+  REML_GUARD(return, NULL, REML_GA_OBJ(1, map, REML_TAG_MAP));
+  set_int(map, key, reml_box_i64(val));
+}
+
+void nyash_map_set_ha(reml_map_t* map, int64_t key, reml_handle_t val) {
+  REML_GUARD(return, NULL, REML_GA_OBJ(1, map, REML_TAG_MAP), REML_GA_H(3, val));
+  reml_h_retain(val);
+  set_int(map, key, val);
+}
+
+reml_handle_t nyash_map_get_h(const reml_map_t* map, int64_t key) {
+  REML_GUARD(return REML_VOID, NULL, REML_GA_OBJ(1, map, REML_TAG_MAP));
+  return value_at(map, find_int(map, key));
+}

@@ -8,6 +8,7 @@
  *    slots hold an entry position and that entry's hash, so a probe rejects
  *    a mismatching slot without touching the entry;
  *  - a one-entry cache of the Int key found last (get-then-set pairs).
+ * The layout and the Int-key fast paths are in map_layout.h.
  * Deleting leaves a hole in the entries (order is kept) and a tombstone in
  * the index; holes are compacted away when they are half of the entries.
  *
@@ -18,64 +19,7 @@
 
 #include "guard.h"
 #include "internal.h"
-
-/* What an entry's key is; a hole is a deleted entry. */
-typedef enum key_kind { KEY_INT = 0, KEY_STRING = 1, KEY_HOLE = 2 } key_kind_t;
-
-typedef struct map_entry {
-  union {
-    int64_t i;                /* KEY_INT: the Int itself */
-    const reml_string_t* s;   /* KEY_STRING: a retained string */
-  } key;
-  reml_handle_t value;        /* retained; Void in a hole */
-  uint32_t hash;              /* int_hash or string_hash of the key */
-  uint32_t kind;              /* a key_kind_t */
-} map_entry_t;
-
-/* An index slot: 0 is empty; otherwise the high 32 bits are the entry's
- * hash and the low 32 bits its position + 1, or SLOT_TOMB_POS for a
- * tombstone (a deleted entry's slot, which probes must walk past). */
-#define SLOT_EMPTY 0ull
-#define SLOT_TOMB_POS 0xFFFFFFFFull
-#define SLOT_POS_MASK 0xFFFFFFFFull
-
-/* The index is rebuilt before it is more than 3/4 full (tombstones
- * included); docs/runtime.md gives the measurements behind the choice. */
-#define INDEX_LOAD_NUM 3u
-#define INDEX_LOAD_DEN 4u
-#define INDEX_MIN_CAP 8u
-#define INDEX_MAX_LOG2 31u /* positions and hashes are 32 bits wide */
-
-struct reml_map {
-  int64_t size;          /* live entries */
-  int64_t used;          /* entries in the array, holes included */
-  int64_t cap;           /* capacity of the entry array */
-  map_entry_t* entries;
-  uint64_t* index;       /* index_cap slots, or NULL before the first insert */
-  uint64_t index_cap;    /* a power of two, or 0 */
-  uint64_t index_filled; /* slots that are not empty (tombstones included) */
-  uint32_t index_shift;  /* 32 - log2(index_cap): a hash's home slot is hash >> shift */
-  /* The index slot of the Int key found last (-1: none). `m.set(k, m.get(k)
-   * + 1)` looks the same key up twice; the second lookup then costs one
-   * compare instead of a hash and a probe. Any change of the index clears it. */
-  int64_t hit_slot;
-  int64_t hit_key;
-};
-
-/* The hash of an Int key: the high half folded into the low one, a multiply
- * by 2^64 / golden ratio (Fibonacci hashing), the same fold and a second
- * multiply; the home slot is taken from the high bits. Fibonacci hashing
- * alone spreads sequential keys perfectly but clusters keys with a large
- * power-of-two stride (18 slots a lookup for multiples of 2^41, 5.7 with
- * only the second multiply for multiples of 2^44); with both folds every
- * pattern measured probes like random keys (docs/runtime.md). */
-static inline uint32_t int_hash(int64_t k) {
-  uint64_t h = (uint64_t)k;
-  h ^= h >> 32;
-  h *= 0x9E3779B97F4A7C15ull;
-  h ^= h >> 32;
-  return (uint32_t)((h * 0xD6E8FEB86659FD93ull) >> 32);
-}
+#include "map_layout.h"
 
 /* The hash of a String key over its bytes, eight at a time (a multiply-xor
  * chain with a final mix so every input bit reaches the high bits that
@@ -102,30 +46,6 @@ static void check_key(reml_handle_t key, const reml_loc_t* loc) {
   uint32_t tag = reml_h_tag(key);
   if (tag == REML_TAG_INT || tag == REML_TAG_STRING) return; /* Void has tag 0 */
   reml_panic_at(loc, "Type error: map key must be Int or String, got %s", reml_h_kind_name(key));
-}
-
-static inline uint64_t slot_pos(uint64_t slot) { return (slot & SLOT_POS_MASK) - 1; }
-
-static inline bool slot_is_tomb(uint64_t slot) { return (slot & SLOT_POS_MASK) == SLOT_TOMB_POS; }
-
-/* The index slot of Int key `k` (with hash `h`), or -1. */
-static inline int64_t find_int(const reml_map_t* m, int64_t k, uint32_t h) {
-  if (m->hit_slot >= 0 && m->hit_key == k) return m->hit_slot;
-  if (m->index_cap == 0) return -1;
-  uint64_t mask = m->index_cap - 1, want = (uint64_t)h << 32;
-  for (uint64_t i = h >> m->index_shift;; i = (i + 1) & mask) {
-    uint64_t slot = m->index[i];
-    if (slot == SLOT_EMPTY) return -1;
-    if ((slot & ~SLOT_POS_MASK) == want && !slot_is_tomb(slot)) {
-      const map_entry_t* e = &m->entries[slot_pos(slot)];
-      if (e->kind == KEY_INT && e->key.i == k) {
-        reml_map_t* w = (reml_map_t*)m; /* the cache only; maps are never in read-only memory */
-        w->hit_slot = (int64_t)i;
-        w->hit_key = k;
-        return (int64_t)i;
-      }
-    }
-  }
 }
 
 /* The index slot of String key `s` (with hash `h`), or -1. */
@@ -203,23 +123,8 @@ static void insert_new(reml_map_t* m, map_entry_t entry) {
   index_insert(m, pos);
 }
 
-/* Replaces the value in the entry at index slot `i` by `value` (owned). */
-static inline void replace_value(reml_map_t* m, int64_t i, reml_handle_t value) {
-  map_entry_t* e = &m->entries[slot_pos(m->index[i])];
-  reml_handle_t old = e->value;
-  e->value = value;
-  reml_h_release(old);
-}
-
-/* map.set with an Int key; `value` is owned and moves into the map. */
-static inline void set_int(reml_map_t* m, int64_t k, reml_handle_t value) {
-  uint32_t h = int_hash(k);
-  int64_t i = find_int(m, k, h);
-  if (i >= 0) {
-    replace_value(m, i, value);
-    return;
-  }
-  map_entry_t e = {.value = value, .hash = h, .kind = KEY_INT};
+void reml_map_insert_int(reml_map_t* m, int64_t k, reml_handle_t value) {
+  map_entry_t e = {.value = value, .hash = int_hash(k), .kind = KEY_INT};
   e.key.i = k;
   insert_new(m, e);
 }
@@ -249,22 +154,14 @@ static void set_handle(reml_map_t* m, reml_handle_t key, reml_handle_t value) {
 static int64_t find_handle(const reml_map_t* m, reml_handle_t key) {
   if (reml_h_is_small_int(key)) {
     int64_t k = (int64_t)key >> 1;
-    return find_int(m, k, int_hash(k));
+    return find_int(m, k);
   }
   const void* p = reml_h_ptr(key);
   if (reml_h_tag(key) == REML_TAG_INT) {
     int64_t k = ((const reml_int_box_t*)p)->value;
-    return find_int(m, k, int_hash(k));
+    return find_int(m, k);
   }
   return find_string(m, p, string_hash(p));
-}
-
-/* The value at index slot `i` (or Void for -1), retained for the caller. */
-static inline reml_handle_t value_at(const reml_map_t* m, int64_t i) {
-  if (i < 0) return REML_VOID;
-  reml_handle_t v = m->entries[slot_pos(m->index[i])].value;
-  reml_h_retain(v);
-  return v;
 }
 
 reml_map_t* reml_map_new(void) {
@@ -384,7 +281,7 @@ void reml_map_clear(reml_map_t* m) { release_all(m); }
 
 void reml_map_destroy(reml_map_t* m) { release_all(m); }
 
-/* --- typed entry points ----------------------------------------------------
+/* --- typed entry points (the Int-key ones are in fast_paths.c) ------------
  * The fast paths: an untagged Int key is hashed as it is, never boxed. */
 
 void reml_map_check_key(reml_handle_t key, const reml_loc_t* loc) {
@@ -392,31 +289,15 @@ void reml_map_check_key(reml_handle_t key, const reml_loc_t* loc) {
   check_key(key, loc);
 }
 
-void nyash_map_set_h(reml_map_t* map, int64_t key, int64_t val) {
-  REML_GUARD(return, NULL, REML_GA_OBJ(1, map, REML_TAG_MAP));
-  set_int(map, key, reml_box_i64(val));
-}
-
 void nyash_map_set_hh(reml_map_t* map, reml_handle_t key, reml_handle_t val) {
   REML_GUARD(return, NULL, REML_GA_OBJ(1, map, REML_TAG_MAP), REML_GA_H(2, key), REML_GA_H(3, val));
   map_set(map, key, val, NULL);
-}
-
-void nyash_map_set_ha(reml_map_t* map, int64_t key, reml_handle_t val) {
-  REML_GUARD(return, NULL, REML_GA_OBJ(1, map, REML_TAG_MAP), REML_GA_H(3, val));
-  reml_h_retain(val);
-  set_int(map, key, val);
 }
 
 void nyash_map_set_ah(reml_map_t* map, reml_handle_t key, int64_t val) {
   REML_GUARD(return, NULL, REML_GA_OBJ(1, map, REML_TAG_MAP), REML_GA_H(2, key));
   check_key(key, NULL);
   set_handle(map, key, reml_box_i64(val));
-}
-
-reml_handle_t nyash_map_get_h(const reml_map_t* map, int64_t key) {
-  REML_GUARD(return REML_VOID, NULL, REML_GA_OBJ(1, map, REML_TAG_MAP));
-  return value_at(map, find_int(map, key, int_hash(key)));
 }
 
 reml_handle_t nyash_map_get_hh(const reml_map_t* map, reml_handle_t key) {

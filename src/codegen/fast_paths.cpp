@@ -52,9 +52,14 @@ bool link_fast_paths(llvm::Module& m, std::string& error) {
     error = "cannot link the fast-path bitcode into the module";
     return false;
   }
+  // Always inlined: each is a few instructions around a call of its slow
+  // path, and the inliner's cost model would otherwise keep the larger ones
+  // (a MapBox probe loop) out of line, where they cost a call and a frame.
   for (const std::string& name : exported) {
     llvm::Function* f = m.getFunction(name);
-    if (f && !f->isDeclaration()) f->setLinkage(llvm::GlobalValue::AvailableExternallyLinkage);
+    if (!f || f->isDeclaration()) continue;
+    f->setLinkage(llvm::GlobalValue::AvailableExternallyLinkage);
+    f->addFnAttr(llvm::Attribute::AlwaysInline);
   }
   return true;
 }
