@@ -76,13 +76,18 @@ void reml_instance_destroy(reml_instance_t* inst, uint32_t tag);
 
 /* Calls `fn` on every key and value of a map. */
 void reml_map_visit(const reml_map_t* m, void (*fn)(reml_handle_t h, void* ctx), void* ctx);
-/* Whether the sizes of map `m` are consistent (0 <= size <= used <= cap,
- * an index capacity of 0 or a power of two); for the runtime guards. */
+/* Whether the sizes of map `m` are consistent (0 <= size <= used <= the
+ * order array's capacity, a table of 0 or 2^n slots at most full); for the
+ * runtime guards. */
 bool reml_map_shape_ok(const reml_map_t* m);
 /* The slots a successful lookup of every live key of `m` visits, summed:
  * the map's size when no key is displaced from its home slot. Tests use it
  * to catch hash functions that cluster. */
 uint64_t reml_map_probe_total(const reml_map_t* m);
+/* The slots a lookup of Int key `k`, which must be absent, visits before
+ * it meets an empty slot (0 for a map without slots). Tests use it to catch
+ * clusters that make misses slow. */
+uint64_t reml_map_probe_absent_int(const reml_map_t* m, int64_t k);
 /* The number of registered user box types. */
 uint32_t reml_user_type_count(void);
 

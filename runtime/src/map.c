@@ -1,16 +1,15 @@
 /* map.c — MapBox: an insertion-ordered hash map from Int/String keys.
  *
- * Two arrays (docs/runtime.md, "MapBox"):
- *  - the entries, in insertion order: an Int key is stored as its int64_t
- *    value (never as a boxed object, so no key allocates), a String key as a
- *    retained pointer; each entry keeps its key's 32-bit hash;
- *  - the index, an open-addressing table with linear probing whose 64-bit
- *    slots hold an entry position and that entry's hash, so a probe rejects
- *    a mismatching slot without touching the entry;
+ * Two arrays (docs/runtime.md, "MapBox"; the layout is in map_layout.h):
+ *  - the slots, an open-addressing table probed in CPython's order: each
+ *    live slot holds its key (an Int key as its int64_t value, never boxed;
+ *    a String key as a retained pointer), its value and its position in
+ *    the order array, so a lookup reads one slot;
+ *  - the order array: the slot of each key in insertion order, for keys(),
+ *    values() and every walk over the map;
  *  - a one-entry cache of the Int key found last (get-then-set pairs).
- * The layout and the Int-key fast paths are in map_layout.h.
- * Deleting leaves a hole in the entries (order is kept) and a tombstone in
- * the index; holes are compacted away when they are half of the entries.
+ * Deleting leaves a tombstone in the slots and a hole in the order array
+ * (order is kept); both go at the next rebuild.
  *
  * Every function leaves the map consistent before it releases anything: a
  * released value may run a user fini() that uses this very map. */
@@ -48,85 +47,97 @@ static void check_key(reml_handle_t key, const reml_loc_t* loc) {
   reml_panic_at(loc, "Type error: map key must be Int or String, got %s", reml_h_kind_name(key));
 }
 
-/* The index slot of String key `s` (with hash `h`), or -1. */
+/* Where a String key's probe starts: its hash's low bits, then the whole
+ * hash steers the sequence. */
+static inline probe_start_t string_probe_start(const reml_map_t* m, uint32_t h) {
+  probe_start_t p = {h & m->mask, h};
+  return p;
+}
+
+/* The slot of String key `s` (with hash `h`), or -1. */
 static int64_t find_string(const reml_map_t* m, const reml_string_t* s, uint32_t h) {
-  if (m->index_cap == 0) return -1;
-  uint64_t mask = m->index_cap - 1, want = (uint64_t)h << 32;
-  for (uint64_t i = h >> m->index_shift;; i = (i + 1) & mask) {
-    uint64_t slot = m->index[i];
-    if (slot == SLOT_EMPTY) return -1;
-    if ((slot & ~SLOT_POS_MASK) == want && !slot_is_tomb(slot)) {
-      const map_entry_t* e = &m->entries[slot_pos(slot)];
-      if (e->kind == KEY_STRING && reml_str_eq(e->key.s, s)) return (int64_t)i;
-    }
+  if (m->slots == NULL) return -1;
+  probe_start_t p = string_probe_start(m, h);
+  for (uint64_t i = p.home;; i = probe_next(m, i, &p.perturb)) {
+    const map_slot_t* slot = &m->slots[i];
+    if (slot->state == SLOT_EMPTY) return -1;
+    if (slot->hash == h && slot_is_live(slot) && slot_is_string(slot) && reml_str_eq(slot->key.s, s))
+      return (int64_t)i;
   }
 }
 
-/* Puts entry `pos` into the first free slot (empty or tombstone) of its
- * probe sequence. */
-static void index_insert(reml_map_t* m, int64_t pos) {
-  uint64_t mask = m->index_cap - 1;
-  uint32_t h = m->entries[pos].hash;
-  uint64_t i = h >> m->index_shift;
-  while (m->index[i] != SLOT_EMPTY && !slot_is_tomb(m->index[i])) i = (i + 1) & mask;
-  if (m->index[i] == SLOT_EMPTY) m->index_filled++;
-  m->index[i] = ((uint64_t)h << 32) | (uint64_t)(pos + 1);
+/* The first free slot (empty or tombstone) of a probe sequence. */
+static uint64_t free_slot(const reml_map_t* m, probe_start_t p) {
+  uint64_t i = p.home;
+  while (slot_is_live(&m->slots[i])) i = probe_next(m, i, &p.perturb);
+  return i;
 }
 
-/* The index size for a rebuild holding `size` entries: the smallest that is
- * at most half full, so the next rebuild is at least a quarter of the slots
+/* Puts a live slot's contents (key, value, hash, kind) into the table as
+ * the key at order position `pos`, and records it there. */
+static void place(reml_map_t* m, const map_slot_t* from, int64_t pos) {
+  bool is_string = slot_is_string(from);
+  probe_start_t p = is_string ? string_probe_start(m, from->hash) : int_probe_start(m, from->key.i);
+  uint64_t i = free_slot(m, p);
+  if (m->slots[i].state == SLOT_EMPTY) m->filled++;
+  m->slots[i] = *from;
+  m->slots[i].state = live_state(pos, is_string);
+  m->order[pos] = (uint32_t)i;
+}
+
+/* The table size for a rebuild holding `size` keys: the smallest that is at
+ * most half full, so the next rebuild is at least a quarter of the slots
  * away. (Rebuilding to the load limit itself would let a map that deletes
  * and inserts at that limit rebuild on every insert.) Growing from empty,
- * the index is therefore between 3/8 and 3/4 full. */
-static uint64_t index_cap_for(int64_t size) {
-  uint64_t cap = INDEX_MIN_CAP;
-  while (cap < (uint64_t)size * 2) cap *= 2;
-  return cap;
+ * the table therefore runs between 3/8 and 3/4 full. */
+static uint32_t log2_for(int64_t size) {
+  uint32_t log2 = MAP_MIN_LOG2;
+  while (((uint64_t)1 << log2) < (uint64_t)size * 2) log2++;
+  return log2;
 }
 
-/* Compacts holes out of the entries and rebuilds the index with
- * `index_cap` slots. */
-static void rebuild(reml_map_t* m, uint64_t index_cap) {
-  unsigned log2 = 0;
-  while (((uint64_t)1 << log2) < index_cap) log2++;
-  if (log2 > INDEX_MAX_LOG2) reml_internal_error("MapBox too large: %lld entries", (long long)m->size);
-  int64_t out = 0;
-  for (int64_t i = 0; i < m->used; i++)
-    if (m->entries[i].kind != KEY_HOLE) m->entries[out++] = m->entries[i];
-  m->used = out;
-  free(m->index);
-  m->index = reml_xmalloc(reml_mul_size(index_cap, sizeof(uint64_t)));
-  memset(m->index, 0, index_cap * sizeof(uint64_t));
-  m->index_cap = index_cap;
-  m->index_shift = 32u - log2;
-  m->index_filled = 0;
+/* Moves every live key into a new table of 2^log2 slots, in insertion
+ * order, and closes the holes of the order array. */
+static void rebuild(reml_map_t* m, uint32_t log2) {
+  if (log2 > MAP_MAX_LOG2) reml_internal_error("MapBox too large: %lld entries", (long long)m->size);
+  map_slot_t* old = m->slots;
+  uint64_t count = (uint64_t)1 << log2;
+  m->slots = reml_xmalloc(reml_mul_size(count, sizeof(map_slot_t)));
+  memset(m->slots, 0, count * sizeof(map_slot_t));
+  m->mask = count - 1;
+  m->log2 = log2;
+  m->filled = 0;
   m->hit_slot = -1;
-  for (int64_t i = 0; i < m->used; i++) index_insert(m, i);
+  int64_t out = 0;
+  for (int64_t pos = 0; pos < m->used; pos++)
+    if (m->order[pos] != ORDER_HOLE) place(m, &old[m->order[pos]], out++);
+  m->used = out;
+  free(old);
 }
 
-/* Appends a new entry (the key not present; a String key and `value` already
- * retained for the map) and indexes it. */
-static void insert_new(reml_map_t* m, map_entry_t entry) {
-  if (m->used == m->cap) {
+/* Adds a key that is not in the map (`entry` holds the key, the value and,
+ * for a String key, its hash; a String key and the value already retained
+ * for the map) at the end of the order. */
+static void insert_new(reml_map_t* m, const map_slot_t* entry) {
+  if (m->used == m->order_cap) {
     if (m->used - m->size >= m->used / 2 && m->used > m->size)
-      rebuild(m, index_cap_for(m->size + 1)); /* reclaim holes instead of growing */
-    if (m->used == m->cap) {
-      int64_t cap = m->cap ? m->cap * 2 : 4;
-      m->entries = reml_xrealloc(m->entries, reml_mul_size((size_t)cap, sizeof(map_entry_t)));
-      m->cap = cap;
+      rebuild(m, log2_for(m->size + 1)); /* reclaim holes instead of growing */
+    if (m->used == m->order_cap) {
+      int64_t cap = m->order_cap ? m->order_cap * 2 : 4;
+      m->order = reml_xrealloc(m->order, reml_mul_size((size_t)cap, sizeof(uint32_t)));
+      m->order_cap = cap;
     }
   }
-  if ((m->index_filled + 1) * INDEX_LOAD_DEN > m->index_cap * INDEX_LOAD_NUM) rebuild(m, index_cap_for(m->size + 1));
-  int64_t pos = m->used++;
-  m->entries[pos] = entry;
+  if (m->slots == NULL || (m->filled + 1) * MAP_LOAD_DEN > (m->mask + 1) * MAP_LOAD_NUM)
+    rebuild(m, log2_for(m->size + 1));
+  place(m, entry, m->used++);
   m->size++;
-  index_insert(m, pos);
 }
 
 void reml_map_insert_int(reml_map_t* m, int64_t k, reml_handle_t value) {
-  map_entry_t e = {.value = value, .hash = int_hash(k), .kind = KEY_INT};
+  map_slot_t e = {.value = value, .state = live_state(0, false)};
   e.key.i = k;
-  insert_new(m, e);
+  insert_new(m, &e);
 }
 
 /* map.set with a String key (borrowed); `value` is owned. */
@@ -138,9 +149,9 @@ static void set_string(reml_map_t* m, const reml_string_t* s, reml_handle_t valu
     return;
   }
   reml_inc_ref_inline((void*)s);
-  map_entry_t e = {.value = value, .hash = h, .kind = KEY_STRING};
+  map_slot_t e = {.value = value, .hash = h, .state = live_state(0, true)};
   e.key.s = s;
-  insert_new(m, e);
+  insert_new(m, &e);
 }
 
 /* map.set with a checked key handle; `value` is owned. */
@@ -150,17 +161,11 @@ static void set_handle(reml_map_t* m, reml_handle_t key, reml_handle_t value) {
   else set_string(m, reml_h_ptr(key), value);
 }
 
-/* The index slot of a checked key handle, or -1. */
+/* The slot of a checked key handle, or -1. */
 static int64_t find_handle(const reml_map_t* m, reml_handle_t key) {
-  if (reml_h_is_small_int(key)) {
-    int64_t k = (int64_t)key >> 1;
-    return find_int(m, k);
-  }
+  if (reml_h_is_small_int(key)) return find_int(m, (int64_t)key >> 1);
   const void* p = reml_h_ptr(key);
-  if (reml_h_tag(key) == REML_TAG_INT) {
-    int64_t k = ((const reml_int_box_t*)p)->value;
-    return find_int(m, k);
-  }
+  if (reml_h_tag(key) == REML_TAG_INT) return find_int(m, ((const reml_int_box_t*)p)->value);
   return find_string(m, p, string_hash(p));
 }
 
@@ -207,44 +212,44 @@ int64_t reml_map_delete(reml_map_t* m, reml_handle_t key, const reml_loc_t* loc)
   check_key(key, loc);
   int64_t i = find_handle(m, key);
   if (i < 0) return 0;
-  map_entry_t* e = &m->entries[slot_pos(m->index[i])];
-  reml_handle_t old_key = e->kind == KEY_STRING ? reml_h_from_ptr((void*)e->key.s) : REML_VOID;
-  reml_handle_t old_value = e->value;
-  e->kind = KEY_HOLE;
-  e->value = REML_VOID;
-  m->index[i] = SLOT_TOMB_POS;
+  map_slot_t* slot = &m->slots[i];
+  reml_handle_t old_key = slot_is_string(slot) ? reml_h_from_ptr((void*)slot->key.s) : REML_VOID;
+  reml_handle_t old_value = slot->value;
+  m->order[slot_order_pos(slot)] = ORDER_HOLE;
+  slot->state = SLOT_TOMB;
+  slot->value = REML_VOID;
   m->hit_slot = -1;
   m->size--;
   if (m->size == 0) {
     /* Nothing left: start over without holes or tombstones. */
     m->used = 0;
-    memset(m->index, 0, m->index_cap * sizeof(uint64_t));
-    m->index_filled = 0;
+    memset(m->slots, 0, (m->mask + 1) * sizeof(map_slot_t));
+    m->filled = 0;
   }
   reml_h_release(old_key);
   reml_h_release(old_value);
   return 1;
 }
 
-/* The key of a live entry as a new handle (a big Int key is boxed anew). */
-static reml_handle_t key_handle(const map_entry_t* e) {
-  if (e->kind == KEY_INT) return reml_box_i64(e->key.i);
-  reml_inc_ref_inline((void*)e->key.s);
-  return reml_h_from_ptr((void*)e->key.s);
+/* The key of a live slot as a new handle (a big Int key is boxed anew). */
+static reml_handle_t key_handle(const map_slot_t* slot) {
+  if (!slot_is_string(slot)) return reml_box_i64(slot->key.i);
+  reml_inc_ref_inline((void*)slot->key.s);
+  return reml_h_from_ptr((void*)slot->key.s);
 }
 
 /* A new array of the live keys (`want_keys`) or values, in insertion order. */
 static reml_array_t* collect(const reml_map_t* m, bool want_keys) {
   reml_array_t* a = reml_array_new();
-  for (int64_t i = 0; i < m->used; i++) {
-    const map_entry_t* e = &m->entries[i];
-    if (e->kind == KEY_HOLE) continue;
+  for (int64_t pos = 0; pos < m->used; pos++) {
+    if (m->order[pos] == ORDER_HOLE) continue;
+    const map_slot_t* slot = &m->slots[m->order[pos]];
     if (want_keys) {
-      reml_handle_t k = key_handle(e);
+      reml_handle_t k = key_handle(slot);
       reml_array_push(a, k);
       reml_h_release(k);
     } else {
-      reml_array_push(a, e->value);
+      reml_array_push(a, slot->value);
     }
   }
   return a;
@@ -254,26 +259,27 @@ reml_array_t* reml_map_keys(const reml_map_t* m) { return collect(m, true); }
 
 reml_array_t* reml_map_values(const reml_map_t* m) { return collect(m, false); }
 
-/* Releases every entry and frees the tables, leaving an empty map. */
+/* Releases every key and value and frees the arrays, leaving an empty map. */
 static void release_all(reml_map_t* m) {
-  map_entry_t* entries = m->entries;
-  int64_t used = m->used;
-  free(m->index);
+  map_slot_t* slots = m->slots;
+  uint64_t count = slots ? m->mask + 1 : 0;
+  free(m->order);
   memset(m, 0, sizeof *m);
   m->hit_slot = -1;
-  for (int64_t i = 0; i < used; i++) {
-    if (entries[i].kind == KEY_STRING) reml_dec_ref_inline((void*)entries[i].key.s);
-    reml_h_release(entries[i].value);
+  for (uint64_t i = 0; i < count; i++) {
+    if (!slot_is_live(&slots[i])) continue;
+    if (slot_is_string(&slots[i])) reml_dec_ref_inline((void*)slots[i].key.s);
+    reml_h_release(slots[i].value);
   }
-  free(entries);
+  free(slots);
 }
 
 void reml_map_visit(const reml_map_t* m, void (*fn)(reml_handle_t h, void* ctx), void* ctx) {
-  for (int64_t i = 0; i < m->used; i++) {
-    const map_entry_t* e = &m->entries[i];
-    if (e->kind == KEY_HOLE) continue;
-    if (e->kind == KEY_STRING) fn(reml_h_from_ptr((void*)e->key.s), ctx); /* Int keys hold no object */
-    fn(e->value, ctx);
+  for (int64_t pos = 0; pos < m->used; pos++) {
+    if (m->order[pos] == ORDER_HOLE) continue;
+    const map_slot_t* slot = &m->slots[m->order[pos]];
+    if (slot_is_string(slot)) fn(reml_h_from_ptr((void*)slot->key.s), ctx); /* Int keys hold no object */
+    fn(slot->value, ctx);
   }
 }
 
@@ -306,22 +312,35 @@ reml_handle_t nyash_map_get_hh(const reml_map_t* map, reml_handle_t key) {
 }
 
 bool reml_map_shape_ok(const reml_map_t* m) {
-  if (m->size < 0 || m->used < m->size || m->cap < m->used) return false;
-  if (m->cap > 0 && m->entries == NULL) return false;
-  return (m->index_cap & (m->index_cap - 1)) == 0 && m->index_filled <= m->index_cap;
+  if (m->size < 0 || m->used < m->size || m->order_cap < m->used) return false;
+  if (m->order_cap > 0 && m->order == NULL) return false;
+  if (m->slots == NULL) return m->mask == 0 && m->filled == 0 && m->size == 0;
+  return m->log2 <= MAP_MAX_LOG2 && m->mask == ((uint64_t)1 << m->log2) - 1 && m->filled <= m->mask + 1;
 }
 
 /* --- probe statistics (tests) ---------------------------------------------- */
 
+/* The slots a lookup of `p` visits before it reaches slot `target`, or an
+ * empty slot when `target` is -1 (an absent key). */
+static uint64_t probe_length(const reml_map_t* m, probe_start_t p, int64_t target) {
+  uint64_t visited = 1;
+  for (uint64_t i = p.home;; i = probe_next(m, i, &p.perturb), visited++) {
+    if (target >= 0 ? i == (uint64_t)target : m->slots[i].state == SLOT_EMPTY) return visited;
+  }
+}
+
 uint64_t reml_map_probe_total(const reml_map_t* m) {
   uint64_t total = 0;
-  if (m->index_cap == 0) return 0;
-  uint64_t mask = m->index_cap - 1;
-  for (uint64_t i = 0; i < m->index_cap; i++) {
-    uint64_t slot = m->index[i];
-    if (slot == SLOT_EMPTY || slot_is_tomb(slot)) continue;
-    uint64_t home = (slot >> 32) >> m->index_shift;
-    total += ((i - home) & mask) + 1;
+  for (int64_t pos = 0; pos < m->used; pos++) {
+    if (m->order[pos] == ORDER_HOLE) continue;
+    const map_slot_t* slot = &m->slots[m->order[pos]];
+    probe_start_t p = slot_is_string(slot) ? string_probe_start(m, slot->hash) : int_probe_start(m, slot->key.i);
+    total += probe_length(m, p, m->order[pos]);
   }
   return total;
+}
+
+uint64_t reml_map_probe_absent_int(const reml_map_t* m, int64_t k) {
+  if (m->slots == NULL) return 0;
+  return probe_length(m, int_probe_start(m, k), -1);
 }

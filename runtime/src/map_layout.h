@@ -3,7 +3,7 @@
  * (nyash_map_get_h, nyash_map_set_h, nyash_map_set_ha) from these inline
  * functions, so -O2 code, which links that file's bitcode, inlines a whole
  * Int-keyed get or set; only inserting a new key calls into map.c.
- * docs/runtime.md, "MapBox", describes the design. */
+ * docs/runtime.md, "MapBox", gives the design and the measurements behind it. */
 #ifndef REML_MAP_LAYOUT_H
 #define REML_MAP_LAYOUT_H
 
@@ -12,108 +12,136 @@
 
 #include "reml_runtime.h"
 
-/* What an entry's key is; a hole is a deleted entry. */
-typedef enum key_kind { KEY_INT = 0, KEY_STRING = 1, KEY_HOLE = 2 } key_kind_t;
+/* A slot's state: empty, a tombstone (a deleted key's slot, which probes
+ * walk past), or a live key: (its position in the order array + 1) << 1,
+ * plus 1 for a String key. */
+#define SLOT_EMPTY 0u
+#define SLOT_TOMB 1u
+#define SLOT_STRING_BIT 1u
 
-typedef struct map_entry {
+/* One slot of the table: a live slot holds its key and its value, so a
+ * lookup reads one slot and nothing else. */
+typedef struct map_slot {
   union {
-    int64_t i;                /* KEY_INT: the Int itself */
-    const reml_string_t* s;   /* KEY_STRING: a retained string */
+    int64_t i;              /* an Int key itself, never boxed */
+    const reml_string_t* s; /* a String key, retained */
   } key;
-  reml_handle_t value;        /* retained; Void in a hole */
-  uint32_t hash;              /* int_hash or string_hash of the key */
-  uint32_t kind;              /* a key_kind_t */
-} map_entry_t;
+  reml_handle_t value;      /* retained */
+  uint32_t hash;            /* String keys: string_hash (compared before the bytes; rebuilds reuse it) */
+  uint32_t state;           /* SLOT_EMPTY, SLOT_TOMB or a live key's order position and kind */
+} map_slot_t;
 
-/* An index slot: 0 is empty; otherwise the high 32 bits are the entry's
- * hash and the low 32 bits its position + 1, or SLOT_TOMB_POS for a
- * tombstone (a deleted entry's slot, which probes must walk past). */
-#define SLOT_EMPTY 0ull
-#define SLOT_TOMB_POS 0xFFFFFFFFull
-#define SLOT_POS_MASK 0xFFFFFFFFull
+/* An order-array entry of a deleted key. */
+#define ORDER_HOLE UINT32_MAX
 
-/* The index is rebuilt before it is more than 3/4 full (tombstones
- * included); docs/runtime.md gives the measurements behind the choice. */
-#define INDEX_LOAD_NUM 3u
-#define INDEX_LOAD_DEN 4u
-#define INDEX_MIN_CAP 8u
-#define INDEX_MAX_LOG2 31u /* positions and hashes are 32 bits wide */
+/* The table is rebuilt before more than 3/4 of its slots are in use,
+ * tombstones included. */
+#define MAP_LOAD_NUM 3u
+#define MAP_LOAD_DEN 4u
+#define MAP_MIN_LOG2 3u
+#define MAP_MAX_LOG2 30u /* order positions + 1 must fit in 31 bits of a slot's state */
 
 struct reml_map {
-  int64_t size;          /* live entries */
-  int64_t used;          /* entries in the array, holes included */
-  int64_t cap;           /* capacity of the entry array */
-  map_entry_t* entries;
-  uint64_t* index;       /* index_cap slots, or NULL before the first insert */
-  uint64_t index_cap;    /* a power of two, or 0 */
-  uint64_t index_filled; /* slots that are not empty (tombstones included) */
-  uint32_t index_shift;  /* 32 - log2(index_cap): a hash's home slot is hash >> shift */
-  /* The index slot of the Int key found last (-1: none). `m.set(k, m.get(k)
-   * + 1)` looks the same key up twice; the second lookup then costs one
-   * compare instead of a hash and a probe. Any change of the index clears it. */
+  int64_t size;       /* live keys */
+  int64_t used;       /* order entries in use, holes included */
+  int64_t order_cap;  /* capacity of the order array */
+  uint32_t* order;    /* the slot of each key in insertion order; ORDER_HOLE after a delete */
+  map_slot_t* slots;  /* 2^log2 slots, or NULL before the first insert */
+  uint64_t mask;      /* 2^log2 - 1, or 0 with no slots */
+  uint64_t filled;    /* slots that are not empty (tombstones included) */
+  uint32_t log2;      /* log2 of the slot count; 0 with no slots */
+  /* The slot of the Int key found last (-1: none). `m.set(k, m.get(k) + 1)`
+   * looks the same key up twice; the second lookup then costs one compare.
+   * Every rebuild, delete and clear drops it. */
   int64_t hit_slot;
   int64_t hit_key;
 };
 
-/* The hash of an Int key: the high half folded into the low one, a multiply
- * by 2^64 / golden ratio (Fibonacci hashing), the same fold and a second
- * multiply; the home slot is taken from the high bits. Fibonacci hashing
- * alone spreads sequential keys perfectly but clusters keys with a large
- * power-of-two stride (18 slots a lookup for multiples of 2^41, 5.7 with
- * only the second multiply for multiples of 2^44); with both folds every
- * pattern measured probes like random keys (docs/runtime.md). */
-static inline uint32_t int_hash(int64_t k) {
-  uint64_t h = (uint64_t)k;
+static inline bool slot_is_live(const map_slot_t* s) { return s->state > SLOT_TOMB; }
+
+static inline bool slot_is_string(const map_slot_t* s) { return (s->state & SLOT_STRING_BIT) != 0; }
+
+/* The order position of a live slot. */
+static inline int64_t slot_order_pos(const map_slot_t* s) { return (int64_t)(s->state >> 1) - 1; }
+
+static inline uint32_t live_state(int64_t order_pos, bool is_string) {
+  return ((uint32_t)(order_pos + 1) << 1) | (is_string ? SLOT_STRING_BIT : 0u);
+}
+
+/* A 64-bit mix: fold the high half into the low one, multiply by 2^64/φ,
+ * fold again and multiply by a second odd constant. Fibonacci hashing alone
+ * clusters multiples of large powers of two; the folds fix that. */
+static inline uint64_t mix64(uint64_t h) {
   h ^= h >> 32;
   h *= 0x9E3779B97F4A7C15ull;
   h ^= h >> 32;
-  return (uint32_t)((h * 0xD6E8FEB86659FD93ull) >> 32);
+  return h * 0xD6E8FEB86659FD93ull;
 }
 
-static inline uint64_t slot_pos(uint64_t slot) { return (slot & SLOT_POS_MASK) - 1; }
+/* Where an Int key's probe starts, and what steers the rest of its probe
+ * sequence. The home slot is the key's low bits XORed with a mix of its high
+ * bits: keys that differ only in their low log2 bits (a dense range such as
+ * 0 … n−1) get distinct, neighbouring homes, as C++'s and CPython's
+ * identity hashes give them, while any pattern in the high bits (a large
+ * power-of-two stride) is scattered by the mix. Keys of one range (equal
+ * high bits) never share a home; keys of different ranges that do share one
+ * have different mixes, so their probe sequences part at the first step. */
+typedef struct probe_start {
+  uint64_t home;
+  uint64_t perturb;
+} probe_start_t;
 
-static inline bool slot_is_tomb(uint64_t slot) { return (slot & SLOT_POS_MASK) == SLOT_TOMB_POS; }
+static inline probe_start_t int_probe_start(const reml_map_t* m, int64_t k) {
+  uint64_t u = (uint64_t)k;
+  uint64_t mixed = mix64(u >> m->log2);
+  probe_start_t p = {(u ^ mixed) & m->mask, mixed};
+  return p;
+}
 
-/* The index slot of Int key `k`, or -1. The last-hit cache is consulted
- * before the key is hashed: the set of a get-then-set pair costs one
- * compare. */
+/* The next slot of a probe sequence (CPython's recurrence: the bits of
+ * `perturb` enter five at a time, then i -> 5i + 1 visits every slot, so a
+ * probe always ends at an empty slot). Keys whose homes collide part after
+ * one step instead of lining up as linear probing would make them. */
+static inline uint64_t probe_next(const reml_map_t* m, uint64_t i, uint64_t* perturb) {
+  *perturb >>= 5;
+  return (i * 5 + 1 + *perturb) & m->mask;
+}
+
+/* The slot of Int key `k`, or -1. The last-hit cache is consulted first:
+ * the set of a get-then-set pair costs one compare. */
 REML_INLINE int64_t find_int(const reml_map_t* m, int64_t k) {
   if (m->hit_slot >= 0 && m->hit_key == k) return m->hit_slot;
-  if (m->index_cap == 0) return -1;
-  uint32_t h = int_hash(k);
-  uint64_t mask = m->index_cap - 1, want = (uint64_t)h << 32;
-  for (uint64_t i = h >> m->index_shift;; i = (i + 1) & mask) {
-    uint64_t slot = m->index[i];
-    if (slot == SLOT_EMPTY) return -1;
-    if ((slot & ~SLOT_POS_MASK) == want && !slot_is_tomb(slot)) {
-      const map_entry_t* e = &m->entries[slot_pos(slot)];
-      if (e->kind == KEY_INT && e->key.i == k) {
-        reml_map_t* w = (reml_map_t*)m; /* the cache only; maps are never in read-only memory */
-        w->hit_slot = (int64_t)i;
-        w->hit_key = k;
-        return (int64_t)i;
-      }
+  if (m->slots == NULL) return -1;
+  probe_start_t p = int_probe_start(m, k);
+  for (uint64_t i = p.home;; i = probe_next(m, i, &p.perturb)) {
+    const map_slot_t* s = &m->slots[i];
+    if (s->state == SLOT_EMPTY) return -1;
+    if (s->key.i == k && slot_is_live(s) && !slot_is_string(s)) {
+      reml_map_t* w = (reml_map_t*)m; /* the cache only; maps are never in read-only memory */
+      w->hit_slot = (int64_t)i;
+      w->hit_key = k;
+      return (int64_t)i;
     }
   }
 }
 
-/* The value at index slot `i` (or Void for -1), retained for the caller. */
+/* The value at slot `i` (or Void for -1), retained for the caller. */
 static inline reml_handle_t value_at(const reml_map_t* m, int64_t i) {
   if (i < 0) return REML_VOID;
-  reml_handle_t v = m->entries[slot_pos(m->index[i])].value;
+  reml_handle_t v = m->slots[i].value;
   reml_h_retain(v);
   return v;
 }
 
-/* Replaces the value in the entry at index slot `i` by `value` (owned). */
+/* Replaces the value in slot `i` by `value` (owned). */
 static inline void replace_value(reml_map_t* m, int64_t i, reml_handle_t value) {
-  map_entry_t* e = &m->entries[slot_pos(m->index[i])];
-  reml_handle_t old = e->value;
-  e->value = value;
+  map_slot_t* s = &m->slots[i];
+  reml_handle_t old = s->value;
+  s->value = value;
   reml_h_release(old);
 }
 
-/* Appends Int key `k`, not in the map yet, with `value` (owned): the slow
+/* Inserts Int key `k`, not in the map yet, with `value` (owned): the slow
  * half of set_int, in map.c. */
 void reml_map_insert_int(reml_map_t* m, int64_t k, reml_handle_t value);
 

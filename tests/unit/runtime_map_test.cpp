@@ -20,6 +20,7 @@
 extern "C" {
 // Declared in runtime/src/internal.h, which is not a public header.
 uint64_t reml_map_probe_total(const reml_map_t* m);
+uint64_t reml_map_probe_absent_int(const reml_map_t* m, int64_t k);
 }
 
 namespace {
@@ -581,6 +582,43 @@ TEST(RuntimeMapTable, IntHashSpreadsSequentialAndStridedKeys) {
   }
   for (uint64_t stride : {3ull, 10ull, 1000ull, 3486784401ull, 0x9E3779B97F4A7C15ull})
     EXPECT_LT(AverageProbes(0, stride, 49000), 3.0) << "stride " << stride;
+}
+
+TEST(RuntimeMapTable, DenseIntKeysSitInTheirHomeSlots) {
+  // Keys 0 ... n-1 differ only in their low bits, so each gets its own home
+  // slot and a lookup reads exactly one slot (the reason the Int-keyed
+  // benchmark needs one cache miss a lookup). So do keys of any range that
+  // shares its high bits, negative ones included.
+  for (int n : {1000, 49000, 100000}) {
+    EXPECT_EQ(AverageProbes(0, 1, n), 1.0) << n;
+    EXPECT_EQ(AverageProbes(-1, static_cast<uint64_t>(-1), n), 1.0) << n;
+  }
+}
+
+TEST(RuntimeMapTable, AbsentIntKeysNearADenseRangeProbeLittle) {
+  // With linear probing a dense range is one long run of full slots, and a
+  // miss that lands in it would walk to its end. The probe sequence instead
+  // leaves the home slot by a step that depends on the key's high bits.
+  for (int n : {1000, 49000, 100000}) {
+    Map m;
+    for (int i = 0; i < n; i++) nyash_map_set_h(m, i, i);
+    uint64_t total = 0;
+    const int misses = 10000;
+    for (int j = 0; j < misses; j++) {
+      // Absent keys whose low bits fall inside the range: n + j and keys
+      // far above it.
+      int64_t k = (j % 2 == 0) ? n + j : (static_cast<int64_t>(j) << 32) + (j % n);
+      total += reml_map_probe_absent_int(m, k);
+    }
+    EXPECT_LT(static_cast<double>(total) / misses, 5.0) << n;
+  }
+}
+
+TEST(RuntimeMapTable, IntKeysWhoseHighAndLowBitsAgreeSpread) {
+  // i * (2^s + 1) has equal high and low halves: a plain XOR fold of the
+  // key would send every such key to slot 0.
+  for (int s : {10, 16, 17, 20, 32})
+    EXPECT_LT(AverageProbes(0, (static_cast<uint64_t>(1) << s) + 1, 49000), 3.0) << "s=" << s;
 }
 
 TEST(RuntimeMapTable, StringHashSpreadsSimilarKeys) {
