@@ -230,26 +230,9 @@ static reml_handle_t run_row(const row_t* r, reml_handle_t recv, const reml_hand
   return result_handle(r->adapter(r->fn, slots, loc), r->result);
 }
 
-#if REML_GUARD_CODE
-/* The guard of reml_call_builtin: the receiver (argument 1) and each of the
- * `argc` handles of `args` (all reported as argument 5, the array). */
-static bool guard_builtin_call(reml_handle_t recv, int64_t argc, const reml_handle_t* args, const reml_loc_t* loc) {
-  reml_guard_arg_t small[8];
-  size_t n = argc > 0 && args != NULL ? (size_t)argc + 1 : 1;
-  reml_guard_arg_t* list = n <= 8 ? small : reml_xmalloc(reml_mul_size(n, sizeof(reml_guard_arg_t)));
-  list[0] = (reml_guard_arg_t)REML_GA_H(1, recv);
-  for (size_t i = 1; i < n; i++) list[i] = (reml_guard_arg_t)REML_GA_H(5, args[i - 1]);
-  bool ok = reml_guard_call("reml_call_builtin", loc, list, n);
-  if (list != small) free(list);
-  return ok;
-}
-#endif
-
-reml_handle_t reml_call_builtin(reml_handle_t recv, int32_t method, const char* name, int64_t argc,
-                                const reml_handle_t* args, const reml_loc_t* loc) {
-#if REML_GUARD_CODE
-  if (REML_UNLIKELY(reml_guard_enabled) && !guard_builtin_call(recv, argc, args, loc)) return REML_VOID;
-#endif
+/* reml_call_builtin without the guard. */
+REML_INLINE reml_handle_t call_builtin(reml_handle_t recv, int32_t method, const char* name, int64_t argc,
+                                       const reml_handle_t* args, const reml_loc_t* loc) {
   const char* known = reml_builtin_method_name(method);
   const char* shown = known != NULL ? known : (name != NULL ? name : "?");
   if (argc > 0 && args == NULL) reml_internal_error("reml_call_builtin: %lld arguments but no array", (long long)argc);
@@ -258,4 +241,31 @@ reml_handle_t reml_call_builtin(reml_handle_t recv, int32_t method, const char* 
   if (row < 0 && recv == REML_VOID) reml_panic_at(loc, "Type error: method '%s' called on Void", shown);
   if (row < 0) reml_panic_at(loc, "Unknown method '%s' on %s", shown, reml_h_kind_name(recv));
   return run_row(&g_rows[row], recv, args, loc);
+}
+
+#if REML_GUARD_CODE
+/* reml_call_builtin with its guard: the receiver (argument 1) and each of
+ * the `argc` handles of `args` (all reported as argument 5, the array). A
+ * tail call of the entry point, as REML_GUARDED makes them (guard.h). */
+REML_GUARD_COLD static reml_handle_t call_builtin_guarded(reml_handle_t recv, int32_t method, const char* name,
+                                                          int64_t argc, const reml_handle_t* args,
+                                                          const reml_loc_t* loc) {
+  reml_guard_arg_t small[8];
+  size_t n = argc > 0 && args != NULL ? (size_t)argc + 1 : 1;
+  reml_guard_arg_t* list = n <= 8 ? small : reml_xmalloc(reml_mul_size(n, sizeof(reml_guard_arg_t)));
+  list[0] = (reml_guard_arg_t)REML_GA_H(1, recv);
+  for (size_t i = 1; i < n; i++) list[i] = (reml_guard_arg_t)REML_GA_H(5, args[i - 1]);
+  bool ok = reml_guard_call("reml_call_builtin", loc, list, n);
+  if (list != small) free(list);
+  if (!ok) return REML_VOID;
+  return call_builtin(recv, method, name, argc, args, loc);
+}
+#endif
+
+reml_handle_t reml_call_builtin(reml_handle_t recv, int32_t method, const char* name, int64_t argc,
+                                const reml_handle_t* args, const reml_loc_t* loc) {
+#if REML_GUARD_CODE
+  if (REML_UNLIKELY(reml_guard_enabled)) return call_builtin_guarded(recv, method, name, argc, args, loc);
+#endif
+  return call_builtin(recv, method, name, argc, args, loc);
 }

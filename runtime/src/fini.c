@@ -14,22 +14,19 @@ static reml_instance_t* fini_receiver(reml_handle_t h, const char* what) {
   return (reml_instance_t*)reml_h_ptr(h);
 }
 
-int64_t reml_fini_begin(reml_handle_t self) {
-  REML_GUARD(return 0, NULL, REML_GA_H(1, self));
+REML_GUARDED(int64_t, reml_fini_begin, (reml_handle_t self), (self), return 0, NULL, REML_GA_H(1, self)) {
   reml_instance_t* inst = fini_receiver(self, "fini()");
   if (inst->flags & (REML_INSTANCE_FINALISING | REML_INSTANCE_FINALISED)) return 0;
   inst->flags |= REML_INSTANCE_FINALISING;
   return 1;
 }
 
-void reml_fini_end(reml_handle_t self) {
-  REML_GUARD(return, NULL, REML_GA_H(1, self));
+REML_GUARDED_VOID(reml_fini_end, (reml_handle_t self), (self), return, NULL, REML_GA_H(1, self)) {
   reml_instance_t* inst = fini_receiver(self, "the end of fini()");
   inst->flags = (inst->flags & ~REML_INSTANCE_FINALISING) | REML_INSTANCE_FINALISED;
 }
 
-void reml_check_live(reml_handle_t obj, const reml_loc_t* loc) {
-  REML_GUARD(return, loc, REML_GA_H(1, obj));
+REML_GUARDED_VOID(reml_check_live, (reml_handle_t obj, const reml_loc_t* loc), (obj, loc), return, loc, REML_GA_H(1, obj)) {
   /* Handles reach here from dynamic calls too, so any value may come. */
   if (!reml_h_is_object(obj) || reml_box_type_of_tag(reml_h_tag(obj)) == NULL) return;
   const reml_instance_t* inst = (const reml_instance_t*)reml_h_ptr(obj);

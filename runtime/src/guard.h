@@ -2,10 +2,10 @@
  * guard.h — the runtime guards at the boundary between compiled code and the
  * runtime (docs/guards.md), for the runtime's own source files.
  *
- * Each guarded entry point starts with one REML_GUARD(...) naming its handle
- * arguments. With guards compiled in and HAKO_FFI_GUARD unset that is one
- * load of a global and a branch predicted not taken; everything else lives in
- * the cold function reml_guard_call. Building with REML_GUARD_CODE=0 (the
+ * Each guarded entry point is defined with REML_GUARDED(...) (or
+ * REML_GUARDED_VOID), naming its handle arguments. With guards compiled in
+ * and HAKO_FFI_GUARD unset that is one load of a global and a branch
+ * predicted not taken; everything else lives in cold functions. Building with REML_GUARD_CODE=0 (the
  * reml_runtime_noguard library) removes even that, for the benchmark that
  * measures what the guards cost when they are off.
  */
@@ -49,19 +49,57 @@ extern uint32_t reml_guard_enabled;
  * its Void result. */
 bool reml_guard_call(const char* symbol, const reml_loc_t* loc, const reml_guard_arg_t* args, size_t n);
 
-/* The guard of an entry point: `on_fail` (a statement, usually a return of
- * the Void result) runs when a check failed under HAKO_FAILFAST=0. */
-#define REML_GUARD(on_fail, loc, ...)                                                        \
-  do {                                                                                       \
+/* Defines the guarded entry point `ret name params`, whose body follows the
+ * macro as the body of `name##_unguarded`. `args` names the parameters in
+ * order; `on_fail` (a statement: usually a return of the Void result, or an
+ * assignment that makes the call go on with a Void argument) runs when a
+ * check failed under HAKO_FAILFAST=0; `loc` and the guard arguments may name
+ * parameters. With guards off the entry point is one load of a flag, a
+ * branch predicted not taken and the body; the checked path is a tail call
+ * of the cold `name##_guarded`, so nothing stays live across the check and
+ * the fast path needs no stack frame it would not need anyway. */
+#define REML_GUARDED(ret, name, params, args, on_fail, loc, ...)                             \
+  REML_INLINE ret name##_unguarded params;                                                   \
+  REML_GUARD_COLD static ret name##_guarded params {                                         \
+    const reml_guard_arg_t reml_guard_args_[] = {__VA_ARGS__};                               \
+    if (!reml_guard_call(#name, (loc), reml_guard_args_,                                     \
+                         sizeof reml_guard_args_ / sizeof reml_guard_args_[0]))              \
+      on_fail;                                                                               \
+    return name##_unguarded args;                                                            \
+  }                                                                                          \
+  ret name params {                                                                          \
+    if (REML_UNLIKELY(reml_guard_enabled)) return name##_guarded args;                       \
+    return name##_unguarded args;                                                            \
+  }                                                                                          \
+  REML_INLINE ret name##_unguarded params
+
+/* REML_GUARDED for an entry point that returns nothing. */
+#define REML_GUARDED_VOID(name, params, args, on_fail, loc, ...)                             \
+  REML_INLINE void name##_unguarded params;                                                  \
+  REML_GUARD_COLD static void name##_guarded params {                                        \
+    const reml_guard_arg_t reml_guard_args_[] = {__VA_ARGS__};                               \
+    if (!reml_guard_call(#name, (loc), reml_guard_args_,                                     \
+                         sizeof reml_guard_args_ / sizeof reml_guard_args_[0]))              \
+      on_fail;                                                                               \
+    name##_unguarded args;                                                                   \
+  }                                                                                          \
+  void name params {                                                                         \
     if (REML_UNLIKELY(reml_guard_enabled)) {                                                 \
-      const reml_guard_arg_t reml_guard_args_[] = {__VA_ARGS__};                             \
-      if (!reml_guard_call(__func__, (loc), reml_guard_args_,                                \
-                           sizeof reml_guard_args_ / sizeof reml_guard_args_[0]))            \
-        on_fail;                                                                             \
+      name##_guarded args;                                                                   \
+      return;                                                                                \
     }                                                                                        \
-  } while (0)
+    name##_unguarded args;                                                                   \
+  }                                                                                          \
+  REML_INLINE void name##_unguarded params
+
+#if defined(__GNUC__) || defined(__clang__)
+#define REML_GUARD_COLD __attribute__((cold, noinline))
 #else
-#define REML_GUARD(on_fail, loc, ...) ((void)0)
+#define REML_GUARD_COLD
+#endif
+#else
+#define REML_GUARDED(ret, name, params, args, on_fail, loc, ...) ret name params
+#define REML_GUARDED_VOID(name, params, args, on_fail, loc, ...) void name params
 #endif
 
 #endif /* REML_GUARD_H */

@@ -46,8 +46,7 @@ static void write_value_line(reml_handle_t h, void (*write)(const char*, size_t)
   reml_sb_free(&sb);
 }
 
-void reml_print_h(reml_handle_t h) {
-  REML_GUARD(return, NULL, REML_GA_H(1, h));
+REML_GUARDED_VOID(reml_print_h, (reml_handle_t h), (h), return, NULL, REML_GA_H(1, h)) {
   if (reml_h_is_string(h)) {
     reml_print_str(reml_h_ptr(h));
     return;
@@ -55,7 +54,6 @@ void reml_print_h(reml_handle_t h) {
   write_value_line(h, reml_out_write);
 }
 
-void reml_eprint_h(reml_handle_t h) {
-  REML_GUARD(return, NULL, REML_GA_H(1, h));
+REML_GUARDED_VOID(reml_eprint_h, (reml_handle_t h), (h), return, NULL, REML_GA_H(1, h)) {
   write_value_line(h, reml_err_write);
 }

@@ -98,9 +98,8 @@ void reml_sb_append_value(reml_strbuf_t* sb, reml_handle_t h) {
   reml_sb_append_cstr(sb, "<object>");
 }
 
-reml_string_t* reml_h_to_string(reml_handle_t h) {
+REML_GUARDED(reml_string_t*, reml_h_to_string, (reml_handle_t h), (h), h = REML_VOID, NULL, REML_GA_H(1, h)) {
   /* A String result cannot be Void: the text of Void stands for it. */
-  REML_GUARD(h = REML_VOID, NULL, REML_GA_H(1, h));
   /* A String is its own text: share it instead of copying. */
   if (reml_h_is_string(h)) {
     reml_inc_ref_inline(reml_h_ptr(h));
