@@ -49,6 +49,12 @@ extern uint32_t reml_guard_enabled;
  * its Void result. */
 bool reml_guard_call(const char* symbol, const reml_loc_t* loc, const reml_guard_arg_t* args, size_t n);
 
+/* The checks of the cold path of entry point `symbol` (a string). */
+#define REML_GUARD_CHECK_(symbol, on_fail, loc, ...)                                            \
+  const reml_guard_arg_t reml_guard_args_[] = {__VA_ARGS__};                                   \
+  if (!reml_guard_call((symbol), (loc), reml_guard_args_, sizeof reml_guard_args_ / sizeof reml_guard_args_[0])) \
+    on_fail
+
 /* Defines the guarded entry point `ret name params`, whose body follows the
  * macro as the body of `name##_unguarded`. `args` names the parameters in
  * order; `on_fail` (a statement: usually a return of the Void result, or an
@@ -61,10 +67,7 @@ bool reml_guard_call(const char* symbol, const reml_loc_t* loc, const reml_guard
 #define REML_GUARDED(ret, name, params, args, on_fail, loc, ...)                             \
   REML_INLINE ret name##_unguarded params;                                                   \
   REML_GUARD_COLD static ret name##_guarded params {                                         \
-    const reml_guard_arg_t reml_guard_args_[] = {__VA_ARGS__};                               \
-    if (!reml_guard_call(#name, (loc), reml_guard_args_,                                     \
-                         sizeof reml_guard_args_ / sizeof reml_guard_args_[0]))              \
-      on_fail;                                                                               \
+    REML_GUARD_CHECK_(#name, on_fail, loc, __VA_ARGS__);                                     \
     return name##_unguarded args;                                                            \
   }                                                                                          \
   ret name params {                                                                          \
@@ -77,10 +80,7 @@ bool reml_guard_call(const char* symbol, const reml_loc_t* loc, const reml_guard
 #define REML_GUARDED_VOID(name, params, args, on_fail, loc, ...)                             \
   REML_INLINE void name##_unguarded params;                                                  \
   REML_GUARD_COLD static void name##_guarded params {                                        \
-    const reml_guard_arg_t reml_guard_args_[] = {__VA_ARGS__};                               \
-    if (!reml_guard_call(#name, (loc), reml_guard_args_,                                     \
-                         sizeof reml_guard_args_ / sizeof reml_guard_args_[0]))              \
-      on_fail;                                                                               \
+    REML_GUARD_CHECK_(#name, on_fail, loc, __VA_ARGS__);                                     \
     name##_unguarded args;                                                                   \
   }                                                                                          \
   void name params {                                                                         \
