@@ -22,9 +22,10 @@
  * AArch64 with 48-bit virtual addresses) lie below 2^47. */
 #define ADDRESS_LIMIT ((uint64_t)1 << 47)
 
-#if REML_GUARD_CODE
+/* Defined (and 0) in a runtime built without guard code too: -O2 code
+ * inlines the Int-key MapBox entry points, guard test included, from
+ * bitcode that does not know which runtime it will be linked with. */
 uint32_t reml_guard_enabled;
-#endif
 
 static uint64_t g_sample_mask; /* 2^N - 1: a call is checked when the counter & mask is 0 */
 static uint64_t g_calls;       /* guarded calls since the settings were read */
@@ -153,7 +154,6 @@ void reml_guard_read_settings(void) {
 #endif
 }
 
-#if REML_GUARD_CODE
 /* Reports a failed check of argument `arg` of `symbol`: the runtime error, or
  * the warning the first time under HAKO_FAILFAST=0. */
 static void guard_failure(const char* symbol, const reml_loc_t* loc, const reml_guard_arg_t* arg,
@@ -196,4 +196,3 @@ __attribute__((cold, noinline)) bool reml_guard_call(const char* symbol, const r
   }
   return true;
 }
-#endif

@@ -37,9 +37,10 @@ typedef struct reml_guard_arg {
 /* An object-pointer argument at `pos` that must be a live object of `tag`. */
 #define REML_GA_OBJ(pos, p, tag) {(pos), (uint32_t)(tag), reml_h_from_ptr((void*)(p))}
 
-#if REML_GUARD_CODE
 /* Nonzero when HAKO_FFI_GUARD=1 was set at start-up: the one word the
- * inline part of every guard reads. */
+ * inline part of every guard reads (always 0 in a runtime built without
+ * guard code, which still defines it and reml_guard_call for the inlined
+ * MapBox fast paths). */
 extern uint32_t reml_guard_enabled;
 
 /* Counts one guarded call of `symbol` and, when the call is sampled, checks
@@ -48,6 +49,8 @@ extern uint32_t reml_guard_enabled;
  * once and returns false (HAKO_FAILFAST=0), and then the caller returns
  * its Void result. */
 bool reml_guard_call(const char* symbol, const reml_loc_t* loc, const reml_guard_arg_t* args, size_t n);
+
+#if REML_GUARD_CODE
 
 /* The checks of the cold path of entry point `symbol` (a string). */
 #define REML_GUARD_CHECK_(symbol, on_fail, loc, ...)                                            \

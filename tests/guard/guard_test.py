@@ -55,10 +55,46 @@ def run(cmd, env_extra):
     return p.returncode, p.stdout, ADDR.sub(b"0xADDR", p.stderr).decode("utf-8", "replace")
 
 
+NOGUARD_PROGRAM = """static box Main {
+    main() {
+        local m = new MapBox()
+        m.set(1, 41)
+        m.set(1, m.get(1) + 1)
+        print(m.get(1))
+        return 0
+    }
+}
+"""
+NOGUARD_WARNING = "HAKO_FFI_GUARD=1 ignored: this runtime was built without guard code"
+
+
+def noguard_runtime_check(opts, tmp):
+    """-O2 code inlines the Int-key MapBox entry points, guard test included,
+    from bitcode built with guards: the executable must still link against a
+    runtime built without guard code, run, and warn that HAKO_FFI_GUARD=1 is
+    ignored."""
+    src = os.path.join(tmp, "noguard.hako")
+    exe = os.path.join(tmp, "noguard")
+    with open(src, "w") as f:
+        f.write(NOGUARD_PROGRAM)
+    b = subprocess.run([opts.hakoc, "build", "-O2", src, "-o", exe, "--runtime-path", opts.noguard_runtime_path],
+                       stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT * 2)
+    if b.returncode != 0:
+        return ["noguard runtime: hakoc build -O2 failed: %s" % b.stderr.decode()[:300]]
+    rc, out, err = run([exe], {"HAKO_FFI_GUARD": "1", "HAKO_FFI_GUARD_RATE_LG": "0"})
+    if (rc, out, NOGUARD_WARNING in err) != (0, b"42\n", True):
+        return ["noguard runtime: got exit %s, stdout %r, stderr %r; want exit 0, 42 and the warning %r"
+                % (rc, out, err, NOGUARD_WARNING)]
+    return []
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--hakoc", required=True)
     ap.add_argument("--runtime-path", required=True)
+    ap.add_argument("--noguard-runtime-path", default=None,
+                    help="a runtime built without guard code: -O2 programs with inlined Int-key map calls "
+                         "must link and run against it too")
     opts = ap.parse_args(argv)
     files = sorted(f for f in os.listdir(HERE) if f.endswith(".mir"))
     failures = []
@@ -103,6 +139,9 @@ def main(argv):
                     seen[backend] = (rc, out, [l for l in lines if not l.startswith("note: process ")])
                 if len(set(map(repr, seen.values()))) > 1:
                     failures.append("%s HAKO_FAILFAST=%s: the backends differ: %r" % (name, failfast, seen))
+        if opts.noguard_runtime_path:
+            checks += 1
+            failures += noguard_runtime_check(opts, tmp)
     for f in failures:
         print("FAIL " + f)
     print("%d files, %d runs, %d failures" % (len(files), checks, len(failures)))
