@@ -17,15 +17,21 @@ interleaved, so a change of load on the machine hits all alike:
 The median of --runs rounds (default 7) of each variant's CPU time (user +
 system, which a busy machine disturbs less than the wall clock) counts. The line to read is
 off/noguard: the target is within 1 % (<= 1.01). The on-* ratios are
-information. Timings never fail the run; the exit status is 1 only when
+information. When valgrind is installed the table is followed by the
+instructions the noguard and off executables execute (callgrind, one run
+each): on a machine whose CPU times swing by several per cent between runs,
+that count is the figure that can show a 1 % difference (--no-instructions
+skips it). Timings never fail the run; the exit status is 1 only when
 something fails to build or run or the variants print different output.
 
-Usage: guard_bench.py --hakoc PATH --runtime LIB.a --noguard-runtime LIB.a [--runs N] [-k SUBSTR]
+Usage: guard_bench.py --hakoc PATH --runtime LIB.a --noguard-runtime LIB.a [--runs N] [-k SUBSTR] [--no-instructions]
 """
 
 import argparse
 import os
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -74,6 +80,23 @@ def run(cmd, env, timeout):
     return time.perf_counter() - start, cpu_seconds_of_children() - cpu_start, p.returncode, p.stdout, p.stderr
 
 
+def instructions(exe, problems, name):
+    """The instructions `exe` executes with guards off, counted by callgrind;
+    None (and a problem) when valgrind fails."""
+    cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", exe]
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           env=environment({}), timeout=RUN_TIMEOUT * 20)
+    except (subprocess.TimeoutExpired, OSError) as e:
+        problems.append("%s: callgrind: %s" % (name, e))
+        return None
+    m = re.search(rb"Collected : (\d+)", p.stderr)
+    if p.returncode != 0 or not m:
+        problems.append("%s: callgrind exit %s" % (name, p.returncode))
+        return None
+    return int(m.group(1))
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
@@ -82,6 +105,8 @@ def main(argv):
     ap.add_argument("--noguard-runtime", required=True, help="libreml_runtime_noguard.a")
     ap.add_argument("--runs", type=int, default=7, help="interleaved rounds; the median counts (default 7)")
     ap.add_argument("-k", dest="filter", default=None, help="only programs whose name contains SUBSTR")
+    ap.add_argument("--no-instructions", action="store_true",
+                    help="skip the instruction counts under valgrind (callgrind)")
     opts = ap.parse_args(argv)
     names = [n for n in PROGRAMS if not opts.filter or opts.filter in n]
     problems = []
@@ -90,6 +115,7 @@ def main(argv):
           max(1, opts.runs))
     print(fmt % ("program", "noguard s", "off s", "on-lg8 s", "on-lg0 s", "off/noguard", "lg8/noguard",
                  "lg0/noguard"))
+    counts = {}
     with tempfile.TemporaryDirectory(prefix="hako-guard-bench-") as tmp:
         for name in names:
             exes = {}
@@ -129,9 +155,20 @@ def main(argv):
             print(fmt % (name, secs["noguard"], secs["off"], secs["on-lg8"], secs["on-lg0"], ratio("off"),
                          ratio("on-lg8"), ratio("on-lg0")))
             sys.stdout.flush()
+            if not opts.no_instructions and shutil.which("valgrind"):
+                counts[name] = {kind: instructions(exes[kind], problems, name) for kind in ("noguard", "guarded")}
     print("off/noguard: guards compiled in but off against no guard code; target <= %.2f ('!' marks a miss)." %
           OFF_TARGET)
     print("on-lg8 / on-lg0: HAKO_FFI_GUARD=1 with HAKO_FFI_GUARD_RATE_LG=8 / 0 (information only).")
+    if counts:
+        print()
+        print("Instructions executed (valgrind --tool=callgrind, one run each; steadier than CPU time on a busy")
+        print("machine), guards off against no guard code:")
+        for name, c in counts.items():
+            if c["noguard"] and c["guarded"]:
+                r = c["guarded"] / c["noguard"]
+                print("%-13s noguard %14d  off %14d  off/noguard %.4f%s" %
+                      (name, c["noguard"], c["guarded"], r, " !" if r > OFF_TARGET else ""))
     for p in problems:
         print("ERROR " + p)
     return 1 if problems else 0
