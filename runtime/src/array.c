@@ -37,7 +37,8 @@ static void push(reml_array_t* a, reml_handle_t v) {
   a->items[a->len++] = v;
 }
 
-REML_GUARDED_VOID(reml_array_push, (reml_array_t* a, reml_handle_t v), (a, v), return, NULL, REML_GA_OBJ(1, a, REML_TAG_ARRAY), REML_GA_H(2, v)) {
+REML_GUARDED_VOID(reml_array_push, (reml_array_t* a, reml_handle_t v), (a, v), return, NULL,
+                  REML_GA_OBJ(1, a, REML_TAG_ARRAY), REML_GA_H(2, v)) {
   push(a, v);
 }
 
@@ -56,7 +57,8 @@ REML_NORETURN static void index_error(const reml_array_t* a, int64_t i, const re
   reml_panic_at(loc, "Index out of range: %lld (length %lld)", (long long)i, (long long)a->len);
 }
 
-REML_GUARDED_VOID(reml_array_set, (reml_array_t* a, int64_t i, reml_handle_t v, const reml_loc_t* loc), (a, i, v, loc), return, loc, REML_GA_OBJ(1, a, REML_TAG_ARRAY), REML_GA_H(3, v)) {
+REML_GUARDED_VOID(reml_array_set, (reml_array_t* a, int64_t i, reml_handle_t v, const reml_loc_t* loc), (a, i, v, loc),
+                  return, loc, REML_GA_OBJ(1, a, REML_TAG_ARRAY), REML_GA_H(3, v)) {
   if (i == a->len) {
     push(a, v);
     return;
@@ -87,7 +89,8 @@ void reml_array_set_i(reml_array_t* a, int64_t i, int64_t v, const reml_loc_t* l
   reml_h_release(old);
 }
 
-REML_GUARDED_VOID(reml_array_insert, (reml_array_t* a, int64_t i, reml_handle_t v, const reml_loc_t* loc), (a, i, v, loc), return, loc, REML_GA_OBJ(1, a, REML_TAG_ARRAY), REML_GA_H(3, v)) {
+REML_GUARDED_VOID(reml_array_insert, (reml_array_t* a, int64_t i, reml_handle_t v, const reml_loc_t* loc),
+                  (a, i, v, loc), return, loc, REML_GA_OBJ(1, a, REML_TAG_ARRAY), REML_GA_H(3, v)) {
   if (i < 0 || i > a->len) index_error(a, i, loc);
   reserve(a, a->len + 1);
   memmove(a->items + i + 1, a->items + i, (size_t)(a->len - i) * sizeof(reml_handle_t));
@@ -111,11 +114,13 @@ static int64_t index_of(const reml_array_t* a, reml_handle_t v) {
   return -1;
 }
 
-REML_GUARDED(int64_t, reml_array_index_of, (const reml_array_t* a, reml_handle_t v), (a, v), return 0, NULL, REML_GA_OBJ(1, a, REML_TAG_ARRAY), REML_GA_H(2, v)) {
+REML_GUARDED(int64_t, reml_array_index_of, (const reml_array_t* a, reml_handle_t v), (a, v), return 0, NULL,
+             REML_GA_OBJ(1, a, REML_TAG_ARRAY), REML_GA_H(2, v)) {
   return index_of(a, v);
 }
 
-REML_GUARDED(int64_t, reml_array_contains, (const reml_array_t* a, reml_handle_t v), (a, v), return 0, NULL, REML_GA_OBJ(1, a, REML_TAG_ARRAY), REML_GA_H(2, v)) {
+REML_GUARDED(int64_t, reml_array_contains, (const reml_array_t* a, reml_handle_t v), (a, v), return 0, NULL,
+             REML_GA_OBJ(1, a, REML_TAG_ARRAY), REML_GA_H(2, v)) {
   return index_of(a, v) >= 0;
 }
 

@@ -52,20 +52,24 @@ static int order(const char* op, reml_handle_t a, reml_handle_t b, const reml_lo
   reml_panic_at(loc, "Type error: cannot apply '%s' to %s and %s", op, reml_h_kind_name(a), reml_h_kind_name(b));
 }
 
-REML_GUARDED(int64_t, reml_dyn_lt, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc), return 0, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
+REML_GUARDED(int64_t, reml_dyn_lt, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc), return 0,
+             loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
   return order("<", a, b, loc) == -1;
 }
 
-REML_GUARDED(int64_t, reml_dyn_le, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc), return 0, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
+REML_GUARDED(int64_t, reml_dyn_le, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc), return 0,
+             loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
   int c = order("<=", a, b, loc);
   return c == -1 || c == 0;
 }
 
-REML_GUARDED(int64_t, reml_dyn_gt, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc), return 0, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
+REML_GUARDED(int64_t, reml_dyn_gt, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc), return 0,
+             loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
   return order(">", a, b, loc) == 1;
 }
 
-REML_GUARDED(int64_t, reml_dyn_ge, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc), return 0, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
+REML_GUARDED(int64_t, reml_dyn_ge, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc), return 0,
+             loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
   int c = order(">=", a, b, loc);
   return c == 1 || c == 0;
 }

@@ -60,7 +60,8 @@ static reml_handle_t arith(char op, reml_handle_t a, reml_handle_t b, const reml
   }
 }
 
-REML_GUARDED(reml_handle_t, reml_dyn_add, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc), return REML_VOID, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
+REML_GUARDED(reml_handle_t, reml_dyn_add, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc),
+             return REML_VOID, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
   if (reml_h_is_string(a) || reml_h_is_string(b)) {
     if (a == REML_VOID || b == REML_VOID) binary_type_error("+", a, b, loc);
     if (reml_h_is_string(a) && reml_h_is_string(b))
@@ -74,24 +75,29 @@ REML_GUARDED(reml_handle_t, reml_dyn_add, (reml_handle_t a, reml_handle_t b, con
   return arith('+', a, b, loc);
 }
 
-REML_GUARDED(reml_handle_t, reml_dyn_sub, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc), return REML_VOID, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
+REML_GUARDED(reml_handle_t, reml_dyn_sub, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc),
+             return REML_VOID, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
   return arith('-', a, b, loc);
 }
 
-REML_GUARDED(reml_handle_t, reml_dyn_mul, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc), return REML_VOID, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
+REML_GUARDED(reml_handle_t, reml_dyn_mul, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc),
+             return REML_VOID, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
   return arith('*', a, b, loc);
 }
 
-REML_GUARDED(reml_handle_t, reml_dyn_div, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc), return REML_VOID, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
+REML_GUARDED(reml_handle_t, reml_dyn_div, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc),
+             return REML_VOID, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
   return arith('/', a, b, loc);
 }
 
-REML_GUARDED(reml_handle_t, reml_dyn_mod, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc), return REML_VOID, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
+REML_GUARDED(reml_handle_t, reml_dyn_mod, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc),
+             return REML_VOID, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
   return arith('%', a, b, loc);
 }
 
 
-REML_GUARDED(reml_handle_t, reml_dyn_neg, (reml_handle_t a, const reml_loc_t* loc), (a, loc), return REML_VOID, loc, REML_GA_H(1, a)) {
+REML_GUARDED(reml_handle_t, reml_dyn_neg, (reml_handle_t a, const reml_loc_t* loc), (a, loc), return REML_VOID, loc,
+             REML_GA_H(1, a)) {
   num_t x;
   if (!as_num(a, &x)) unary_type_error("-", a, loc);
   if (x.is_int) return reml_box_i64((int64_t)(0u - (uint64_t)x.i));
@@ -106,31 +112,36 @@ static void int_operands(const char* op, reml_handle_t a, reml_handle_t b, const
   *y = reml_h_int_value(b);
 }
 
-REML_GUARDED(reml_handle_t, reml_dyn_bitand, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc), return REML_VOID, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
+REML_GUARDED(reml_handle_t, reml_dyn_bitand, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc),
+             return REML_VOID, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
   int64_t x, y;
   int_operands("&", a, b, loc, &x, &y);
   return reml_box_i64(x & y);
 }
 
-REML_GUARDED(reml_handle_t, reml_dyn_bitor, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc), return REML_VOID, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
+REML_GUARDED(reml_handle_t, reml_dyn_bitor, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc),
+             return REML_VOID, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
   int64_t x, y;
   int_operands("|", a, b, loc, &x, &y);
   return reml_box_i64(x | y);
 }
 
-REML_GUARDED(reml_handle_t, reml_dyn_bitxor, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc), return REML_VOID, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
+REML_GUARDED(reml_handle_t, reml_dyn_bitxor, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc),
+             return REML_VOID, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
   int64_t x, y;
   int_operands("^", a, b, loc, &x, &y);
   return reml_box_i64(x ^ y);
 }
 
-REML_GUARDED(reml_handle_t, reml_dyn_shl, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc), return REML_VOID, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
+REML_GUARDED(reml_handle_t, reml_dyn_shl, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc),
+             return REML_VOID, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
   int64_t x, y;
   int_operands("<<", a, b, loc, &x, &y);
   return reml_box_i64((int64_t)((uint64_t)x << ((uint64_t)y & 63u)));
 }
 
-REML_GUARDED(reml_handle_t, reml_dyn_shr, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc), return REML_VOID, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
+REML_GUARDED(reml_handle_t, reml_dyn_shr, (reml_handle_t a, reml_handle_t b, const reml_loc_t* loc), (a, b, loc),
+             return REML_VOID, loc, REML_GA_H(1, a), REML_GA_H(2, b)) {
   int64_t x, y;
   int_operands(">>", a, b, loc, &x, &y);
   unsigned n = (unsigned)((uint64_t)y & 63u);
@@ -140,7 +151,8 @@ REML_GUARDED(reml_handle_t, reml_dyn_shr, (reml_handle_t a, reml_handle_t b, con
   return reml_box_i64(r);
 }
 
-REML_GUARDED(reml_handle_t, reml_dyn_bitnot, (reml_handle_t a, const reml_loc_t* loc), (a, loc), return REML_VOID, loc, REML_GA_H(1, a)) {
+REML_GUARDED(reml_handle_t, reml_dyn_bitnot, (reml_handle_t a, const reml_loc_t* loc), (a, loc), return REML_VOID, loc,
+             REML_GA_H(1, a)) {
   if (!reml_h_is_int(a)) unary_type_error("~", a, loc);
   return reml_box_i64(~reml_h_int_value(a));
 }

@@ -42,15 +42,18 @@ int64_t reml_fp_truthy(reml_handle_t h, const reml_loc_t* loc) { return reml_h_t
 
 /* --- MapBox with Int keys: a get or an update of a present key runs inline. */
 
-REML_GUARDED_VOID(nyash_map_set_h, (reml_map_t* map, int64_t key, int64_t val), (map, key, val), return, NULL, REML_GA_OBJ(1, map, REML_TAG_MAP)) {
+REML_GUARDED_VOID(nyash_map_set_h, (reml_map_t* map, int64_t key, int64_t val), (map, key, val), return, NULL,
+                  REML_GA_OBJ(1, map, REML_TAG_MAP)) {
   set_int(map, key, reml_box_i64(val));
 }
 
-REML_GUARDED_VOID(nyash_map_set_ha, (reml_map_t* map, int64_t key, reml_handle_t val), (map, key, val), return, NULL, REML_GA_OBJ(1, map, REML_TAG_MAP), REML_GA_H(3, val)) {
+REML_GUARDED_VOID(nyash_map_set_ha, (reml_map_t* map, int64_t key, reml_handle_t val), (map, key, val), return, NULL,
+                  REML_GA_OBJ(1, map, REML_TAG_MAP), REML_GA_H(3, val)) {
   reml_h_retain(val);
   set_int(map, key, val);
 }
 
-REML_GUARDED(reml_handle_t, nyash_map_get_h, (const reml_map_t* map, int64_t key), (map, key), return REML_VOID, NULL, REML_GA_OBJ(1, map, REML_TAG_MAP)) {
+REML_GUARDED(reml_handle_t, nyash_map_get_h, (const reml_map_t* map, int64_t key), (map, key), return REML_VOID, NULL,
+             REML_GA_OBJ(1, map, REML_TAG_MAP)) {
   return value_at(map, find_int(map, key));
 }

@@ -26,7 +26,8 @@ REML_GUARDED_VOID(reml_fini_end, (reml_handle_t self), (self), return, NULL, REM
   inst->flags = (inst->flags & ~REML_INSTANCE_FINALISING) | REML_INSTANCE_FINALISED;
 }
 
-REML_GUARDED_VOID(reml_check_live, (reml_handle_t obj, const reml_loc_t* loc), (obj, loc), return, loc, REML_GA_H(1, obj)) {
+REML_GUARDED_VOID(reml_check_live, (reml_handle_t obj, const reml_loc_t* loc), (obj, loc), return, loc,
+                  REML_GA_H(1, obj)) {
   /* Handles reach here from dynamic calls too, so any value may come. */
   if (!reml_h_is_object(obj) || reml_box_type_of_tag(reml_h_tag(obj)) == NULL) return;
   const reml_instance_t* inst = (const reml_instance_t*)reml_h_ptr(obj);

@@ -5,9 +5,11 @@
  * Each guarded entry point is defined with REML_GUARDED(...) (or
  * REML_GUARDED_VOID), naming its handle arguments. With guards compiled in
  * and HAKO_FFI_GUARD unset that is one load of a global and a branch
- * predicted not taken; everything else lives in cold functions. Building with REML_GUARD_CODE=0 (the
- * reml_runtime_noguard library) removes even that, for the benchmark that
- * measures what the guards cost when they are off.
+ * predicted not taken; everything else lives in cold functions. Building
+ * with REML_GUARD_CODE=0 (the reml_runtime_noguard library) removes even
+ * that from the runtime's entry points, for the benchmark that measures what
+ * the guards cost when they are off; the flag and reml_guard_call stay
+ * defined for the inlined MapBox fast paths of -O2 code.
  */
 #ifndef REML_GUARD_H
 #define REML_GUARD_H
@@ -55,7 +57,8 @@ bool reml_guard_call(const char* symbol, const reml_loc_t* loc, const reml_guard
 /* The checks of the cold path of entry point `symbol` (a string). */
 #define REML_GUARD_CHECK_(symbol, on_fail, loc, ...)                                            \
   const reml_guard_arg_t reml_guard_args_[] = {__VA_ARGS__};                                   \
-  if (!reml_guard_call((symbol), (loc), reml_guard_args_, sizeof reml_guard_args_ / sizeof reml_guard_args_[0])) \
+  if (!reml_guard_call((symbol), (loc), reml_guard_args_,                                      \
+                       sizeof reml_guard_args_ / sizeof reml_guard_args_[0]))                   \
     on_fail
 
 /* Defines the guarded entry point `ret name params`, whose body follows the

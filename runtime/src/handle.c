@@ -67,12 +67,14 @@ const char* reml_h_kind_name(reml_handle_t h) {
   return reml_tag_name(reml_h_tag(h));
 }
 
-REML_GUARDED(int64_t, reml_unbox_i64_slow, (reml_handle_t h, const reml_loc_t* loc), (h, loc), return 0, loc, REML_GA_H(1, h)) {
+REML_GUARDED(int64_t, reml_unbox_i64_slow, (reml_handle_t h, const reml_loc_t* loc), (h, loc), return 0, loc,
+             REML_GA_H(1, h)) {
   if (reml_h_is_int(h)) return reml_h_int_value(h);
   reml_panic_at(loc, "Type error: expected Int, got %s", reml_h_kind_name(h));
 }
 
-REML_GUARDED(int64_t, nyash_unbox_i64, (reml_handle_t h, int* ok), (h, ok), { *ok = 0; return 0; }, NULL, REML_GA_H(1, h)) {
+REML_GUARDED(int64_t, nyash_unbox_i64, (reml_handle_t h, int* ok), (h, ok), { *ok = 0; return 0; }, NULL,
+             REML_GA_H(1, h)) {
   if (reml_h_is_int(h)) {
     *ok = 1;
     return reml_h_int_value(h);
@@ -85,12 +87,14 @@ REML_GUARDED(int64_t, nyash_unbox_i64, (reml_handle_t h, int* ok), (h, ok), { *o
   return 0;
 }
 
-REML_GUARDED(double, reml_unbox_f64, (reml_handle_t h, const reml_loc_t* loc), (h, loc), return 0.0, loc, REML_GA_H(1, h)) {
+REML_GUARDED(double, reml_unbox_f64, (reml_handle_t h, const reml_loc_t* loc), (h, loc), return 0.0, loc,
+             REML_GA_H(1, h)) {
   if (reml_h_is_float(h)) return ((const reml_float_box_t*)reml_h_ptr(h))->value;
   reml_panic_at(loc, "Type error: expected Float, got %s", reml_h_kind_name(h));
 }
 
-REML_GUARDED(int64_t, reml_unbox_bool, (reml_handle_t h, const reml_loc_t* loc), (h, loc), return 0, loc, REML_GA_H(1, h)) {
+REML_GUARDED(int64_t, reml_unbox_bool, (reml_handle_t h, const reml_loc_t* loc), (h, loc), return 0, loc,
+             REML_GA_H(1, h)) {
   if (reml_h_is_object(h) && reml_h_tag(h) == REML_TAG_BOOL)
     return ((const reml_bool_box_t*)reml_h_ptr(h))->value != 0;
   reml_panic_at(loc, "Type error: expected Bool, got %s", reml_h_kind_name(h));
@@ -100,13 +104,15 @@ REML_GUARDED_VOID(reml_unbox_void, (reml_handle_t h, const reml_loc_t* loc), (h,
   if (h != REML_VOID) reml_panic_at(loc, "Type error: expected Void, got %s", reml_h_kind_name(h));
 }
 
-REML_GUARDED(void*, reml_unbox_object, (reml_handle_t h, uint32_t tag, const reml_loc_t* loc), (h, tag, loc), h = REML_VOID, loc, REML_GA_H(1, h)) {
+REML_GUARDED(void*, reml_unbox_object, (reml_handle_t h, uint32_t tag, const reml_loc_t* loc), (h, tag, loc),
+             h = REML_VOID, loc, REML_GA_H(1, h)) {
   /* No object can stand for a Void result: the unbox fails as for Void. */
   if (reml_h_is_object(h) && reml_h_tag(h) == tag) return reml_h_ptr(h);
   reml_panic_at(loc, "Type error: expected %s, got %s", reml_tag_name(tag), reml_h_kind_name(h));
 }
 
-REML_GUARDED(int64_t, reml_h_truthy, (reml_handle_t h, const reml_loc_t* loc), (h, loc), return 0, loc, REML_GA_H(1, h)) {
+REML_GUARDED(int64_t, reml_h_truthy, (reml_handle_t h, const reml_loc_t* loc), (h, loc), return 0, loc,
+             REML_GA_H(1, h)) {
   if (h == REML_VOID) reml_panic_at(loc, "Type error: Void in boolean context");
   if (reml_h_is_small_int(h)) return h != 1u; /* the small Int 0 is the word 1 */
   void* p = reml_h_ptr(h);

@@ -57,13 +57,16 @@ static reml_handle_t* field_slot(reml_handle_t obj, const char* field, const rem
   reml_panic_at(loc, "Unknown field '%s' on %s", field, reml_h_kind_name(obj));
 }
 
-REML_GUARDED(reml_handle_t, reml_dyn_get_field, (reml_handle_t obj, const char* field, const reml_loc_t* loc), (obj, field, loc), return REML_VOID, loc, REML_GA_H(1, obj)) {
+REML_GUARDED(reml_handle_t, reml_dyn_get_field, (reml_handle_t obj, const char* field, const reml_loc_t* loc),
+             (obj, field, loc), return REML_VOID, loc, REML_GA_H(1, obj)) {
   reml_handle_t v = *field_slot(obj, field, loc);
   reml_h_retain(v);
   return v;
 }
 
-REML_GUARDED_VOID(reml_dyn_set_field, (reml_handle_t obj, const char* field, reml_handle_t value, const reml_loc_t* loc), (obj, field, value, loc), return, loc, REML_GA_H(1, obj), REML_GA_H(3, value)) {
+REML_GUARDED_VOID(reml_dyn_set_field,
+                  (reml_handle_t obj, const char* field, reml_handle_t value, const reml_loc_t* loc),
+                  (obj, field, value, loc), return, loc, REML_GA_H(1, obj), REML_GA_H(3, value)) {
   reml_handle_t* slot = field_slot(obj, field, loc);
   reml_h_retain(value);
   reml_handle_t old = *slot;

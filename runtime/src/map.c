@@ -185,7 +185,9 @@ static void map_set(reml_map_t* m, reml_handle_t key, reml_handle_t value, const
   set_handle(m, key, value);
 }
 
-REML_GUARDED_VOID(reml_map_set, (reml_map_t* m, reml_handle_t key, reml_handle_t value, const reml_loc_t* loc), (m, key, value, loc), return, loc, REML_GA_OBJ(1, m, REML_TAG_MAP), REML_GA_H(2, key), REML_GA_H(3, value)) {
+REML_GUARDED_VOID(reml_map_set, (reml_map_t* m, reml_handle_t key, reml_handle_t value, const reml_loc_t* loc),
+                  (m, key, value, loc), return, loc, REML_GA_OBJ(1, m, REML_TAG_MAP), REML_GA_H(2, key),
+                  REML_GA_H(3, value)) {
   map_set(m, key, value, loc);
 }
 
@@ -195,16 +197,19 @@ static reml_handle_t map_get(const reml_map_t* m, reml_handle_t key, const reml_
   return value_at(m, find_handle(m, key));
 }
 
-REML_GUARDED(reml_handle_t, reml_map_get, (const reml_map_t* m, reml_handle_t key, const reml_loc_t* loc), (m, key, loc), return REML_VOID, loc, REML_GA_OBJ(1, m, REML_TAG_MAP), REML_GA_H(2, key)) {
+REML_GUARDED(reml_handle_t, reml_map_get, (const reml_map_t* m, reml_handle_t key, const reml_loc_t* loc),
+             (m, key, loc), return REML_VOID, loc, REML_GA_OBJ(1, m, REML_TAG_MAP), REML_GA_H(2, key)) {
   return map_get(m, key, loc);
 }
 
-REML_GUARDED(int64_t, reml_map_has, (const reml_map_t* m, reml_handle_t key, const reml_loc_t* loc), (m, key, loc), return 0, loc, REML_GA_OBJ(1, m, REML_TAG_MAP), REML_GA_H(2, key)) {
+REML_GUARDED(int64_t, reml_map_has, (const reml_map_t* m, reml_handle_t key, const reml_loc_t* loc), (m, key, loc),
+             return 0, loc, REML_GA_OBJ(1, m, REML_TAG_MAP), REML_GA_H(2, key)) {
   check_key(key, loc);
   return find_handle(m, key) >= 0;
 }
 
-REML_GUARDED(int64_t, reml_map_delete, (reml_map_t* m, reml_handle_t key, const reml_loc_t* loc), (m, key, loc), return 0, loc, REML_GA_OBJ(1, m, REML_TAG_MAP), REML_GA_H(2, key)) {
+REML_GUARDED(int64_t, reml_map_delete, (reml_map_t* m, reml_handle_t key, const reml_loc_t* loc), (m, key, loc),
+             return 0, loc, REML_GA_OBJ(1, m, REML_TAG_MAP), REML_GA_H(2, key)) {
   check_key(key, loc);
   int64_t i = find_handle(m, key);
   if (i < 0) return 0;
@@ -286,20 +291,24 @@ void reml_map_destroy(reml_map_t* m) { release_all(m); }
 /* --- typed entry points (the Int-key ones are in fast_paths.c) ------------
  * The fast paths: an untagged Int key is hashed as it is, never boxed. */
 
-REML_GUARDED_VOID(reml_map_check_key, (reml_handle_t key, const reml_loc_t* loc), (key, loc), return, loc, REML_GA_H(1, key)) {
+REML_GUARDED_VOID(reml_map_check_key, (reml_handle_t key, const reml_loc_t* loc), (key, loc), return, loc,
+                  REML_GA_H(1, key)) {
   check_key(key, loc);
 }
 
-REML_GUARDED_VOID(nyash_map_set_hh, (reml_map_t* map, reml_handle_t key, reml_handle_t val), (map, key, val), return, NULL, REML_GA_OBJ(1, map, REML_TAG_MAP), REML_GA_H(2, key), REML_GA_H(3, val)) {
+REML_GUARDED_VOID(nyash_map_set_hh, (reml_map_t* map, reml_handle_t key, reml_handle_t val), (map, key, val), return,
+                  NULL, REML_GA_OBJ(1, map, REML_TAG_MAP), REML_GA_H(2, key), REML_GA_H(3, val)) {
   map_set(map, key, val, NULL);
 }
 
-REML_GUARDED_VOID(nyash_map_set_ah, (reml_map_t* map, reml_handle_t key, int64_t val), (map, key, val), return, NULL, REML_GA_OBJ(1, map, REML_TAG_MAP), REML_GA_H(2, key)) {
+REML_GUARDED_VOID(nyash_map_set_ah, (reml_map_t* map, reml_handle_t key, int64_t val), (map, key, val), return, NULL,
+                  REML_GA_OBJ(1, map, REML_TAG_MAP), REML_GA_H(2, key)) {
   check_key(key, NULL);
   set_handle(map, key, reml_box_i64(val));
 }
 
-REML_GUARDED(reml_handle_t, nyash_map_get_hh, (const reml_map_t* map, reml_handle_t key), (map, key), return REML_VOID, NULL, REML_GA_OBJ(1, map, REML_TAG_MAP), REML_GA_H(2, key)) {
+REML_GUARDED(reml_handle_t, nyash_map_get_hh, (const reml_map_t* map, reml_handle_t key), (map, key), return REML_VOID,
+             NULL, REML_GA_OBJ(1, map, REML_TAG_MAP), REML_GA_H(2, key)) {
   return map_get(map, key, NULL);
 }
 
