@@ -84,7 +84,7 @@ typedef enum reml_type_tag {
   REML_TAG_ARRAY = 5,   /* reml_array_t (ArrayBox) */
   REML_TAG_MAP = 6,     /* reml_map_t (MapBox) */
   REML_TAG_CONSOLE = 7, /* ConsoleBox (empty payload) */
-  REML_TAG_WEAK = 8,    /* reserved for WeakRef */
+  REML_TAG_WEAK = 8,    /* reml_weak_cell_t: the WeakRef cell of one box */
   REML_TAG_USER_BASE = 16
 } reml_type_tag_t;
 
@@ -568,7 +568,8 @@ typedef struct reml_bool_box { int64_t value; } reml_bool_box_t;
 typedef struct reml_array {
   int64_t len;
   int64_t cap;
-  reml_handle_t* items; /* owned elements */
+  reml_handle_t* items;         /* owned elements */
+  struct reml_weak_cell* weak;  /* the array's WeakRef cell, or NULL (see WeakRef) */
 } reml_array_t;
 
 REML_OWN reml_array_t* reml_array_new(void);
@@ -667,10 +668,12 @@ typedef struct reml_box_type {
   uint32_t field_count;
   const char* const* field_names;
   int has_to_string;           /* defines toString(): printed through the hook */
+  const uint8_t* field_weak;   /* per field: 1 for a weak field (§7); NULL: none is */
 } reml_box_type_t;
 
-/* An instance: `flags` (reserved for lifetime state) then one handle per
- * field, all starting as Void. */
+/* An instance: `flags` (the lifetime state in bits 0-1, and the instance's
+ * WeakRef cell pointer, 8-aligned, in the other bits; see WeakRef) then one
+ * handle per field, all starting as Void. */
 typedef struct reml_instance {
   uint64_t flags;
   reml_handle_t fields[];
@@ -717,6 +720,98 @@ void reml_fini_end(REML_BOR reml_handle_t self);
  * nothing for any other value. reml_dyn_get_field and reml_dyn_set_field
  * check this first. */
 void reml_check_live(REML_BOR reml_handle_t obj, const reml_loc_t* loc);
+
+/* ------------------------------------------------------------------------- */
+/* WeakRef (hako-core §7; docs/runtime.md "WeakRef")                          */
+/* ------------------------------------------------------------------------- */
+
+/* Every box that has ever been the target of `weak` owns at most one weak
+ * cell: a small counted object (tag REML_TAG_WEAK) whose refcount is the
+ * number of weak references to the box, and which points at the box while
+ * the box lives. A weak handle is the cell's object handle, so a WeakRef is
+ * an ordinary Hako value (a Handle may hold it; retain and release count weak
+ * references). The box finds its cell through a slot of its own (an
+ * instance's flags word, `reml_array_t.weak`, the MapBox and ConsoleBox
+ * payloads). When the last strong reference to the box goes, its destructor
+ * clears the cell's pointer, so the box never outlives its strong references;
+ * the cell's memory goes with the last weak reference. Two WeakRefs are the
+ * same value exactly when they share a cell, that is, a target. */
+typedef struct reml_weak_cell {
+  void* target; /* the box, or NULL once it died */
+} reml_weak_cell_t;
+
+/* Whether objects of runtime tag `tag` can be the target of `weak`: user-box
+ * instances, ArrayBox, MapBox and ConsoleBox. */
+REML_INLINE int reml_tag_is_weak_target(uint32_t tag) {
+  return tag >= REML_TAG_USER_BASE || tag == REML_TAG_ARRAY || tag == REML_TAG_MAP || tag == REML_TAG_CONSOLE;
+}
+
+/* The slow path of nyrt_weak_new: the target's cell, made on first use, with
+ * one more weak reference. `target` is a live box. */
+REML_OWN reml_weak_cell_t* reml_weak_cell_of(REML_BOR void* target);
+
+/* The cell of a MapBox or ConsoleBox (whose layouts are private), or NULL. */
+reml_weak_cell_t* reml_weak_slot_get_other(const void* target);
+
+/* The cell an object of a weak-target kind points at, or NULL. */
+REML_INLINE reml_weak_cell_t* reml_weak_slot_get(const void* target) {
+  uint32_t tag = REML_GET_HEADER(target)->type_tag;
+  if (tag >= REML_TAG_USER_BASE)
+    return (reml_weak_cell_t*)(uintptr_t)(((const reml_instance_t*)target)->flags & ~(uint64_t)7u);
+  if (tag == REML_TAG_ARRAY) return ((const reml_array_t*)target)->weak;
+  return reml_weak_slot_get_other(target);
+}
+
+/* The seed ABI (seed 002). Weak handles travel as int64_t: 0 is Void.
+ *
+ * nyrt_weak_new: a new weak reference to the box `strong_handle` points at
+ * (borrowed: the strong reference stays the caller's); 0 when the handle is
+ * not a live box (compiled code checks first, see reml_weak_new_checked). */
+int64_t nyrt_weak_new(int64_t strong_handle);
+/* nyrt_weak_to_strong: a new strong reference (a handle > 0 the caller owns)
+ * to the target of `weak_handle` (borrowed) while the target lives, else 0.
+ * O(1) and allocation-free. 0 gives 0. */
+int64_t nyrt_weak_to_strong(int64_t weak_handle);
+/* nyrt_weak_drop: drops one weak reference (owned); the last one frees the
+ * cell. 0 is ignored. None of these three prints anything. */
+void nyrt_weak_drop(int64_t weak_handle);
+
+/* The inline bodies of the three (nyrt_weak_* are these functions). */
+REML_INLINE int64_t reml_weak_new_inline(int64_t strong_handle) {
+  reml_handle_t h = (reml_handle_t)strong_handle;
+  if (!reml_h_is_object(h) || !reml_tag_is_weak_target(REML_GET_HEADER(reml_h_ptr(h))->type_tag)) return 0;
+  reml_weak_cell_t* cell = reml_weak_slot_get(reml_h_ptr(h));
+  if (REML_LIKELY(cell != NULL)) {
+    reml_inc_ref_inline(cell);
+    return (int64_t)reml_h_from_ptr(cell);
+  }
+  return (int64_t)reml_h_from_ptr(reml_weak_cell_of(reml_h_ptr(h)));
+}
+REML_INLINE int64_t reml_weak_to_strong_inline(int64_t weak_handle) {
+  if (weak_handle == 0) return 0;
+  void* target = ((const reml_weak_cell_t*)reml_h_ptr((reml_handle_t)weak_handle))->target;
+  if (target == NULL) return 0;
+  reml_inc_ref_inline(target);
+  return (int64_t)reml_h_from_ptr(target);
+}
+REML_INLINE void reml_weak_drop_inline(int64_t weak_handle) {
+  if (weak_handle != 0) reml_dec_ref_inline(reml_h_ptr((reml_handle_t)weak_handle));
+}
+
+/* `weak v` for a value of statically unknown kind: the new weak handle, or
+ * the runtime error `Type error: weak needs a box, got <Kind>` at `loc`. */
+int64_t reml_weak_new_checked(REML_BOR reml_handle_t value, const reml_loc_t* loc);
+
+/* Whether weak handle `w` still has a live target (1) or not (0). */
+int64_t reml_weak_alive(int64_t weak_handle);
+
+/* The weak-field contract (§7) for a value the compiler could not check:
+ * nothing when `value` is Void or a WeakRef, else the runtime error
+ * `Weak field '<f>' of <Box> takes a WeakRef or null, not <Kind>: write
+ * 'me.<f> = weak value'` for field `field` of instance `obj` (the text of
+ * the compile-time error E0314 for a value of known kind). */
+void reml_weak_field_check(REML_BOR reml_handle_t obj, REML_BOR reml_handle_t value, int64_t field,
+                           const reml_loc_t* loc);
 
 /* ------------------------------------------------------------------------- */
 /* Built-in methods called on values of statically unknown kind               */

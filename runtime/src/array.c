@@ -10,6 +10,7 @@ reml_array_t* reml_array_new(void) {
   a->len = 0;
   a->cap = 0;
   a->items = NULL;
+  a->weak = NULL;
   return a;
 }
 

@@ -69,7 +69,8 @@ typedef slot_t (*adapter_t)(any_fn_t fn, const slot_t* a, const reml_loc_t* loc)
   X(ad_i_cm, int64_t, R_I, (CM_), (a[0].p))                                                \
   X(ad_a_cm, reml_array_t*, R_P, (CM_), (a[0].p))                                          \
   X(ad_v_m, void, R_V, (M_), (a[0].p))                                                     \
-  X(ad_v_h, void, R_V, (reml_handle_t), (a[0].h))
+  X(ad_v_h, void, R_V, (reml_handle_t), (a[0].h))                                          \
+  X(ad_i_i, int64_t, R_I, (int64_t), (a[0].i))
 
 #define R_I(call) r.i = (call)
 #define R_F(call) r.f = (call)
@@ -109,6 +110,7 @@ typedef enum recv_kind {
   RECV_Array,
   RECV_Map,
   RECV_Console,
+  RECV_Weak,
   RECV_Box,
 } recv_kind_t;
 
@@ -150,6 +152,7 @@ static recv_kind_t recv_kind_of(reml_handle_t h) {
     case REML_TAG_ARRAY: return RECV_Array;
     case REML_TAG_MAP: return RECV_Map;
     case REML_TAG_CONSOLE: return RECV_Console;
+    case REML_TAG_WEAK: return RECV_Weak;
     default: return RECV_Box; /* user boxes */
   }
 }

@@ -57,3 +57,24 @@ REML_GUARDED(reml_handle_t, nyash_map_get_h, (const reml_map_t* map, int64_t key
              REML_GA_OBJ(1, map, REML_TAG_MAP)) {
   return value_at(map, find_int(map, key));
 }
+
+/* --- WeakRef (seed 002's ABI; reml_runtime.h "WeakRef"): an upgrade of a
+ * live target is a load, a test and an increment, inline in -O2 code. A
+ * guard checks that a nonzero weak handle is a WeakRef. */
+
+#define REML_GA_WEAK(pos, w) {(pos), (w) != 0 ? (uint32_t)REML_TAG_WEAK : 0u, (reml_handle_t)(w)}
+
+REML_GUARDED(int64_t, nyrt_weak_new, (int64_t strong_handle), (strong_handle), return 0, NULL,
+             REML_GA_H(1, (reml_handle_t)strong_handle)) {
+  return reml_weak_new_inline(strong_handle);
+}
+
+REML_GUARDED(int64_t, nyrt_weak_to_strong, (int64_t weak_handle), (weak_handle), return 0, NULL,
+             REML_GA_WEAK(1, weak_handle)) {
+  return reml_weak_to_strong_inline(weak_handle);
+}
+
+REML_GUARDED_VOID(nyrt_weak_drop, (int64_t weak_handle), (weak_handle), return, NULL,
+                  REML_GA_WEAK(1, weak_handle)) {
+  reml_weak_drop_inline(weak_handle);
+}

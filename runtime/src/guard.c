@@ -34,7 +34,7 @@ static bool g_failfast = true;
 static bool g_warned;
 
 /* Whether tag `t` is that of a real object kind: a built-in kind other than
- * raw memory and the reserved WeakRef, or a registered user box. */
+ * raw memory, or a registered user box. */
 static bool tag_is_object_kind(uint32_t t) {
   switch (t) {
     case REML_TAG_STRING:
@@ -43,7 +43,8 @@ static bool tag_is_object_kind(uint32_t t) {
     case REML_TAG_BOOL:
     case REML_TAG_ARRAY:
     case REML_TAG_MAP:
-    case REML_TAG_CONSOLE: return true;
+    case REML_TAG_CONSOLE:
+    case REML_TAG_WEAK: return true;
     default: break;
   }
   return t >= REML_TAG_USER_BASE && t - REML_TAG_USER_BASE < reml_user_type_count();

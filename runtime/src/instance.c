@@ -68,6 +68,12 @@ REML_GUARDED_VOID(reml_dyn_set_field,
                   (reml_handle_t obj, const char* field, reml_handle_t value, const reml_loc_t* loc),
                   (obj, field, value, loc), return, loc, REML_GA_H(1, obj), REML_GA_H(3, value)) {
   reml_handle_t* slot = field_slot(obj, field, loc);
+  if (value != REML_VOID && !reml_h_is_weak(value)) {
+    /* hako-core §7: a weak field takes only a WeakRef or null. */
+    const reml_box_type_t* t = reml_box_type_of_tag(reml_h_tag(obj));
+    uint32_t index = (uint32_t)(slot - ((reml_instance_t*)reml_h_ptr(obj))->fields);
+    if (t->field_weak != NULL && t->field_weak[index]) reml_weak_field_error(t, index, value, loc);
+  }
   reml_h_retain(value);
   reml_handle_t old = *slot;
   *slot = value;

@@ -72,6 +72,22 @@ void reml_map_destroy(reml_map_t* m);
 /* Releases the fields of an instance of the user box with `tag`. */
 void reml_instance_destroy(reml_instance_t* inst, uint32_t tag);
 
+/* ---- WeakRef (weak.c) ------------------------------------------------------ */
+
+/* The slot of a ConsoleBox's WeakRef cell (console.c owns its layout). */
+reml_weak_cell_t** reml_console_weak_slot(void* console);
+/* Called when box `target` dies: its cell, if any, forgets it. */
+void reml_weak_detach(void* target);
+/* The destructor of a cell (its last weak reference went): a live target
+ * forgets the cell. */
+void reml_weak_cell_destroy(reml_weak_cell_t* cell);
+/* Whether `h` is a WeakRef. */
+bool reml_h_is_weak(reml_handle_t h);
+/* The weak-field contract's runtime error for `value` stored into weak
+ * field `field` of box type `t`. */
+REML_NORETURN void reml_weak_field_error(const reml_box_type_t* t, uint32_t field, reml_handle_t value,
+                                         const reml_loc_t* loc);
+
 /* ---- strong references (for the leak report's cycle search) ------------- */
 
 /* Calls `fn` on every key and value of a map. */

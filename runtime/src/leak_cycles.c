@@ -14,16 +14,9 @@
 #define SHORT_CYCLE_MAX 16
 #define SHORT_CYCLE_HEAD 8
 
-/* The hook for weak fields: reml_box_type_t does not mark any field weak
- * yet, so every field is a strong reference. When the descriptor gains weak
- * flags, this is the one place that must read them. */
-static bool field_is_weak(const reml_box_type_t* type, uint32_t field) {
-  (void)type;
-  (void)field;
-  return false;
-}
-
-/* Calls `fn` on every strong reference `obj` holds. */
+/* Calls `fn` on every strong reference `obj` holds. A WeakRef cell holds
+ * none (its target pointer is not counted), so weak fields, and WeakRefs in
+ * arrays and maps, end their path at the cell: they never close a cycle. */
 static void visit_strong_refs(void* obj, void (*fn)(reml_handle_t h, void* ctx), void* ctx) {
   uint32_t tag = REML_GET_HEADER(obj)->type_tag;
   if (tag == REML_TAG_ARRAY) {
@@ -36,7 +29,7 @@ static void visit_strong_refs(void* obj, void (*fn)(reml_handle_t h, void* ctx),
     if (t == NULL) return;
     const reml_instance_t* inst = obj;
     for (uint32_t i = 0; i < t->field_count; i++)
-      if (!field_is_weak(t, i)) fn(inst->fields[i], ctx);
+      fn(inst->fields[i], ctx);
   }
 }
 

@@ -260,13 +260,16 @@ reml_array_t* reml_map_keys(const reml_map_t* m) { return collect(m, true); }
 
 reml_array_t* reml_map_values(const reml_map_t* m) { return collect(m, false); }
 
-/* Releases every key and value and frees the arrays, leaving an empty map. */
+/* Releases every key and value and frees the arrays, leaving an empty map
+ * (the same map: its WeakRef cell stays). */
 static void release_all(reml_map_t* m) {
   map_slot_t* slots = m->slots;
   uint64_t count = slots ? m->mask + 1 : 0;
+  struct reml_weak_cell* weak = m->weak;
   free(m->order);
   memset(m, 0, sizeof *m);
   m->hit_slot = -1;
+  m->weak = weak;
   for (uint64_t i = 0; i < count; i++) {
     if (!slot_is_live(&slots[i])) continue;
     if (slot_is_string(&slots[i])) reml_dec_ref_inline((void*)slots[i].key.s);

@@ -55,6 +55,9 @@ struct reml_map {
    * Every rebuild, delete and clear drops it. */
   int64_t hit_slot;
   int64_t hit_key;
+  /* The map's WeakRef cell, or NULL (reml_runtime.h, "WeakRef"). It fills
+   * what was padding of the allocation's size class. */
+  struct reml_weak_cell* weak;
 };
 
 static inline bool slot_is_live(const map_slot_t* s) { return s->state > SLOT_TOMB; }

@@ -23,6 +23,8 @@ static void push_pending(void* ptr) {
 /* Releases what the object holds; its children land on the worklist. */
 static void run_destructor(void* ptr) {
   uint32_t tag = REML_GET_HEADER(ptr)->type_tag;
+  /* A dead box is never reached through a WeakRef again. */
+  if (reml_tag_is_weak_target(tag)) reml_weak_detach(ptr);
   switch (tag) {
     case REML_TAG_ARRAY: reml_array_destroy(ptr); break;
     case REML_TAG_MAP: reml_map_destroy(ptr); break;
@@ -32,8 +34,8 @@ static void run_destructor(void* ptr) {
     case REML_TAG_FLOAT:
     case REML_TAG_BOOL:
     case REML_TAG_CONSOLE:
-    case REML_TAG_WEAK:
       break;
+    case REML_TAG_WEAK: reml_weak_cell_destroy(ptr); break;
     default:
       if (tag >= REML_TAG_USER_BASE) reml_instance_destroy(ptr, tag);
       break;

@@ -88,7 +88,9 @@ void reml_sb_append_value(reml_strbuf_t* sb, reml_handle_t h) {
       reml_sb_append(sb, num, (size_t)snprintf(num, sizeof num, "MapBox(size=%" PRId64 ")", reml_map_size(p)));
       return;
     case REML_TAG_CONSOLE: reml_sb_append_cstr(sb, "ConsoleBox"); return;
-    case REML_TAG_WEAK: reml_sb_append_cstr(sb, "WeakRef"); return;
+    case REML_TAG_WEAK:
+      reml_sb_append_cstr(sb, ((const reml_weak_cell_t*)p)->target != NULL ? "WeakRef(alive)" : "WeakRef(dropped)");
+      return;
     default: break;
   }
   if (tag >= REML_TAG_USER_BASE) {
