@@ -38,8 +38,11 @@ llvm::Value* call_rt(FunctionState& fs, const mir::Inst& in) {
   std::vector<llvm::Value*> args;
   for (size_t k = 0; k < in.args.size(); ++k) {
     llvm::Value* v = fs.val(in.args[k]);
-    // Bools cross the C boundary as int64_t 0/1.
-    args.push_back(info.params[k] == 'B' ? bool_to_i64(fs.ms, fs.b, v) : v);
+    // Bools cross the C boundary as int64_t 0/1, WeakRefs (cell pointers
+    // here) as the seed ABI's int64_t.
+    if (info.params[k] == 'B') v = bool_to_i64(fs.ms, fs.b, v);
+    if (info.params[k] == 'W') v = fs.b.CreatePtrToInt(v, fs.ms.i64);
+    args.push_back(v);
   }
   if (info.takes_loc) args.push_back(fs.loc(in));
   note_runtime_loc(fs.ms, fs.b, fs.loc(in));  // printing and joining may run a user toString()

@@ -150,12 +150,32 @@ void lower_object_op(FunctionState& fs, const mir::Inst& in) {
     case Op::NewArray: r = b.CreateCall(ms.rt.get(Rt::ArrayNew)); break;
     case Op::NewMap: r = b.CreateCall(ms.rt.get(Rt::MapNew)); break;
     case Op::NewConsole: r = b.CreateCall(ms.rt.get(Rt::ConsoleNew)); break;
-    case Op::Retain:
-    case Op::Release: {
-      // Object pointers are their own handles, so one fast path serves both.
+    case Op::WeakNew: {
+      llvm::Value* v = fs.val(in.args[0]);
+      if (fs.tag(in.args[0]).kind == Kind::Handle)
+        r = b.CreateCall(ms.rt.get(Rt::WeakNewChecked), {v, fs.loc(in)});
+      else
+        r = b.CreateCall(ms.rt.get(Rt::WeakNew), {b.CreatePtrToInt(v, ms.i64)});
+      r = b.CreateIntToPtr(r, ms.ptr);  // a WeakRef value is its cell's pointer
+      break;
+    }
+    case Op::WeakLoad:
+      r = b.CreateCall(ms.rt.get(mir::RtFn::WeakToStrong), {b.CreatePtrToInt(fs.val(in.args[0]), ms.i64)});
+      break;
+    case Op::WeakDrop: {
       llvm::Value* v = fs.val(in.args[0]);
       if (v->getType()->isPointerTy()) v = b.CreatePtrToInt(v, ms.i64);
-      Rt count_fn = in.op == Op::Retain ? Rt::FpRetain : Rt::FpRelease;
+      b.CreateCall(ms.rt.get(Rt::WeakDrop), {v});
+      break;
+    }
+    case Op::Retain:
+    case Op::Release:
+    case Op::WeakRetain: {
+      // Object pointers are their own handles, so one fast path serves both;
+      // a weak reference is a counted reference to its cell.
+      llvm::Value* v = fs.val(in.args[0]);
+      if (v->getType()->isPointerTy()) v = b.CreatePtrToInt(v, ms.i64);
+      Rt count_fn = in.op == Op::Release ? Rt::FpRelease : Rt::FpRetain;
       if (fs.tag(in.args[0]).kind == Kind::Handle && fs.f.hints_of(in.args[0]).has(mir::Hint::Nullability)) {
         count_unless_void(fs, count_fn, v);
       } else {

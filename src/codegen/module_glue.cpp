@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "codegen/module_glue.h"
 
 #include <cstring>
@@ -154,8 +155,9 @@ llvm::Function* define_hook(ModuleState& ms) {
 llvm::Constant* box_table(ModuleState& ms) {
   if (ms.mir.boxes.empty()) return llvm::ConstantPointerNull::get(ms.ptr);
   // reml_box_type_t: {const char* name; uint32_t field_count;
-  //                   const char* const* field_names; int has_to_string;}
-  auto* type = llvm::StructType::get(ms.ctx, {ms.ptr, ms.i32, ms.ptr, ms.i32});
+  //                   const char* const* field_names; int has_to_string;
+  //                   const uint8_t* field_weak;}
+  auto* type = llvm::StructType::get(ms.ctx, {ms.ptr, ms.i32, ms.ptr, ms.i32, ms.ptr});
   std::vector<llvm::Constant*> rows;
   for (const mir::BoxType& box : ms.mir.boxes) {
     llvm::Constant* names = llvm::ConstantPointerNull::get(ms.ptr);
@@ -168,10 +170,18 @@ llvm::Constant* box_table(ModuleState& ms) {
       gv->setAlignment(llvm::Align(8));
       names = gv;
     }
+    llvm::Constant* weak = llvm::ConstantPointerNull::get(ms.ptr);
+    if (std::any_of(box.fields.begin(), box.fields.end(), [](const mir::Field& f) { return f.is_weak; })) {
+      std::vector<uint8_t> flags;
+      for (const mir::Field& f : box.fields) flags.push_back(f.is_weak ? 1 : 0);
+      auto* flags_init = llvm::ConstantDataArray::get(ms.ctx, flags);
+      weak = new llvm::GlobalVariable(ms.mod, flags_init->getType(), true, llvm::GlobalValue::PrivateLinkage,
+                                      flags_init, "hako.weak_fields." + box.name);
+    }
     const bool has_to_string = find_method(box, "toString", 0) != mir::kNone;
     rows.push_back(llvm::ConstantStruct::get(
         type, {ms.cstring(box.name), llvm::ConstantInt::get(ms.i32, box.fields.size()), names,
-               llvm::ConstantInt::get(ms.i32, has_to_string ? 1 : 0)}));
+               llvm::ConstantInt::get(ms.i32, has_to_string ? 1 : 0), weak}));
   }
   auto* table_type = llvm::ArrayType::get(type, rows.size());
   auto* gv = new llvm::GlobalVariable(ms.mod, table_type, true, llvm::GlobalValue::PrivateLinkage,

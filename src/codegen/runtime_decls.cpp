@@ -35,11 +35,12 @@ llvm::Type* entry_type(llvm::LLVMContext& ctx, char letter) {
 }
 
 // A tag letter of runtime_calls.def as its C type: Bools are int64_t 0/1,
-// Handles uint64_t, objects pointers; '-' is void.
+// Handles uint64_t, WeakRefs int64_t, objects pointers; '-' is void.
 llvm::Type* call_type(llvm::LLVMContext& ctx, char letter) {
   switch (letter) {
     case '-': return llvm::Type::getVoidTy(ctx);
     case 'I': case 'B': case 'H': return llvm::Type::getInt64Ty(ctx);
+    case 'W': return llvm::Type::getInt64Ty(ctx);  // the seed ABI's weak handle, int64_t
     case 'F': return llvm::Type::getDoubleTy(ctx);
     default: return llvm::PointerType::get(ctx, 0);  // S A M C
   }

@@ -56,10 +56,11 @@ bool verify(const mir::Module& m, const base::SourceFile* file, bool internal, d
 
 // f's regions, traced, when they are traced or kept (none otherwise: the
 // full region tree is not needed to insert reference counts).
-std::optional<region::FunctionRegions> observe_regions(const mir::Function& f, const PipelineOptions& options) {
+std::optional<region::FunctionRegions> observe_regions(const mir::Module& m, const mir::Function& f,
+                                                        const PipelineOptions& options) {
   bool traced = region::trace_enabled(f.name);
   if (!traced && !options.keep_regions) return std::nullopt;
-  region::FunctionRegions r = region::build_regions(f);
+  region::FunctionRegions r = region::build_regions(f, &m.boxes);
   if (traced) region::trace(r);
   return r;
 }
@@ -69,8 +70,8 @@ void make_rc_explicit(mir::Module& m, const PipelineOptions& options, Compilatio
   std::vector<region::ValueOwnership> ownership;
   ownership.reserve(m.functions.size());
   for (const mir::Function& f : m.functions) {
-    std::optional<region::FunctionRegions> r = observe_regions(f, options);
-    ownership.push_back(r ? r->values : region::classify_values(f));
+    std::optional<region::FunctionRegions> r = observe_regions(m, f, options);
+    ownership.push_back(r ? r->values : region::classify_values(f, &m.boxes));
     if (r && options.keep_regions) c.regions.push_back(std::move(*r));
   }
   rc::insert_rc(m, ownership);
@@ -121,7 +122,7 @@ Compilation load_mir(const std::string& path, const PipelineOptions& options, di
   } else {
     // Counts already explicit: the regions are observed as the text has them.
     for (const mir::Function& f : module->functions)
-      if (std::optional<region::FunctionRegions> r = observe_regions(f, options); r && options.keep_regions)
+      if (std::optional<region::FunctionRegions> r = observe_regions(*module, f, options); r && options.keep_regions)
         c.regions.push_back(std::move(*r));
   }
   c.module = std::move(module);

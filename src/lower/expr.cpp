@@ -162,8 +162,11 @@ ValueId FunctionLowerer::raw_value(const ast::Expr& e) {
       block(be.block);
       return const_void(Tag::of(Kind::Void));
     }
-    case ast::ExprKind::WeakExpr:
-      break;  // rejected by sema
+    case ast::ExprKind::WeakExpr: {
+      // weak_new takes the box as it is, or a Handle it checks at run time.
+      ValueId target = value(*e.as<ast::WeakExpr>().operand);
+      return b_.unary(Op::WeakNew, Tag::of(Kind::Weak), target, loc(e.span));
+    }
   }
   return const_void(info.kind);
 }

@@ -17,6 +17,7 @@
 namespace hako::lower {
 
 using mir::BlockId;
+using mir::Tag;
 using mir::ValueId;
 using sema::CheckedProgram;
 using sema::Coercion;
@@ -120,7 +121,9 @@ class FunctionLowerer {
   void stmt(const ast::Stmt& s);
   void local_stmt(const ast::LocalStmt& s);
   void assign_stmt(const ast::AssignStmt& s);
-  void store_field(const ast::FieldGet& target, const ExprInfo& info, std::optional<ValueId> receiver, ValueId v);
+  // Stores `v` (converted from kind `stored`) into the field `target`.
+  void store_field(const ast::FieldGet& target, const ExprInfo& info, std::optional<ValueId> receiver, ValueId v,
+                   Tag stored);
   void if_stmt(const ast::IfStmt& s);
   void loop_stmt(const ast::LoopStmt& s);
   void return_stmt(const ast::ReturnStmt& s);

@@ -59,9 +59,16 @@ void FunctionLowerer::local_stmt(const ast::LocalStmt& s) {
 }
 
 void FunctionLowerer::store_field(const ast::FieldGet& target, const ExprInfo& info, std::optional<ValueId> receiver,
-                                  ValueId v) {
+                                  ValueId v, Tag stored) {
   Inst i;
   i.loc = loc(target.field_span);
+  // A weak field takes a Handle only after a run-time check (sema rejects
+  // other kinds at compile time, §7).
+  if (info.res == sema::ResKind::InstanceField && program_.boxes[info.box].fields[info.field].is_weak &&
+      stored.kind == Kind::Handle) {
+    ValueId obj = b_.unary(Op::Box, Tag::of(Kind::Handle), *receiver, i.loc);
+    call_rt(mir::RtFn::WeakFieldCheck, {obj, v, b_.const_i(info.field, i.loc)}, i.loc);
+  }
   switch (info.res) {
     case sema::ResKind::Global:
       i.op = Op::SetGlobal;
@@ -112,7 +119,7 @@ void FunctionLowerer::assign_stmt(const ast::AssignStmt& s) {
   std::optional<ValueId> receiver;
   if (ti.res != sema::ResKind::Global) receiver = value(*fg.object);
   if (!compound) {
-    store_field(fg, ti, receiver, value(*s.value));
+    store_field(fg, ti, receiver, value(*s.value), program_.info(*s.value).kind);
     return;
   }
   const sema::CompoundInfo& ci = program_.compounds.at(&s);
@@ -120,7 +127,7 @@ void FunctionLowerer::assign_stmt(const ast::AssignStmt& s) {
   ValueId rhs = value(*s.value);
   mir::Loc l = loc(s.op_span);
   ValueId r = run_plan(ci.plan, cur, Tag::of(Kind::Handle), rhs, program_.info(*s.value).target, l);
-  store_field(fg, ti, receiver, apply(r, ci.plan.result, ci.store, ci.store_target, l));
+  store_field(fg, ti, receiver, apply(r, ci.plan.result, ci.store, ci.store_target, l), ci.plan.result);
 }
 
 void FunctionLowerer::if_stmt(const ast::IfStmt& s) {

@@ -129,11 +129,15 @@ Use operand_use(const Inst& in, size_t k) {
     case Op::Ret:
     case Op::Call:
     case Op::CallMethod:
-    case Op::CallRt: return Use::Escapes;
+    case Op::CallRt:
+    // A WeakRef can be upgraded anywhere it reaches.
+    case Op::WeakNew: return Use::Escapes;
     // Reference counting and scope ends only count references.
     case Op::Keep:
     case Op::Retain:
-    case Op::Release: return Use::Harmless;
+    case Op::Release:
+    case Op::WeakRetain:
+    case Op::WeakDrop: return Use::Harmless;
     default: break;
   }
   // Any other instruction that writes memory must be classified above.
@@ -211,7 +215,9 @@ bool cannot_fail(const Function& f) {
 // functions are pure. Reference counts are not effects: releasing never
 // runs user code (a user fini() runs only when called).
 bool has_effect(const Inst& in, const std::vector<bool>& pure) {
-  if (in.op == Op::Keep || in.op == Op::Retain || in.op == Op::Release) return false;
+  if (in.op == Op::Keep || in.op == Op::Retain || in.op == Op::Release || in.op == Op::WeakRetain ||
+      in.op == Op::WeakDrop)
+    return false;
   if (in.op == Op::Call) return !(in.ref < pure.size() && pure[in.ref]);
   return (op_info(in.op).flags & EFFECT) != 0;
 }

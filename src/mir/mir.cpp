@@ -34,8 +34,16 @@ const RtInfo kRts[] = {
 }  // namespace
 
 bool is_object_kind(Kind k) {
-  return k == Kind::String || k == Kind::Array || k == Kind::Map || k == Kind::Console || k == Kind::Box;
+  return k == Kind::String || k == Kind::Array || k == Kind::Map || k == Kind::Console || k == Kind::Box ||
+         k == Kind::Weak;
 }
+
+bool is_weak_target_kind(Kind k) {
+  return k == Kind::Array || k == Kind::Map || k == Kind::Console || k == Kind::Box || k == Kind::Handle;
+}
+
+Op retain_op(Kind k, bool weak_ref) { return k == Kind::Weak || weak_ref ? Op::WeakRetain : Op::Retain; }
+Op release_op(Kind k, bool weak_ref) { return k == Kind::Weak || weak_ref ? Op::WeakDrop : Op::Release; }
 
 std::optional<uint32_t> object_type_tag(Tag t) {
   switch (t.kind) {
@@ -44,6 +52,7 @@ std::optional<uint32_t> object_type_tag(Tag t) {
     case Kind::Map: return REML_TAG_MAP;
     case Kind::Console: return REML_TAG_CONSOLE;
     case Kind::Box: return REML_TAG_USER_BASE + t.box;
+    case Kind::Weak: return REML_TAG_WEAK;
     case Kind::Void:
     case Kind::Int:
     case Kind::Float:
@@ -96,6 +105,7 @@ std::optional<Tag> tag_of_letter(char letter) {
     case 'A': return Tag::of(Kind::Array);
     case 'M': return Tag::of(Kind::Map);
     case 'C': return Tag::of(Kind::Console);
+    case 'W': return Tag::of(Kind::Weak);
     default: return std::nullopt;
   }
 }
@@ -128,6 +138,7 @@ std::string tag_name(const Module& m, Tag t) {
     case Kind::Array: return "Box(ArrayBox)";
     case Kind::Map: return "Box(MapBox)";
     case Kind::Console: return "Box(ConsoleBox)";
+    case Kind::Weak: return "WeakRef";
     case Kind::Handle: return "Handle";
     case Kind::Box:
       if (t.box < m.boxes.size()) return "Box(" + m.boxes[t.box].name + ")";

@@ -30,6 +30,7 @@ enum class Kind : uint8_t {
   Map,      // reml_map_t*, never null (MapBox)
   Console,  // ConsoleBox object, never null
   Box,      // reml_instance_t* of user box `Tag::box`, never null
+  Weak,     // reml_weak_cell_t*: a WeakRef (a weak reference to a box), never null
   Handle,   // reml_handle_t: any value, decided at run time
 };
 
@@ -43,8 +44,14 @@ struct Tag {
   bool operator!=(const Tag& o) const { return !(*this == o); }
 };
 
-// Whether values of the tag are object pointers (String, Array, Map, Console, Box).
+// Whether values of the tag are object pointers (String, Array, Map, Console,
+// Box, Weak).
 bool is_object_kind(Kind k);
+
+// Whether `weak` may take values of the tag: the box kinds (Array, Map,
+// Console, Box), and Handle, checked at run time.
+bool is_weak_target_kind(Kind k);
+
 
 // The runtime type tag (REML_TAG_* of reml_runtime.h) of the objects of an
 // object tag; nullopt for Void, Int, Float, Bool and Handle, whose values
@@ -58,6 +65,12 @@ enum class Op : uint8_t {
 #include "mir/instructions.def"
 #undef INST
 };
+
+// The instructions that add and drop one reference to a counted value: the
+// weak rows for a WeakRef or for a value that holds a weak reference
+// (`weak_ref`), retain and release otherwise.
+Op retain_op(Kind k, bool weak_ref);
+Op release_op(Kind k, bool weak_ref);
 
 enum OpFlags : uint8_t { NONE = 0, PURE = 1, FAILS = 2, EFFECT = 4, TERM = 8 };
 
@@ -118,7 +131,7 @@ std::optional<RtFn> rt_from_symbol(const std::string& symbol);
 uint32_t rt_count();
 
 // The tag a letter of instructions.def / runtime_calls.def stands for
-// (I F B S H A M C); nullopt for other letters.
+// (I F B S H A M C W); nullopt for other letters.
 std::optional<Tag> tag_of_letter(char letter);
 
 // --- ids --------------------------------------------------------------------------

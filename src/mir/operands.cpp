@@ -11,7 +11,7 @@ namespace hako::mir {
 
 std::optional<Operand> decode_operand_letter(char letter) {
   switch (letter) {
-    case 'I': case 'F': case 'B': case 'S': case 'H': case 'A': case 'M': case 'C':
+    case 'I': case 'F': case 'B': case 'S': case 'H': case 'A': case 'M': case 'C': case 'W':
       return Operand{OperandKind::Value, letter, tag_of_letter(letter), false};
     case 'U': return Operand{OperandKind::Value, letter, std::nullopt, true};
     case 'X': return Operand{OperandKind::Value, letter, std::nullopt, false};

@@ -236,6 +236,7 @@ class Parser {
     static const std::pair<const char*, Kind> kSimple[] = {
         {"Void", Kind::Void},     {"Int", Kind::Int},       {"Float", Kind::Float},
         {"Bool", Kind::Bool},     {"String", Kind::String}, {"Handle", Kind::Handle},
+        {"WeakRef", Kind::Weak},
     };
     for (const auto& [word, kind] : kSimple) {
       if (t.text == word) {

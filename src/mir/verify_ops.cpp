@@ -271,8 +271,19 @@ class InstChecker {
         break;
       case Op::Retain:
       case Op::Release:
-        if (a0 && !is_object_kind(a0->kind) && a0->kind != Kind::Handle)
+        if (a0 && a0->kind == Kind::Weak)
+          error(std::string("a WeakRef is counted by weak_retain / weak_drop, not by ") + info_.mnemonic);
+        else if (a0 && !is_object_kind(a0->kind) && a0->kind != Kind::Handle)
           error("operand must be an object or a Handle, got " + name(*a0));
+        break;
+      case Op::WeakRetain:
+      case Op::WeakDrop:
+        if (a0 && a0->kind != Kind::Weak && a0->kind != Kind::Handle)
+          error("operand must be a WeakRef or a Handle, got " + name(*a0));
+        break;
+      case Op::WeakNew:
+        if (a0 && !is_weak_target_kind(a0->kind))
+          error("operand must be a box or a Handle, got " + name(*a0));
         break;
       case Op::Ret:
         if (inst_.args.empty()) {

@@ -47,6 +47,13 @@ class Inserter {
   }
 
  private:
+  // One reference more / less to `v`: the weak rows for a WeakRef or a view
+  // of a weak reference (a weak field read as a Handle), retain and release
+  // otherwise.
+  Inst retain(ValueId v) const { return rc_inst(mir::retain_op(f_.value_tags[v].kind, is_weak_ref(v)), v); }
+  Inst release(ValueId v) const { return rc_inst(mir::release_op(f_.value_tags[v].kind, is_weak_ref(v)), v); }
+  bool is_weak_ref(ValueId v) const { return own_.kind[own_.root[v]] == RefSlotKind::WeakRoot; }
+
   // Whether `v` carries a reference at all (an object or Handle tag).
   bool counted(ValueId v) const {
     Kind k = f_.value_tags[v].kind;
@@ -81,7 +88,7 @@ class Inserter {
       for (size_t j = out_of_p.size(); j-- > 0;) {
         ValueId r = out_of_p[j];
         if (!region::is_live(live_.live_in[b], r) && std::find(taken.begin(), taken.end(), r) == taken.end())
-          out.push_back(rc_inst(Op::Release, r));
+          out.push_back(release(r));
       }
     }
 
@@ -112,14 +119,14 @@ class Inserter {
         if (r == mir::kNone || std::find(done.begin(), done.end(), r) != done.end()) continue;
         auto it = last_use.find(r);
         if (it != last_use.end() && it->second == i) {
-          out.push_back(rc_inst(Op::Release, r));
+          out.push_back(release(r));
           done.push_back(r);
         }
       }
       // A fresh reference nothing uses later.
       if (in.result != mir::kNone && owned_root(own_, in.result) == in.result && !region::is_live(live_.live_out[b], in.result) &&
           !last_use.count(in.result))
-        out.push_back(rc_inst(Op::Release, in.result));
+        out.push_back(release(in.result));
     }
   }
 
@@ -132,7 +139,7 @@ class Inserter {
     ValueId r = owned_root(own_, v);
     auto it = r == mir::kNone ? last_use.end() : last_use.find(r);
     if (it != last_use.end() && it->second == index) return r;
-    if (!is_literal(v)) out.push_back(rc_inst(Op::Retain, v));
+    if (!is_literal(v)) out.push_back(retain(v));
     return mir::kNoValue;
   }
 
@@ -154,7 +161,7 @@ class Inserter {
           if (moves) {
             moved.push_back(r);
           } else if (!is_literal(v)) {
-            out.push_back(rc_inst(Op::Retain, v));
+            out.push_back(retain(v));
           }
         }
       }
@@ -176,7 +183,7 @@ void insert_rc(mir::Module& m, const std::vector<region::ValueOwnership>& owners
 
 void insert_rc(mir::Module& m) {
   std::vector<region::ValueOwnership> ownership;
-  for (const mir::Function& f : m.functions) ownership.push_back(region::classify_values(f));
+  for (const mir::Function& f : m.functions) ownership.push_back(region::classify_values(f, &m.boxes));
   insert_rc(m, ownership);
 }
 

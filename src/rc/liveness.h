@@ -14,7 +14,8 @@ namespace hako::rc {
 inline mir::ValueId owned_root(const region::ValueOwnership& own, mir::ValueId v) {
   if (v >= own.root.size()) return mir::kNoValue;
   mir::ValueId r = own.root[v];
-  return own.kind[r] == region::RefSlotKind::StrongRoot ? r : mir::kNoValue;
+  const region::RefSlotKind k = own.kind[r];
+  return k == region::RefSlotKind::StrongRoot || k == region::RefSlotKind::WeakRoot ? r : mir::kNoValue;
 }
 
 // Which owned roots are live on entry to and exit from each block.

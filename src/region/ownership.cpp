@@ -58,9 +58,18 @@ Holding holding_of(const mir::Function& f, const Inst& in, const std::vector<boo
   return Holding::Owned;
 }
 
+// Whether the owned result of `in` is a weak reference: a WeakRef, or a
+// Handle read from a weak field (which holds a WeakRef or Void).
+bool holds_weak_ref(const Inst& in, const std::vector<mir::BoxType>* boxes) {
+  if (in.tag.kind == Kind::Weak) return true;
+  if (in.op != Op::GetField || boxes == nullptr || in.ref >= boxes->size()) return false;
+  const std::vector<mir::Field>& fields = (*boxes)[in.ref].fields;
+  return in.imm >= 0 && static_cast<size_t>(in.imm) < fields.size() && fields[in.imm].is_weak;
+}
+
 }  // namespace
 
-ValueOwnership classify_values(const mir::Function& f) {
+ValueOwnership classify_values(const mir::Function& f, const std::vector<mir::BoxType>* boxes) {
   const uint32_t n = f.value_count();
   ValueOwnership out;
   out.kind.assign(n, RefSlotKind::NonRef);
@@ -83,7 +92,9 @@ ValueOwnership classify_values(const mir::Function& f) {
       if (in.result == mir::kNone || in.result >= n || !counted(in.tag.kind)) continue;
       switch (holding_of(f, in, small_consts)) {
         case Holding::NoRef: break;
-        case Holding::Owned: out.kind[in.result] = RefSlotKind::StrongRoot; break;
+        case Holding::Owned:
+          out.kind[in.result] = holds_weak_ref(in, boxes) ? RefSlotKind::WeakRoot : RefSlotKind::StrongRoot;
+          break;
         case Holding::Literal: out.kind[in.result] = RefSlotKind::Borrowed; break;
         case Holding::View:
           out.kind[in.result] = RefSlotKind::Borrowed;

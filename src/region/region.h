@@ -37,7 +37,10 @@ struct ValueOwnership {
   std::vector<RefSlotKind> kind;  // per value
   std::vector<mir::ValueId> root;  // per value: itself, or the value it is a view of
 };
-ValueOwnership classify_values(const mir::Function& f);
+// `boxes` (the module's box types) tells which field reads yield a weak
+// reference (WeakRoot); without it no field is taken as weak, for tests of
+// lone functions.
+ValueOwnership classify_values(const mir::Function& f, const std::vector<mir::BoxType>* boxes = nullptr);
 
 // --- slots -------------------------------------------------------------------------
 
@@ -89,7 +92,7 @@ struct FunctionRegions {
   ValueOwnership values;
 };
 
-FunctionRegions build_regions(const mir::Function& f);
+FunctionRegions build_regions(const mir::Function& f, const std::vector<mir::BoxType>* boxes = nullptr);
 
 // One `[region/observe] ...` line per region on stderr, when NYASH_REGION_TRACE=1
 // (and the function name contains NYASH_REGION_TRACE_FILTER, if set).

@@ -122,11 +122,11 @@ std::vector<std::optional<RegionId>> choose_parents(const std::vector<RegionShap
 
 }  // namespace
 
-FunctionRegions build_regions(const mir::Function& f) {
+FunctionRegions build_regions(const mir::Function& f, const std::vector<mir::BoxType>* boxes) {
   FunctionRegions out;
   out.function = f.name;
   for (const std::string& name : f.slot_names) out.registry.add_slot(name);
-  out.values = classify_values(f);
+  out.values = classify_values(f, boxes);
   classify_slots(f, out.values, out.registry);
 
   const size_t nblocks = f.blocks.size();

@@ -42,6 +42,7 @@ consteval char receiver_letter(Kind k) {
     case Kind::Array: return 'A';
     case Kind::Map: return 'M';
     case Kind::Console: return 'C';
+    case Kind::Weak: return 'W';
     case Kind::Void:
     case Kind::Box:
     case Kind::Handle: return 'H';
@@ -169,6 +170,7 @@ const char* builtin_receiver_name(Kind kind) {
     case Kind::Array: return "ArrayBox";
     case Kind::Map: return "MapBox";
     case Kind::Console: return "ConsoleBox";
+    case Kind::Weak: return "WeakRef";
     case Kind::Box: return "Box";
     case Kind::Handle: return "Handle";
   }

@@ -51,6 +51,9 @@ class Checker {
   void stmt(const ast::Stmt& s);
   void local_stmt(const ast::LocalStmt& s);
   void assign_stmt(const ast::AssignStmt& s);
+  // E0314 when `value` (the kind stored into field access `target`) breaks
+  // the contract of a weak field (§7).
+  void weak_field_contract(const ast::Expr& target, KindOpt value, base::Span value_span);
   // Checks a `fini { }` body: its own scope, and no way out of it.
   void fini_block(const ast::Block& b);
   // Reports `word` (return/break/continue, at `span`) leaving the innermost

@@ -78,6 +78,10 @@ void Checker::declare_box(const ast::BoxDecl& decl) {
             "The field '" + f.name + "' is declared twice in box '" + decl.name + "'.");
       continue;
     }
+    if (decl.is_static && f.is_weak)
+      report(diag::Kind::NotSupportedYet, f.span,
+            "A field of static box '" + decl.name + "' cannot be declared 'weak'; store a WeakRef ('weak x') in an "
+            "ordinary field instead.");
     if (decl.is_static) {
       out_.globals.push_back(GlobalInfo{decl.name + "." + f.name});
       out_.boxes[index].globals.push_back(static_cast<uint32_t>(out_.globals.size() - 1));

@@ -72,10 +72,14 @@ KindOpt Checker::expr_inner(const ast::Expr& e, ExprInfo& info) {
       return Tag::user_box(cur_box_);
     }
     case ast::ExprKind::Unary: return unary(e.as<ast::Unary>(), info);
-    case ast::ExprKind::WeakExpr:
-      expr(*e.as<ast::WeakExpr>().operand);
-      report(diag::Kind::NotSupportedYet, e.span, "Weak references ('weak e') are not supported yet.");
-      return Tag::of(Kind::Handle);
+    case ast::ExprKind::WeakExpr: {
+      // The operand stays as it is: weak_new takes any box, or a Handle it checks.
+      KindOpt k = expr(*e.as<ast::WeakExpr>().operand);
+      if (k && !mir::is_weak_target_kind(k->kind))
+        report(diag::Kind::WeakOfNonBox, e.span,
+              "'weak' needs a box (an instance, ArrayBox, MapBox or ConsoleBox), found " + name(k) + ".");
+      return Tag::of(Kind::Weak);
+    }
     case ast::ExprKind::Binary: return binary(e.as<ast::Binary>(), info);
     case ast::ExprKind::Logical: {
       const auto& l = e.as<ast::Logical>();

@@ -66,10 +66,16 @@ std::string kind_name(const CheckedProgram& p, Tag t) {
     case Kind::Array: return "ArrayBox";
     case Kind::Map: return "MapBox";
     case Kind::Console: return "ConsoleBox";
+    case Kind::Weak: return "WeakRef";
     case Kind::Handle: return "a value of unknown kind";
     case Kind::Box: return t.box < p.boxes.size() ? p.boxes[t.box].name : "box";
   }
   return "?";
+}
+
+std::string weak_field_message(const std::string& box, const std::string& field, const std::string& kind) {
+  return "Weak field '" + field + "' of " + box + " takes a WeakRef or null, not " + kind + ": write 'me." + field +
+         " = weak value'";
 }
 
 std::optional<Coercion> conversion(Tag from, Tag to) {

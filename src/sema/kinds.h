@@ -19,6 +19,11 @@ KindOpt join(KindOpt a, KindOpt b);
 // The kind's name in messages: Int, String, ArrayBox, Point, Handle ...
 std::string kind_name(const CheckedProgram& p, Tag t);
 
+// The message of the weak-field contract (§7) for a value of kind `kind`
+// stored into weak field `field` of box `box`: the text of E0314 and,
+// word for word, of the runtime error of reml_weak_field_check.
+std::string weak_field_message(const std::string& box, const std::string& field, const std::string& kind);
+
 // The conversion that carries a value of `from` into a position of `to`, or
 // nullopt when none is allowed.
 std::optional<Coercion> conversion(Tag from, Tag to);

@@ -185,6 +185,17 @@ void Checker::check_control_exit(const char* word, bool is_return, ast::Span spa
   }
 }
 
+void Checker::weak_field_contract(const ast::Expr& target, KindOpt value, base::Span value_span) {
+  const ExprInfo& ti = out_.exprs[target.id];
+  if (ti.res != ResKind::InstanceField || !value) return;
+  const BoxInfo& box = out_.boxes[ti.box];
+  const FieldInfo& field = box.fields[ti.field];
+  // A WeakRef, Void, or a Handle (checked at run time by reml_weak_field_check).
+  if (!field.is_weak || value->kind == Kind::Weak || value->kind == Kind::Void || value->kind == Kind::Handle) return;
+  report(diag::Kind::WeakFieldNeedsWeakRef, value_span,
+        weak_field_message(box.name, field.name, name(value)));
+}
+
 void Checker::assign_stmt(const ast::AssignStmt& s) {
   const ast::Expr& target = *s.target;
   KindOpt value = expr(*s.value);
@@ -217,6 +228,7 @@ void Checker::assign_stmt(const ast::AssignStmt& s) {
     // The receiver is evaluated as for a read; stores always hold Handles.
     current = expr(target);
     target_kind = Tag::of(Kind::Handle);
+    if (s.op == ast::AssignOp::Assign) weak_field_contract(target, value, s.value->span);
   } else if (target.kind == ast::ExprKind::MeRef) {
     report(diag::Kind::AssignToMe, target.span, "'me' cannot be assigned to.");
     return;
@@ -243,6 +255,7 @@ void Checker::assign_stmt(const ast::AssignStmt& s) {
               ".");
     return;
   }
+  if (target.kind == ast::ExprKind::FieldGet) weak_field_contract(target, plan->result, s.value->span);
   CompoundInfo ci;
   ci.plan = *plan;
   if (target.kind == ast::ExprKind::NameRef) {

@@ -56,6 +56,7 @@ Slot from_handle(mir::Tag t, reml_handle_t h, const reml_loc_t* loc) {
     case mir::Kind::Array:
     case mir::Kind::Map:
     case mir::Kind::Console:
+    case mir::Kind::Weak:
     case mir::Kind::Box: s.p = reml_unbox_object(h, *mir::object_type_tag(t), loc); break;
   }
   return s;
@@ -551,6 +552,21 @@ L_NewMap:
   STEP();
 L_NewConsole:
   A.p = reml_console_new();
+  STEP();
+
+  // --- WeakRef ---
+L_WeakNew:
+  A.i = reml_weak_new_inline(B.i);
+  STEP();
+L_WeakNewH:
+  SYNC();
+  A.i = reml_weak_new_checked(B.u, LOC);
+  STEP();
+L_WeakLoad:
+  A.i = reml_weak_to_strong_inline(B.i);
+  STEP();
+L_WeakDrop:
+  reml_weak_drop_inline(B.i);
   STEP();
 
   // --- control flow ---

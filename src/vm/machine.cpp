@@ -16,6 +16,7 @@ struct BoxTable {
   std::vector<std::string> names;
   std::vector<std::vector<std::string>> field_names;
   std::vector<std::vector<const char*>> field_ptrs;
+  std::vector<std::vector<uint8_t>> field_weak;
   std::vector<reml_box_type_t> types;
 };
 BoxTable* g_box_table = nullptr;
@@ -26,17 +27,19 @@ void register_boxes(const mir::Module& m) {
   t->names.resize(n);
   t->field_names.resize(n);
   t->field_ptrs.resize(n);
+  t->field_weak.resize(n);
   t->types.resize(n);
   for (size_t b = 0; b < n; ++b) {
     const mir::BoxType& box = m.boxes[b];
     t->names[b] = box.name;
     for (const mir::Field& f : box.fields) t->field_names[b].push_back(f.name);
     for (const std::string& f : t->field_names[b]) t->field_ptrs[b].push_back(f.c_str());
+    for (const mir::Field& f : box.fields) t->field_weak[b].push_back(f.is_weak ? 1 : 0);
     bool has_to_string = false;
     for (const mir::BoxType::Method& meth : box.methods)
       has_to_string = has_to_string || (meth.name == "toString" && meth.arity == 0);
     t->types[b] = reml_box_type_t{t->names[b].c_str(), static_cast<uint32_t>(box.fields.size()),
-                                  t->field_ptrs[b].data(), has_to_string ? 1 : 0};
+                                  t->field_ptrs[b].data(), has_to_string ? 1 : 0, t->field_weak[b].data()};
   }
   reml_register_box_types(t->types.data(), static_cast<uint32_t>(n));
   delete g_box_table;

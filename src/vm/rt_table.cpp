@@ -114,7 +114,9 @@ constexpr bool fits_letter(char c) {
     case 'I':
     case 'B': return std::is_same_v<T, int64_t>;
     case 'F': return std::is_same_v<T, double>;
-    case 'H': return std::is_same_v<T, reml_handle_t>;
+    // The seed ABI (nyrt_weak_*) passes handles as int64_t: the same word.
+    case 'H': return std::is_same_v<T, reml_handle_t> || std::is_same_v<T, int64_t>;
+    case 'W': return std::is_same_v<T, int64_t>;
     case 'S': return std::is_pointer_v<T> && std::is_same_v<Pointee, reml_string_t>;
     case 'A': return std::is_pointer_v<T> && std::is_same_v<Pointee, reml_array_t>;
     case 'M': return std::is_pointer_v<T> && std::is_same_v<Pointee, reml_map_t>;

@@ -542,13 +542,24 @@ class FunctionTranslator {
       case Op::NewConsole: emit(OpCode::NewConsole, dst(in)); return;
 
       case Op::Retain:
-      case Op::Release: {
+      case Op::Release:
+      case Op::WeakRetain: {
+        // A weak reference is a counted reference to its cell: retaining it
+        // is retaining the cell.
         bool handle = f_.value_tags[in.args[0]].kind == Kind::Handle;
-        OpCode op = in.op == Op::Retain ? (handle ? OpCode::RetainH : OpCode::RetainP)
-                                        : (handle ? OpCode::ReleaseH : OpCode::ReleaseP);
+        OpCode op = in.op != Op::Release ? (handle ? OpCode::RetainH : OpCode::RetainP)
+                                         : (handle ? OpCode::ReleaseH : OpCode::ReleaseP);
         emit(op, 0, reg(in.args[0]));
         return;
       }
+      case Op::WeakDrop: emit(OpCode::WeakDrop, 0, reg(in.args[0])); return;
+      case Op::WeakNew:
+        if (f_.value_tags[in.args[0]].kind == Kind::Handle)
+          unary_loc(OpCode::WeakNewH, in);
+        else
+          emit(OpCode::WeakNew, dst(in), reg(in.args[0]));
+        return;
+      case Op::WeakLoad: emit(OpCode::WeakLoad, dst(in), reg(in.args[0])); return;
       case Op::Keep: return;  // only a marker for src/rc; nothing to run
 
       case Op::Phi: case Op::Br: case Op::CondBr: case Op::Ret: case Op::Unreachable:
