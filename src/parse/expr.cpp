@@ -1,6 +1,7 @@
 // Expressions (§5): precedence climbing over the binary operators, then
 // prefix operators, postfix `.name` / `.name(...)`, and primaries.
 #include <algorithm>
+#include <cctype>
 
 #include "parse/parser.h"
 
@@ -89,6 +90,29 @@ ast::ExprPtr Parser::parse_binary(int min_prec) {
   }
 }
 
+std::string Parser::parenthesized_text(uint32_t open, uint32_t limit) const {
+  const std::string& text = file_.text();
+  int depth = 0;
+  bool in_string = false;
+  for (uint32_t i = open; i < limit && i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    if (c == '(') ++depth;
+    if (c == ')' && --depth == 0) {
+      std::string inner = text.substr(open + 1, i - open - 1);
+      const size_t first = inner.find_first_not_of(" \t");
+      const size_t last = inner.find_last_not_of(" \t");
+      return first == std::string::npos ? "" : inner.substr(first, last - first + 1);
+    }
+  }
+  return "";
+}
+
 ast::ExprPtr Parser::parse_unary() {
   TokenKind k = peek().kind;
   if (k != TokenKind::Minus && k != TokenKind::Bang && k != TokenKind::KwNot && k != TokenKind::Tilde &&
@@ -97,12 +121,17 @@ ast::ExprPtr Parser::parse_unary() {
   }
   DepthGuard guard(*this);
   base::Span op_span = advance().span;
-  if (k == TokenKind::KwWeak && at(TokenKind::LParen)) {
-    report(diag::Kind::WeakNeedsNoParens, join(op_span, peek().span),
-           "'weak' takes its operand without parentheses: write 'weak x' instead of 'weak(x)'.");
-  }
+  const bool weak_parens = k == TokenKind::KwWeak && at(TokenKind::LParen);
+  const uint32_t paren_begin = peek().span.begin;
   ast::ExprPtr operand = parse_unary();
   base::Span span = join(op_span, operand->span);
+  if (weak_parens) {
+    std::string inner = parenthesized_text(paren_begin, span.end);
+    if (inner.empty() || inner.size() > 40 || inner.find('\n') != std::string::npos) inner = "x";
+    report(diag::Kind::WeakNeedsNoParens, join(op_span, span),
+           "'weak' takes its operand without parentheses: write 'weak " + inner + "' instead of 'weak(" + inner +
+               ")'.");
+  }
   // -9223372036854775808 is i64 min: only the literal directly under the
   // minus may exceed i64 max (a postfix `.m()` would make it a MethodCall).
   if (k == TokenKind::Minus && operand->kind == ast::ExprKind::IntLit && !min_literals_.empty() &&
