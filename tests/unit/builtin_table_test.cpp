@@ -33,7 +33,7 @@ constexpr const char* kNames[] = {
 // A value of each receiver kind, for the runtime's choice of row.
 reml_handle_t value_of(Kind k) {
   static const char* const field_names[] = {"x"};
-  static const reml_box_type_t types[] = {{"Plain", 1, field_names, 0}};
+  static const reml_box_type_t types[] = {{"Plain", 1, field_names, 0, nullptr}};
   switch (k) {
     case Kind::Void: return REML_VOID;
     case Kind::Int: return reml_box_i64(7);
@@ -46,6 +46,13 @@ reml_handle_t value_of(Kind k) {
     case Kind::Box:
       reml_register_box_types(types, 1);
       return reml_h_from_ptr(reml_instance_new(0));
+    case Kind::Weak: {
+      // A WeakRef whose target has died is still a WeakRef receiver.
+      reml_array_t* target = reml_array_new();
+      const int64_t w = nyrt_weak_new(static_cast<int64_t>(reml_h_from_ptr(target)));
+      dec_ref(target);
+      return static_cast<reml_handle_t>(w);
+    }
     case Kind::Handle: break;
   }
   ADD_FAILURE() << "no receiver value for this kind";
@@ -156,6 +163,7 @@ std::string c_type(char letter) {
     case 'A': return "reml_array_t*";
     case 'M': return "reml_map_t*";
     case 'C': return "void*";
+    case 'W': return "int64_t";  // the seed ABI's weak handle
     case '-': return "void";
   }
   ADD_FAILURE() << "letter " << letter;
@@ -214,7 +222,9 @@ std::string render_abi_table() {
     }
     if (m.rt) {
       const mir::RtInfo& ri = mir::rt_info(*m.rt);
-      signature = "`" + c_type(ri.result[0]) + " " + ri.symbol + "(";
+      // The seed ABI's WeakRef functions pass handles as int64_t (the same word).
+      const bool seed_abi = std::string_view(ri.symbol).starts_with("nyrt_");
+      signature = "`" + (seed_abi ? std::string("int64_t") : c_type(ri.result[0])) + " " + ri.symbol + "(";
       std::string params;
       for (const char* p = ri.params; *p != '\0'; ++p) params += (params.empty() ? "" : ", ") + c_type(*p);
       if (ri.takes_loc) params += (params.empty() ? "" : ", ") + std::string("const reml_loc_t*");

@@ -111,7 +111,11 @@ TEST(InstructionTable, RegionClassificationFollowsTheRefColumn) {
     SCOPED_TRACE(info.mnemonic);
     switch (info.ref) {
       case mir::ResultRef::None: EXPECT_EQ(kind, RefSlotKind::NonRef); break;
-      case mir::ResultRef::New: EXPECT_EQ(kind, RefSlotKind::StrongRoot); EXPECT_EQ(root, self); break;
+      case mir::ResultRef::New:
+        // A new WeakRef owns a weak reference; every other new result a strong one.
+        EXPECT_EQ(kind, result_tag(op)->kind == Kind::Weak ? RefSlotKind::WeakRoot : RefSlotKind::StrongRoot);
+        EXPECT_EQ(root, self);
+        break;
       case mir::ResultRef::Literal: EXPECT_EQ(kind, RefSlotKind::Borrowed); EXPECT_EQ(root, self); break;
       case mir::ResultRef::View:
       case mir::ResultRef::Boxed:    // of an object: a view

@@ -195,10 +195,11 @@ Module sample() {
 }
 
 // Tags of the parameters of `every_op`, one per value letter.
-const std::vector<Tag> kLetterParams = {kInt, kFloat, kBool, kString, kHandle, kArray, kMap, kConsole, Tag::user_box(0)};
+const std::vector<Tag> kLetterParams = {kInt,  kFloat,  kBool,           kString,           kHandle,
+                                        kArray, kMap, kConsole, Tag::user_box(0), Tag::of(Kind::Weak)};
 
 ValueId param_for_letter(char c) {
-  static const char kLetters[] = "IFBSHAMCU";
+  static const char kLetters[] = "IFBSHAMCUW";
   const char* p = std::strchr(kLetters, c);
   return p ? ValueId::from_size(static_cast<size_t>(p - kLetters)) : 0_v;  // X: an Int
 }
@@ -210,7 +211,7 @@ void add_every_op(Module& m) {
   FuncId id = FuncId::from_size(m.functions.size());
   m.functions.emplace_back();
   Function& f = m.functions[id];
-  f.name = "Main.every/9";
+  f.name = "Main.every/10";
   f.ret = kInt;
   FunctionBuilder b(f);
   b.set_params(kLetterParams);
@@ -241,6 +242,10 @@ void add_every_op(Module& m) {
         default:
           if (op == Op::EqRef || op == Op::NeRef || op == Op::Retain || op == Op::Release) {
             inst.args.push_back(3_v);
+          } else if (op == Op::WeakNew) {
+            inst.args.push_back(param_for_letter('U'));  // a box
+          } else if (op == Op::WeakRetain || op == Op::WeakDrop) {
+            inst.args.push_back(param_for_letter('W'));
           } else {
             inst.args.push_back(param_for_letter(*p));
           }

@@ -26,7 +26,8 @@ using namespace id_literals;
 // Parameters of the test function: one value of every tag an operand may need.
 const Tag kParams[] = {Tag::of(Kind::Int),    Tag::of(Kind::Float), Tag::of(Kind::Bool),
                        Tag::of(Kind::String), Tag::of(Kind::Handle), Tag::of(Kind::Array),
-                       Tag::of(Kind::Map),    Tag::of(Kind::Console), Tag::user_box(0)};
+                       Tag::of(Kind::Map),    Tag::of(Kind::Console), Tag::user_box(0),
+                       Tag::of(Kind::Weak)};
 constexpr ValueId kIntParam{0};
 constexpr ValueId kHandleParam{4};
 constexpr ValueId kBoxParam{8};

@@ -20,7 +20,7 @@ namespace {
 const reml_loc_t kLoc = {"t.hako", 3, 9};
 
 const char* const kFields[] = {"x"};
-const reml_box_type_t kTypes[] = {{"Point", 1, kFields, 0}};
+const reml_box_type_t kTypes[] = {{"Point", 1, kFields, 0, nullptr}};
 
 // A fake object in readable memory: a header and a payload large enough for
 // any built-in kind, 8-aligned like a real one.
@@ -135,7 +135,8 @@ TEST_F(RuntimeGuardTest, ForgedHeadersFail) {
   EXPECT_EQ(Problem(Forged(1, REML_TAG_FLOAT).handle()), "");  // a well-formed fake passes: the limit
   EXPECT_EQ(Problem(Forged(1, 9).handle()), "bad type tag");
   EXPECT_EQ(Problem(Forged(1, REML_TAG_RAW).handle()), "bad type tag");
-  EXPECT_EQ(Problem(Forged(1, REML_TAG_WEAK).handle()), "bad type tag");
+  EXPECT_EQ(Problem(Forged(1, REML_TAG_WEAK).handle()), "");  // a WeakRef cell is a real object
+  EXPECT_EQ(Problem(Forged(1, REML_TAG_WEAK + 1).handle()), "bad type tag");  // reserved tags
   EXPECT_EQ(Problem(Forged(1, REML_TAG_USER_BASE).handle()), "");  // Point, registered
   EXPECT_EQ(Problem(Forged(1, REML_TAG_USER_BASE + 1).handle()), "bad type tag");
   EXPECT_EQ(Problem(Forged(0, REML_TAG_STRING).handle()), "reference count 0 (a freed object)");

@@ -1452,9 +1452,9 @@ TEST(RuntimeMapDeathTest, BadKeys) {
 
 const char* const kPointFields[] = {"x", "y", "items"};
 const reml_box_type_t kTypes[] = {
-    {"Point", 3, kPointFields, 0},
-    {"Named", 0, nullptr, 1},
-    {"Empty", 0, nullptr, 0},
+    {"Point", 3, kPointFields, 0, nullptr},
+    {"Named", 0, nullptr, 1, nullptr},
+    {"Empty", 0, nullptr, 0, nullptr},
 };
 
 void RegisterTypes() { reml_register_box_types(kTypes, 3); }
