@@ -3,7 +3,8 @@
 
 Generates seeded, deterministic, random but valid Hako programs that stress
 ownership (boxes in fields, arrays and maps, reassignment in loops, early
-exits, block expressions, fini blocks, static-box globals), runs each on the
+exits, block expressions, fini blocks, static-box globals, weak fields and
+WeakRef locals with their upgrades), runs each on the
 VM with --leak-check and as a native -O0 executable (and -O2 for every 4th
 program) with REML_LEAK_CHECK=1, and requires:
 
@@ -13,7 +14,16 @@ program) with REML_LEAK_CHECK=1, and requires:
 
 Programs are acyclic by construction: Leaf holds only Ints and Strings, Pair
 holds Leafs, Bag holds a Pair and containers of Leafs, and containers only
-ever hold Leafs, so the type layering rules out strong cycles. Indices go
+ever hold Leafs, so the type layering rules out strong cycles. Weak links
+may point anywhere (Leaf.owner at any box, Pair.home at a Bag, usually the
+one holding it, and WeakRef locals at Leafs), since a WeakRef holds no strong reference and so
+cannot close a cycle. A weak field is only ever assigned `weak E` (E a box
+expression that is not parenthesised, as `weak` requires), another weak
+field or null; it is upgraded only after a null check, and a WeakRef local
+is never null, so its upgrade is always callable. Whether an upgrade is
+null is printed (reference counting is exact, so it is deterministic and
+must agree between the VM and native code), and some upgrades follow the
+drop of the target's binding. Indices go
 through Util.idx, lookups that may miss go through Util.lookup, and only
 values that can be null are printed or compared (never called), so no
 program ends in a runtime error. Every loop has a bounded counter and the
@@ -41,9 +51,13 @@ TIMEOUT = 20.0
 BUILD_TIMEOUT = 120.0
 
 INT, STR, LEAF, PAIR, BAG, ARR, MAP, ANY = "int", "str", "leaf", "pair", "bag", "arr", "map", "any"
+# A WeakRef to a Leaf (never null; its target may be gone).
+WLEAF = "wleaf"
 # Kinds a generated binding, parameter or helper result may have.
 VALUE_TYPES = (INT, STR, LEAF, PAIR, BAG, ARR, MAP)
-LOCAL_TYPES = VALUE_TYPES + (ANY,)
+LOCAL_TYPES = VALUE_TYPES + (ANY, WLEAF)
+# Kinds `weak` may be applied to: every box kind.
+BOX_TYPES = (LEAF, PAIR, BAG, ARR, MAP)
 # Cost units a function body may spend (statements times loop trips); main
 # gets more. Calls to helpers charge the callee's estimate.
 HELPER_BUDGET = 300
@@ -59,7 +73,18 @@ PRELUDE = """\
 box Leaf {
     v
     s
+    weak owner
     birth(v, s) { me.v = v; me.s = s }
+    setOwner(w) {
+        me.owner = w
+        return me
+    }
+    // 0: no owner, 1: the owner was dropped, 2: the owner is alive.
+    ownerState() {
+        if me.owner == null { return 0 }
+        if me.owner.weak_to_strong() == null { return 1 }
+        return 2
+    }
     getV() { return me.v }
     getS() { return me.s }
     bump(k) { me.v = me.v + k; return me }
@@ -70,7 +95,14 @@ box Leaf {
 box Pair {
     a
     b
+    weak home
     birth(a, b) { me.a = a; me.b = b }
+    homeTag() {
+        if me.home == null { return "nohome" }
+        local h = me.home.weak_to_strong()
+        if h == null { return "gone" }
+        return h.tag
+    }
     first() { return me.a }
     second() { return me.b }
     swap() { return new Pair(me.b, me.a) }
@@ -92,6 +124,11 @@ box Bag {
         me.index = new MapBox()
         me.tag = t
         me.pair = new Pair(new Leaf(0, "p0"), new Leaf(1, "p1"))
+        me.pair.home = weak me
+    }
+    adopt(l) {
+        l.owner = weak me
+        return l
     }
     add(l) {
         me.items.push(l)
@@ -119,6 +156,7 @@ box Bag {
     }
     repair() {
         me.pair = new Pair(Util.at(me.items, 0), Util.at(me.items, 1))
+        me.pair.home = weak me
         return me.pair
     }
 }
@@ -280,7 +318,11 @@ class Generator:
 
     def cond(self, ctx, depth):
         d = depth - 1
-        k = self.r.randrange(10)
+        k = self.r.randrange(12)
+        if k == 7:
+            return "%s.owner == null" % self.recv(ctx, LEAF, d)
+        if k == 8:
+            return "%s == %s" % (self.recv(ctx, WLEAF, d), self.recv(ctx, WLEAF, d))
         if k == 0 and depth > 0:
             op = self.r.choice(("&&", "||"))
             return "(%s %s %s)" % (self.cond(ctx, d), op, self.cond(ctx, d))
@@ -366,6 +408,9 @@ class Generator:
             return "new ArrayBox()"
         if t == MAP:
             return "new MapBox()"
+        if t == WLEAF:
+            return "weak " + self.r.choice(ctx.visible(LEAF) + ["G.cur", "new Leaf(%d, %s)" % (
+                self.r.randrange(0, 9), self.r.choice(STRING_POOL))])
         return "null"
 
     def expr_int(self, ctx, d):
@@ -393,6 +438,8 @@ class Generator:
             return "%s.add(%s)" % (self.recv(ctx, BAG, d), self.expr(ctx, LEAF, d))
         if k == 10:
             return "(%s + %s)" % (self.expr(ctx, INT, d), self.expr(ctx, INT, d))
+        if k == 11:
+            return "%s.ownerState()" % self.recv(ctx, LEAF, d)
         return self.leaf_expr(ctx, INT)
 
     def expr_str(self, ctx, d):
@@ -424,10 +471,12 @@ class Generator:
             return "Util.key(%s)" % self.expr(ctx, INT, d)
         if k == 12:
             return "%s.tag" % self.recv(ctx, BAG, d)
+        if k == 13 and self.chance(0.5):
+            return "%s.homeTag()" % self.recv(ctx, PAIR, d)
         return self.leaf_expr(ctx, STR)
 
     def expr_leaf(self, ctx, d):
-        k = self.r.randrange(12)
+        k = self.r.randrange(14)
         if k == 0:
             return "new Leaf(%s, %s)" % (self.expr(ctx, INT, d), self.stored_str(ctx, d))
         if k == 1:
@@ -448,6 +497,10 @@ class Generator:
             return "%s.find(Util.key(%s))" % (self.recv(ctx, BAG, d), self.expr(ctx, INT, d))
         if k == 9:
             return "G.cur"
+        if k == 10:
+            return "%s.adopt(%s)" % (self.recv(ctx, BAG, d), self.expr(ctx, LEAF, d))
+        if k == 11:
+            return "%s.setOwner(%s)" % (self.recv(ctx, LEAF, d), self.weak_value(ctx, d))
         return self.leaf_expr(ctx, LEAF)
 
     def expr_pair(self, ctx, d):
@@ -493,7 +546,11 @@ class Generator:
 
     def expr_any(self, ctx, d):
         """Values that may be null: only printed, stored or compared."""
-        k = self.r.randrange(7)
+        k = self.r.randrange(9)
+        if k == 7:
+            return self.expr(ctx, WLEAF, d)
+        if k == 8:
+            return "%s.owner" % self.recv(ctx, LEAF, d)
         if k == 0:
             return "(%s ? %s : %s)" % (self.cond(ctx, d), self.expr(ctx, LEAF, d), self.stored_str(ctx, d))
         if k == 1:
@@ -509,6 +566,88 @@ class Generator:
         if k == 5:
             return "(%s ? %s : %s)" % (self.cond(ctx, d), self.expr(ctx, PAIR, d), self.expr(ctx, INT, d))
         return self.leaf_expr(ctx, ANY)
+
+    def expr_wleaf(self, ctx, d):
+        """A WeakRef to a Leaf: never null, its target possibly gone."""
+        if self.chance(0.7):
+            return "weak " + self.weak_operand(ctx, LEAF, d)
+        return self.leaf_expr(ctx, WLEAF)
+
+    def weak_operand(self, ctx, t, d):
+        """An expression of box type t that may follow `weak`: never
+        parenthesised (`weak (e)` is a parse error), so a compound one goes
+        through Util.same. A fresh box is dropped at once."""
+        names = ctx.visible(t)
+        if names and self.chance(0.5):
+            return self.r.choice(names)
+        k = self.r.randrange(4)
+        if k == 0:
+            return "Util.same(%s)" % self.expr(ctx, t, d)
+        if k == 1:
+            return {LEAF: "new Leaf(%d, %s)" % (self.r.randrange(0, 9), self.r.choice(STRING_POOL)),
+                    PAIR: 'new Pair(new Leaf(5, "m"), new Leaf(6, "n"))', BAG: 'new Bag("w")',
+                    ARR: "new ArrayBox()", MAP: "new MapBox()"}[t]
+        if k == 2:
+            bags = ctx.visible(BAG)
+            bag = self.r.choice(bags) if bags else "G.bag"
+            return {LEAF: "G.cur", PAIR: bag + ".pair", BAG: bag, ARR: bag + ".items", MAP: bag + ".index"}[t]
+        return {LEAF: "G.pair.a", PAIR: "G.pair", BAG: "G.bag", ARR: "G.log", MAP: "G.bag.index"}[t]
+
+    def weak_value(self, ctx, d):
+        """What a weak field may be assigned: a WeakRef to any box, another
+        weak field, or null."""
+        k = self.r.randrange(6)
+        if k <= 1:
+            return "weak " + self.weak_operand(ctx, self.r.choice(BOX_TYPES), d)
+        if k == 2:
+            return self.expr(ctx, WLEAF, d)
+        if k == 3:
+            return "%s.owner" % self.recv(ctx, LEAF, d)
+        if k == 4:
+            return "null"
+        return "weak " + self.weak_operand(ctx, LEAF, d)
+
+    def weak_stmt(self, ctx, depth):
+        """A one-line statement on weak links: a store into a weak field, an
+        upgrade of a weak field or of a WeakRef (what it prints says only
+        whether the target is alive, or reads the live target), or a box
+        bound, weakly referenced and maybe dropped before the upgrade."""
+        k = self.r.randrange(9)
+        if k == 0:
+            return "%s.owner = %s" % (self.recv(ctx, LEAF, 0), self.weak_value(ctx, depth))
+        if k == 7:
+            return "print(%s.%s)" % (self.recv(ctx, LEAF, depth), self.r.choice(("owner", "ownerState()")))
+        if k == 1:
+            return "%s.home = %s" % (self.recv(ctx, PAIR, 0), self.r.choice((
+                "weak " + self.weak_operand(ctx, BAG, depth), "null", "%s.home" % self.recv(ctx, PAIR, 0))))
+        if k == 2:
+            o, s = self.fresh("o"), self.fresh("s")
+            show = self.r.choice(("print(%s == null)" % s, "print(%s)" % s, "print(%s.owner)" % o))
+            return "{ local %s = %s; if %s.owner != null { local %s = %s.owner.weak_to_strong(); %s } " \
+                   "else { print(\"no owner\") } }" % (o, self.recv(ctx, LEAF, depth), o, s, o, show)
+        if k == 3:
+            s = self.fresh("s")
+            use = self.r.choice(("print(%s.v)" % s, "print(%s.bump(%d).v)" % (s, self.r.randrange(1, 4)),
+                                 "print(%s)" % s))
+            return "{ local %s = %s.weak_to_strong(); if %s != null { %s } else { print(\"gone\") } }" % (
+                s, self.recv(ctx, WLEAF, depth), s, use)
+        if k == 4:
+            return "print(%s.weak_to_strong() == null)" % self.recv(ctx, WLEAF, depth)
+        if k == 5:
+            return "print(%s == %s)" % (self.expr(ctx, WLEAF, depth), self.expr(ctx, WLEAF, depth))
+        # A bound box, a WeakRef to it (maybe also stored in a weak field or
+        # an outer WeakRef binding), the binding maybe dropped, the upgrade.
+        t, w = self.fresh("t"), self.fresh("w")
+        parts = ["local %s = %s" % (t, self.expr(ctx, LEAF, depth)), "local %s = weak %s" % (w, t)]
+        if self.chance(0.4):
+            parts.append("%s.owner = %s" % (self.recv(ctx, LEAF, 0), w))
+        outer = [n for n, ty in ctx.assignable() if ty == WLEAF]
+        if outer and self.chance(0.3):
+            parts.append("%s = %s" % (self.r.choice(outer), w))
+        if self.chance(0.6):
+            parts.append("%s = null" % t)
+        parts.append("print(%s.weak_to_strong() == null)" % w)
+        return "{ " + "; ".join(parts) + " }"
 
     # --- statements ----------------------------------------------------------
 
@@ -537,7 +676,9 @@ class Generator:
         """A one-line statement without nested blocks (usable inside block
         expressions)."""
         self.spend(ctx, 1)
-        k = self.r.randrange(9)
+        k = self.r.randrange(11)
+        if k >= 9:
+            return self.weak_stmt(ctx, depth)
         if k == 0:
             t = self.r.choice(LOCAL_TYPES)
             name = self.fresh("v")
