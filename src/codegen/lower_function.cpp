@@ -72,7 +72,7 @@ void instruction(FunctionState& fs, const Inst& in) {
     case Op::NewBox: case Op::GetField: case Op::SetField: case Op::GetFieldH: case Op::SetFieldH:
     case Op::GetGlobal: case Op::SetGlobal: case Op::NewArray: case Op::NewMap: case Op::NewConsole:
     case Op::Retain: case Op::Release:
-    case Op::WeakNew: case Op::WeakLoad: case Op::WeakRetain: case Op::WeakDrop:
+    case Op::WeakNew: case Op::WeakLoad: case Op::WeakRetain: case Op::WeakDrop: case Op::CheckWeak:
       lower_object_op(fs, in);
       return;
 

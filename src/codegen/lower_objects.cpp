@@ -162,6 +162,10 @@ void lower_object_op(FunctionState& fs, const mir::Inst& in) {
     case Op::WeakLoad:
       r = b.CreateCall(ms.rt.get(mir::RtFn::WeakToStrong), {b.CreatePtrToInt(fs.val(in.args[0]), ms.i64)});
       break;
+    case Op::CheckWeak:
+      b.CreateCall(ms.rt.get(Rt::WeakFieldCheck), {b.CreatePtrToInt(fs.val(in.args[0]), ms.i64), fs.val(in.args[1]),
+                                                   llvm::ConstantInt::get(ms.i64, in.imm), fs.loc(in)});
+      break;
     case Op::WeakDrop: {
       llvm::Value* v = fs.val(in.args[0]);
       if (v->getType()->isPointerTy()) v = b.CreatePtrToInt(v, ms.i64);

@@ -66,8 +66,13 @@ void FunctionLowerer::store_field(const ast::FieldGet& target, const ExprInfo& i
   // other kinds at compile time, §7).
   if (info.res == sema::ResKind::InstanceField && program_.boxes[info.box].fields[info.field].is_weak &&
       stored.kind == Kind::Handle) {
-    ValueId obj = b_.unary(Op::Box, Tag::of(Kind::Handle), *receiver, i.loc);
-    call_rt(mir::RtFn::WeakFieldCheck, {obj, v, b_.const_i(info.field, i.loc)}, i.loc);
+    Inst check;
+    check.op = Op::CheckWeak;
+    check.ref = info.box;
+    check.imm = info.field;
+    check.args = {*receiver, v};
+    check.loc = i.loc;
+    b_.emit(std::move(check), false);
   }
   switch (info.res) {
     case sema::ResKind::Global:

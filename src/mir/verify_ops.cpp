@@ -261,8 +261,14 @@ class InstChecker {
         break;
       case Op::GetField:
       case Op::SetField:
+      case Op::CheckWeak:
         if (a0 && a0->kind == Kind::Box && a0->box != inst_.ref && inst_.ref < m_.boxes.size())
           error("operand is " + name(*a0) + " but the field belongs to box " + m_.boxes[inst_.ref].name);
+        if (inst_.op == Op::CheckWeak && inst_.ref < m_.boxes.size() && inst_.imm >= 0 &&
+            static_cast<uint64_t>(inst_.imm) < m_.boxes[inst_.ref].fields.size() &&
+            !m_.boxes[inst_.ref].fields[inst_.imm].is_weak)
+          error("field " + m_.boxes[inst_.ref].fields[inst_.imm].name + " of box " + m_.boxes[inst_.ref].name +
+                " is not weak");
         break;
       case Op::Keep:
         if (m_.rc_explicit) error("keep in a module whose reference counting is explicit");

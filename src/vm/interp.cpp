@@ -568,6 +568,10 @@ L_WeakLoad:
 L_WeakDrop:
   reml_weak_drop_inline(B.i);
   STEP();
+L_CheckWeak:
+  SYNC();
+  reml_weak_field_check(B.u, C.u, pc->x.i, LOC);
+  STEP();
 
   // --- control flow ---
 L_Jmp:

@@ -560,6 +560,9 @@ class FunctionTranslator {
           emit(OpCode::WeakNew, dst(in), reg(in.args[0]));
         return;
       case Op::WeakLoad: emit(OpCode::WeakLoad, dst(in), reg(in.args[0])); return;
+      case Op::CheckWeak:
+        emit(OpCode::CheckWeak, 0, reg(in.args[0]), reg(in.args[1]), loc(in)).x.i = field_index(in);
+        return;
       case Op::Keep: return;  // only a marker for src/rc; nothing to run
 
       case Op::Phi: case Op::Br: case Op::CondBr: case Op::Ret: case Op::Unreachable:
