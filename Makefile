@@ -46,6 +46,7 @@ runtime: bootstrap $(RELEASE)/build.ninja
 
 bench: release
 	python3 bench/run_bench.py --hakoc $(RELEASE)/hakoc
+	python3 bench/weak_bench.py --hakoc $(RELEASE)/hakoc
 	cmake --build $(RELEASE) -j $(JOBS) --target rc_bench
 	$(RELEASE)/bench/rc_bench
 	cmake --build $(RELEASE) -j $(JOBS) --target reml_runtime_noguard

@@ -324,7 +324,8 @@ REML_BOR void* reml_unbox_object(REML_BOR reml_handle_t h, uint32_t tag, const r
 int64_t nyash_unbox_i64(REML_BOR reml_handle_t h, int* ok);
 
 /* The kind name of a value for messages: "Void", "Int", "Float", "Bool",
- * "String", "ArrayBox", "MapBox", "ConsoleBox" or the user box's name. */
+ * "String", "ArrayBox", "MapBox", "ConsoleBox", "WeakRef" or the user box's
+ * name. */
 const char* reml_h_kind_name(REML_BOR reml_handle_t h);
 
 /* Truthiness (§5): Bool, Int != 0, Float != 0.0, non-empty String. Void is
@@ -831,7 +832,7 @@ int32_t reml_builtin_method_id(const char* name);
 
 /* Calls built-in method `method` (a REML_METHOD_* id, or -1 with `name`
  * giving the name for the message) with `argc` handle arguments on a String,
- * Int, Float, Bool, ArrayBox, MapBox or ConsoleBox receiver. No such method
+ * Int, Float, Bool, ArrayBox, MapBox, ConsoleBox or WeakRef receiver. No such method
  * for that receiver and arity is the runtime error
  * `Unknown method '<name>' on <Kind>`; a Void receiver is
  * `Type error: method '<name>' called on Void`, except for toString(), which

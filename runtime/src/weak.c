@@ -35,7 +35,6 @@ reml_weak_cell_t* reml_weak_cell_of(void* target) {
     reml_inc_ref_inline(cell);
     return cell;
   }
-  _Static_assert(_Alignof(reml_weak_cell_t) >= 8 || sizeof(void*) == 8, "cells must be 8-aligned");
   cell = reml_alloc_object(sizeof(reml_weak_cell_t), REML_TAG_WEAK);
   cell->target = target;
   set_slot(target, cell);

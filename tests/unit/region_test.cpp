@@ -181,6 +181,37 @@ static box Main {
 }
 )";
 
+const char* const kWeakKinds = R"(
+box Node {
+    weak parent
+    name
+}
+static box Main {
+    main() {
+        local n = new Node()
+        local w = weak n
+        n.parent = weak n
+        local p = n.parent
+        local q = n.name
+        return 0
+    }
+}
+)";
+
+TEST(RegionSlots, WeakValuesAndWeakFieldReadsAreWeakRoots) {
+  std::optional<mir::Module> m = lower_source(kWeakKinds);
+  ASSERT_TRUE(m);
+  FunctionRegions with_boxes = build_regions(function(*m, "Main.main/0"), &m->boxes);
+  EXPECT_EQ(kind_of(with_boxes, "n"), RefSlotKind::StrongRoot);
+  EXPECT_EQ(kind_of(with_boxes, "w"), RefSlotKind::WeakRoot);  // weak n
+  EXPECT_EQ(kind_of(with_boxes, "p"), RefSlotKind::WeakRoot);  // a weak field's WeakRef, read as a Handle
+  EXPECT_EQ(kind_of(with_boxes, "q"), RefSlotKind::StrongRoot);  // an ordinary field
+  // Without the box types a field read cannot be known to be weak.
+  FunctionRegions alone = build_regions(function(*m, "Main.main/0"));
+  EXPECT_EQ(kind_of(alone, "w"), RefSlotKind::WeakRoot);
+  EXPECT_EQ(kind_of(alone, "p"), RefSlotKind::StrongRoot);
+}
+
 TEST(RegionSlots, RefKindsOfLocalsAndParameters) {
   std::optional<mir::Module> m = lower_source(kKinds);
   ASSERT_TRUE(m);
