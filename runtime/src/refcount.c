@@ -23,8 +23,9 @@ static void push_pending(void* ptr) {
 /* Releases what the object holds; its children land on the worklist. */
 static void run_destructor(void* ptr) {
   uint32_t tag = REML_GET_HEADER(ptr)->type_tag;
-  /* A dead box is never reached through a WeakRef again. */
-  if (reml_tag_is_weak_target(tag)) reml_weak_detach(ptr);
+  /* A dead box is never reached through a WeakRef again. Most boxes never
+   * had one: testing the slot inline keeps their destruction call-free. */
+  if (reml_tag_is_weak_target(tag) && reml_weak_slot_get(ptr) != NULL) reml_weak_detach(ptr);
   switch (tag) {
     case REML_TAG_ARRAY: reml_array_destroy(ptr); break;
     case REML_TAG_MAP: reml_map_destroy(ptr); break;

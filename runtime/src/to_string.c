@@ -89,7 +89,7 @@ void reml_sb_append_value(reml_strbuf_t* sb, reml_handle_t h) {
       return;
     case REML_TAG_CONSOLE: reml_sb_append_cstr(sb, "ConsoleBox"); return;
     case REML_TAG_WEAK:
-      reml_sb_append_cstr(sb, ((const reml_weak_cell_t*)p)->target != NULL ? "WeakRef(alive)" : "WeakRef(dropped)");
+      reml_sb_append_cstr(sb, reml_weak_alive((int64_t)h) ? "WeakRef(alive)" : "WeakRef(dropped)");
       return;
     default: break;
   }

@@ -166,20 +166,16 @@ void lower_object_op(FunctionState& fs, const mir::Inst& in) {
       b.CreateCall(ms.rt.get(Rt::WeakFieldCheck), {b.CreatePtrToInt(fs.val(in.args[0]), ms.i64), fs.val(in.args[1]),
                                                    llvm::ConstantInt::get(ms.i64, in.imm), fs.loc(in)});
       break;
-    case Op::WeakDrop: {
-      llvm::Value* v = fs.val(in.args[0]);
-      if (v->getType()->isPointerTy()) v = b.CreatePtrToInt(v, ms.i64);
-      b.CreateCall(ms.rt.get(Rt::WeakDrop), {v});
-      break;
-    }
     case Op::Retain:
     case Op::Release:
-    case Op::WeakRetain: {
+    case Op::WeakRetain:
+    case Op::WeakDrop: {
       // Object pointers are their own handles, so one fast path serves both;
-      // a weak reference is a counted reference to its cell.
+      // a weak reference is a counted reference to its cell, dropped by
+      // nyrt_weak_drop.
       llvm::Value* v = fs.val(in.args[0]);
       if (v->getType()->isPointerTy()) v = b.CreatePtrToInt(v, ms.i64);
-      Rt count_fn = in.op == Op::Release ? Rt::FpRelease : Rt::FpRetain;
+      Rt count_fn = in.op == Op::Release ? Rt::FpRelease : in.op == Op::WeakDrop ? Rt::WeakDrop : Rt::FpRetain;
       if (fs.tag(in.args[0]).kind == Kind::Handle && fs.f.hints_of(in.args[0]).has(mir::Hint::Nullability)) {
         count_unless_void(fs, count_fn, v);
       } else {

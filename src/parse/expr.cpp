@@ -1,7 +1,6 @@
 // Expressions (§5): precedence climbing over the binary operators, then
 // prefix operators, postfix `.name` / `.name(...)`, and primaries.
 #include <algorithm>
-#include <cctype>
 
 #include "parse/parser.h"
 
@@ -90,25 +89,14 @@ ast::ExprPtr Parser::parse_binary(int min_prec) {
   }
 }
 
-std::string Parser::parenthesized_text(uint32_t open, uint32_t limit) const {
-  const std::string& text = file_.text();
+std::string Parser::parenthesized_text(uint32_t open) const {
   int depth = 0;
-  bool in_string = false;
-  for (uint32_t i = open; i < limit && i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    if (c == '(') ++depth;
-    if (c == ')' && --depth == 0) {
-      std::string inner = text.substr(open + 1, i - open - 1);
-      const size_t first = inner.find_first_not_of(" \t");
-      const size_t last = inner.find_last_not_of(" \t");
-      return first == std::string::npos ? "" : inner.substr(first, last - first + 1);
-    }
+  for (uint32_t i = open; i < toks_.size(); ++i) {
+    if (toks_[i].kind == TokenKind::LParen) ++depth;
+    if (toks_[i].kind != TokenKind::RParen || --depth != 0) continue;
+    if (i == open + 1) return "";
+    const uint32_t begin = toks_[open + 1].span.begin;
+    return file_.text().substr(begin, toks_[i - 1].span.end - begin);
   }
   return "";
 }
@@ -122,11 +110,11 @@ ast::ExprPtr Parser::parse_unary() {
   DepthGuard guard(*this);
   base::Span op_span = advance().span;
   const bool weak_parens = k == TokenKind::KwWeak && at(TokenKind::LParen);
-  const uint32_t paren_begin = peek().span.begin;
+  const uint32_t paren_token = pos_;
   ast::ExprPtr operand = parse_unary();
   base::Span span = join(op_span, operand->span);
   if (weak_parens) {
-    std::string inner = parenthesized_text(paren_begin, span.end);
+    std::string inner = parenthesized_text(paren_token);
     if (inner.empty() || inner.size() > 40 || inner.find('\n') != std::string::npos) inner = "x";
     report(diag::Kind::WeakNeedsNoParens, join(op_span, span),
            "'weak' takes its operand without parentheses: write 'weak " + inner + "' instead of 'weak(" + inner +

@@ -150,9 +150,9 @@ class Parser {
   ast::ExprPtr parse_expr();
   // Binary operators binding at least as tightly as `min_prec`.
   ast::ExprPtr parse_binary(int min_prec);
-  // The text between the '(' at byte `open` and its matching ')' (before
-  // byte `limit`), trimmed; "" when there is no match.
-  std::string parenthesized_text(uint32_t open, uint32_t limit) const;
+  // The source text between the '(' token at index `open` and its matching
+  // ')', from the first token to the last; "" when empty or unmatched.
+  std::string parenthesized_text(uint32_t open) const;
   // Prefix `- ! not ~ weak`, then a postfix expression.
   ast::ExprPtr parse_unary();
   // A primary followed by `.name` and `.name(args)`.
