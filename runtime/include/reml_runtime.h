@@ -85,6 +85,7 @@ typedef enum reml_type_tag {
   REML_TAG_MAP = 6,     /* reml_map_t (MapBox) */
   REML_TAG_CONSOLE = 7, /* ConsoleBox (empty payload) */
   REML_TAG_WEAK = 8,    /* reml_weak_cell_t: the WeakRef cell of one box */
+  REML_TAG_PTR = 9,     /* reml_ptr_box_t: a C pointer value (docs/ffi.md "Pointers") */
   REML_TAG_USER_BASE = 16
 } reml_type_tag_t;
 
@@ -205,7 +206,8 @@ uint64_t reml_guard_checks(void);
  *   (v << 1) | 1              an Int v with -2^62 <= v < 2^62 ("small Int")
  *   otherwise                 a pointer to an object payload (8-aligned):
  *                             String, boxed Int/Float/Bool, ArrayBox, MapBox,
- *                             ConsoleBox or a user-box instance. */
+ *                             ConsoleBox, WeakRef, a C pointer value or a
+ *                             user-box instance. */
 typedef uint64_t reml_handle_t;
 
 #define REML_VOID ((reml_handle_t)0)
@@ -324,9 +326,79 @@ REML_BOR void* reml_unbox_object(REML_BOR reml_handle_t h, uint32_t tag, const r
 int64_t nyash_unbox_i64(REML_BOR reml_handle_t h, int* ok);
 
 /* The kind name of a value for messages: "Void", "Int", "Float", "Bool",
- * "String", "ArrayBox", "MapBox", "ConsoleBox", "WeakRef" or the user box's
- * name. */
+ * "String", "ArrayBox", "MapBox", "ConsoleBox", "WeakRef", a pointer's type
+ * name ("MutPtr<u8>") or the user box's name. */
 const char* reml_h_kind_name(REML_BOR reml_handle_t h);
+
+/* ------------------------------------------------------------------------- */
+/* C pointer values (docs/ffi.md "Pointers")                                  */
+/* ------------------------------------------------------------------------- */
+
+/* A pointer a C function returned travels in Hako as an object of tag
+ * REML_TAG_PTR: the address and the static description of its C type. Hako
+ * code never dereferences it; it prints it, compares it by address, stores it
+ * and passes it back to C. */
+
+/* Pointer flavours: Ptr<T>, MutPtr<T> and NonNullPtr<T>. */
+#define REML_PTR_CONST 0u
+#define REML_PTR_MUT 1u
+#define REML_PTR_NONNULL 2u
+
+/* The static description of a C pointer type, emitted by the compiler and
+ * living as long as the program. */
+typedef struct reml_ptr_type {
+  const char* name;    /* as written in Hako: "MutPtr<u8>" */
+  const char* pointee; /* the pointee's canonical spelling: "u8", "void", "Ptr<i32>", "FnPtr<(i32) -> i32>" */
+  uint32_t flavour;    /* REML_PTR_CONST (Ptr), REML_PTR_MUT (MutPtr), REML_PTR_NONNULL (NonNullPtr) */
+} reml_ptr_type_t;
+
+/* The payload of a REML_TAG_PTR object. It holds no Hako reference, so its
+ * destructor has nothing to release. */
+typedef struct reml_ptr_box {
+  void* addr;                  /* the C address, NULL for a null pointer */
+  const reml_ptr_type_t* type; /* its type, never NULL */
+} reml_ptr_box_t;
+
+/* Whether two NUL-terminated spellings are equal (kept here, not in
+ * <string.h>, so the inline rule below stands on its own). */
+REML_INLINE int reml_ptr_spelling_eq(const char* a, const char* b) {
+  while (*a != '\0' && *a == *b) {
+    a++;
+    b++;
+  }
+  return *a == *b;
+}
+
+/* Whether a pointer of type `from` may be passed where `to` is expected: the
+ * flavour of `to` accepts that of `from` (Ptr and NonNullPtr accept all
+ * three, MutPtr accepts MutPtr and NonNullPtr; the null check of NonNullPtr
+ * is separate) and the pointees are the same spelling or either is "void".
+ * Pure: the compiler's checks call it as well as the runtime. */
+REML_INLINE int reml_ptr_accepts(const reml_ptr_type_t* to, const reml_ptr_type_t* from) {
+  if (to == NULL || from == NULL || to->flavour > REML_PTR_NONNULL || from->flavour > REML_PTR_NONNULL) return 0;
+  if (to->flavour == REML_PTR_MUT && from->flavour == REML_PTR_CONST) return 0;
+  return reml_ptr_spelling_eq(to->pointee, from->pointee) || reml_ptr_spelling_eq(to->pointee, "void") ||
+         reml_ptr_spelling_eq(from->pointee, "void");
+}
+
+/* A new pointer value of `type` holding `addr` (a null `addr` too). `type`
+ * must outlive the value. */
+REML_OWN reml_handle_t reml_ptr_box_new(void* addr, const reml_ptr_type_t* type);
+
+/* The address in `h`, for a C argument of type `expected`: `h` must be a
+ * pointer value whose type `expected` accepts (reml_ptr_accepts), or Void,
+ * which gives NULL. Anything else is the runtime error `Type error: expected
+ * <expected name>, got <Kind>` (a pointer's kind is its type name). For a
+ * NonNullPtr `expected`, Void or a null address is `Type error: expected
+ * NonNullPtr<u8>, got a null pointer`. */
+void* reml_ptr_unbox(REML_BOR reml_handle_t h, const reml_ptr_type_t* expected, const reml_loc_t* loc);
+
+/* Whether `h` is a pointer value holding NULL (which `==` finds equal to
+ * Void). */
+REML_INLINE int reml_h_is_null_ptr(reml_handle_t h) {
+  return reml_h_is_object(h) && REML_GET_HEADER(reml_h_ptr(h))->type_tag == REML_TAG_PTR &&
+         ((const reml_ptr_box_t*)reml_h_ptr(h))->addr == NULL;
+}
 
 /* Truthiness (§5): Bool, Int != 0, Float != 0.0, non-empty String. Void is
  * `Type error: Void in boolean context`; other boxes are
@@ -348,7 +420,9 @@ REML_OWN reml_handle_t reml_dyn_bitxor(REML_BOR reml_handle_t a, REML_BOR reml_h
 REML_OWN reml_handle_t reml_dyn_shl(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
 REML_OWN reml_handle_t reml_dyn_shr(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
 REML_OWN reml_handle_t reml_dyn_bitnot(REML_BOR reml_handle_t a, const reml_loc_t* loc);
-/* Comparisons return 0 or 1. `==` never fails (mixed kinds are unequal). */
+/* Comparisons return 0 or 1. `==` never fails (mixed kinds are unequal;
+ * pointer values compare by address whatever their types, and one holding
+ * NULL equals Void). */
 int64_t reml_dyn_eq(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b);
 int64_t reml_dyn_lt(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
 int64_t reml_dyn_le(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b, const reml_loc_t* loc);
@@ -447,9 +521,11 @@ REML_INLINE int64_t reml_dyn_ge_fast(REML_BOR reml_handle_t a, REML_BOR reml_han
   return reml_dyn_ge(a, b, loc);
 }
 /* reml_dyn_eq with the small-Int and Void cases inline: two small Ints are
- * equal exactly when their words are, and Void equals only Void. */
+ * equal exactly when their words are, and Void equals only Void and a null
+ * pointer value (`p == null`). With one side Void, `a | b` is the other. */
 REML_INLINE int64_t reml_dyn_eq_fast(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b) {
-  if (REML_LIKELY(reml_h_both_small(a, b)) || a == REML_VOID || b == REML_VOID) return a == b;
+  if (REML_LIKELY(reml_h_both_small(a, b))) return a == b;
+  if (a == REML_VOID || b == REML_VOID) return a == b || reml_h_is_null_ptr(a | b);
   return reml_dyn_eq(a, b);
 }
 /* `!=`: the negation of reml_dyn_eq_fast. */
@@ -815,6 +891,70 @@ void reml_weak_field_check(REML_BOR reml_handle_t obj, REML_BOR reml_handle_t va
                            const reml_loc_t* loc);
 
 /* ------------------------------------------------------------------------- */
+/* The C FFI boundary (docs/ffi.md)                                           */
+/* ------------------------------------------------------------------------- */
+
+/* The text of a pointer, as print and toString() show a pointer value:
+ * `Ptr(0x` lowercase hex digits without leading zeros `)`, `Ptr(0x0)` for
+ * NULL. For pointers whose value is known statically; both back ends use it,
+ * so the text has one source. */
+REML_OWN reml_string_t* reml_ptr_to_string(void* addr);
+
+/* The Handle API of C code that keeps or gives back Hako values (docs/ffi.md
+ * "Ownership"). A hako_handle_t has the bits of a reml_handle_t. Both are
+ * real exported functions (C libraries link against them by name) and behave
+ * as the runtime's own retain and release, guards and debug-mode double-free
+ * detection included. */
+typedef uint64_t hako_handle_t;
+/* One more strong reference to the value (Void and small Ints: nothing). */
+void hako_handle_retain(hako_handle_t h);
+/* One strong reference less; the last one frees the value. */
+void hako_handle_release(hako_handle_t h);
+
+/* Whether Int `v` fits a C signed integer of `bits` bits (1 to 64). The
+ * compiler's range tables give the widths; these only do the arithmetic. */
+REML_INLINE int reml_ffi_fits_signed(int64_t v, uint32_t bits) {
+  if (bits == 0) return v == 0;
+  if (bits >= 64) return 1;
+  int64_t limit = (int64_t)1 << (bits - 1);
+  return v >= -limit && v < limit;
+}
+/* Whether Int `v` fits a C unsigned integer of `bits` bits (1 to 64): a u64
+ * takes 0 … 2^63-1, every Int that is not negative. */
+REML_INLINE int reml_ffi_fits_unsigned(int64_t v, uint32_t bits) {
+  if (v < 0) return 0;
+  if (bits >= 64) return 1;
+  return (uint64_t)v < ((uint64_t)1 << bits);
+}
+/* Whether an unsigned C result (its raw bits) is an Int: at most 2^63-1. */
+REML_INLINE int reml_ffi_unsigned_fits_int(uint64_t v) { return v <= (uint64_t)INT64_MAX; }
+
+/* The runtime errors of the FFI conversions, each with the location prefix
+ * of reml_panic_at. `ctype` is the C type as written ("i8"). */
+/* `FFI argument '<param>' of '<fn>' must fit <ctype>, got <value>` */
+REML_NORETURN void reml_ffi_range_error(const char* fn, const char* param, const char* ctype, int64_t value,
+                                        const reml_loc_t* loc);
+/* `FFI result of '<fn>' does not fit Int: <value>` (`value`: the raw bits of
+ * an unsigned result above 2^63-1, printed unsigned) */
+REML_NORETURN void reml_ffi_result_range_error(const char* fn, uint64_t value, const reml_loc_t* loc);
+/* `FFI argument '<param>' of '<fn>' must not be null` (a NonNullPtr parameter) */
+REML_NORETURN void reml_ffi_null_arg_error(const char* fn, const char* param, const reml_loc_t* loc);
+/* `FFI result of '<fn>' must not be null` (a NonNullPtr result) */
+REML_NORETURN void reml_ffi_null_result_error(const char* fn, const reml_loc_t* loc);
+
+/* A borrowed CStr argument: the String's bytes and their NUL, valid while
+ * `s` lives. A NUL byte inside the String is the runtime error `FFI argument
+ * '<param>' of '<fn>' contains a NUL byte at index <i>` (the first one). */
+const char* reml_ffi_cstr_arg(REML_BOR reml_string_t* s, const char* fn, const char* param, const reml_loc_t* loc);
+/* A transferred CStr argument: the same check, then a malloc()ed copy (bytes
+ * and NUL) that the callee owns and must free(). */
+char* reml_ffi_cstr_transfer(REML_BOR reml_string_t* s, const char* fn, const char* param, const reml_loc_t* loc);
+/* A CStr result: NULL gives Void, anything else a new String with a copy of
+ * the bytes up to the NUL. A nonzero `free_after` (a transferred result)
+ * then passes `p` to free(). */
+REML_OWN reml_handle_t reml_ffi_cstr_result(const char* p, int64_t free_after);
+
+/* ------------------------------------------------------------------------- */
 /* Built-in methods called on values of statically unknown kind               */
 /* ------------------------------------------------------------------------- */
 
@@ -840,7 +980,8 @@ int32_t reml_builtin_method_id(const char* name);
  * are `Type error: expected <Kind>, got <Kind>`. User methods are the
  * engine's to dispatch first: on a user-box instance this only answers
  * toString() (the hook or `<Name instance>`) and reports any other name as
- * `Unknown method '<name>' on <Name>`. */
+ * `Unknown method '<name>' on <Name>`; so does a C pointer value
+ * (`Unknown method '<name>' on Ptr<u8>`). */
 REML_OWN reml_handle_t reml_call_builtin(REML_BOR reml_handle_t recv, int32_t method, const char* name,
                                          int64_t argc, REML_BOR const reml_handle_t* args,
                                          const reml_loc_t* loc);

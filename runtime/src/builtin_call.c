@@ -111,6 +111,7 @@ typedef enum recv_kind {
   RECV_Map,
   RECV_Console,
   RECV_Weak,
+  RECV_Ptr,
   RECV_Box,
 } recv_kind_t;
 
@@ -153,6 +154,7 @@ static recv_kind_t recv_kind_of(reml_handle_t h) {
     case REML_TAG_MAP: return RECV_Map;
     case REML_TAG_CONSOLE: return RECV_Console;
     case REML_TAG_WEAK: return RECV_Weak;
+    case REML_TAG_PTR: return RECV_Ptr;
     default: return RECV_Box; /* user boxes */
   }
 }

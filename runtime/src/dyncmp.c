@@ -11,7 +11,9 @@ int64_t reml_dyn_eq(reml_handle_t a, reml_handle_t b) {
     }
     return 1;
   }
-  if (a == REML_VOID || b == REML_VOID) return 0;
+  /* Void equals a null pointer value (`p == null`); with one side Void,
+   * `a | b` is the other. */
+  if (a == REML_VOID || b == REML_VOID) return reml_h_is_null_ptr(a | b);
   uint32_t ta = reml_h_tag(a), tb = reml_h_tag(b);
   if (ta == REML_TAG_INT && tb == REML_TAG_INT) return reml_h_int_value(a) == reml_h_int_value(b);
   if (ta == REML_TAG_FLOAT && tb == REML_TAG_FLOAT)
@@ -24,6 +26,9 @@ int64_t reml_dyn_eq(reml_handle_t a, reml_handle_t b) {
     return (((const reml_bool_box_t*)reml_h_ptr(a))->value != 0) ==
            (((const reml_bool_box_t*)reml_h_ptr(b))->value != 0);
   if (ta == REML_TAG_STRING && tb == REML_TAG_STRING) return reml_str_eq(reml_h_ptr(a), reml_h_ptr(b));
+  /* Pointers compare by address: the type is how Hako sees it, not what it is. */
+  if (ta == REML_TAG_PTR && tb == REML_TAG_PTR)
+    return ((const reml_ptr_box_t*)reml_h_ptr(a))->addr == ((const reml_ptr_box_t*)reml_h_ptr(b))->addr;
   /* Boxes compare by identity, which `a == b` above already decided. */
   return 0;
 }

@@ -44,7 +44,8 @@ static bool tag_is_object_kind(uint32_t t) {
     case REML_TAG_ARRAY:
     case REML_TAG_MAP:
     case REML_TAG_CONSOLE:
-    case REML_TAG_WEAK: return true;
+    case REML_TAG_WEAK:
+    case REML_TAG_PTR: return true;
     default: break;
   }
   return t >= REML_TAG_USER_BASE && t - REML_TAG_USER_BASE < reml_user_type_count();
@@ -69,6 +70,11 @@ static const char* length_problem(const void* p, uint32_t t, size_t size) {
       return NULL;
     }
     case REML_TAG_MAP: return reml_map_shape_ok(p) ? NULL : "map sizes out of range";
+    case REML_TAG_PTR: {
+      /* Messages and the unbox check read the type. */
+      const reml_ptr_box_t* b = p;
+      return b->type == NULL ? "pointer without its type" : NULL;
+    }
     default: return NULL;
   }
 }

@@ -55,6 +55,7 @@ const char* reml_tag_name(uint32_t tag) {
     case REML_TAG_MAP: return "MapBox";
     case REML_TAG_CONSOLE: return "ConsoleBox";
     case REML_TAG_WEAK: return "WeakRef";
+    case REML_TAG_PTR: return "Ptr";
     default: break;
   }
   const reml_box_type_t* t = reml_user_type(tag);
@@ -64,7 +65,10 @@ const char* reml_tag_name(uint32_t tag) {
 
 const char* reml_h_kind_name(reml_handle_t h) {
   if (h == REML_VOID) return "Void";
-  return reml_tag_name(reml_h_tag(h));
+  uint32_t tag = reml_h_tag(h);
+  /* Pointer values of one tag differ by type: "Ptr<u8>" against "MutPtr<i32>". */
+  if (tag == REML_TAG_PTR) return reml_ptr_kind_name(reml_h_ptr(h));
+  return reml_tag_name(tag);
 }
 
 REML_GUARDED(int64_t, reml_unbox_i64_slow, (reml_handle_t h, const reml_loc_t* loc), (h, loc), return 0, loc,

@@ -59,7 +59,7 @@ void reml_debug_for_each_live(void (*fn)(void* obj, void* ctx), void* ctx);
 uint32_t* reml_debug_scratch(const void* obj);
 /* The name of objects with `tag` in the leak report and in double-free
  * messages: built-ins as "String", "ArrayBox", "MapBox", "ConsoleBox",
- * "IntBox", "FloatBox", "BoolBox", "WeakRef", "Raw"; user boxes by their
+ * "IntBox", "FloatBox", "BoolBox", "WeakRef", "Ptr", "Raw"; user boxes by their
  * registered name; anything else as "Object(tag N)", written into `buf`. */
 const char* reml_debug_type_name(uint32_t tag, char buf[32]);
 
@@ -147,7 +147,8 @@ void reml_sb_free(reml_strbuf_t* sb);
 /* ---- kinds -------------------------------------------------------------- */
 
 /* The kind name of objects with `tag` ("String", "ArrayBox", a user box's
- * name, ...), as used in messages. */
+ * name, ...), as used in messages; "Ptr" for pointer values, whose kind
+ * name is their type's (reml_h_kind_name). */
 const char* reml_tag_name(uint32_t tag);
 /* Whether `h` is an Int (small or boxed). */
 bool reml_h_is_int(reml_handle_t h);
@@ -178,6 +179,15 @@ const char* reml_builtin_method_name(int32_t id);
 /* Appends one `leak-check: cycle: ...` line per distinct shape of strong
  * cycle among the live tracked objects (`live` of them) to `sb`. */
 void reml_leak_append_cycles(reml_strbuf_t* sb, uint64_t live);
+
+/* ---- C pointer values (ptr.c) ------------------------------------------- */
+
+/* Room for the text of any pointer: "Ptr(0x" + 16 hex digits + ")" + NUL. */
+#define REML_PTR_TEXT_MAX 32
+/* Writes the text of `addr` (`Ptr(0x…)`) into `buf` and returns its length. */
+size_t reml_ptr_format(const void* addr, char buf[REML_PTR_TEXT_MAX]);
+/* The kind name of a pointer value in messages: its type's name. */
+const char* reml_ptr_kind_name(const reml_ptr_box_t* box);
 
 /* ---- panics ----------------------------------------------------------------- */
 

@@ -35,6 +35,7 @@ static void run_destructor(void* ptr) {
     case REML_TAG_FLOAT:
     case REML_TAG_BOOL:
     case REML_TAG_CONSOLE:
+    case REML_TAG_PTR: /* a C address: Hako never frees what it points at */
       break;
     case REML_TAG_WEAK: reml_weak_cell_destroy(ptr); break;
     default:

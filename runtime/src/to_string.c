@@ -91,6 +91,11 @@ void reml_sb_append_value(reml_strbuf_t* sb, reml_handle_t h) {
     case REML_TAG_WEAK:
       reml_sb_append_cstr(sb, reml_weak_alive((int64_t)h) ? "WeakRef(alive)" : "WeakRef(dropped)");
       return;
+    case REML_TAG_PTR: {
+      char text[REML_PTR_TEXT_MAX];
+      reml_sb_append(sb, text, reml_ptr_format(((const reml_ptr_box_t*)p)->addr, text));
+      return;
+    }
     default: break;
   }
   if (tag >= REML_TAG_USER_BASE) {

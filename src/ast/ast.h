@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -323,9 +324,73 @@ struct BoxDecl {
   std::vector<MethodDecl> methods;
 };
 
+// ---------------------------------------------------------------------------
+// Extern declarations (docs/ffi.md)
+// ---------------------------------------------------------------------------
+
+// A C type as written in an extern declaration (docs/ffi.md, "Grammar").
+enum class CTypeForm : uint8_t { Named, Ptr, MutPtr, NonNullPtr, FnPtr };
+// One C type; the parser records the spelling and leaves the whitelist to sema.
+struct CTypeExpr {
+  CTypeForm form = CTypeForm::Named;
+  std::string name;              // Named: "i32", "CStr", "Handle", "void", or a struct name
+  Span span;                     // the whole type
+  std::vector<CTypeExpr> args;   // Ptr/MutPtr/NonNullPtr: the pointee; FnPtr: the parameter types
+  std::vector<CTypeExpr> ret;    // FnPtr: exactly one result type; empty otherwise
+};
+// `@name("value")`.
+struct Attribute {
+  std::string name;   // without '@'
+  Span span;          // from '@' to ')'
+  std::string value;  // the decoded string
+  Span value_span;
+};
+// One typed parameter of an extern function, with its own attributes.
+struct ExternParam {
+  std::string name;
+  Span span;                      // name through type
+  std::vector<Attribute> attrs;
+  CTypeExpr type;
+};
+// `fn name(params) [-> ctype]` inside an extern block.
+struct ExternFn {
+  std::string name;               // the Hako name
+  Span span;                      // from its first attribute or `fn` to the end of the result type
+  Span name_span;
+  std::vector<Attribute> attrs;
+  std::vector<ExternParam> params;
+  bool variadic = false;
+  Span variadic_span;             // the `...` token when variadic
+  std::optional<CTypeExpr> ret;   // absent: `-> void` was not written
+};
+// `extern "ABI" { fn ... }`: C functions Hako code may call.
+struct ExternBlock {
+  std::string abi;                // the string after `extern`, "C" normally
+  Span abi_span;
+  Span span;                      // from its first attribute or `extern` to `}`
+  std::vector<Attribute> attrs;
+  std::vector<ExternFn> fns;
+};
+// `name: ctype` inside an extern struct.
+struct ExternStructField {
+  std::string name;
+  Span span;
+  CTypeExpr type;
+};
+// `extern struct Name { fields }`: a C struct with C layout.
+struct ExternStruct {
+  std::string name;
+  Span span;
+  Span name_span;
+  std::vector<Attribute> attrs;
+  std::vector<ExternStructField> fields;
+};
+
 // The whole file.
 struct Program {
   std::vector<BoxDecl> boxes;
+  std::vector<ExternBlock> externs;   // extern blocks, in source order
+  std::vector<ExternStruct> structs;  // extern structs, in source order
   uint32_t expr_count = 0;   // Expr ids are 0..expr_count-1
   uint32_t local_count = 0;  // local ids (params and bindings) are 0..local_count-1
 };

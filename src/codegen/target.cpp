@@ -8,6 +8,7 @@
 #include <llvm/TargetParser/Host.h>
 #include <llvm/TargetParser/Triple.h>
 
+#include "base/targets.h"
 #include "codegen/codegen.h"
 
 namespace hako::codegen {
@@ -43,12 +44,11 @@ const char* default_cpu(const llvm::Triple& t) {
 }  // namespace
 
 const std::vector<std::string>& supported_triples() {
-  static const std::vector<std::string> triples = {
-      "x86_64-unknown-linux-gnu",
-      "aarch64-unknown-linux-gnu",
-      "x86_64-pc-windows-msvc",
-      "arm64-apple-darwin",
-  };
+  static const std::vector<std::string> triples = [] {
+    std::vector<std::string> out;
+    for (const base::TargetInfo& t : base::targets()) out.push_back(t.triple);
+    return out;
+  }();
   return triples;
 }
 

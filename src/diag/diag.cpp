@@ -8,7 +8,7 @@ namespace hako::diag {
 namespace {
 
 const KindInfo kInfos[] = {
-#define DIAG(name, code, severity) {#name, code, Severity::severity},
+#define DIAG(name, code, severity, stable_name) {#name, code, Severity::severity, stable_name},
 #include "diag/diagnostics.def"
 #undef DIAG
 };
@@ -58,23 +58,28 @@ const std::vector<Kind>& all_kinds() {
 }
 
 void DiagEngine::report(Kind kind, const base::SourceFile* file, base::Span span, std::string message) {
+  report(kind, file, span, std::move(message), std::string());
+}
+
+void DiagEngine::report(Kind kind, const base::SourceFile* file, base::Span span, std::string message,
+                        std::string help) {
   if (capped_) return;
   bool is_error = info(kind).severity == Severity::Error;
   if (is_error && error_count_ >= max_errors_) {
     capped_ = true;
     diags_.push_back(Diagnostic{Kind::TooManyErrors, file, file ? file->path() : std::string(), span,
-                                "Too many errors; stopping after " + std::to_string(max_errors_) + "."});
+                                "Too many errors; stopping after " + std::to_string(max_errors_) + ".", ""});
     ++error_count_;
     return;
   }
   if (is_error) ++error_count_;
   std::string path = file ? file->path() : std::string();
-  diags_.push_back(Diagnostic{kind, file, std::move(path), span, std::move(message)});
+  diags_.push_back(Diagnostic{kind, file, std::move(path), span, std::move(message), std::move(help)});
 }
 
 void DiagEngine::report_path(Kind kind, std::string_view path, std::string message) {
   if (info(kind).severity == Severity::Error) ++error_count_;
-  diags_.push_back(Diagnostic{kind, nullptr, std::string(path), base::Span{}, std::move(message)});
+  diags_.push_back(Diagnostic{kind, nullptr, std::string(path), base::Span{}, std::move(message), ""});
 }
 
 void DiagEngine::sort_by_position() {
@@ -99,10 +104,18 @@ std::string render_one(const Diagnostic& d, Format format) {
   if (format == Format::Json) {
     out += "{\"code\":";
     append_json_string(out, ki.code);
+    out += ",\"name\":";
+    append_json_string(out, ki.stable_name);
     out += ",\"severity\":";
     append_json_string(out, severity_word(ki.severity));
     out += ",\"message\":";
     append_json_string(out, d.message);
+    out += ",\"help\":";
+    if (d.help.empty()) {
+      out += "null";
+    } else {
+      append_json_string(out, d.help);
+    }
     out += ",\"file\":";
     append_json_string(out, d.path);
     out += ",\"line\":" + std::to_string(lc.line) + ",\"col\":" + std::to_string(lc.col);
@@ -116,6 +129,10 @@ std::string render_one(const Diagnostic& d, Format format) {
   out += severity_word(ki.severity);
   out += "[";
   out += ki.code;
+  if (std::string_view(ki.stable_name).substr(0, 4) == "ffi.") {
+    out += " ";
+    out += ki.stable_name;
+  }
   out += "]: ";
   out += d.message;
   out += "\n";
@@ -135,6 +152,7 @@ std::string render_one(const Diagnostic& d, Format format) {
     out += std::string(width, '^');
     out += "\n";
   }
+  if (!d.help.empty()) out += "  help: " + d.help + "\n";
   return out;
 }
 

@@ -12,7 +12,7 @@
 namespace hako::diag {
 
 enum class Kind : uint16_t {
-#define DIAG(name, code, severity) name,
+#define DIAG(name, code, severity, stable_name) name,
 #include "diag/diagnostics.def"
 #undef DIAG
 };
@@ -21,9 +21,10 @@ enum class Severity : uint8_t { Error, Warning, Note };
 
 // The static facts of a kind, from diagnostics.def.
 struct KindInfo {
-  const char* name;
-  const char* code;
+  const char* name;         // the enumerator
+  const char* code;         // "E0601"
   Severity severity;
+  const char* stable_name;  // "ffi.contract.symbol_missing"
 };
 
 const KindInfo& info(Kind kind);
@@ -37,6 +38,7 @@ struct Diagnostic {
   std::string path;  // used when `file` is null
   base::Span span;
   std::string message;
+  std::string help;  // a suggested fix, or empty
 };
 
 enum class Format : uint8_t { Text, Json };
@@ -48,6 +50,8 @@ class DiagEngine {
   explicit DiagEngine(uint32_t max_errors = 100) : max_errors_(max_errors) {}
 
   void report(Kind kind, const base::SourceFile* file, base::Span span, std::string message);
+  // The same with a suggested fix, shown as `help:` (and `help` in JSON).
+  void report(Kind kind, const base::SourceFile* file, base::Span span, std::string message, std::string help);
   // A diagnostic without a source position (e.g. an unreadable file).
   void report_path(Kind kind, std::string_view path, std::string message);
 
@@ -60,8 +64,11 @@ class DiagEngine {
   // TooManyErrors report stays last.
   void sort_by_position();
 
-  // Renders every diagnostic: text is `file:line:col: error[CODE]: message`,
-  // the source line and a caret; JSON is one object per line.
+  // Renders every diagnostic: text is `file:line:col: error[CODE]: message`
+  // (`error[CODE stable.name]` for the FFI contract kinds, whose names users
+  // search for), the source line, a caret and any `help:` line; JSON is one
+  // object per line with `code`, `name`, `severity`, `message`, `help`
+  // (or null), file and span.
   std::string render(Format format) const;
 
  private:

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/targets.h"
 #include "diag/diag.h"
 #include "driver/build.h"
 #include "driver/pipeline.h"
@@ -221,6 +222,9 @@ int main(int argc, char** argv) {
   bool mir_input = cl.command == "run-mir" || cl.command == "verify-mir" ||
                    ((cl.command == "emit-mir" || cl.command == "build") && ends_with(cl.file, ".mir"));
   cl.pipeline.keep_regions = cl.command == "emit-mir" && cl.emit == "regions";
+  // A build for another target checks the extern declarations of that
+  // target (an unknown triple is reported by the build itself).
+  if (cl.command == "build" && base::find_target(cl.build.codegen.triple)) cl.pipeline.target = cl.build.codegen.triple;
   Compilation c = mir_input ? load_mir(cl.file, cl.pipeline, diags) : compile_source(cl.file, cl.pipeline, diags);
   diags.sort_by_position();
   if (!diags.diagnostics().empty()) std::fputs(diags.render(cl.diag_format).c_str(), stderr);

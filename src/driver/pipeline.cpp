@@ -89,8 +89,9 @@ Compilation compile_source(const std::string& path, const PipelineOptions& optio
   ast::Program program = parse::parse_program(*c.file, diags);
   if (diags.has_errors()) return c;
 
-  std::optional<sema::CheckedProgram> checked = sema::check(program, *c.file, diags);
+  std::optional<sema::CheckedProgram> checked = sema::check(program, *c.file, diags, sema::CheckOptions{options.target});
   if (!checked) return c;
+  c.extern_decls = checked->extern_decls;
 
   mir::Module module = lower::lower_program(*checked);
   if (options.dump_mir) std::fputs(mir::print_module(module).c_str(), stderr);

@@ -8,9 +8,11 @@
 #include <string>
 
 #include "base/source.h"
+#include "base/targets.h"
 #include "diag/diag.h"
 #include "mir/mir.h"
 #include "region/region.h"
+#include "sema/checked.h"
 
 namespace hako::driver {
 
@@ -19,6 +21,9 @@ struct PipelineOptions {
   bool dump_mir = false;      // print the MIR after lowering to stderr
   bool dump_rc = false;       // print the MIR after reference-count insertion to stderr
   bool keep_regions = false;  // keep every function's regions in Compilation::regions
+  // The target the program is compiled for: extern declarations are chosen
+  // by it (docs/ffi.md, "Targets").
+  std::string target = base::default_triple();
 };
 
 // Keeps the source alive while diagnostics point into it.
@@ -26,6 +31,9 @@ struct Compilation {
   std::unique_ptr<base::SourceFile> file;
   std::optional<mir::Module> module;
   std::vector<region::FunctionRegions> regions;  // with PipelineOptions::keep_regions
+  // The checked program's extern declarations (for the audit records);
+  // empty for MIR input.
+  std::vector<sema::ExternDeclInfo> extern_decls;
 };
 
 // .hako source → lowered MIR → regions (traced when NYASH_REGION_TRACE=1) →

@@ -97,7 +97,7 @@ bool Lexer::lex_punct() {
   char n = peek(1);
   TokenKind kind;
   uint32_t len = 1;
-  // Longest match: two-byte forms are checked before their one-byte prefix.
+  // Longest match: longer forms are checked before their one-byte prefix.
   switch (c) {
     case '(': kind = TokenKind::LParen; break;
     case ')': kind = TokenKind::RParen; break;
@@ -107,13 +107,23 @@ bool Lexer::lex_punct() {
     case ']': kind = TokenKind::RBracket; break;
     case ',': kind = TokenKind::Comma; break;
     case ';': kind = TokenKind::Semicolon; break;
-    case '.': kind = TokenKind::Dot; break;
+    case '.':
+      // Only a full `...` is one token: `a..b` stays two dots, as before.
+      kind = n == '.' && peek(2) == '.' ? (len = 3, TokenKind::Ellipsis) : TokenKind::Dot;
+      break;
     case ':': kind = TokenKind::Colon; break;
     case '?': kind = TokenKind::Question; break;
+    case '@': kind = TokenKind::At; break;
     case '~': kind = TokenKind::Tilde; break;
     case '^': kind = TokenKind::Caret; break;
     case '+': kind = n == '=' ? (len = 2, TokenKind::PlusAssign) : TokenKind::Plus; break;
-    case '-': kind = n == '=' ? (len = 2, TokenKind::MinusAssign) : TokenKind::Minus; break;
+    case '-':
+      // `->` takes no valid program apart: `>` cannot start an operand, so
+      // `a->b` was never `a - > b`.
+      if (n == '=') kind = (len = 2, TokenKind::MinusAssign);
+      else if (n == '>') kind = (len = 2, TokenKind::Arrow);
+      else kind = TokenKind::Minus;
+      break;
     case '*': kind = n == '=' ? (len = 2, TokenKind::StarAssign) : TokenKind::Star; break;
     case '/': kind = n == '=' ? (len = 2, TokenKind::SlashAssign) : TokenKind::Slash; break;
     case '%':
@@ -152,7 +162,7 @@ namespace {
 bool can_start_token(char c) {
   switch (c) {
     case ' ': case '\t': case '\r': case '\f': case '\v': case '\n':
-    case '"': case '\'': case '#':
+    case '"': case '\'': case '#': case '@':
     case '(': case ')': case '{': case '}': case '[': case ']': case ',': case ';':
     case '.': case ':': case '?': case '~': case '^': case '+': case '-': case '*':
     case '/': case '%': case '=': case '!': case '<': case '>': case '&': case '|':

@@ -15,7 +15,7 @@ inline bool is_hex_digit(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') 
 inline bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 inline bool is_ident_char(char c) { return is_ident_start(c) || is_digit(c); }
 
-// A human-readable name for the character starting at `text[pos]` ("'@'",
+// A human-readable name for the character starting at `text[pos]` ("'$'",
 // "U+00E9", "byte 0xFF") and its length in bytes (at least 1).
 std::string describe_char_at(const std::string& text, uint32_t pos, uint32_t* length);
 

@@ -75,6 +75,8 @@ ValueId FunctionLowerer::apply(ValueId v, Tag from, Coercion c, Tag to, mir::Loc
       return b_.unary(Op::Unbox, to, v, l);
     case Coercion::IntToFloat:
       return b_.unary(Op::IToF, Tag::of(Kind::Float), v, l);
+    case Coercion::NullPtr:
+      return const_void(to);
     case Coercion::Truthy:
       if (from.kind == Kind::Bool) return v;
       return b_.unary(Op::Truthy, Tag::of(Kind::Bool), v, l);
@@ -127,6 +129,7 @@ ValueId FunctionLowerer::raw_value(const ast::Expr& e) {
     case ast::ExprKind::FieldGet: return field_get(e.as<ast::FieldGet>(), info);
     case ast::ExprKind::Call: {
       const auto& c = e.as<ast::Call>();
+      if (info.res == sema::ResKind::ExternCall) return extern_call(c, info);
       std::optional<ValueId> me;
       if (program_.funcs[info.func].has_me) {
         me = me_;
@@ -251,7 +254,28 @@ ValueId FunctionLowerer::ternary(const ast::Ternary& e, const ExprInfo& info) {
   return two_way_phi(merge, kind, tv, then_end, ev, else_end);
 }
 
+ValueId FunctionLowerer::extern_call(const ast::Call& e, const ExprInfo& info) {
+  Inst i;
+  i.op = Op::CallC;
+  i.ref = info.ext;
+  for (const auto& a : e.args) i.args.push_back(value(*a));
+  i.loc = loc(e.name_span);
+  i.tag = info.kind;
+  if (info.kind.kind == Kind::Void) {
+    b_.emit(std::move(i), false);
+    return const_void(Tag::of(Kind::Void));
+  }
+  return b_.emit(std::move(i), true);
+}
+
 ValueId FunctionLowerer::field_get(const ast::FieldGet& e, const ExprInfo& info) {
+  if (info.res == sema::ResKind::CallbackRef) {
+    Inst i;
+    i.op = Op::FnPtr;
+    i.ref = info.func;
+    i.tag = info.kind;
+    return b_.emit(std::move(i), true);
+  }
   std::optional<ValueId> receiver;
   if (info.res != sema::ResKind::Global) receiver = value(*e.object);
   return load_field(e, info, receiver);

@@ -65,6 +65,8 @@ class FunctionLowerer {
   ValueId builtin_call(const sema::BuiltinMethod& m, ValueId receiver, const std::vector<ast::ExprPtr>& args,
                        sema::Tag result, mir::Loc loc);
   ValueId direct_call(uint32_t func, std::optional<ValueId> me, const std::vector<ast::ExprPtr>& args, mir::Loc loc);
+  // A call of extern function `info.ext`: call_c on the converted arguments.
+  ValueId extern_call(const ast::Call& e, const ExprInfo& info);
   ValueId new_expr(const ast::New& e, const ExprInfo& info);
   ValueId const_void(sema::Tag tag);
   ValueId const_string(const std::string& s, mir::Loc loc);

@@ -53,6 +53,8 @@ mir::Module lower_program(const CheckedProgram& program) {
     m.boxes.push_back(std::move(t));
   }
   for (const sema::GlobalInfo& g : program.globals) m.globals.push_back(mir::Global{g.name});
+  m.ctypes = program.ffi.ctypes;
+  m.externs = program.ffi.externs;
   m.functions.resize(program.funcs.size());
   for (uint32_t i = 0; i < program.funcs.size(); ++i) {
     mir::Function& f = m.functions[i];

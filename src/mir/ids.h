@@ -48,17 +48,24 @@ bool operator!=(Id<A>, Id<B>) = delete;
 struct ValueKind;
 struct BlockKind;
 struct FuncKind;
+struct CTypeIdTag;
+struct ExternIdTag;
 // An SSA value of a function (parameters first).
 using ValueId = Id<ValueKind>;
 // A basic block of a function (bb0 is the entry).
 using BlockId = Id<BlockKind>;
 // A function of a module.
 using FuncId = Id<FuncKind>;
+// A C type of a module's interned C type table (docs/ffi.md).
+using CTypeId = Id<CTypeIdTag>;
+// An extern "C" function of a module.
+using ExternId = Id<ExternIdTag>;
 
 // The "no such entity" markers of the ids (the index UINT32_MAX, equal to kNone).
 inline constexpr ValueId kNoValue{UINT32_MAX};
 inline constexpr BlockId kNoBlock{UINT32_MAX};
 inline constexpr FuncId kNoFunc{UINT32_MAX};
+inline constexpr CTypeId kNoCType{UINT32_MAX};
 
 }  // namespace hako::mir
 

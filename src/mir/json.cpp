@@ -136,6 +136,11 @@ void inst_json(std::string& out, const Module& m, const Function& f, const Inst&
         str_or_null(out, inst.ref < rt_count() ? &symbol : nullptr);
         break;
       }
+      case OperandKind::Extern:
+        out += ", ";
+        key(out, "extern");
+        str_or_null(out, inst.ref < m.externs.size() ? &m.externs[inst.ref].name : nullptr);
+        break;
       case OperandKind::Block:
       case OperandKind::PhiList: targets = true; break;
       case OperandKind::Value:
@@ -287,6 +292,31 @@ std::string module_to_json(const Module& m) {
   out += ",\n  ";
   key(out, "globals");
   list(out, m.globals, [&](const Global& g) { str(out, g.name); });
+  out += ",\n  ";
+  key(out, "externs");
+  list(out, m.externs, [&](const ExternFn& x) {
+    out += "{\"name\": ";
+    str(out, x.name);
+    out += ", \"symbol\": ";
+    str(out, x.symbol);
+    out += ", \"library\": ";
+    str_or_null(out, x.library.empty() ? nullptr : &x.library);
+    out += ", \"params\": ";
+    list(out, x.params, [&](const ExternParam& p) {
+      out += "{\"name\": ";
+      str(out, p.name);
+      out += ", \"type\": ";
+      str(out, ctype_text(m, p.type));
+      out += ", \"ownership\": ";
+      str(out, ownership_name(p.own));
+      out += "}";
+    });
+    out += std::string(", \"variadic\": ") + (x.variadic ? "true" : "false") + ", \"ret\": ";
+    str(out, ctype_text(m, x.ret));
+    out += ", \"ret_ownership\": ";
+    str(out, ownership_name(x.ret_own));
+    out += "}";
+  });
   out += ",\n  ";
   key(out, "functions");
   out += "[";

@@ -1,5 +1,6 @@
 #include "mir/mir.h"
 
+#include <cstdint>
 #include <unordered_map>
 
 #include "reml_runtime.h"
@@ -31,7 +32,117 @@ const RtInfo kRts[] = {
 #undef NONE
 };
 
+const CTypeInfo kCTypes[] = {
+#define CTYPE(name, spelling, cls, size, align, arg_min, arg_max) \
+  {spelling, CClass::cls, size, align, arg_min, arg_max},
+#include "mir/ctypes.def"
+#undef CTYPE
+};
+
 }  // namespace
+
+const CTypeInfo& ctype_info(CTypeKind k) { return kCTypes[static_cast<size_t>(k)]; }
+uint32_t ctype_kind_count() { return sizeof kCTypes / sizeof kCTypes[0]; }
+
+std::optional<CTypeKind> ctype_from_spelling(const std::string& spelling) {
+  for (uint32_t i = 0; i < ctype_kind_count(); ++i)
+    if (spelling == kCTypes[i].spelling) return static_cast<CTypeKind>(i);
+  return std::nullopt;
+}
+
+const char* ownership_name(Ownership o) {
+  switch (o) {
+    case Ownership::Borrowed: return "borrowed";
+    case Ownership::Transferred: return "transferred";
+    case Ownership::Reference: return "reference";
+  }
+  return "?";
+}
+
+std::optional<Ownership> ownership_from_name(const std::string& name) {
+  for (Ownership o : {Ownership::Borrowed, Ownership::Transferred, Ownership::Reference})
+    if (name == ownership_name(o)) return o;
+  return std::nullopt;
+}
+
+CTypeId Module::intern_ctype(const CType& t) {
+  for (CTypeId i{0}; i < ctypes.size(); ++i)
+    if (ctypes[i] == t) return i;
+  ctypes.push_back(t);
+  return CTypeId::from_size(ctypes.size() - 1);
+}
+
+std::optional<ExternId> Module::find_extern(const std::string& name) const {
+  for (ExternId i{0}; i < externs.size(); ++i)
+    if (externs[i].name == name) return i;
+  return std::nullopt;
+}
+
+std::string ctype_text(const Module& m, CTypeId t) {
+  if (t >= m.ctypes.size()) return "<bad C type " + std::to_string(t.index()) + ">";
+  const CType& c = m.ctypes[t];
+  const CTypeInfo& info = ctype_info(c.kind);
+  switch (info.cls) {
+    case CClass::Pointer: return std::string(info.spelling) + "<" + ctype_text(m, c.pointee) + ">";
+    case CClass::FnPointer: {
+      std::string out = std::string(info.spelling) + "<(";
+      for (size_t i = 0; i < c.params.size(); ++i) out += (i ? ", " : "") + ctype_text(m, c.params[i]);
+      return out + ") -> " + ctype_text(m, c.ret) + ">";
+    }
+    case CClass::Int:
+    case CClass::UInt:
+    case CClass::Float:
+    case CClass::Bool:
+    case CClass::Void:
+    case CClass::CStr:
+    case CClass::Handle: return info.spelling;
+  }
+  return "?";
+}
+
+std::optional<Tag> hako_tag_of_ctype(const Module& m, CTypeId t, CSide side) {
+  if (t >= m.ctypes.size()) return std::nullopt;
+  switch (ctype_info(m.ctypes[t].kind).cls) {
+    case CClass::Int:
+    case CClass::UInt: return Tag::of(Kind::Int);
+    case CClass::Float: return Tag::of(Kind::Float);
+    case CClass::Bool: return Tag::of(Kind::Bool);
+    case CClass::Void:
+      if (side == CSide::Argument) return std::nullopt;
+      return Tag::of(Kind::Void);
+    case CClass::CStr: return side == CSide::Argument ? Tag::of(Kind::String) : Tag::of(Kind::Handle);
+    case CClass::Handle: return Tag::of(Kind::Handle);
+    case CClass::Pointer:
+    case CClass::FnPointer: return Tag::pointer(t);
+  }
+  return std::nullopt;
+}
+
+PtrTypeText ptr_type_text(const Module& m, CTypeId t) {
+  const CType& c = m.ctypes[t];
+  PtrTypeText out{ctype_text(m, t), "", REML_PTR_CONST};
+  if (c.kind == CTypeKind::MutPtr) out.flavour = REML_PTR_MUT;
+  if (c.kind == CTypeKind::NonNullPtr) out.flavour = REML_PTR_NONNULL;
+  // An FnPtr is its own pointee: two FnPtr types match when their signatures do.
+  out.pointee = c.kind == CTypeKind::FnPtr ? out.name : ctype_text(m, c.pointee);
+  return out;
+}
+
+std::string extern_param_name(const ExternFn& x, size_t k) {
+  return k < x.params.size() ? x.params[k].name : "#" + std::to_string(k + 1);
+}
+
+bool pointer_accepts(const Module& m, CTypeId to, CTypeId from) {
+  if (to >= m.ctypes.size() || from >= m.ctypes.size()) return false;
+  PtrTypeText a = ptr_type_text(m, to), b = ptr_type_text(m, from);
+  reml_ptr_type_t ra{a.name.c_str(), a.pointee.c_str(), a.flavour};
+  reml_ptr_type_t rb{b.name.c_str(), b.pointee.c_str(), b.flavour};
+  return reml_ptr_accepts(&ra, &rb) != 0;
+}
+
+bool is_vararg_kind(Kind k) {
+  return k == Kind::Int || k == Kind::Float || k == Kind::Bool || k == Kind::String || k == Kind::Ptr;
+}
 
 bool is_object_kind(Kind k) {
   return k == Kind::String || k == Kind::Array || k == Kind::Map || k == Kind::Console || k == Kind::Box ||
@@ -57,6 +168,7 @@ std::optional<uint32_t> object_type_tag(Tag t) {
     case Kind::Int:
     case Kind::Float:
     case Kind::Bool:
+    case Kind::Ptr:
     case Kind::Handle: return std::nullopt;
   }
   return std::nullopt;
@@ -140,6 +252,7 @@ std::string tag_name(const Module& m, Tag t) {
     case Kind::Console: return "Box(ConsoleBox)";
     case Kind::Weak: return "WeakRef";
     case Kind::Handle: return "Handle";
+    case Kind::Ptr: return ctype_text(m, t.ctype());
     case Kind::Box:
       if (t.box < m.boxes.size()) return "Box(" + m.boxes[t.box].name + ")";
       return "Box(#" + std::to_string(t.box) + ")";

@@ -31,16 +31,22 @@ enum class Kind : uint8_t {
   Console,  // ConsoleBox object, never null
   Box,      // reml_instance_t* of user box `Tag::box`, never null
   Weak,     // reml_weak_cell_t*: a WeakRef (a weak reference to a box), never null
+  Ptr,      // a C pointer (docs/ffi.md): a raw address, not counted; Tag::ctype() is its type
   Handle,   // reml_handle_t: any value, decided at run time
 };
 
 struct Tag {
   Kind kind = Kind::Void;
-  uint32_t box = 0;  // user box index when kind == Box
+  uint32_t box = 0;  // user box index when kind == Box; the CTypeId when kind == Ptr
 
   static Tag of(Kind k) { return Tag{k, 0}; }
   static Tag user_box(uint32_t b) { return Tag{Kind::Box, b}; }
-  bool operator==(const Tag& o) const { return kind == o.kind && (kind != Kind::Box || box == o.box); }
+  static Tag pointer(CTypeId t) { return Tag{Kind::Ptr, t.index()}; }
+  // The pointer type of a Ptr tag.
+  CTypeId ctype() const { return CTypeId{box}; }
+  bool operator==(const Tag& o) const {
+    return kind == o.kind && ((kind != Kind::Box && kind != Kind::Ptr) || box == o.box);
+  }
   bool operator!=(const Tag& o) const { return !(*this == o); }
 };
 
@@ -134,17 +140,78 @@ uint32_t rt_count();
 // (I F B S H A M C W); nullopt for other letters.
 std::optional<Tag> tag_of_letter(char letter);
 
-// --- ids --------------------------------------------------------------------------
-
-// ValueId, BlockId, FuncId: mir/ids.h. kNone marks a missing plain index
-// (a box, a slot, a pool entry).
-inline constexpr uint32_t kNone = UINT32_MAX;
-
 // A source position for runtime errors (0:0 when none).
 struct Loc {
   uint32_t line = 0;
   uint32_t col = 0;
 };
+
+// --- C types (docs/ffi.md) ------------------------------------------------------------
+
+// The class of a C type (ctypes.def).
+enum class CClass : uint8_t { Int, UInt, Float, Bool, Void, CStr, Handle, Pointer, FnPointer };
+
+// The C types of the whitelist, one per row of ctypes.def.
+enum class CTypeKind : uint8_t {
+#define CTYPE(name, spelling, cls, size, align, arg_min, arg_max) name,
+#include "mir/ctypes.def"
+#undef CTYPE
+};
+
+struct CTypeInfo {
+  const char* spelling;
+  CClass cls;
+  uint32_t size;
+  uint32_t align;
+  int64_t arg_min;  // Int and UInt: the Ints an argument takes
+  int64_t arg_max;
+};
+// The table row of `k`.
+const CTypeInfo& ctype_info(CTypeKind k);
+// The row spelled `spelling` ("i32", "CStr", "Ptr" ...), if any.
+std::optional<CTypeKind> ctype_from_spelling(const std::string& spelling);
+uint32_t ctype_kind_count();
+
+// One interned C type of a module: a row of ctypes.def with, for pointers,
+// the pointee and, for FnPtr, the signature (other fields unused).
+struct CType {
+  CTypeKind kind = CTypeKind::Void;
+  CTypeId pointee = kNoCType;
+  std::vector<CTypeId> params;
+  CTypeId ret = kNoCType;
+  bool operator==(const CType& o) const {
+    return kind == o.kind && pointee == o.pointee && params == o.params && ret == o.ret;
+  }
+};
+
+// The ownership contract of an extern parameter or result (docs/ffi.md).
+enum class Ownership : uint8_t { Borrowed, Transferred, Reference };
+const char* ownership_name(Ownership o);  // "borrowed", "transferred", "reference"
+std::optional<Ownership> ownership_from_name(const std::string& name);
+
+struct ExternParam {
+  std::string name;
+  CTypeId type = kNoCType;
+  Ownership own = Ownership::Borrowed;
+};
+
+// An extern "C" function the program calls (already chosen for the target).
+struct ExternFn {
+  std::string name;     // the Hako name, in messages
+  std::string symbol;   // the C symbol (@link_name, else the name)
+  std::string library;  // @library, or empty
+  std::vector<ExternParam> params;
+  bool variadic = false;
+  CTypeId ret = kNoCType;
+  Ownership ret_own = Ownership::Borrowed;
+  Loc loc;  // the declaration
+};
+
+// --- ids --------------------------------------------------------------------------
+
+// ValueId, BlockId, FuncId: mir/ids.h. kNone marks a missing plain index
+// (a box, a slot, a pool entry).
+inline constexpr uint32_t kNone = UINT32_MAX;
 
 // --- instructions ---------------------------------------------------------------------
 
@@ -247,6 +314,10 @@ struct Module {
   std::vector<std::string> strings;  // string pool (const_s, call_method names, field names)
   std::unordered_map<std::string, uint32_t> string_ids;  // strings[i] → i, maintained by intern
   std::vector<Function> functions;
+  // The C types extern declarations use, each once (intern_ctype), and the
+  // extern functions (docs/ffi.md).
+  std::vector<CType> ctypes;
+  std::vector<ExternFn> externs;
   FuncId entry = kNoFunc;  // Main.main/0 or Main.main/1
   // Whether reference counting is explicit (src/rc has run: retain/release
   // present, keep gone). Back ends run only such modules.
@@ -258,7 +329,46 @@ struct Module {
   FuncId find_function(const std::string& name) const;
   // The user box with this name, or kNone.
   uint32_t find_box(const std::string& name) const;
+  // The id of C type `t`, adding it if new (its pointee and signature must
+  // already be interned).
+  CTypeId intern_ctype(const CType& t);
+  // The extern function with this Hako name, if any.
+  std::optional<ExternId> find_extern(const std::string& name) const;
 };
+
+// The spelling of C type `t` as written in Hako: "Ptr<u8>",
+// "FnPtr<(i32, i32) -> i32>".
+std::string ctype_text(const Module& m, CTypeId t);
+
+// Whether a parameter of pointer type `to` accepts a pointer of type `from`
+// (docs/ffi.md, "Pointers"; the runtime's reml_ptr_accepts decides).
+bool pointer_accepts(const Module& m, CTypeId to, CTypeId from);
+
+// The runtime's description of pointer (or FnPtr) type `t`, as the strings
+// and flavour of a reml_ptr_type_t: both back ends build their descriptors
+// from it, and pointer_accepts compares two of them.
+struct PtrTypeText {
+  std::string name;     // "MutPtr<u8>"
+  std::string pointee;  // "u8"; an FnPtr is its own pointee
+  uint32_t flavour;     // REML_PTR_CONST, REML_PTR_MUT or REML_PTR_NONNULL
+};
+PtrTypeText ptr_type_text(const Module& m, CTypeId t);
+
+// The name of argument `k` (0-based) of a call to `x` in FFI runtime errors:
+// the declared parameter's name, or `#<k+1>` for a variadic argument.
+std::string extern_param_name(const ExternFn& x, size_t k);
+
+// Whether a variadic argument may have kind `k`: Int, Float, Bool, String
+// or a pointer (C's default promotions, docs/ffi.md "Varargs").
+bool is_vararg_kind(Kind k);
+
+// Where a C type meets a Hako value.
+enum class CSide : uint8_t { Argument, Result };
+// The tag of the Hako value for C type `t` on `side` (docs/ffi.md, "Types"):
+// Int, Float, Bool, Void, String (a CStr argument), Handle (a CStr result,
+// Handle), or the pointer tag; nullopt where the type cannot appear (void
+// argument).
+std::optional<Tag> hako_tag_of_ctype(const Module& m, CTypeId t, CSide side);
 
 // The name of a tag as printed in MIR text and messages: Int, Box(Point) ...
 std::string tag_name(const Module& m, Tag t);

@@ -25,6 +25,7 @@ std::optional<Operand> decode_operand_letter(char letter) {
     case 'K': return Operand{OperandKind::Field, letter, std::nullopt, false};
     case 'G': return Operand{OperandKind::Global, letter, std::nullopt, false};
     case 'R': return Operand{OperandKind::Runtime, letter, std::nullopt, false};
+    case 'E': return Operand{OperandKind::Extern, letter, std::nullopt, false};
     case 'b': return Operand{OperandKind::Block, letter, std::nullopt, false};
     case 'P': return Operand{OperandKind::PhiList, letter, std::nullopt, false};
     default: return std::nullopt;

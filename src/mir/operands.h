@@ -26,6 +26,7 @@ enum class OperandKind : uint8_t {
   Field,     // K: `ref` the box, `imm` the field index
   Global,    // G: `ref`, a global index
   Runtime,   // R: `ref`, a runtime function (runtime_calls.def)
+  Extern,    // E: `ref`, an extern "C" function of the module (docs/ffi.md)
   Block,     // b: one entry of `targets`
   PhiList,   // P: pairs of `args` and `targets` ([%v, bbN] ...)
 };

@@ -65,6 +65,31 @@ std::string hints_text(HintSet hints) {
   return out + "}";
 }
 
+std::string extern_text(const Module& m, uint32_t e) {
+  if (e >= m.externs.size()) return bad("extern", e);
+  const std::string& name = m.externs[e].name;
+  return "$" + text::name_or_quoted(name, text::is_ident(name));
+}
+
+// `extern $name "symbol" [library "lib"] (param: ctype [own], ..., [...]) -> ctype [own]`
+std::string extern_decl_text(const Module& m, ExternId e) {
+  const ExternFn& x = m.externs[e];
+  std::string out = "extern " + extern_text(m, e) + " " + text::quote(x.symbol);
+  if (!x.library.empty()) out += " library " + text::quote(x.library);
+  out += " (";
+  for (size_t i = 0; i < x.params.size(); ++i) {
+    if (i) out += ", ";
+    out += text::name_or_quoted(x.params[i].name, text::is_ident(x.params[i].name)) + ": " +
+           ctype_text(m, x.params[i].type);
+    if (x.params[i].own != Ownership::Borrowed) out += std::string(" ") + ownership_name(x.params[i].own);
+  }
+  if (x.variadic) out += x.params.empty() ? "..." : ", ...";
+  out += ") -> " + ctype_text(m, x.ret);
+  if (x.ret_own != Ownership::Borrowed) out += std::string(" ") + ownership_name(x.ret_own);
+  if (x.loc.line != 0 || x.loc.col != 0) out += " @" + std::to_string(x.loc.line) + ":" + std::to_string(x.loc.col);
+  return out + "\n";
+}
+
 std::string runtime_text(uint32_t r) {
   if (r >= rt_count()) return bad("runtime function", r);
   return rt_info(static_cast<RtFn>(r)).symbol;
@@ -119,6 +144,7 @@ void print_operands(const Module& m, const Inst& inst, std::string& out) {
       case OperandKind::Field: sep(); out += field_text(m, inst.ref, inst.imm); break;
       case OperandKind::Global: sep(); out += global_text(m, inst.ref); break;
       case OperandKind::Runtime: sep(); out += runtime_text(inst.ref); break;
+      case OperandKind::Extern: sep(); out += extern_text(m, inst.ref); break;
       case OperandKind::Block:
         sep();
         out += next_target < inst.targets.size() ? block_text(inst.targets[next_target++]) : "<missing block>";
@@ -208,6 +234,7 @@ std::string print_module(const Module& m) {
     out += "}\n";
   }
   for (const Global& g : m.globals) out += "global " + text::name_or_quoted(g.name, text::is_dotted(g.name)) + "\n";
+  for (ExternId e{0}; e < m.externs.size(); ++e) out += extern_decl_text(m, e);
   if (m.entry != kNone) out += "entry " + function_ref(m, m.entry) + "\n";
   if (m.rc_explicit) out += "rc explicit\n";
   for (const Function& f : m.functions) out += "\n" + print_function(m, f);

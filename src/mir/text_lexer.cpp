@@ -52,7 +52,7 @@ class Lexer {
         push(Tok::Value, begin, std::string(src_.substr(begin + 1, pos_ - begin - 1)));
       } else if (c == '"') {
         if (!string()) return false;
-      } else if (std::string_view("()[]{},:=./@!").find(c) != std::string_view::npos) {
+      } else if (std::string_view("()[]{},:=./@!$<>").find(c) != std::string_view::npos) {
         ++pos_;
         push(Tok::Punct, begin, std::string(1, c));
       } else {

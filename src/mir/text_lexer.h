@@ -16,7 +16,7 @@ enum class Tok : uint8_t {
   Number,   // [-+]?[0-9A-Za-z_.]+ with a sign allowed after e/E: 12, -3, 1.5e-07, -inf, 0x7ff4...
   String,   // "..." (text holds the decoded bytes)
   Value,    // %N (text holds the digits)
-  Punct,    // one of ( ) [ ] { } , : = . / @ (text holds it)
+  Punct,    // one of ( ) [ ] { } , : = . / @ ! $ < > (text holds it)
   Arrow,    // ->
   Newline,  // end of a line (comments are dropped)
   End,      // end of input

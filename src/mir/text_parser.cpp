@@ -244,6 +244,9 @@ class Parser {
         return Tag::of(kind);
       }
     }
+    if (std::optional<CTypeKind> k = ctype_from_spelling(t.text);
+        k && (ctype_info(*k).cls == CClass::Pointer || ctype_info(*k).cls == CClass::FnPointer))
+      return Tag::pointer(ctype());
     if (t.text != "Box") expected(t, "a tag");
     take();
     expect_punct('(');
@@ -254,6 +257,104 @@ class Parser {
     if (box == "MapBox") return Tag::of(Kind::Map);
     if (box == "ConsoleBox") return Tag::of(Kind::Console);
     return Tag::user_box(lookup_box(box, span));
+  }
+
+  // A C type as Hako spells it (docs/ffi.md): i32, CStr, Ptr<u8>,
+  // FnPtr<(i32, Ptr<void>) -> i32>. Interned into the module.
+  CTypeId ctype() {
+    const Token& t = peek();
+    if (t.kind != Tok::Ident) expected(t, "a C type");
+    std::optional<CTypeKind> k = ctype_from_spelling(t.text);
+    if (!k) fail(diag::Kind::MirUndefined, t.span, "unknown C type '" + t.text + "'");
+    take();
+    CType c;
+    c.kind = *k;
+    switch (ctype_info(*k).cls) {
+      case CClass::Pointer:
+        expect_punct('<');
+        c.pointee = ctype();
+        expect_punct('>');
+        break;
+      case CClass::FnPointer:
+        expect_punct('<');
+        expect_punct('(');
+        while (!at_punct(')')) {
+          if (!c.params.empty()) expect_punct(',');
+          c.params.push_back(ctype());
+        }
+        take();
+        if (peek().kind != Tok::Arrow) expected(peek(), "'->'");
+        take();
+        c.ret = ctype();
+        expect_punct('>');
+        break;
+      case CClass::Int:
+      case CClass::UInt:
+      case CClass::Float:
+      case CClass::Bool:
+      case CClass::Void:
+      case CClass::CStr:
+      case CClass::Handle: break;
+    }
+    return m_.intern_ctype(c);
+  }
+
+  // An ownership word after a C type, or borrowed when none is written.
+  Ownership ownership_opt() {
+    for (Ownership o : {Ownership::Transferred, Ownership::Reference, Ownership::Borrowed}) {
+      if (at_word(ownership_name(o))) {
+        take();
+        return o;
+      }
+    }
+    return Ownership::Borrowed;
+  }
+
+  // `extern $name "symbol" [library "lib"] (p: ctype [own], ..., [...]) -> ctype [own] [@line:col]`
+  void extern_decl() {
+    take();
+    expect_punct('$');
+    const Token& name_tok = peek();
+    ExternFn x;
+    x.name = name("an extern function name");
+    if (m_.find_extern(x.name))
+      fail(diag::Kind::MirSyntax, name_tok.span, "extern $" + x.name + " is declared twice");
+    if (peek().kind != Tok::String) expected(peek(), "the C symbol as a string literal");
+    x.symbol = take().text;
+    if (at_word("library")) {
+      take();
+      if (peek().kind != Tok::String) expected(peek(), "a library name as a string literal");
+      x.library = take().text;
+    }
+    expect_punct('(');
+    while (!at_punct(')')) {
+      if (x.variadic) expected(peek(), "')' after '...'");
+      if (!x.params.empty() || x.variadic) expect_punct(',');
+      if (at_punct('.')) {
+        for (int i = 0; i < 3; ++i) expect_punct('.');
+        x.variadic = true;
+        continue;
+      }
+      ExternParam p;
+      p.name = name("a parameter name");
+      expect_punct(':');
+      p.type = ctype();
+      p.own = ownership_opt();
+      x.params.push_back(p);
+    }
+    take();
+    if (peek().kind != Tok::Arrow) expected(peek(), "'->'");
+    take();
+    x.ret = ctype();
+    x.ret_own = ownership_opt();
+    if (at_punct('@')) {
+      take();
+      x.loc.line = u32("a line number");
+      expect_punct(':');
+      x.loc.col = u32("a column number");
+    }
+    expect_eol();
+    m_.externs.push_back(std::move(x));
   }
 
   uint32_t lookup_box(const std::string& box, base::Span span) {
@@ -333,6 +434,8 @@ class Parser {
         global_decl();
       } else if (at_word("entry")) {
         entry_decl();
+      } else if (at_word("extern")) {
+        extern_decl();
       } else if (at_word("rc")) {
         take();
         expect_word("explicit");
@@ -341,7 +444,7 @@ class Parser {
       } else if (at_word("fn")) {
         function();
       } else {
-        expected(t, "'source', 'box', 'global', 'entry', 'rc' or 'fn'");
+        expected(t, "'source', 'box', 'global', 'extern', 'entry', 'rc' or 'fn'");
       }
     }
     resolve_functions();
@@ -708,6 +811,16 @@ class Parser {
           if (!rt) fail(diag::Kind::MirUndefined, sym.span, "unknown runtime function '" + sym.text + "'");
           inst.ref = static_cast<uint32_t>(*rt);
           take();
+          break;
+        }
+        case OperandKind::Extern: {
+          separator();
+          expect_punct('$');
+          const Token& name_tok = peek();
+          std::string x = name("an extern function name");
+          std::optional<ExternId> e = m_.find_extern(x);
+          if (!e) fail(diag::Kind::MirUndefined, name_tok.span, "unknown extern function $" + x);
+          inst.ref = e->index();
           break;
         }
         case OperandKind::Block: separator(); inst.targets.push_back(use_block(st, false)); break;

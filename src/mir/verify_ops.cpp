@@ -114,6 +114,9 @@ class InstChecker {
         case OperandKind::Runtime:
           if (inst_.ref >= rt_count()) error("runtime function #" + std::to_string(inst_.ref) + " does not exist");
           break;
+        case OperandKind::Extern:
+          if (inst_.ref >= m_.externs.size()) error("extern function #" + std::to_string(inst_.ref) + " does not exist");
+          break;
         case OperandKind::Rest:      // further values of any tag (calls check them below)
         case OperandKind::Optional:  // ret's value: checked against the return tag below
         case OperandKind::IntImm:
@@ -148,7 +151,8 @@ class InstChecker {
     }
     switch (inst_.op) {
       case Op::ConstVoid:
-        if (t.kind != Kind::Void && t.kind != Kind::Handle) error("result must be Void or Handle, got " + name(t));
+        if (t.kind != Kind::Void && t.kind != Kind::Handle && t.kind != Kind::Ptr)
+          error("result must be Void, Handle or a pointer, got " + name(t));
         break;
       case Op::Copy:
         if (const Tag* a = arg_tag(0); a && *a != t)
@@ -174,8 +178,81 @@ class InstChecker {
           }
         }
         break;
+      case Op::CallC:
+        if (inst_.ref < m_.externs.size()) {
+          const ExternFn& x = m_.externs[inst_.ref];
+          std::optional<Tag> want = hako_tag_of_ctype(m_, x.ret, CSide::Result);
+          if (want && t != *want)
+            error("result is " + name(t) + ", but $" + x.name + " returns " + name(*want) + " (C type " +
+                  ctype_text(m_, x.ret) + ")");
+        }
+        break;
+      case Op::FnPtr:
+        if (t.kind != Kind::Ptr || t.ctype() >= m_.ctypes.size() ||
+            ctype_info(m_.ctypes[t.ctype()].kind).cls != CClass::FnPointer)
+          error("result must have an FnPtr tag, got " + name(t));
+        break;
       default: break;  // phi: its incoming values are checked against the CFG
     }
+  }
+
+  // The arguments of call_c against the extern's C parameter types: the
+  // Hako tag of each type (a pointer tag the parameter accepts), and for
+  // variadic extras a tag with a C default promotion.
+  void extern_args(const ExternFn& x) {
+    std::string callee = "$" + x.name;
+    size_t given = inst_.args.size();
+    if (given < x.params.size() || (!x.variadic && given != x.params.size())) {
+      error("call to " + callee + " passes " + std::to_string(given) + " arguments, expected " +
+            (x.variadic ? "at least " : "") + std::to_string(x.params.size()));
+      return;
+    }
+    for (size_t k = 0; k < given; ++k) {
+      const Tag* t = arg_tag(k);
+      if (!t) continue;
+      if (k >= x.params.size()) {
+        if (!is_vararg_kind(t->kind))
+          error("variadic argument " + std::to_string(k + 1) + " " + value(k) + " of " + callee + " is " + name(*t) +
+                ", expected Int, Float, Bool, String or a pointer");
+        continue;
+      }
+      std::optional<Tag> want = hako_tag_of_ctype(m_, x.params[k].type, CSide::Argument);
+      if (!want) {
+        error("parameter " + std::to_string(k + 1) + " of " + callee + " has the C type " +
+              ctype_text(m_, x.params[k].type) + ", which takes no argument");
+      } else if (want->kind == Kind::Ptr && t->kind == Kind::Ptr) {
+        if (!pointer_accepts(m_, want->ctype(), t->ctype()))
+          error("argument " + std::to_string(k + 1) + " " + value(k) + " of " + callee + " is " + name(*t) +
+                ", which " + name(*want) + " does not accept");
+      } else if (*t != *want) {
+        error("argument " + std::to_string(k + 1) + " " + value(k) + " of " + callee + " is " + name(*t) +
+              ", expected " + name(*want) + conversion_hint(m_, *t, *want));
+      }
+    }
+  }
+
+  // fn_ptr: a static function whose parameters take the Hako values of the
+  // FnPtr's C parameter types (or Handles), and whose result converts to
+  // the C result type.
+  void callback(const CType& sig) {
+    if (inst_.ref >= m_.functions.size()) return;
+    const Function& target = m_.functions[inst_.ref];
+    if (target.has_me) error("@" + target.name + " is an instance method; a callback must be static");
+    if (target.params.size() != sig.params.size()) {
+      error("@" + target.name + " takes " + std::to_string(target.params.size()) + " parameters, the FnPtr type " +
+            std::to_string(sig.params.size()));
+      return;
+    }
+    for (size_t k = 0; k < sig.params.size(); ++k) {
+      std::optional<Tag> natural = hako_tag_of_ctype(m_, sig.params[k], CSide::Result);
+      if (natural && target.params[k] != *natural && target.params[k].kind != Kind::Handle)
+        error("parameter " + std::to_string(k + 1) + " of @" + target.name + " is " + name(target.params[k]) +
+              ", but the callback passes " + name(*natural) + " (or a Handle)");
+    }
+    std::optional<Tag> want = hako_tag_of_ctype(m_, sig.ret, CSide::Argument);
+    if (want && target.ret != *want && target.ret.kind != Kind::Handle)
+      error("@" + target.name + " returns " + name(target.ret) + ", but the callback must give " + name(*want) +
+            " (or a Handle)");
   }
 
   void call_args(const std::vector<Tag>& params, size_t first, const std::string& callee) {
@@ -250,6 +327,14 @@ class InstChecker {
           auto fn = static_cast<RtFn>(inst_.ref);
           if (fn == RtFn::FiniBegin || fn == RtFn::FiniEnd) fini_receiver(rt.symbol);
         }
+        break;
+      case Op::CallC:
+        if (inst_.ref < m_.externs.size()) extern_args(m_.externs[inst_.ref]);
+        break;
+      case Op::FnPtr:
+        if (inst_.tag.kind == Kind::Ptr && inst_.tag.ctype() < m_.ctypes.size() &&
+            ctype_info(m_.ctypes[inst_.tag.ctype()].kind).cls == CClass::FnPointer)
+          callback(m_.ctypes[inst_.tag.ctype()]);
         break;
       case Op::CallMethod:
         for (size_t k = 1; k < inst_.args.size(); ++k) {

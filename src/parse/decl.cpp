@@ -1,4 +1,4 @@
-// Top-level declarations and box members.
+// Top-level declarations and box members (extern declarations: extern.cpp).
 #include "parse/parser.h"
 
 namespace hako::parse {
@@ -15,12 +15,14 @@ void Parser::parse_top_level(ast::Program& program) {
         case TokenKind::KwStatic:
           parse_box(program);
           break;
+        case TokenKind::At:
         case TokenKind::KwExtern:
-          skip_extern();
+          parse_extern_decl(program);
           break;
         default:
           report(diag::Kind::ExpectedDeclaration, peek().span,
-                 "Expected a box declaration ('box Name { ... }' or 'static box Name { ... }'), found " +
+                 "Expected a declaration ('box Name { ... }', 'static box Name { ... }', 'extern \"C\" { ... }' or "
+                 "'extern struct Name { ... }'), found " +
                      describe_current() + ".");
           sync_to_declaration(start);
           break;
@@ -33,23 +35,6 @@ void Parser::parse_top_level(ast::Program& program) {
       sync_to_declaration(start);
     }
   }
-}
-
-void Parser::skip_extern() {
-  const Token& kw = advance();
-  base::Span span = kw.span;
-  if (at(TokenKind::String)) span.end = advance().span.end;
-  report(diag::Kind::NotSupportedYet, span,
-         "'extern \"C\"' blocks are not supported yet; the declarations in this block are skipped.");
-  skip_newlines();
-  if (!at(TokenKind::LBrace)) return;
-  // Skip the balanced braces without parsing: the contents use C syntax.
-  uint32_t depth = 0;
-  do {
-    TokenKind k = advance().kind;
-    if (k == TokenKind::LBrace || k == TokenKind::PercentLBrace) ++depth;
-    if (k == TokenKind::RBrace) --depth;
-  } while (depth > 0 && !at(TokenKind::Eof));
 }
 
 void Parser::parse_box(ast::Program& program) {

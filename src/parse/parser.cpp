@@ -170,15 +170,50 @@ void Parser::sync_to_declaration(uint32_t start) {
   for (;;) {
     TokenKind k = toks_[pos_].kind;
     if (k == TokenKind::Eof || k == TokenKind::KwBox || k == TokenKind::KwStatic || k == TokenKind::KwExtern) break;
+    if (k == TokenKind::At) {
+      uint32_t end = attribute_run_end(pos_);
+      if (end != pos_ && toks_[end].kind == TokenKind::KwExtern) break;
+      // Every `@` inside that run would end at the same place: skip them
+      // all, so a long run of attributes is scanned once.
+      pos_ = std::max(end, pos_ + 1);
+      continue;
+    }
     ++pos_;
   }
 }
 
 bool Parser::at_declaration_start() {
-  TokenKind k = peek().kind;
-  TokenKind next = peek_kind_after(1);
+  peek();
+  return declaration_starts_at(pos_);
+}
+
+bool Parser::declaration_starts_at(uint32_t i) const {
+  TokenKind k = toks_[i].kind;
+  TokenKind next = toks_[std::min<size_t>(size_t{i} + 1, toks_.size() - 1)].kind;
   return (k == TokenKind::KwBox && next == TokenKind::Ident) || (k == TokenKind::KwStatic && next == TokenKind::KwBox) ||
-         k == TokenKind::KwExtern;
+         k == TokenKind::KwExtern || (k == TokenKind::At && attributes_lead_to_extern(i));
+}
+
+uint32_t Parser::attribute_run_end(uint32_t i) const {
+  // `@ name ( "value" )`, repeated; only complete attributes count, so that a
+  // stray `@` inside a body is not taken for the start of a declaration.
+  static constexpr TokenKind kAttribute[] = {TokenKind::At, TokenKind::Ident, TokenKind::LParen, TokenKind::String,
+                                             TokenKind::RParen};
+  uint32_t end = i;
+  for (;;) {
+    uint32_t at = end;
+    for (TokenKind k : kAttribute) {
+      if (toks_[at].kind != k) return end;  // Eof never matches, so `at` stays in range
+      ++at;
+    }
+    while (toks_[at].kind == TokenKind::Newline) ++at;
+    end = at;
+  }
+}
+
+bool Parser::attributes_lead_to_extern(uint32_t i) const {
+  uint32_t end = attribute_run_end(i);
+  return end != i && toks_[end].kind == TokenKind::KwExtern;
 }
 
 void Parser::report_missing_brace(base::Span open, const char* what) {

@@ -83,11 +83,20 @@ class Parser {
   // `open_base` in open_) is closed, or up to (not including) a `}` that
   // closes the enclosing block.
   void sync_to_line_end(size_t open_base, uint32_t start);
-  // Skips to the next `box`, `static` or `extern` (consumes >= 1 token).
+  // Skips to the next `box`, `static`, `extern` or attributes before
+  // `extern` (consumes >= 1 token).
   void sync_to_declaration(uint32_t start);
   // Whether the cursor starts a top-level declaration (`box Name`,
-  // `static box`, `extern`), which ends any block left open before it.
+  // `static box`, `extern`, attributes before `extern`), which ends any
+  // block left open before it.
   bool at_declaration_start();
+  // Whether the raw token at `i` starts a top-level declaration.
+  bool declaration_starts_at(uint32_t i) const;
+  // The index of the first raw token from `i` on that is not part of a run
+  // of complete attributes (newlines after each included); `i` when none.
+  uint32_t attribute_run_end(uint32_t i) const;
+  // Whether the raw tokens from `i` are complete attributes followed by `extern`.
+  bool attributes_lead_to_extern(uint32_t i) const;
   // Reports a block or box body that ends without its `}`, once per place.
   void report_missing_brace(base::Span open, const char* what);
   // How an error message names the current token.
@@ -114,8 +123,36 @@ class Parser {
   void parse_method(ast::BoxDecl& box, ast::MethodKind kind);
   // Parses `: Type` if present and returns the type's text ("" when absent).
   std::string parse_type_annotation();
-  // Reports `extern "C" { ... }` as not supported and skips its braces.
-  void skip_extern();
+
+  // --- extern declarations (extern.cpp, docs/ffi.md "Grammar") ------------
+  // Parses `attribute* extern "ABI" { ... }` or `attribute* extern struct
+  // Name { ... }`; the cursor is on the first attribute or on `extern`.
+  void parse_extern_decl(ast::Program& program);
+  // Parses the `"ABI" { items }` of an extern block after `extern`.
+  void parse_extern_block(ast::Program& program, std::vector<ast::Attribute> attrs, uint32_t begin);
+  // Parses `struct Name { fields }` after `extern` (the cursor is on `struct`).
+  void parse_extern_struct(ast::Program& program, std::vector<ast::Attribute> attrs, uint32_t begin);
+  // Parses one `attribute* fn name(params) [-> ctype]` of an extern block.
+  void parse_extern_fn(ast::ExternBlock& block);
+  // Parses the parenthesised parameter list of `fn`, `...` included.
+  void parse_extern_params(ast::ExternFn& fn);
+  // Parses one `name: ctype` field of extern struct `s`.
+  void parse_extern_field(ast::ExternStruct& s);
+  // Parses zero or more `@name("value")`, each optionally followed by newlines.
+  void parse_attributes(std::vector<ast::Attribute>& out);
+  // Parses a C type: a name, `Ptr<T>` (and its flavours) or `FnPtr<(A) -> R>`.
+  ast::CTypeExpr parse_ctype();
+  // Consumes the `>` that closes `opener<`, splitting a `>>` token in two
+  // (`Ptr<Ptr<u8>>`); returns the source offset just past that `>`.
+  uint32_t close_angle(const std::string& opener);
+  // Consumes newlines, `;` and `,`: what separates extern items.
+  void skip_item_separators();
+  // Fails unless an extern item ends here (newline, `;`, `,`, `}`, end of file).
+  void expect_extern_item_end(const std::string& what);
+  // Skips the rest of a failed extern function or struct field: up to and
+  // including a newline, `;` or `,` outside brackets, or up to a `}` closing
+  // the enclosing block, a line starting with `fn` or `@`, or a declaration.
+  void sync_to_extern_item(size_t open_base, uint32_t start);
 
   // --- statements (stmt.cpp) ----------------------------------------------
   // Parses `{ stmts }`, allowing newlines before the `{`.

@@ -43,6 +43,7 @@ consteval char receiver_letter(Kind k) {
     case Kind::Map: return 'M';
     case Kind::Console: return 'C';
     case Kind::Weak: return 'W';
+    case Kind::Ptr: break;  // Ptr rows are toString() only, which passes no receiver
     case Kind::Void:
     case Kind::Box:
     case Kind::Handle: return 'H';
@@ -171,6 +172,7 @@ const char* builtin_receiver_name(Kind kind) {
     case Kind::Map: return "MapBox";
     case Kind::Console: return "ConsoleBox";
     case Kind::Weak: return "WeakRef";
+    case Kind::Ptr: return "Ptr";
     case Kind::Box: return "Box";
     case Kind::Handle: return "Handle";
   }

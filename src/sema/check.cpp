@@ -12,14 +12,15 @@ constexpr int kMaxWalks = 64;
 }  // namespace
 
 std::optional<CheckedProgram> check(const ast::Program& program, const base::SourceFile& file,
-                                    diag::DiagEngine& diags) {
-  return Checker(program, file, diags).run();
+                                    diag::DiagEngine& diags, const CheckOptions& options) {
+  return Checker(program, file, diags, options).run();
 }
 
 std::optional<CheckedProgram> Checker::run() {
   uint32_t errors_before = diags_.error_count();
   recording_ = true;
   declare_boxes();
+  declare_externs();
   find_main();
   if (out_.main_func != kNone) {
     // main(args) receives an ArrayBox.
@@ -61,6 +62,7 @@ void Checker::walk_function(uint32_t func) {
   scopes_.clear();
   scopes_.emplace_back();
   loop_depth_ = 0;
+  unsafe_depth_ = 0;
   barriers_.clear();
   // A method some call_method may reach receives Handles.
   if (fn.has_me && dynamic_calls_.count({fn.decl->name, static_cast<uint32_t>(fn.params.size())})) {
@@ -98,6 +100,10 @@ void Checker::finalize_kinds() {
 
 void Checker::report(diag::Kind kind, ast::Span span, std::string message) {
   if (recording_) diags_.report(kind, &file_, span, std::move(message));
+}
+
+void Checker::report(diag::Kind kind, ast::Span span, std::string message, std::string help) {
+  if (recording_) diags_.report(kind, &file_, span, std::move(message), std::move(help));
 }
 
 void Checker::join_local(uint32_t local, KindOpt kind) {

@@ -30,6 +30,7 @@ enum class Coercion : uint8_t {
   ToString,    // any kind → String (concatenation; user toString() if defined)
   Truthy,      // any kind → Bool by truthiness (conditions, !, &&, ||)
   Discard,     // the value is unused (expression statements)
+  NullPtr,     // Void → the null pointer of pointer tag `target` (an extern argument)
 };
 
 // How a built-in method call is carried out (reml_builtin_methods.def).
@@ -68,6 +69,8 @@ enum class ResKind : uint8_t {
   NewUser,        // New of user box `box`, then birth `func` (kNone: no birth)
   NewBuiltin,     // New ArrayBox / MapBox / ConsoleBox (kind in ExprInfo::kind)
   NewValueBox,    // New StringBox/IntegerBox/FloatBox/BoolBox: the converted argument
+  ExternCall,     // Call: extern "C" function `ext` (docs/ffi.md)
+  CallbackRef,    // FieldGet `Box.method` passed for an FnPtr parameter: static function `func`
 };
 
 // How a binary operator is carried out once kinds are known.
@@ -102,6 +105,7 @@ struct ExprInfo {
   uint32_t field = kNone;
   uint32_t global = kNone;
   uint32_t func = kNone;
+  uint32_t ext = kNone;  // ExternCall: the index in CheckedProgram::ffi.externs
   const BuiltinMethod* builtin = nullptr;
   BinaryPlan binary;                  // Binary expressions
   std::optional<mir::Op> op;          // Unary expressions (set by sema when they check)
@@ -154,6 +158,16 @@ struct CompoundInfo {
   Tag store_target = Tag::of(Kind::Void);
 };
 
+// What sema knows of one extern function of CheckedProgram::ffi.externs
+// beyond the MIR declaration: where it was declared and the contract facts
+// the audit records report (docs/ffi.md, "Audit records").
+struct ExternDeclInfo {
+  const ast::ExternFn* decl = nullptr;
+  base::Span span;          // the declaration
+  std::string callconv;     // "c" or the target's own name
+  std::string target;       // the @target it was declared for, or empty (every target)
+};
+
 struct CheckedProgram {
   const ast::Program* program = nullptr;
   const base::SourceFile* file = nullptr;
@@ -164,6 +178,13 @@ struct CheckedProgram {
   std::vector<ExprInfo> exprs;    // indexed by Expr::id
   std::unordered_map<const ast::AssignStmt*, CompoundInfo> compounds;
   uint32_t main_func = kNone;
+  // The target the program is checked for (base/targets.h).
+  std::string target;
+  // The C side: `ffi.ctypes` is the C type table pointer tags (Tag::ctype)
+  // index, `ffi.externs` the extern functions declared for the target.
+  // Lowering moves both into the MIR module; nothing else of `ffi` is used.
+  mir::Module ffi;
+  std::vector<ExternDeclInfo> extern_decls;  // parallel to ffi.externs
 
   const ExprInfo& info(const ast::Expr& e) const { return exprs[e.id]; }
 };

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "diag/diag.h"
+#include "sema/sema.h"
 #include "sema/checked.h"
 #include "sema/kinds.h"
 
@@ -19,7 +20,8 @@ namespace hako::sema {
 
 class Checker {
  public:
-  Checker(const ast::Program& program, const base::SourceFile& file, diag::DiagEngine& diags);
+  Checker(const ast::Program& program, const base::SourceFile& file, diag::DiagEngine& diags,
+          const CheckOptions& options);
 
   // Runs all passes; the program when no error was reported.
   std::optional<CheckedProgram> run();
@@ -36,12 +38,39 @@ class Checker {
   uint32_t find_field(uint32_t box, const std::string& name) const;
   uint32_t find_global(uint32_t box, const std::string& name) const;
 
+  // --- extern "C" declarations and calls (ffi.cpp, docs/ffi.md) ---
+  // Attributes of one item, checked against where they may appear.
+  struct FfiAttrs {
+    const ast::Attribute* link_name = nullptr;
+    const ast::Attribute* library = nullptr;
+    const ast::Attribute* ownership = nullptr;
+    const ast::Attribute* callconv = nullptr;
+    const ast::Attribute* target = nullptr;
+  };
+  enum class AttrSite : uint8_t { Block, Function, Param };
+  enum class CTypeSite : uint8_t { Param, Result, Pointee, CallbackParam, CallbackResult };
+  void declare_externs();
+  void declare_extern(const ast::ExternBlock& block, const FfiAttrs& block_attrs, const ast::ExternFn& fn);
+  FfiAttrs ffi_attributes(const std::vector<ast::Attribute>& attrs, AttrSite site);
+  std::optional<mir::Ownership> ffi_ownership(const ast::Attribute* attr, mir::CTypeId type, const std::string& what);
+  std::optional<mir::CTypeId> resolve_ctype(const ast::CTypeExpr& t, CTypeSite site);
+  // A call of extern `ext` (an index into out_.ffi.externs).
+  KindOpt extern_call(const ast::Call& e, uint32_t ext, ExprInfo& info);
+  void extern_arg(const mir::ExternFn& x, size_t k, const ast::Expr& arg);
+  void extern_vararg(const mir::ExternFn& x, size_t k, const ast::Expr& arg);
+  // `Box.method` passed for FnPtr parameter `param` of `x`: true when `arg`
+  // has that form (reported if it names no fitting method).
+  bool callback_arg(const mir::ExternFn& x, size_t k, const ast::Expr& arg);
+  std::string ctype(mir::CTypeId t) const { return mir::ctype_text(out_.ffi, t); }
+
   // --- passes (check.cpp) ---
   void walk_all();
   void walk_function(uint32_t func);
   void finalize_kinds();
   // Reports a diagnostic (its severity comes from the kind) in recording walks.
   void report(diag::Kind kind, ast::Span span, std::string message);
+  // The same with a suggested fix (`help:`).
+  void report(diag::Kind kind, ast::Span span, std::string message, std::string help);
   void join_local(uint32_t local, KindOpt kind);
   void join_ret(uint32_t func, KindOpt kind);
   KindOpt local_kind(uint32_t local) const { return local_kinds_[local]; }
@@ -91,7 +120,12 @@ class Checker {
   const ast::Program& program_;
   const base::SourceFile& file_;
   diag::DiagEngine& diags_;
+  CheckOptions options_;
   CheckedProgram out_;
+  // Extern functions declared only for other targets: name → their target.
+  std::unordered_map<std::string, std::string> other_target_externs_;
+  // `unsafe { }` blocks around the statement being checked.
+  uint32_t unsafe_depth_ = 0;
 
   std::vector<KindOpt> local_kinds_;
   std::vector<KindOpt> ret_kinds_;

@@ -4,8 +4,10 @@
 
 namespace hako::sema {
 
-Checker::Checker(const ast::Program& program, const base::SourceFile& file, diag::DiagEngine& diags)
-    : program_(program), file_(file), diags_(diags) {
+Checker::Checker(const ast::Program& program, const base::SourceFile& file, diag::DiagEngine& diags,
+                 const CheckOptions& options)
+    : program_(program), file_(file), diags_(diags), options_(options) {
+  out_.target = options.target;
   out_.program = &program;
   out_.file = &file;
   out_.locals.resize(program.local_count);

@@ -277,6 +277,10 @@ KindOpt Checker::call(const ast::Call& e, ExprInfo& info) {
     // Methods of one box are all static or all instance methods, so the
     // callee takes `me` exactly when the caller has one.
     if (f != kNone) return call_direct(f, e.args, info);
+  }
+  // Then an extern function (docs/ffi.md).
+  if (std::optional<mir::ExternId> x = out_.ffi.find_extern(e.name)) return extern_call(e, x->index(), info);
+  if (cur_box_ != kNone) {
     if (method_name_exists(cur_box_, e.name)) {
       report(diag::Kind::ArityMismatch, e.name_span,
             "'" + e.name + "' of box '" + out_.boxes[cur_box_].name + "' does not take " + std::to_string(arity) +
@@ -284,6 +288,13 @@ KindOpt Checker::call(const ast::Call& e, ExprInfo& info) {
       for (const auto& a : e.args) expr(*a);
       return Tag::of(Kind::Handle);
     }
+  }
+  if (auto other = other_target_externs_.find(e.name); other != other_target_externs_.end()) {
+    report(diag::Kind::FfiTargetConflict, e.name_span,
+           "The extern function '" + e.name + "' is declared for " + other->second + " only; this program is compiled for " +
+               options_.target + ".");
+    for (const auto& a : e.args) expr(*a);
+    return Tag::of(Kind::Handle);
   }
   for (const auto& a : e.args) expr(*a);
   if (e.name == "print") {

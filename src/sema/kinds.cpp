@@ -68,6 +68,7 @@ std::string kind_name(const CheckedProgram& p, Tag t) {
     case Kind::Console: return "ConsoleBox";
     case Kind::Weak: return "WeakRef";
     case Kind::Handle: return "a value of unknown kind";
+    case Kind::Ptr: return mir::ctype_text(p.ffi, t.ctype());
     case Kind::Box: return t.box < p.boxes.size() ? p.boxes[t.box].name : "box";
   }
   return "?";
@@ -154,7 +155,9 @@ std::optional<BinaryPlan> plan_binary(ast::BinaryOp op, Tag l, Tag r) {
     case BinaryOp::Ne: {
       bool eq = op == BinaryOp::Eq;
       Tag b = Tag::of(Kind::Bool);
-      if (any_handle) return dynamic(eq ? Op::EqH : Op::NeH, b, l, r);
+      // Pointers compare by address, and a null pointer equals null
+      // (docs/ffi.md): the runtime's Handle equality knows both.
+      if (any_handle || l.kind == Kind::Ptr || r.kind == Kind::Ptr) return dynamic(eq ? Op::EqH : Op::NeH, b, l, r);
       if (l == r) {
         switch (l.kind) {
           case Kind::Int: return typed(eq ? Op::EqI : Op::NeI, b, l);

@@ -7,16 +7,24 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "ast/ast.h"
 #include "base/source.h"
+#include "base/targets.h"
 #include "diag/diag.h"
 #include "sema/checked.h"
 
 namespace hako::sema {
 
+// What the program is checked for.
+struct CheckOptions {
+  // A supported triple (base/targets.h); extern declarations are chosen by it.
+  std::string target = base::default_triple();
+};
+
 // The checked program, or nullopt when errors were reported.
 std::optional<CheckedProgram> check(const ast::Program& program, const base::SourceFile& file,
-                                    diag::DiagEngine& diags);
+                                    diag::DiagEngine& diags, const CheckOptions& options);
 
 }  // namespace hako::sema

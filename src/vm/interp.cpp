@@ -58,6 +58,7 @@ Slot from_handle(mir::Tag t, reml_handle_t h, const reml_loc_t* loc) {
     case mir::Kind::Console:
     case mir::Kind::Weak:
     case mir::Kind::Box: s.p = reml_unbox_object(h, *mir::object_type_tag(t), loc); break;
+    case mir::Kind::Ptr: reml_internal_error("the VM does not unbox C pointers yet");
   }
   return s;
 }

@@ -438,6 +438,9 @@ class FunctionTranslator {
       return;  // a pure instruction without result computes nothing
     }
     switch (in.op) {
+      case Op::CallC:
+      case Op::FnPtr:
+        malformed(f_.name, "foreign calls are not implemented in the VM yet");
       case Op::ConstI: case Op::ConstF: case Op::ConstB: case Op::ConstS: case Op::ConstVoid:
         return;  // loaded in the prologue when a register needs them
       case Op::Copy:

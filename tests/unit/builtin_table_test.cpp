@@ -53,6 +53,11 @@ reml_handle_t value_of(Kind k) {
       dec_ref(target);
       return static_cast<reml_handle_t>(w);
     }
+    case Kind::Ptr: {
+      static int cell;
+      static const reml_ptr_type_t type = {"Ptr<i32>", "i32", REML_PTR_CONST};
+      return reml_ptr_box_new(&cell, &type);
+    }
     case Kind::Handle: break;
   }
   ADD_FAILURE() << "no receiver value for this kind";

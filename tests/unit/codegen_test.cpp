@@ -71,7 +71,7 @@ struct Lowered {
     ast::Program program = parse::parse_program(file, diags);
     EXPECT_FALSE(diags.has_errors()) << diags.render(diag::Format::Text);
     if (diags.has_errors()) return;
-    std::optional<sema::CheckedProgram> checked = sema::check(program, file, diags);
+    std::optional<sema::CheckedProgram> checked = sema::check(program, file, diags, sema::CheckOptions{});
     EXPECT_TRUE(checked) << diags.render(diag::Format::Text);
     if (!checked) return;
     mir = lower::lower_program(*checked);

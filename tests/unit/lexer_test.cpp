@@ -91,7 +91,7 @@ TEST(Lexer, EveryPunctuationLexesToItsKind) {
     ++count;                                                   \
   }
 #include "lex/tokens.def"
-  EXPECT_EQ(count, 39);
+  EXPECT_EQ(count, 42);
 }
 
 TEST(Lexer, MarkerKindsHaveDescriptions) {
@@ -118,6 +118,41 @@ TEST(Lexer, LongestMatchForOperators) {
   EXPECT_EQ(kinds("a-=-1"), (std::vector<K>{K::Ident, K::MinusAssign, K::Minus, K::Int}));
   EXPECT_EQ(kinds("x/=2*=3%4"),
             (std::vector<K>{K::Ident, K::SlashAssign, K::Int, K::StarAssign, K::Int, K::Percent, K::Int}));
+}
+
+// The tokens of extern declarations (docs/ffi.md): none of them takes apart
+// text that lexed differently and meant something before.
+TEST(Lexer, ArrowAtAndEllipsis) {
+  EXPECT_EQ(kinds("@link_name(\"puts\") fn f(s: CStr, ...) -> i32"),
+            (std::vector<K>{K::At, K::Ident, K::LParen, K::String, K::RParen, K::KwFn, K::Ident, K::LParen, K::Ident,
+                            K::Colon, K::Ident, K::Comma, K::Ellipsis, K::RParen, K::Arrow, K::Ident}));
+  Lexed l = run("a->b ... @");
+  ASSERT_EQ(l.tokens.size(), 6u);
+  EXPECT_EQ(l.tokens[1].kind, K::Arrow);
+  EXPECT_EQ(l.tokens[1].span.begin, 1u);
+  EXPECT_EQ(l.tokens[1].span.end, 3u);
+  EXPECT_EQ(l.tokens[3].kind, K::Ellipsis);
+  EXPECT_EQ(l.tokens[3].span.begin, 5u);
+  EXPECT_EQ(l.tokens[3].span.end, 8u);
+  EXPECT_EQ(l.tokens[4].kind, K::At);
+  // Minus keeps its other forms; `->` needs the two bytes together.
+  EXPECT_EQ(kinds("a - > b"), (std::vector<K>{K::Ident, K::Minus, K::Gt, K::Ident}));
+  EXPECT_EQ(kinds("a-->b"), (std::vector<K>{K::Ident, K::Minus, K::Arrow, K::Ident}));
+  EXPECT_EQ(kinds("a-=-1"), (std::vector<K>{K::Ident, K::MinusAssign, K::Minus, K::Int}));
+  EXPECT_EQ(kinds("->="), (std::vector<K>{K::Arrow, K::Assign}));
+  EXPECT_EQ(kinds("=>->"), (std::vector<K>{K::FatArrow, K::Arrow}));
+  // Only three dots in a row are an ellipsis; fields and numbers are as before.
+  EXPECT_EQ(kinds("x.y"), (std::vector<K>{K::Ident, K::Dot, K::Ident}));
+  EXPECT_EQ(kinds("a..b"), (std::vector<K>{K::Ident, K::Dot, K::Dot, K::Ident}));
+  EXPECT_EQ(kinds("...."), (std::vector<K>{K::Ellipsis, K::Dot}));
+  EXPECT_EQ(kinds(". .."), (std::vector<K>{K::Dot, K::Dot, K::Dot}));
+  EXPECT_EQ(kinds("1."), (std::vector<K>{K::Int, K::Dot}));
+  EXPECT_EQ(kinds("1.5.x"), (std::vector<K>{K::Float, K::Dot, K::Ident}));
+  EXPECT_EQ(kinds("1...2"), (std::vector<K>{K::Int, K::Ellipsis, K::Int}));
+  EXPECT_EQ(kinds("1.5...2.5"), (std::vector<K>{K::Float, K::Ellipsis, K::Float}));
+  EXPECT_EQ(kinds("a@b"), (std::vector<K>{K::Ident, K::At, K::Ident}));
+  // `>>` stays one token: splitting it in `Ptr<Ptr<u8>>` is the parser's job.
+  EXPECT_EQ(kinds("Ptr<Ptr<u8>>"), (std::vector<K>{K::Ident, K::Lt, K::Ident, K::Lt, K::Ident, K::Shr}));
 }
 
 TEST(Lexer, IdentifiersAndKeywordPrefixes) {
@@ -217,9 +252,15 @@ TEST(Lexer, StringsAndEveryEscape) {
 }
 
 TEST(Lexer, UnexpectedCharacterOncePerRun) {
-  EXPECT_EQ(codes("@"), std::vector<std::string>{"E0101"});
-  EXPECT_EQ(codes("a @@@$$ b"), std::vector<std::string>{"E0101"});
-  EXPECT_EQ(codes("a @ b $ c"), (std::vector<std::string>{"E0101", "E0101"}));
+  EXPECT_EQ(codes("$"), std::vector<std::string>{"E0101"});
+  EXPECT_EQ(codes("a $$$`` b"), std::vector<std::string>{"E0101"});
+  EXPECT_EQ(codes("a ` b $ c"), (std::vector<std::string>{"E0101", "E0101"}));
+  // `@` is a token now, so a bad run stops before it.
+  Lexed at = run("$$@x");
+  EXPECT_EQ(at.codes, std::vector<std::string>{"E0101"});
+  ASSERT_EQ(at.tokens.size(), 3u);
+  EXPECT_EQ(at.tokens[0].kind, K::At);
+  EXPECT_EQ(at.tokens[0].span.begin, 2u);
   EXPECT_EQ(codes("x = \xC3\xA9t\xC3\xA9"), (std::vector<std::string>{"E0101", "E0101"}));
   Lexed l = run("a ` b");
   ASSERT_EQ(l.codes.size(), 1u);
@@ -309,6 +350,12 @@ TEST(Lexer, DescribeToken) {
   EXPECT_EQ(describe_token(toks[5], file), "string literal \"s\"");
   EXPECT_EQ(describe_token(toks[6], file), "end of line");
   EXPECT_EQ(describe_token(toks[7], file), "end of file");
+  base::SourceFile ffi("t.hako", "@ -> ...");
+  std::vector<Token> more = lex(ffi, diags);
+  ASSERT_EQ(more.size(), 4u);
+  EXPECT_EQ(describe_token(more[0], ffi), "'@'");
+  EXPECT_EQ(describe_token(more[1], ffi), "'->'");
+  EXPECT_EQ(describe_token(more[2], ffi), "'...'");
 }
 
 std::string random_bytes(size_t n, uint32_t seed) {
@@ -333,7 +380,7 @@ TEST(Lexer, StopsAtTheErrorCap) {
   // Ten megabytes of bad characters: the lexer must stop once the engine is
   // capped rather than scan (and allocate for) the rest.
   std::string text;
-  for (int i = 0; i < 1000000; ++i) text += "@ x $ y ";
+  for (int i = 0; i < 1000000; ++i) text += "` x $ y ";
   Lexed l = run(text, 5);
   EXPECT_EQ(l.codes.size(), 6u);
   EXPECT_EQ(l.codes.back(), "E0006");

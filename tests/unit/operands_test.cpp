@@ -62,6 +62,7 @@ Inst synthesize(Op op) {
       case OperandKind::Field: inst.ref = 0; inst.imm = 0; break;
       case OperandKind::Global: inst.ref = 0; break;
       case OperandKind::Runtime: inst.ref = 0; break;
+      case OperandKind::Extern: inst.ref = 0; break;
       case OperandKind::Block: inst.targets.push_back(1_b); break;
       case OperandKind::PhiList:
         inst.args.push_back(kIntParam);
@@ -79,6 +80,13 @@ Module module_with(const Inst& inst) {
   m.boxes.push_back(BoxType{"P", {Field{"x", false}}, {}});
   m.globals.push_back(Global{"P.g"});
   m.intern("name");
+  ExternFn ext;
+  ext.name = "ext";
+  ext.symbol = "ext";
+  ext.params.push_back(ExternParam{"a", m.intern_ctype(CType{CTypeKind::I64, kNoCType, {}, kNoCType})});
+  ext.params.push_back(ExternParam{"b", m.intern_ctype(CType{CTypeKind::Handle, kNoCType, {}, kNoCType})});
+  ext.ret = m.intern_ctype(CType{CTypeKind::Void, kNoCType, {}, kNoCType});
+  m.externs.push_back(ext);
   Function f;
   f.name = "T.f/0";
   for (Tag t : kParams) {
@@ -160,6 +168,7 @@ TEST(Operands, JsonShowsEveryOperand) {
         case OperandKind::Field: key = "\"field\": \"x\""; break;
         case OperandKind::Global: key = "\"global\": \"P.g\""; break;
         case OperandKind::Runtime: key = "\"runtime\": \""; break;
+        case OperandKind::Extern: key = "\"extern\": \"ext\""; break;
         case OperandKind::Block:
         case OperandKind::PhiList: key = "\"targets\": ["; break;
       }

@@ -1,6 +1,7 @@
 // Unit tests for src/parse: the AST shape of every construct (through an
 // S-expression dump), precedence and newline rules, dense ids, spans, every
-// parse error, recovery, and robustness against deep nesting and garbage.
+// parse error, extern declarations, recovery, and robustness against deep
+// nesting and garbage.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -481,13 +482,6 @@ TEST(ParserDecl, DelegationIsReportedButTheBodyIsParsed) {
   EXPECT_EQ(p.program.boxes[0].methods.size(), 1u);
 }
 
-TEST(ParserDecl, ExternBlocksAreReportedAndSkipped) {
-  Parsed p = parse("extern \"C\" {\n  fn puts(s: *const u8) -> i32 { nested }\n}\nstatic box Main { main() { } }\n");
-  EXPECT_EQ(p.codes, std::vector<std::string>{"E0206"});
-  ASSERT_EQ(p.program.boxes.size(), 1u);
-  EXPECT_EQ(p.program.boxes[0].name, "Main");
-}
-
 TEST(ParserDecl, DenseExpressionAndLocalIds) {
   Parsed p = parse(
       "box A {\n  f(a, b) { local c = a + b; return c * 2 }\n}\n"
@@ -691,6 +685,471 @@ TEST(ParserErrors, NestingTooDeep) {
   EXPECT_EQ(p.program.boxes.back().name, "After");
 }
 
+// --- extern declarations (docs/ffi.md) ----------------------------------------------
+
+std::string dump(const CTypeExpr& t) {
+  auto list = [](const std::vector<CTypeExpr>& ts) {
+    std::string out;
+    for (size_t i = 0; i < ts.size(); ++i) out += (i ? ", " : "") + dump(ts[i]);
+    return out;
+  };
+  switch (t.form) {
+    case CTypeForm::Named: return t.name;
+    case CTypeForm::Ptr: return "Ptr<" + list(t.args) + ">";
+    case CTypeForm::MutPtr: return "MutPtr<" + list(t.args) + ">";
+    case CTypeForm::NonNullPtr: return "NonNullPtr<" + list(t.args) + ">";
+    case CTypeForm::FnPtr: return "FnPtr<(" + list(t.args) + ") -> " + list(t.ret) + ">";
+  }
+  return "?";
+}
+
+std::string dump(const std::vector<Attribute>& attrs) {
+  std::string out;
+  for (const auto& a : attrs) out += "@" + a.name + "(" + a.value + ") ";
+  return out;
+}
+
+std::string dump(const ExternFn& fn) {
+  std::string out = dump(fn.attrs) + "fn " + fn.name + "(";
+  for (size_t i = 0; i < fn.params.size(); ++i) {
+    const auto& p = fn.params[i];
+    out += (i ? ", " : "") + dump(p.attrs) + p.name + ": " + dump(p.type);
+  }
+  if (fn.variadic) out += fn.params.empty() ? "..." : ", ...";
+  out += ")";
+  if (fn.ret) out += " -> " + dump(*fn.ret);
+  return out;
+}
+
+std::string dump(const ExternBlock& b) {
+  std::string out = dump(b.attrs) + "extern \"" + b.abi + "\" {";
+  for (const auto& fn : b.fns) out += " " + dump(fn) + ";";
+  return out + " }";
+}
+
+std::string dump(const ExternStruct& s) {
+  std::string out = dump(s.attrs) + "extern struct " + s.name + " {";
+  for (size_t i = 0; i < s.fields.size(); ++i) out += (i ? ", " : " ") + s.fields[i].name + ": " + dump(s.fields[i].type);
+  return out + " }";
+}
+
+// The dumps of every extern block and struct of `text`, one per line, blocks
+// first; fails the test on any diagnostic.
+std::string externs(const std::string& text) {
+  Parsed p = parse(text);
+  EXPECT_TRUE(p.codes.empty()) << text << "\n  -> " << (p.messages.empty() ? "" : p.messages[0]);
+  std::string out;
+  for (const auto& b : p.program.externs) out += dump(b) + "\n";
+  for (const auto& s : p.program.structs) out += dump(s) + "\n";
+  return out;
+}
+
+// The dump of the single C type `type`, as the result of an extern function.
+std::string ctype(const std::string& type) {
+  Parsed p = parse("extern \"C\" { fn f() -> " + type + " }");
+  EXPECT_TRUE(p.codes.empty()) << type << "\n  -> " << (p.messages.empty() ? "" : p.messages[0]);
+  if (p.program.externs.size() != 1 || p.program.externs[0].fns.size() != 1 || !p.program.externs[0].fns[0].ret) {
+    return "<no type>";
+  }
+  return dump(*p.program.externs[0].fns[0].ret);
+}
+
+TEST(ParserExtern, TheExampleOfTheDesign) {
+  Parsed p = parse(
+      "@library(\"m\") extern \"C\" { fn cos(x: f64) -> f64 }\n"
+      "\n"
+      "extern \"C\" {\n"
+      "    fn strlen(s: CStr) -> usize\n"
+      "    @link_name(\"printf\") fn c_printf(fmt: CStr, ...) -> i32\n"
+      "}\n"
+      "\n"
+      "static box Main {\n"
+      "    main() {\n"
+      "        unsafe {\n"
+      "            print(strlen(\"hello\"))\n"
+      "            c_printf(\"%s = %.3f\\n\", \"cos 0\", cos(0.0))\n"
+      "        }\n"
+      "        return 0\n"
+      "    }\n"
+      "}\n");
+  ASSERT_TRUE(p.codes.empty()) << p.messages[0];
+  ASSERT_EQ(p.program.externs.size(), 2u);
+  EXPECT_EQ(dump(p.program.externs[0]), "@library(m) extern \"C\" { fn cos(x: f64) -> f64; }");
+  EXPECT_EQ(dump(p.program.externs[1]),
+            "extern \"C\" { fn strlen(s: CStr) -> usize; @link_name(printf) fn c_printf(fmt: CStr, ...) -> i32; }");
+  const ExternFn& printf_fn = p.program.externs[1].fns[1];
+  EXPECT_TRUE(printf_fn.variadic);
+  EXPECT_FALSE(p.program.externs[1].fns[0].variadic);
+  // The calls are ordinary calls to sema; the block is an ordinary statement.
+  ASSERT_EQ(p.program.boxes.size(), 1u);
+  EXPECT_EQ(dump(*p.program.boxes[0].methods[0].body.stmts[0]),
+            "(unsafe {(print (call strlen \"hello\")); (call c_printf \"%s = %.3f\n\" \"cos 0\" (call cos 0f))})");
+  EXPECT_TRUE(p.program.structs.empty());
+}
+
+TEST(ParserExtern, FunctionForms) {
+  EXPECT_EQ(externs("extern \"C\" { }"), "extern \"C\" { }\n");
+  EXPECT_EQ(externs("extern \"C\" {\n\n}"), "extern \"C\" { }\n");
+  // No result type: `ret` is absent; `-> void` written out is kept.
+  EXPECT_EQ(externs("extern \"C\" { fn exit(code: i32) }"), "extern \"C\" { fn exit(code: i32); }\n");
+  EXPECT_EQ(externs("extern \"C\" { fn abort() -> void }"), "extern \"C\" { fn abort() -> void; }\n");
+  // `...` alone, after parameters, after a trailing comma.
+  EXPECT_EQ(externs("extern \"C\" { fn f(...) }"), "extern \"C\" { fn f(...); }\n");
+  EXPECT_EQ(externs("extern \"C\" { fn f(a: i32, b: u8, ...) }"), "extern \"C\" { fn f(a: i32, b: u8, ...); }\n");
+  EXPECT_EQ(externs("extern \"C\" { fn f(a: i32,) }"), "extern \"C\" { fn f(a: i32); }\n");
+  // Items are separated by newlines, `;` or `,`, in any number.
+  EXPECT_EQ(externs("extern \"C\" { fn a(); fn b(), fn c()\n\n fn d();; }"),
+            "extern \"C\" { fn a(); fn b(); fn c(); fn d(); }\n");
+  // Parameters may spread over lines; attributes may stand on their own line.
+  EXPECT_EQ(externs("extern \"C\" {\n  @library(\"z\")\n  @link_name(\"zlib_crc\")\n  fn crc(\n    buf: Ptr<u8>,\n"
+                    "    @ownership(\"transferred\") @x(\"y\") len: usize\n  ) -> u32\n}\n"),
+            "extern \"C\" { @library(z) @link_name(zlib_crc) fn crc(buf: Ptr<u8>, @ownership(transferred) @x(y) len: "
+            "usize) -> u32; }\n");
+  // Attribute values are decoded strings, in either quote; names are not checked here.
+  EXPECT_EQ(externs("@callconv('c') @target(\"x86_64\\u{2D}linux\") @nonsense(\"\") extern \"C\" { }"),
+            "@callconv(c) @target(x86_64-linux) @nonsense() extern \"C\" { }\n");
+  // The ABI string is stored, not judged: sema reports unsupported ones.
+  EXPECT_EQ(externs("extern \"stdcall\" { fn f() }"), "extern \"stdcall\" { fn f(); }\n");
+  // An extern function's name may reuse a box name or a built-in's: sema decides.
+  EXPECT_EQ(externs("extern \"C\" { fn Main(x: Main) -> Handle }"), "extern \"C\" { fn Main(x: Main) -> Handle; }\n");
+}
+
+TEST(ParserExtern, CTypes) {
+  EXPECT_EQ(ctype("i32"), "i32");
+  EXPECT_EQ(ctype("void"), "void");
+  EXPECT_EQ(ctype("CStr"), "CStr");
+  EXPECT_EQ(ctype("SomeStruct"), "SomeStruct");
+  EXPECT_EQ(ctype("Ptr<u8>"), "Ptr<u8>");
+  EXPECT_EQ(ctype("MutPtr<void>"), "MutPtr<void>");
+  EXPECT_EQ(ctype("NonNullPtr<Point>"), "NonNullPtr<Point>");
+  // `>>` and `>> >`: the lexer's Shr token closes two types.
+  EXPECT_EQ(ctype("Ptr<Ptr<u8>>"), "Ptr<Ptr<u8>>");
+  EXPECT_EQ(ctype("Ptr<MutPtr<NonNullPtr<i8>>>"), "Ptr<MutPtr<NonNullPtr<i8>>>");
+  EXPECT_EQ(ctype("Ptr<Ptr<Ptr<Ptr<u8>>>>"), "Ptr<Ptr<Ptr<Ptr<u8>>>>");
+  EXPECT_EQ(ctype("Ptr< Ptr< u8 > >"), "Ptr<Ptr<u8>>");
+  EXPECT_EQ(ctype("FnPtr<() -> void>"), "FnPtr<() -> void>");
+  EXPECT_EQ(ctype("FnPtr<(i32, Ptr<u8>) -> i32>"), "FnPtr<(i32, Ptr<u8>) -> i32>");
+  EXPECT_EQ(ctype("FnPtr<(Ptr<Ptr<u8>>) -> Ptr<Ptr<void>>>"), "FnPtr<(Ptr<Ptr<u8>>) -> Ptr<Ptr<void>>>");
+  EXPECT_EQ(ctype("Ptr<FnPtr<(FnPtr<(i32) -> i32>) -> void>>"), "Ptr<FnPtr<(FnPtr<(i32) -> i32>) -> void>>");
+  EXPECT_EQ(ctype("FnPtr<(\n  i32,\n  i64\n) -> i32>"), "FnPtr<(i32, i64) -> i32>");
+  // The form decides; `name` is the written name of a Named type only.
+  Parsed p = parse("extern \"C\" { fn f(a: Ptr<i32>, b: FnPtr<(u8) -> u16>) }");
+  ASSERT_TRUE(p.codes.empty());
+  const auto& params = p.program.externs.at(0).fns.at(0).params;
+  ASSERT_EQ(params.size(), 2u);
+  EXPECT_EQ(params[0].type.form, CTypeForm::Ptr);
+  EXPECT_EQ(params[0].type.name, "");
+  ASSERT_EQ(params[0].type.args.size(), 1u);
+  EXPECT_EQ(params[0].type.args[0].form, CTypeForm::Named);
+  EXPECT_EQ(params[0].type.args[0].name, "i32");
+  EXPECT_TRUE(params[0].type.ret.empty());
+  EXPECT_EQ(params[1].type.form, CTypeForm::FnPtr);
+  ASSERT_EQ(params[1].type.args.size(), 1u);
+  ASSERT_EQ(params[1].type.ret.size(), 1u);
+  EXPECT_EQ(params[1].type.ret[0].name, "u16");
+}
+
+TEST(ParserExtern, Structs) {
+  EXPECT_EQ(externs("extern struct Point { x: f64, y: f64 }"), "extern struct Point { x: f64, y: f64 }\n");
+  EXPECT_EQ(externs("extern struct Opaque { }"), "extern struct Opaque { }\n");
+  // Fields are separated by `,`, `;` or newlines, with a trailing one allowed.
+  EXPECT_EQ(externs("extern struct S {\n  a: i32,\n  b: Ptr<Ptr<u8>>;\n  c: FnPtr<(i32) -> void>\n  d: u8,\n}"),
+            "extern struct S { a: i32, b: Ptr<Ptr<u8>>, c: FnPtr<(i32) -> void>, d: u8 }\n");
+  EXPECT_EQ(externs("extern struct S\n{ a: i32; }"), "extern struct S { a: i32 }\n");
+  EXPECT_EQ(externs("@target(\"x86_64-unknown-linux-gnu\") extern struct Stat { size: i64 }"),
+            "@target(x86_64-unknown-linux-gnu) extern struct Stat { size: i64 }\n");
+  // `struct` is an ordinary name elsewhere.
+  EXPECT_EQ(body("local struct = 1"), "{(local struct=1)}");
+}
+
+TEST(ParserExtern, OrderAmongBoxesAndUseBeforeDeclaration) {
+  Parsed p = parse(
+      "box A { }\n"
+      "extern \"C\" { fn make() -> Point; fn take(p: Ptr<Point>) }\n"  // Point is declared below
+      "static box Main { main() { return 0 } }\n"
+      "extern struct Point { x: i32, y: i32 }\n"
+      "@library(\"m\")\n"
+      "extern \"C\" { fn sin(x: f64) -> f64 }\n"
+      "box B { }\n"
+      "extern struct Line { a: Point, b: Point }\n");
+  ASSERT_TRUE(p.codes.empty()) << p.messages[0];
+  ASSERT_EQ(p.program.boxes.size(), 3u);
+  EXPECT_EQ(p.program.boxes[0].name, "A");
+  EXPECT_EQ(p.program.boxes[1].name, "Main");
+  EXPECT_EQ(p.program.boxes[2].name, "B");
+  ASSERT_EQ(p.program.externs.size(), 2u);
+  EXPECT_EQ(p.program.externs[0].fns.at(0).name, "make");
+  EXPECT_EQ(p.program.externs[1].fns.at(0).name, "sin");
+  EXPECT_EQ(dump(p.program.externs[1].attrs), "@library(m) ");
+  ASSERT_EQ(p.program.structs.size(), 2u);
+  EXPECT_EQ(p.program.structs[0].name, "Point");
+  EXPECT_EQ(p.program.structs[1].name, "Line");
+  // Expression and local ids stay dense across the declarations.
+  EXPECT_EQ(p.program.expr_count, 1u);
+}
+
+TEST(ParserExtern, Spans) {
+  Parsed p = parse(
+      "@library(\"m\")  extern \"C\" {\n"
+      "  @link_name(\"printf\") fn c_printf(@ownership(\"borrowed\") fmt: CStr, ...) -> i32\n"
+      "  fn free(p: MutPtr<Ptr<u8>>)\n"
+      "}\n"
+      "extern struct P { cb: FnPtr<(i32) -> Ptr<Ptr<void>>>, n: i32 }\n");
+  ASSERT_TRUE(p.codes.empty()) << p.messages[0];
+  const ExternBlock& b = p.program.externs.at(0);
+  EXPECT_EQ(text_of(p, b.span).substr(0, 28), "@library(\"m\")  extern \"C\" {\n");
+  EXPECT_EQ(text_of(p, b.span).back(), '}');
+  EXPECT_EQ(text_of(p, b.abi_span), "\"C\"");
+  EXPECT_EQ(text_of(p, b.attrs.at(0).span), "@library(\"m\")");
+  EXPECT_EQ(text_of(p, b.attrs.at(0).value_span), "\"m\"");
+  const ExternFn& f = b.fns.at(0);
+  EXPECT_EQ(text_of(p, f.span),
+            "@link_name(\"printf\") fn c_printf(@ownership(\"borrowed\") fmt: CStr, ...) -> i32");
+  EXPECT_EQ(text_of(p, f.name_span), "c_printf");
+  EXPECT_EQ(text_of(p, f.variadic_span), "...");
+  EXPECT_EQ(text_of(p, f.ret->span), "i32");
+  const ExternParam& fmt = f.params.at(0);
+  EXPECT_EQ(text_of(p, fmt.span), "fmt: CStr");  // attributes are not part of it
+  EXPECT_EQ(text_of(p, fmt.attrs.at(0).span), "@ownership(\"borrowed\")");
+  EXPECT_EQ(text_of(p, fmt.type.span), "CStr");
+  const ExternFn& free_fn = b.fns.at(1);
+  EXPECT_EQ(text_of(p, free_fn.span), "fn free(p: MutPtr<Ptr<u8>>)");  // no result: ends at ')'
+  const CTypeExpr& mut = free_fn.params.at(0).type;
+  EXPECT_EQ(text_of(p, free_fn.params[0].span), "p: MutPtr<Ptr<u8>>");
+  EXPECT_EQ(text_of(p, mut.span), "MutPtr<Ptr<u8>>");
+  EXPECT_EQ(text_of(p, mut.args.at(0).span), "Ptr<u8>");  // ends inside the `>>`
+  EXPECT_EQ(text_of(p, mut.args[0].args.at(0).span), "u8");
+  const ExternStruct& s = p.program.structs.at(0);
+  EXPECT_EQ(text_of(p, s.span), "extern struct P { cb: FnPtr<(i32) -> Ptr<Ptr<void>>>, n: i32 }");
+  EXPECT_EQ(text_of(p, s.name_span), "P");
+  const CTypeExpr& cb = s.fields.at(0).type;
+  EXPECT_EQ(text_of(p, s.fields[0].span), "cb: FnPtr<(i32) -> Ptr<Ptr<void>>>");
+  EXPECT_EQ(text_of(p, cb.span), "FnPtr<(i32) -> Ptr<Ptr<void>>>");
+  EXPECT_EQ(text_of(p, cb.args.at(0).span), "i32");
+  EXPECT_EQ(text_of(p, cb.ret.at(0).span), "Ptr<Ptr<void>>");
+  EXPECT_EQ(text_of(p, cb.ret[0].args.at(0).span), "Ptr<void>");
+  EXPECT_EQ(text_of(p, s.fields.at(1).span), "n: i32");
+}
+
+// The message of the only diagnostic of `text`, which must have code `code`.
+std::string only_error(const std::string& text, const std::string& code) {
+  Parsed p = parse(text);
+  EXPECT_EQ(p.codes, std::vector<std::string>{code}) << text;
+  return p.messages.empty() ? "" : p.messages[0];
+}
+
+TEST(ParserExternErrors, TheAbiString) {
+  EXPECT_EQ(only_error("extern { fn f() }\nstatic box Main { }", "E0201"),
+            "Expected a string literal naming the ABI after 'extern', as in 'extern \"C\" { ... }' (or 'struct', as in "
+            "'extern struct Name { ... }'), found '{'.");
+  EXPECT_EQ(codes("extern C { }"), std::vector<std::string>{"E0201"});
+  EXPECT_EQ(codes("extern"), std::vector<std::string>{"E0201"});
+  EXPECT_EQ(only_error("extern \"C\" fn f()", "E0201"), "Expected '{' to start the extern block, found keyword 'fn'.");
+  // The recovery goes to the next declaration, which is parsed.
+  Parsed p = parse("extern { fn f() }\nstatic box Main { main() { } }\nextern \"C\" { fn g() }");
+  EXPECT_EQ(p.codes, std::vector<std::string>{"E0201"});
+  ASSERT_EQ(p.program.boxes.size(), 1u);
+  ASSERT_EQ(p.program.externs.size(), 1u);
+  EXPECT_EQ(p.program.externs[0].fns.at(0).name, "g");
+}
+
+TEST(ParserExternErrors, Attributes) {
+  EXPECT_EQ(only_error("@library extern \"C\" { }", "E0201"),
+            "Expected '(' after attribute '@library': an attribute takes one string argument, as in "
+            "'@library(\"...\")', found keyword 'extern'.");
+  EXPECT_EQ(only_error("@library() extern \"C\" { }", "E0201"),
+            "Expected a string literal as the argument of attribute '@library', as in '@library(\"...\")', found ')'.");
+  EXPECT_EQ(only_error("@library(m) extern \"C\" { }", "E0201"),
+            "Expected a string literal as the argument of attribute '@library', as in '@library(\"...\")', found "
+            "identifier 'm'.");
+  EXPECT_EQ(only_error("@library(\"m\", \"n\") extern \"C\" { }", "E0201"),
+            "Expected ')' after the argument of attribute '@library' (it takes exactly one string), found ','.");
+  EXPECT_EQ(only_error("@ extern \"C\" { }", "E0201"),
+            "Expected an attribute name after '@', as in '@link_name(\"puts\")', found keyword 'extern'.");
+  // A broken attribute loses itself only: the block it stood before is parsed.
+  Parsed p = parse("@library extern \"C\" { fn f() }");
+  ASSERT_EQ(p.program.externs.size(), 1u);
+  EXPECT_TRUE(p.program.externs[0].attrs.empty());
+  EXPECT_EQ(p.program.externs[0].fns.size(), 1u);
+  // Inside a block, the function the attribute belongs to is skipped, not the next one.
+  Parsed q = parse("extern \"C\" {\n  @link_name fn f()\n  fn g()\n}");
+  EXPECT_EQ(q.codes, std::vector<std::string>{"E0201"});
+  EXPECT_EQ(dump(q.program.externs.at(0)), "extern \"C\" { fn g(); }");
+  // On a parameter.
+  EXPECT_EQ(codes("extern \"C\" { fn f(@ownership x: Handle) }"), std::vector<std::string>{"E0201"});
+  EXPECT_EQ(only_error("extern \"C\" { fn f(@ownership(\"transferred\")) }", "E0201"),
+            "Expected a parameter name after its attributes, found ')'.");
+}
+
+TEST(ParserExternErrors, AttributesBeforeOtherDeclarations) {
+  Parsed p = parse("@library(\"m\")\nstatic box Main { main() { } }\n");
+  EXPECT_EQ(p.codes, std::vector<std::string>{"E0203"});
+  EXPECT_EQ(p.messages.at(0),
+            "Expected 'extern' after these attributes, found keyword 'static'; attributes belong to extern "
+            "declarations, extern functions and their parameters, not to boxes.");
+  // The box is still parsed.
+  ASSERT_EQ(p.program.boxes.size(), 1u);
+  EXPECT_EQ(p.program.boxes[0].name, "Main");
+  EXPECT_EQ(codes("@x(\"y\") box A { }"), std::vector<std::string>{"E0203"});
+  EXPECT_EQ(only_error("@link_name(\"puts\") fn puts(s: CStr) -> i32", "E0203"),
+            "Expected an extern declaration ('extern \"C\" { ... }' or 'extern struct Name { ... }') after the "
+            "attributes, found keyword 'fn'.");
+  EXPECT_EQ(codes("@x(\"y\")"), std::vector<std::string>{"E0203"});
+}
+
+TEST(ParserExternErrors, Parameters) {
+  EXPECT_EQ(only_error("extern \"C\" { fn f(x i32) }", "E0201"),
+            "Expected ':' and a C type after parameter 'x' (extern parameters are typed, as in 'x: i32'), found "
+            "identifier 'i32'.");
+  EXPECT_EQ(only_error("extern \"C\" { fn f(x) }", "E0201"),
+            "Expected ':' and a C type after parameter 'x' (extern parameters are typed, as in 'x: i32'), found ')'.");
+  EXPECT_EQ(only_error("extern \"C\" { fn f(..., x: i32) }", "E0201"),
+            "Expected ')' after '...', found ','; '...' must be the last parameter.");
+  EXPECT_EQ(only_error("extern \"C\" { fn f(x: i32, ...,) }", "E0201"),
+            "Expected ')' after '...', found ','; '...' must be the last parameter.");
+  EXPECT_EQ(only_error("extern \"C\" { fn f(x: i32 ...) }", "E0201"),
+            "Expected ',' or ')' after the parameter, found '...'.");
+  EXPECT_EQ(only_error("extern \"C\" { fn f(,) }", "E0201"), "Expected a parameter name or '...', found ','.");
+  EXPECT_EQ(codes("extern \"C\" { fn f(x: i32, y: ) }"), std::vector<std::string>{"E0201"});
+  EXPECT_EQ(codes("extern \"C\" { fn f(from: i32) }"), std::vector<std::string>{"E0201"});
+  EXPECT_EQ(only_error("extern \"C\" { fn f }", "E0201"),
+            "Expected '(' to start the parameters of extern function 'f', found '}'.");
+  EXPECT_EQ(only_error("extern \"C\" { fn (x: i32) }", "E0201"), "Expected a function name after 'fn', found '('.");
+  EXPECT_EQ(only_error("extern \"C\" { fn f() -> }", "E0201"),
+            "Expected a C type (such as 'i32', 'CStr', 'Ptr<u8>' or the name of an extern struct), found '}'.");
+  EXPECT_EQ(only_error("extern \"C\" { fn f() -> i32 { return 0 } }", "E0201"),
+            "Expected a newline, ';' or ',' after the declaration of extern function 'f', found '{'; extern "
+            "functions are declared without a body.");
+  EXPECT_EQ(only_error("extern \"C\" { fn f() i32 }", "E0201"),
+            "Expected a newline, ';' or ',' after the declaration of extern function 'f', found identifier 'i32'.");
+}
+
+TEST(ParserExternErrors, Types) {
+  EXPECT_EQ(only_error("extern \"C\" { fn f(cb: FnPtr<i32>) }", "E0201"),
+            "Expected '(' and the parameter types after 'FnPtr<', as in 'FnPtr<(i32, i32) -> i32>', found "
+            "identifier 'i32'.");
+  EXPECT_EQ(only_error("extern \"C\" { fn f(cb: FnPtr<(i32)>) }", "E0201"),
+            "Expected '->' and the result type after the parameter types of 'FnPtr', as in 'FnPtr<(i32) -> void>', "
+            "found '>'.");
+  EXPECT_EQ(only_error("extern \"C\" { fn f(cb: FnPtr<(i32) -> i32) }", "E0201"),
+            "Expected '>' to close 'FnPtr<', found ')'.");
+  EXPECT_EQ(only_error("extern \"C\" { fn f(cb: FnPtr(i32) -> i32) }", "E0201"),
+            "Expected '<' after 'FnPtr', as in 'FnPtr<(i32, i32) -> i32>', found '('.");
+  EXPECT_EQ(codes("extern \"C\" { fn f(cb: FnPtr<(i32 i32) -> i32>) }"), std::vector<std::string>{"E0201"});
+  EXPECT_EQ(codes("extern \"C\" { fn f(cb: FnPtr<(i32) -> >) }"), std::vector<std::string>{"E0201"});
+  EXPECT_EQ(only_error("extern \"C\" { fn f(p: Ptr u8) }", "E0201"),
+            "Expected '<' after 'Ptr': a pointer type names what it points to, as in 'Ptr<u8>', found identifier "
+            "'u8'.");
+  EXPECT_EQ(only_error("extern \"C\" { fn f(p: MutPtr<u8) }", "E0201"), "Expected '>' to close 'MutPtr<', found ')'.");
+  EXPECT_EQ(only_error("extern \"C\" { fn f(p: Ptr<>) }", "E0201"),
+            "Expected a C type (such as 'i32', 'CStr', 'Ptr<u8>' or the name of an extern struct), found '>'.");
+  // One `>` too many: the second half of the `>>` is left over.
+  EXPECT_EQ(only_error("extern \"C\" { fn f(p: Ptr<u8>>) }", "E0201"),
+            "Expected ',' or ')' after the parameter, found '>'.");
+  EXPECT_EQ(codes("extern \"C\" { fn f(p: 42) }"), std::vector<std::string>{"E0201"});
+  EXPECT_EQ(codes("extern \"C\" { fn f(p: box) }"), std::vector<std::string>{"E0201"});
+}
+
+TEST(ParserExternErrors, ItemsAndFields) {
+  EXPECT_EQ(only_error("extern \"C\" { local x = 1 }", "E0204"),
+            "Expected an extern function declaration ('fn name(params) -> type') in the extern block, found keyword "
+            "'local'.");
+  EXPECT_EQ(codes("extern \"C\" { @link_name(\"f\") }"), std::vector<std::string>{"E0204"});
+  EXPECT_EQ(only_error("extern struct P { x i32 }", "E0201"),
+            "Expected ':' and a C type after field 'x' of extern struct 'P', found identifier 'i32'.");
+  EXPECT_EQ(only_error("extern struct P { 1 }", "E0204"),
+            "Expected a field 'name: type' in extern struct 'P', found integer literal '1'.");
+  EXPECT_EQ(only_error("extern struct P { @x(\"y\") a: i32 }", "E0204"),
+            "Expected a field 'name: type' in extern struct 'P', found '@'; struct fields take no attributes.");
+  EXPECT_EQ(only_error("extern struct P { a: i32 b: i32 }", "E0201"),
+            "Expected a newline, ';' or ',' after field 'a', found identifier 'b'.");
+  EXPECT_EQ(only_error("extern struct { a: i32 }", "E0201"),
+            "Expected a struct name after 'extern struct', found '{'.");
+  EXPECT_EQ(only_error("extern struct P a: i32", "E0201"),
+            "Expected '{' to start the fields of extern struct 'P', found identifier 'a'.");
+}
+
+TEST(ParserExternErrors, UnterminatedBlocks) {
+  Parsed p = parse("extern \"C\" {\n  fn f()\n");
+  EXPECT_EQ(p.codes, std::vector<std::string>{"E0201"});
+  EXPECT_EQ(p.messages.at(0), "Expected '}' to close the extern block opened at line 1, found end of file.");
+  // What was parsed is kept.
+  EXPECT_EQ(dump(p.program.externs.at(0)), "extern \"C\" { fn f(); }");
+  // A declaration ends the block left open before it, and is parsed.
+  Parsed q = parse("extern \"C\" {\n  fn f()\n\nstatic box Main { main() { } }\n");
+  EXPECT_EQ(q.codes, std::vector<std::string>{"E0201"});
+  EXPECT_EQ(q.messages.at(0),
+            "Expected '}' to close the extern block opened at line 1, found keyword 'static'.");
+  EXPECT_EQ(q.program.boxes.size(), 1u);
+  Parsed r = parse("extern struct P {\n  x: i32\n@library(\"m\") extern \"C\" { fn g() }\n");
+  EXPECT_EQ(r.codes, std::vector<std::string>{"E0201"});
+  EXPECT_EQ(r.messages.at(0),
+            "Expected '}' to close the extern struct 'P' opened at line 1, found '@'.");
+  ASSERT_EQ(r.program.externs.size(), 1u);
+  EXPECT_EQ(dump(r.program.externs[0]), "@library(m) extern \"C\" { fn g(); }");
+  EXPECT_EQ(dump(r.program.structs.at(0)), "extern struct P { x: i32 }");
+  // An extern declaration also ends a box or a method left open before it.
+  Parsed s = parse("static box Main {\n  main() {\n    return 0\n\n@library(\"m\")\nextern \"C\" { fn g() }\n");
+  EXPECT_EQ(s.codes, std::vector<std::string>{"E0201"});
+  EXPECT_EQ(s.program.boxes.size(), 1u);
+  EXPECT_EQ(s.program.externs.size(), 1u);
+}
+
+TEST(ParserExternErrors, RecoveryKeepsTheOtherItems) {
+  Parsed p = parse(
+      "extern \"C\" {\n"
+      "  fn a(x i32) -> i32\n"          // E0201
+      "  fn b(p: Ptr<u8>) -> i32\n"
+      "  fn c(x: i32\n"                 // E0201: the unclosed `(` does not eat the next line
+      "  fn d() -> FnPtr<(i32)>\n"      // E0201
+      "  fn e(...) { body(1, 2) }\n"    // E0201: kept, its body skipped
+      "  fn f(q: CStr); junk; fn g()\n" // E0204, g parsed
+      "  42\n"                          // E0204
+      "}\n"
+      "extern struct S { a: i32, b, c: Ptr<u8> }\n"  // E0201
+      "static box Main { main() { return 0 } }\n");
+  EXPECT_EQ(p.codes, (std::vector<std::string>{"E0201", "E0201", "E0201", "E0201", "E0204", "E0204", "E0201"}));
+  ASSERT_EQ(p.program.externs.size(), 1u);
+  EXPECT_EQ(dump(p.program.externs[0]),
+            "extern \"C\" { fn b(p: Ptr<u8>) -> i32; fn e(...); fn f(q: CStr); fn g(); }");
+  EXPECT_EQ(dump(p.program.structs.at(0)), "extern struct S { a: i32, c: Ptr<u8> }");
+  EXPECT_EQ(p.program.boxes.size(), 1u);
+}
+
+TEST(ParserExternErrors, DeepTypesAndLongAttributeRuns) {
+  std::string deep;
+  for (int i = 0; i < 300; ++i) deep += "Ptr<";
+  deep += "u8";
+  for (int i = 0; i < 150; ++i) deep += ">>";
+  Parsed p = parse("extern \"C\" { fn f(p: " + deep + ") }\nstatic box Main { main() { } }\n");
+  EXPECT_EQ(p.codes, std::vector<std::string>{"E0210"});
+  EXPECT_EQ(p.program.boxes.size(), 1u);  // parsing resumed at the next declaration
+  std::string ok;
+  for (int i = 0; i < 200; ++i) ok += "Ptr<";
+  ok += "u8";
+  for (int i = 0; i < 100; ++i) ok += ">>";
+  EXPECT_EQ(ctype(ok), ok);
+  // Recovery after junk stops at attributes that lead to `extern`, so the
+  // block keeps them; a run that leads elsewhere is skipped.
+  Parsed r = parse("junk\n@library(\"m\")\n@x(\"y\") extern \"C\" { fn f() }\n");
+  EXPECT_EQ(r.codes, std::vector<std::string>{"E0203"});
+  ASSERT_EQ(r.program.externs.size(), 1u);
+  EXPECT_EQ(dump(r.program.externs[0]), "@library(m) @x(y) extern \"C\" { fn f(); }");
+  Parsed t = parse("junk @a(\"b\") @c(\"d\") box A { }\n@e(\"f\") extern \"C\" { }");
+  EXPECT_EQ(t.codes, std::vector<std::string>{"E0203"});
+  EXPECT_EQ(t.program.boxes.size(), 1u);
+  ASSERT_EQ(t.program.externs.size(), 1u);
+  EXPECT_EQ(dump(t.program.externs[0]), "@e(f) extern \"C\" { }");
+  // Recovery over a long run of attributes that lead to no `extern` stays
+  // linear (each would otherwise rescan the rest of the run).
+  std::string run = "junk\n";
+  for (int i = 0; i < 200000; ++i) run += "@a(\"b\")\n";
+  run += "static box Main { main() { } }\n";
+  Parsed q = parse(run);
+  EXPECT_EQ(q.codes, std::vector<std::string>{"E0203"});
+  EXPECT_EQ(q.program.boxes.size(), 1u);
+}
+
 // --- recovery -----------------------------------------------------------------------------
 
 TEST(ParserRecovery, ReportsEveryErrorInTheFile) {
@@ -757,7 +1216,7 @@ TEST(ParserRecovery, UnclosedParenthesisStopsAtTheNextStatementLine) {
 }
 
 TEST(ParserRecovery, LexerErrorsAndParseErrorsTogether) {
-  Parsed p = parse(wrap("local s = \"abc\\q\"\nlocal t = 0x\nlocal u = @ 1\nlocal = 2"));
+  Parsed p = parse(wrap("local s = \"abc\\q\"\nlocal t = 0x\nlocal u = $ 1\nlocal = 2"));
   EXPECT_EQ(p.codes, (std::vector<std::string>{"E0103", "E0107", "E0101", "E0201"}));
 }
 
@@ -776,7 +1235,8 @@ TEST(ParserRobustness, RandomTokenSoup) {
   const char* vocab[] = {"box ", "static ", "Main ", "{", "}", "(", ")", "[", "]", "%{", "=>", ",", ";", "\n",
                          ".", "x ", "1 ", "\"s\" ", "+", "-", "=", "if ", "else ", "loop ", "while ", "local ",
                          "return ", "print", "new ", "weak ", "?", ":", "me ", "fini ", "extern ", "from ", "init ",
-                         "public ", "&&", "not ", "1.5 "};
+                         "public ", "&&", "not ", "1.5 ", "@", "->", "...", "fn ", "struct ", "Ptr<", ">>", ">",
+                         "@a(\"b\") ", "extern \"C\" { "};
   for (uint32_t seed = 0; seed < 20; ++seed) {
     std::mt19937 rng(seed);
     std::string text;

@@ -44,7 +44,7 @@ std::optional<mir::Module> lower_source(const std::string& src) {
     ADD_FAILURE() << diags.render(diag::Format::Text);
     return std::nullopt;
   }
-  std::optional<sema::CheckedProgram> checked = sema::check(program, file, diags);
+  std::optional<sema::CheckedProgram> checked = sema::check(program, file, diags, sema::CheckOptions{});
   if (!checked) {
     ADD_FAILURE() << diags.render(diag::Format::Text);
     return std::nullopt;

@@ -133,10 +133,10 @@ TEST_F(RuntimeGuardTest, GoodValuesOfEveryKindPass) {
 
 TEST_F(RuntimeGuardTest, ForgedHeadersFail) {
   EXPECT_EQ(Problem(Forged(1, REML_TAG_FLOAT).handle()), "");  // a well-formed fake passes: the limit
-  EXPECT_EQ(Problem(Forged(1, 9).handle()), "bad type tag");
+  EXPECT_EQ(Problem(Forged(1, 10).handle()), "bad type tag");
   EXPECT_EQ(Problem(Forged(1, REML_TAG_RAW).handle()), "bad type tag");
   EXPECT_EQ(Problem(Forged(1, REML_TAG_WEAK).handle()), "");  // a WeakRef cell is a real object
-  EXPECT_EQ(Problem(Forged(1, REML_TAG_WEAK + 1).handle()), "bad type tag");  // reserved tags
+  EXPECT_EQ(Problem(Forged(1, REML_TAG_PTR + 1).handle()), "bad type tag");  // reserved tags
   EXPECT_EQ(Problem(Forged(1, REML_TAG_USER_BASE).handle()), "");  // Point, registered
   EXPECT_EQ(Problem(Forged(1, REML_TAG_USER_BASE + 1).handle()), "bad type tag");
   EXPECT_EQ(Problem(Forged(0, REML_TAG_STRING).handle()), "reference count 0 (a freed object)");
@@ -207,7 +207,7 @@ TEST_F(RuntimeGuardDeathTest, DebugModeRecordsCatchFreedObjectsAndLengths) {
 // ---------------------------------------------------------------------------
 
 TEST_F(RuntimeGuardTest, OffByDefaultChecksNothing) {
-  Forged bad(1, 9);
+  Forged bad(1, 10);
   // Guards off: the entry point runs unchecked (bitwise not of a small Int
   // is safe; the forged value is only asked about directly).
   for (int i = 0; i < 5; i++) reml_h_release(reml_dyn_bitnot(reml_box_i64(i), &kLoc));
@@ -250,7 +250,7 @@ TEST_F(RuntimeGuardTest, BadSettingsWarnAndErrOnTheSafeSide) {
 // ---------------------------------------------------------------------------
 
 TEST_F(RuntimeGuardDeathTest, FailFastIsARuntimeErrorNamingSymbolArgumentAndValue) {
-  static Forged bad(1, 9);
+  static Forged bad(1, 10);
   EXPECT_EXIT(
       {
         Configure("1", "0", nullptr);  // unset HAKO_FAILFAST means 1

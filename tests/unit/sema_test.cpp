@@ -21,7 +21,7 @@ struct Checked {
 
   explicit Checked(const std::string& src) : file("t.hako", src) {
     program = parse::parse_program(file, diags);
-    if (!diags.has_errors()) checked = sema::check(program, file, diags);
+    if (!diags.has_errors()) checked = sema::check(program, file, diags, sema::CheckOptions{});
   }
 
   // The inferred kind of the local or parameter called `name`.

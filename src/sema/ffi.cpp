@@ -1,0 +1,425 @@
+// Extern "C" declarations and calls (docs/ffi.md): the attributes, the C
+// type whitelist and the ownership contracts of each declaration, the
+// choice of declarations by target, and the checks and conversions of every
+// argument at a call site. The C types go into CheckedProgram::ffi, the MIR
+// tables lowering hands on.
+#include <unordered_map>
+
+#include "base/targets.h"
+#include "sema/checker.h"
+
+namespace hako::sema {
+
+namespace {
+
+using mir::CClass;
+using mir::CTypeId;
+using mir::CTypeKind;
+using mir::Ownership;
+
+// Common C spellings and the whitelist type to write instead.
+const std::unordered_map<std::string, const char*>& c_spellings() {
+  static const std::unordered_map<std::string, const char*> table = {
+      {"int", "i32"},       {"unsigned", "u32"}, {"long", "i64"},    {"short", "i16"},  {"char", "i8 or u8"},
+      {"double", "f64"},    {"float", "f32"},    {"size_t", "usize"}, {"ssize_t", "isize"},
+      {"int8_t", "i8"},     {"int16_t", "i16"},  {"int32_t", "i32"}, {"int64_t", "i64"}, {"uint8_t", "u8"},
+      {"uint16_t", "u16"},  {"uint32_t", "u32"}, {"uint64_t", "u64"}, {"String", "CStr"}, {"Int", "i64"},
+      {"Float", "f64"},     {"Bool", "bool"},    {"string", "CStr"}, {"Void", "void"},
+  };
+  return table;
+}
+
+// The attribute names and where each may appear.
+struct AttrRule {
+  const char* name;
+  bool block, function, param;
+};
+constexpr AttrRule kAttrRules[] = {
+    {"link_name", false, true, false}, {"library", true, true, false}, {"ownership", false, true, true},
+    {"callconv", true, true, false},   {"target", true, true, false},
+};
+
+}  // namespace
+
+Checker::FfiAttrs Checker::ffi_attributes(const std::vector<ast::Attribute>& attrs, AttrSite site) {
+  FfiAttrs out;
+  for (const ast::Attribute& a : attrs) {
+    const AttrRule* rule = nullptr;
+    for (const AttrRule& r : kAttrRules)
+      if (a.name == r.name) rule = &r;
+    if (!rule) {
+      report(diag::Kind::FfiUnknownAttribute, a.span, "Unknown attribute '@" + a.name + "'.",
+             "extern declarations take @link_name, @library, @ownership, @callconv and @target");
+      continue;
+    }
+    bool allowed = site == AttrSite::Block ? rule->block : site == AttrSite::Function ? rule->function : rule->param;
+    if (!allowed) {
+      report(diag::Kind::FfiUnknownAttribute, a.span,
+             "'@" + a.name + "' does not apply to " +
+                 (site == AttrSite::Block ? "an extern block" : site == AttrSite::Function ? "an extern function" : "a parameter") +
+                 ".",
+             "move it to the item it describes (docs/ffi.md, \"Attributes\")");
+      continue;
+    }
+    const ast::Attribute** slot = a.name == "link_name" ? &out.link_name
+                                  : a.name == "library" ? &out.library
+                                  : a.name == "ownership" ? &out.ownership
+                                  : a.name == "callconv" ? &out.callconv
+                                                         : &out.target;
+    if (*slot) {
+      report(diag::Kind::FfiUnknownAttribute, a.span, "'@" + a.name + "' is given twice.", "keep one of them");
+      continue;
+    }
+    if (a.value.empty() || a.value.find('\0') != std::string::npos) {
+      report(diag::Kind::FfiUnknownAttribute, a.value_span, "'@" + a.name + "' needs a non-empty name.");
+      continue;
+    }
+    *slot = &a;
+  }
+  return out;
+}
+
+std::optional<CTypeId> Checker::resolve_ctype(const ast::CTypeExpr& t, CTypeSite site) {
+  mir::CType c;
+  switch (t.form) {
+    case ast::CTypeForm::Named: {
+      std::optional<CTypeKind> k = mir::ctype_from_spelling(t.name);
+      if (!k) {
+        for (const ast::ExternStruct& s : program_.structs) {
+          if (s.name == t.name) {
+            report(diag::Kind::NotSupportedYet, t.span,
+                   "Extern structs are not supported yet; '" + t.name + "' cannot be passed or returned.");
+            return std::nullopt;
+          }
+        }
+        auto hint = c_spellings().find(t.name);
+        report(diag::Kind::FfiUnknownType, t.span, "'" + t.name + "' is not a C type hakoc can pass.",
+               hint != c_spellings().end()
+                   ? std::string("write ") + hint->second
+                   : "use one of the types of docs/ffi.md: i8 … u64, isize, usize, f32, f64, bool, void, CStr, "
+                     "Handle, Ptr<T>, MutPtr<T>, NonNullPtr<T>, FnPtr<(…) -> R> or an extern struct");
+        return std::nullopt;
+      }
+      CClass cls = mir::ctype_info(*k).cls;
+      if (cls == CClass::Pointer || cls == CClass::FnPointer) {
+        report(diag::Kind::FfiUnknownType, t.span, "'" + t.name + "' needs type arguments.",
+               cls == CClass::Pointer ? "write " + t.name + "<u8> (or " + t.name + "<void> for an untyped pointer)"
+                                      : std::string("write FnPtr<(i32) -> i32> with the callback's C signature"));
+        return std::nullopt;
+      }
+      if (cls == CClass::Void && (site == CTypeSite::Param || site == CTypeSite::CallbackParam)) {
+        report(diag::Kind::FfiUnknownType, t.span, "'void' is not a parameter type.",
+               "remove the parameter: a C function without parameters is written 'fn f()'");
+        return std::nullopt;
+      }
+      c.kind = *k;
+      break;
+    }
+    case ast::CTypeForm::Ptr:
+    case ast::CTypeForm::MutPtr:
+    case ast::CTypeForm::NonNullPtr: {
+      c.kind = t.form == ast::CTypeForm::Ptr      ? CTypeKind::Ptr
+               : t.form == ast::CTypeForm::MutPtr ? CTypeKind::MutPtr
+                                                  : CTypeKind::NonNullPtr;
+      if (t.args.size() != 1) {
+        report(diag::Kind::FfiUnknownType, t.span, "A pointer type takes exactly one pointee type.");
+        return std::nullopt;
+      }
+      std::optional<CTypeId> pointee = resolve_ctype(t.args[0], CTypeSite::Pointee);
+      if (!pointee) return std::nullopt;
+      c.pointee = *pointee;
+      break;
+    }
+    case ast::CTypeForm::FnPtr: {
+      c.kind = CTypeKind::FnPtr;
+      bool ok = true;
+      for (const ast::CTypeExpr& p : t.args) {
+        std::optional<CTypeId> id = resolve_ctype(p, CTypeSite::CallbackParam);
+        if (id) c.params.push_back(*id);
+        ok = ok && id.has_value();
+      }
+      if (t.ret.size() != 1) {
+        report(diag::Kind::FfiUnknownType, t.span, "An FnPtr type needs one result type: FnPtr<(…) -> R>.");
+        return std::nullopt;
+      }
+      std::optional<CTypeId> ret = resolve_ctype(t.ret[0], CTypeSite::CallbackResult);
+      if (!ok || !ret) return std::nullopt;
+      c.ret = *ret;
+      break;
+    }
+  }
+  return out_.ffi.intern_ctype(c);
+}
+
+std::optional<Ownership> Checker::ffi_ownership(const ast::Attribute* attr, CTypeId type, const std::string& what) {
+  if (!attr) return Ownership::Borrowed;
+  std::optional<Ownership> o = mir::ownership_from_name(attr->value);
+  if (!o) {
+    report(diag::Kind::FfiUnknownAttribute, attr->value_span,
+           "'@ownership(\"" + attr->value + "\")' is not a contract.",
+           "write @ownership(\"borrowed\"), @ownership(\"transferred\") or @ownership(\"reference\")");
+    return std::nullopt;
+  }
+  CClass cls = mir::ctype_info(out_.ffi.ctypes[type].kind).cls;
+  bool carries = cls == CClass::Handle || cls == CClass::CStr || cls == CClass::Pointer;
+  if (*o != Ownership::Borrowed && !carries) {
+    report(diag::Kind::FfiOwnershipMismatch, attr->span,
+           std::string("@ownership(\"") + mir::ownership_name(*o) + "\") does not apply to " + what + " of type " +
+               ctype(type) + ": only Handle, CStr and pointer values carry ownership.",
+           "remove the @ownership attribute");
+    return std::nullopt;
+  }
+  if (*o == Ownership::Reference && cls == CClass::CStr) {
+    report(diag::Kind::FfiOwnershipMismatch, attr->span,
+           std::string("@ownership(\"reference\") does not apply to ") + what +
+               " of type CStr: the C string is a copy that lives only for the call.",
+           "use \"borrowed\" (C reads it during the call) or \"transferred\" (C receives a malloc'ed copy it frees)");
+    return std::nullopt;
+  }
+  return o;
+}
+
+void Checker::declare_externs() {
+  for (const ast::ExternStruct& s : program_.structs)
+    report(diag::Kind::NotSupportedYet, s.name_span, "Extern structs are not supported yet.");
+  for (const ast::ExternBlock& block : program_.externs) {
+    if (block.abi != "C")
+      report(diag::Kind::FfiUnsupportedAbi, block.abi_span,
+             "The ABI \"" + block.abi + "\" is not supported: extern blocks declare C functions.",
+             "write extern \"C\" { ... } (a calling convention is chosen with @callconv)");
+    FfiAttrs block_attrs = ffi_attributes(block.attrs, AttrSite::Block);
+    for (const ast::ExternFn& fn : block.fns) declare_extern(block, block_attrs, fn);
+  }
+}
+
+void Checker::declare_extern(const ast::ExternBlock& block, const FfiAttrs& block_attrs, const ast::ExternFn& fn) {
+  (void)block;
+  FfiAttrs attrs = ffi_attributes(fn.attrs, AttrSite::Function);
+  bool ok = true;
+
+  // The target: the item's overrides the block's, but may not contradict it.
+  const ast::Attribute* target = attrs.target ? attrs.target : block_attrs.target;
+  if (attrs.target && block_attrs.target && attrs.target->value != block_attrs.target->value) {
+    report(diag::Kind::FfiTargetConflict, attrs.target->span,
+           "'" + fn.name + "' is declared for " + attrs.target->value + " inside a block declared for " +
+               block_attrs.target->value + ".",
+           "remove one of the two @target attributes, or move the function to a block of its own");
+    ok = false;
+  }
+  std::optional<base::TargetInfo> decl_target;
+  if (target) {
+    decl_target = base::find_target(target->value);
+    if (!decl_target) {
+      std::string list;
+      for (const base::TargetInfo& t : base::targets()) list += (list.empty() ? "" : ", ") + std::string(t.triple);
+      report(diag::Kind::FfiTargetConflict, target->value_span, "'" + target->value + "' is not a target hakoc supports.",
+             "use one of " + list);
+      ok = false;
+    }
+  }
+  std::optional<base::TargetInfo> build = base::find_target(options_.target);
+  const base::TargetInfo& for_target = decl_target ? *decl_target : *build;
+
+  const ast::Attribute* callconv = attrs.callconv ? attrs.callconv : block_attrs.callconv;
+  std::string cc = callconv ? callconv->value : "c";
+  if (cc != "c" && cc != for_target.callconv) {
+    report(diag::Kind::FfiUnsupportedAbi, callconv->value_span,
+           "The calling convention '" + cc + "' is not available on " + for_target.triple + ".",
+           std::string("write @callconv(\"c\") (or @callconv(\"") + for_target.callconv + "\"), the same convention)");
+    ok = false;
+  }
+
+  mir::ExternFn x;
+  x.name = fn.name;
+  x.symbol = attrs.link_name ? attrs.link_name->value : fn.name;
+  const ast::Attribute* library = attrs.library ? attrs.library : block_attrs.library;
+  if (library) x.library = library->value;
+  x.variadic = fn.variadic;
+  base::LineCol lc = file_.line_col(fn.name_span.begin);
+  x.loc = mir::Loc{lc.line, lc.col};
+
+  for (const ast::ExternParam& p : fn.params) {
+    FfiAttrs pattrs = ffi_attributes(p.attrs, AttrSite::Param);
+    std::optional<CTypeId> type = resolve_ctype(p.type, CTypeSite::Param);
+    if (!type) {
+      ok = false;
+      continue;
+    }
+    std::optional<Ownership> own = ffi_ownership(pattrs.ownership, *type, "parameter '" + p.name + "'");
+    if (!own) ok = false;
+    x.params.push_back(mir::ExternParam{p.name, *type, own.value_or(Ownership::Borrowed)});
+  }
+  std::optional<CTypeId> ret;
+  if (fn.ret) {
+    ret = resolve_ctype(*fn.ret, CTypeSite::Result);
+  } else {
+    mir::CType v;
+    v.kind = CTypeKind::Void;
+    ret = out_.ffi.intern_ctype(v);
+  }
+  if (!ret) {
+    ok = false;
+  } else {
+    std::optional<Ownership> own = ffi_ownership(attrs.ownership, *ret, "the result");
+    if (!own) ok = false;
+    x.ret = *ret;
+    x.ret_own = own.value_or(Ownership::Borrowed);
+  }
+
+  if (decl_target && decl_target->triple != options_.target) {
+    other_target_externs_.emplace(fn.name, decl_target->triple);
+    return;
+  }
+  if (out_.ffi.find_extern(fn.name)) {
+    report(diag::Kind::DuplicateDefinition, fn.name_span,
+           "The extern function '" + fn.name + "' is declared twice for " + options_.target + ".",
+           "remove one declaration, or give them different @target attributes");
+    return;
+  }
+  if (!ok) return;
+  out_.ffi.externs.push_back(std::move(x));
+  out_.extern_decls.push_back(ExternDeclInfo{&fn, fn.span, cc, decl_target ? decl_target->triple : ""});
+}
+
+// --- call sites -------------------------------------------------------------------
+
+KindOpt Checker::extern_call(const ast::Call& e, uint32_t ext, ExprInfo& info) {
+  const mir::ExternFn& x = out_.ffi.externs[ext];
+  if (unsafe_depth_ == 0)
+    report(diag::Kind::FfiUnsafeRequired, e.name_span,
+           "The extern function '" + e.name + "' can only be called inside 'unsafe { }'.",
+           "wrap the call: unsafe { " + e.name + "(...) }");
+  size_t given = e.args.size();
+  if (given < x.params.size() || (!x.variadic && given > x.params.size())) {
+    report(diag::Kind::ArityMismatch, e.name_span,
+           "The extern function '" + e.name + "' takes " + (x.variadic ? "at least " : "") +
+               std::to_string(x.params.size()) + " argument(s), not " + std::to_string(given) + ".");
+    for (const auto& a : e.args) expr(*a);
+    return mir::hako_tag_of_ctype(out_.ffi, x.ret, mir::CSide::Result);
+  }
+  for (size_t k = 0; k < given; ++k) {
+    if (k < x.params.size()) {
+      extern_arg(x, k, *e.args[k]);
+    } else {
+      extern_vararg(x, k, *e.args[k]);
+    }
+  }
+  info.res = ResKind::ExternCall;
+  info.ext = ext;
+  return mir::hako_tag_of_ctype(out_.ffi, x.ret, mir::CSide::Result);
+}
+
+bool Checker::callback_arg(const mir::ExternFn& x, size_t k, const ast::Expr& arg) {
+  if (arg.kind != ast::ExprKind::FieldGet) return false;
+  const auto& fg = arg.as<ast::FieldGet>();
+  if (fg.object->kind != ast::ExprKind::NameRef || lookup_local(fg.object->as<ast::NameRef>().name) != kNone)
+    return false;
+  uint32_t box = find_box(fg.object->as<ast::NameRef>().name);
+  if (box == kNone) return false;
+  const mir::CType& sig = out_.ffi.ctypes[x.params[k].type];
+  uint32_t arity = static_cast<uint32_t>(sig.params.size());
+  ExprInfo& info = out_.exprs[arg.id];
+  info.kind = mir::Tag::pointer(x.params[k].type);
+  if (!out_.boxes[box].is_static) {
+    report(diag::Kind::FfiCallbackMismatch, arg.span,
+           "'" + out_.boxes[box].name + "' is not a static box: a callback must be a method of a static box.");
+    return true;
+  }
+  uint32_t f = find_method(box, fg.field, arity);
+  if (f == kNone) {
+    report(diag::Kind::FfiCallbackMismatch, fg.field_span,
+           "'" + out_.boxes[box].name + "' has no method '" + fg.field + "' taking " + std::to_string(arity) +
+               " argument(s), as parameter '" + x.params[k].name + "' of '" + x.name + "' (" + ctype(x.params[k].type) +
+               ") requires.");
+    return true;
+  }
+  info.res = ResKind::CallbackRef;
+  info.func = f;
+  // C passes the Hako values of its argument types.
+  const FuncInfo& fn = out_.funcs[f];
+  for (size_t j = 0; j < arity; ++j)
+    join_local(fn.params[j], mir::hako_tag_of_ctype(out_.ffi, sig.params[j], mir::CSide::Result));
+  if (recording_) {
+    std::optional<Tag> want = mir::hako_tag_of_ctype(out_.ffi, sig.ret, mir::CSide::Argument);
+    KindOpt got = ret_kinds_[f];
+    if (want && want->kind != Kind::Void && got && *got != *want && got->kind != Kind::Handle &&
+        !(got->kind == Kind::Int && want->kind == Kind::Float))
+      report(diag::Kind::FfiCallbackMismatch, fg.field_span,
+             "'" + out_.boxes[box].name + "." + fg.field + "' returns " + name(got) + ", but the callback must return " +
+                 ctype(sig.ret) + " (" + name(*want) + ").");
+  }
+  return true;
+}
+
+void Checker::extern_arg(const mir::ExternFn& x, size_t k, const ast::Expr& arg) {
+  const mir::ExternParam& p = x.params[k];
+  const mir::CType& c = out_.ffi.ctypes[p.type];
+  Tag want = *mir::hako_tag_of_ctype(out_.ffi, p.type, mir::CSide::Argument);
+  if (c.kind == CTypeKind::FnPtr && callback_arg(x, k, arg)) return;
+  KindOpt got = expr(arg);
+  if (!got) return;
+  ExprInfo& info = out_.exprs[arg.id];
+  auto mismatch = [&](diag::Kind kind, const std::string& help) {
+    report(kind, arg.span,
+           "Argument '" + p.name + "' of '" + x.name + "' is " + ctype(p.type) + ", which does not take " + name(got) +
+               ".",
+           help);
+  };
+  if (want.kind == Kind::Ptr) {
+    if (got->kind == Kind::Ptr) {
+      if (!mir::pointer_accepts(out_.ffi, want.ctype(), got->ctype()))
+        mismatch(diag::Kind::FfiPointerMismatch,
+                 "pass a pointer of type " + ctype(p.type) + ", or declare the parameter Ptr<void>");
+      return;  // the pointer passes as it is
+    }
+    if (got->kind == Kind::Void) {
+      if (c.kind == CTypeKind::NonNullPtr) {
+        mismatch(diag::Kind::FfiPointerMismatch, "NonNullPtr parameters never take null");
+        return;
+      }
+      info.coercion = Coercion::NullPtr;
+      info.target = want;
+      return;
+    }
+    if (got->kind == Kind::Handle) {
+      info.coercion = Coercion::Unbox;
+      info.target = want;
+      return;
+    }
+    mismatch(c.kind == CTypeKind::FnPtr ? diag::Kind::FfiCallbackMismatch : diag::Kind::FfiArgumentKind,
+             c.kind == CTypeKind::FnPtr ? "pass a static box method, e.g. Sorter.compare"
+                                        : "pass a pointer a C function returned, or null");
+    return;
+  }
+  if (*got == want) return;
+  if (want.kind == Kind::Handle) {
+    info.coercion = Coercion::Box;
+    info.target = want;
+    return;
+  }
+  if (got->kind == Kind::Handle) {
+    info.coercion = Coercion::Unbox;
+    info.target = want;
+    return;
+  }
+  if (got->kind == Kind::Int && want.kind == Kind::Float) {
+    info.coercion = Coercion::IntToFloat;
+    info.target = want;
+    return;
+  }
+  std::string help = "pass " + name(want);
+  if (want.kind == Kind::String) help = "pass a String (convert with \"\" + value)";
+  mismatch(diag::Kind::FfiArgumentKind, help);
+}
+
+void Checker::extern_vararg(const mir::ExternFn& x, size_t k, const ast::Expr& arg) {
+  KindOpt got = expr(arg);
+  if (!got || mir::is_vararg_kind(got->kind)) return;
+  report(diag::Kind::FfiArgumentKind, arg.span,
+         "Variadic argument " + std::to_string(k + 1) + " of '" + x.name + "' is " + name(got) +
+             "; variadic arguments must be Int, Float, Bool, String or a pointer, known when compiling.",
+         got->kind == Kind::Handle ? "convert it first: x + 0 for an Int, \"\" + x for a String"
+                                   : "pass one of those kinds");
+}
+
+}  // namespace hako::sema
