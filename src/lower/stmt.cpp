@@ -37,8 +37,7 @@ void FunctionLowerer::stmt(const ast::Stmt& s) {
     case ast::StmtKind::ExprStmt: value(*s.as<ast::ExprStmt>().expr); break;
     case ast::StmtKind::BlockStmt: block(s.as<ast::BlockStmt>().block); break;
     case ast::StmtKind::FiniStmt: register_fini(s.as<ast::FiniStmt>().block); break;
-    case ast::StmtKind::UnsafeStmt:
-      break;  // rejected by sema
+    case ast::StmtKind::UnsafeStmt: block(s.as<ast::UnsafeStmt>().block); break;
   }
 }
 

@@ -130,6 +130,8 @@ Use operand_use(const Inst& in, size_t k) {
     case Op::Call:
     case Op::CallMethod:
     case Op::CallRt:
+    // C may keep what it receives (a Handle under the reference contract).
+    case Op::CallC:
     // A WeakRef can be upgraded anywhere it reaches.
     case Op::WeakNew: return Use::Escapes;
     // Reference counting and scope ends only count references.

@@ -50,6 +50,8 @@ bool Checker::always_exits(const ast::Stmt& s) {
       return true;
     case ast::StmtKind::BlockStmt:
       return always_exits(s.as<ast::BlockStmt>().block);
+    case ast::StmtKind::UnsafeStmt:
+      return always_exits(s.as<ast::UnsafeStmt>().block);
     case ast::StmtKind::IfStmt: {
       const auto& i = s.as<ast::IfStmt>();
       return i.else_stmt && always_exits(i.then_block) && always_exits(*i.else_stmt);
@@ -68,6 +70,7 @@ bool Checker::always_exits(const ast::Stmt& s) {
           switch (st.kind) {
             case ast::StmtKind::BreakStmt: return true;
             case ast::StmtKind::BlockStmt: return in_block(st.as<ast::BlockStmt>().block);
+            case ast::StmtKind::UnsafeStmt: return in_block(st.as<ast::UnsafeStmt>().block);
             case ast::StmtKind::IfStmt: {
               const auto& i = st.as<ast::IfStmt>();
               return in_block(i.then_block) || (i.else_stmt && in_stmt(*i.else_stmt));
