@@ -741,7 +741,7 @@ def autoupdate_fail(path, text, diags):
 # coverage mode
 # =============================================================================
 
-DIAG_DEF = re.compile(r'^\s*DIAG\(\s*(\w+)\s*,\s*"([EW]\d{4})"\s*,\s*(\w+)\s*\)')
+DIAG_DEF = re.compile(r'^\s*DIAG\(\s*(\w+)\s*,\s*"([EW]\d{4})"\s*,\s*(\w+)\s*,\s*"([\w.]+)"\s*\)')
 
 
 def coverage(fail_dirs, def_path):

@@ -161,8 +161,8 @@ struct CompoundInfo {
 // What sema knows of one extern function of CheckedProgram::ffi.externs
 // beyond the MIR declaration: where it was declared and the contract facts
 // the audit records report (docs/ffi.md, "Audit records").
+// Entry i describes ffi.externs[i].
 struct ExternDeclInfo {
-  const ast::ExternFn* decl = nullptr;
   base::Span span;          // the declaration
   std::string callconv;     // "c" or the target's own name
   std::string target;       // the @target it was declared for, or empty (every target)

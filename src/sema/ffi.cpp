@@ -278,7 +278,7 @@ void Checker::declare_extern(const ast::ExternBlock& block, const FfiAttrs& bloc
   }
   if (!ok) return;
   out_.ffi.externs.push_back(std::move(x));
-  out_.extern_decls.push_back(ExternDeclInfo{&fn, fn.span, cc, decl_target ? decl_target->triple : ""});
+  out_.extern_decls.push_back(ExternDeclInfo{fn.span, cc, decl_target ? decl_target->triple : ""});
 }
 
 // --- call sites -------------------------------------------------------------------

@@ -213,6 +213,15 @@ void add_every_op(Module& m) {
   Function& f = m.functions[id];
   f.name = "Main.every/10";
   f.ret = kInt;
+  // call_c calls `ext(x: i64) -> i64`; fn_ptr takes @fib as an FnPtr<(i64) -> i64>.
+  const CTypeId i64 = m.intern_ctype(CType{CTypeKind::I64, kNoCType, {}, kNoCType});
+  const CTypeId callback = m.intern_ctype(CType{CTypeKind::FnPtr, kNoCType, {i64}, i64});
+  ExternFn ext;
+  ext.name = "ext";
+  ext.symbol = "ext";
+  ext.params.push_back(ExternParam{"x", i64, Ownership::Borrowed});
+  ext.ret = i64;
+  m.externs.push_back(ext);
   FunctionBuilder b(f);
   b.set_params(kLetterParams);
   BlockId b0 = b.new_block(), b1 = b.new_block(), b2 = b.new_block(), b3 = b.new_block();
@@ -234,10 +243,12 @@ void add_every_op(Module& m) {
         case 'K': inst.ref = 0, inst.imm = 1; break;
         case 'G': inst.ref = 0; break;
         case 'R': inst.ref = rt("reml_str_index_of_from"); break;
+        case 'E': inst.ref = 0; break;
         case '*':
           if (op == Op::Call) inst.args.push_back(0_v);
           if (op == Op::CallRt) inst.args = {3_v, 3_v, 0_v};
           if (op == Op::CallMethod) inst.args.push_back(4_v);
+          if (op == Op::CallC) inst.args.push_back(0_v);
           break;
         default:
           if (op == Op::EqRef || op == Op::NeRef || op == Op::Retain || op == Op::Release) {
@@ -260,6 +271,8 @@ void add_every_op(Module& m) {
       inst.tag = *t;
     } else if (result == "U") {
       inst.tag = Tag::user_box(0);
+    } else if (op == Op::FnPtr) {
+      inst.tag = Tag::pointer(callback);
     } else {
       inst.tag = op == Op::ConstVoid ? kHandle : kInt;  // copy, unbox, call and call_rt all yield Int here
     }
@@ -312,6 +325,18 @@ std::string difference(const Module& a, const Module& b) {
   if (a.globals.size() != b.globals.size()) return "globals";
   for (size_t i = 0; i < a.globals.size(); ++i)
     if (a.globals[i].name != b.globals[i].name) return "global";
+  // C types compare by spelling: the parser interns them in its own order.
+  if (a.externs.size() != b.externs.size()) return "extern count";
+  for (size_t i = 0; i < a.externs.size(); ++i) {
+    const ExternFn &x = a.externs[i], &y = b.externs[i];
+    if (x.name != y.name || x.symbol != y.symbol || x.library != y.library || x.variadic != y.variadic ||
+        x.params.size() != y.params.size() || ctype_text(a, x.ret) != ctype_text(b, y.ret) || x.ret_own != y.ret_own)
+      return "extern " + x.name;
+    for (size_t k = 0; k < x.params.size(); ++k)
+      if (x.params[k].name != y.params[k].name || x.params[k].own != y.params[k].own ||
+          ctype_text(a, x.params[k].type) != ctype_text(b, y.params[k].type))
+        return "parameter of extern " + x.name;
+  }
   if (a.functions.size() != b.functions.size()) return "function count";
   for (size_t fi = 0; fi < a.functions.size(); ++fi) {
     const Function &f = a.functions[fi], &g = b.functions[fi];
@@ -576,7 +601,7 @@ TEST(MirTextErrors, ReportKindPositionAndMessage) {
       {"  %1: String = const_s \"a\\qb\"\n  ret\n}\n", diag::Kind::MirSyntax, 3, 26, "unknown escape"},
       {"  %1: Int = const_i 9223372036854775808\n  ret %1\n}\n", diag::Kind::MirSyntax, 3, 21, "out of range"},
       {"  %1: Int = br bb0\n}\n", diag::Kind::MirSyntax, 3, 3, "'br' does not produce a value"},
-      {"  %1: Int = const_i 1 $\n}\n", diag::Kind::MirSyntax, 3, 23, "unexpected character '$'"},
+      {"  %1: Int = const_i 1 ?\n}\n", diag::Kind::MirSyntax, 3, 23, "unexpected character '?'"},
       {"  %1: Int = add_i %0 %0\n}\n", diag::Kind::MirSyntax, 3, 22, "expected ','"},
       {"  %1: Float = const_f 1.5x\n  ret\n}\n", diag::Kind::MirSyntax, 3, 23, "invalid float '1.5x'"},
       {"  %1: Wat = const_i 1\n}\n", diag::Kind::MirSyntax, 3, 7, "expected a tag"},
@@ -602,7 +627,7 @@ TEST(MirTextErrors, ModuleLevelErrors) {
       {"box ArrayBox {\n}\n", diag::Kind::MirSyntax, 1, 5, "built-in box"},
       {"entry @Main.main/0\n", diag::Kind::MirUndefined, 1, 8, "unknown function @Main.main/0"},
       {"global A.b\nglobal A.b\n", diag::Kind::MirSyntax, 2, 8, "declared twice"},
-      {"frob\n", diag::Kind::MirSyntax, 1, 1, "expected 'source', 'box', 'global', 'entry', 'rc' or 'fn'"},
+      {"frob\n", diag::Kind::MirSyntax, 1, 1, "expected 'source', 'box', 'global', 'extern', 'entry', 'rc' or 'fn'"},
       {"box P {\n  field x\n}\nfn @F/0(%0: Box(P)) -> Void {\nbb0:\n  %1: Handle = get_field %0, P.y\n}\n",
        diag::Kind::MirUndefined, 6, 32, "box 'P' has no field 'y'"},
       {"fn @F/0() -> Void {\nbb0:\n  ret\n}\nfn @F/0() -> Void {\n}\n", diag::Kind::MirSyntax, 5, 5,
@@ -1040,7 +1065,7 @@ TEST(MirVerify, UnboxResultTag) {
 TEST(MirVerify, ConstVoidTag) {
   Module m = sample();
   add_before_term(m, kFib, 1_b, make(Op::ConstVoid, kInt));
-  expect_one_error(m, "fn @Main.fib/1 bb1 #0:", "const_void: result must be Void or Handle, got Int");
+  expect_one_error(m, "fn @Main.fib/1 bb1 #0:", "const_void: result must be Void, Handle or a pointer, got Int");
 }
 
 TEST(MirVerify, ConstBoolImmediate) {
