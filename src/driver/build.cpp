@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "codegen/target.h"
+#include "driver/foreign.h"
 #include "driver/link.h"
 
 namespace hako::driver {
@@ -95,7 +96,7 @@ std::string make_temp_object() {
 }
 
 bool link(const std::string& object_bytes, const std::string& runtime, const std::string& output,
-          diag::DiagEngine& diags) {
+          const ForeignLink& foreign, diag::DiagEngine& diags) {
   std::string object = make_temp_object();
   if (object.empty()) {
     diags.report_path(diag::Kind::TargetError, output,
@@ -104,7 +105,7 @@ bool link(const std::string& object_bytes, const std::string& runtime, const std
   }
   bool ok = write_file(object, object_bytes, diags);
   std::string error;
-  if (ok && !link_executable(object, runtime, output, error)) {
+  if (ok && !link_executable(object, runtime, output, foreign, error)) {
     diags.report_path(diag::Kind::LinkFailed, output, error);
     ok = false;
   }
@@ -150,7 +151,7 @@ bool build(const mir::Module& m, const std::string& input, const BuildOptions& o
   std::optional<std::string> bytes = codegen::compile(m, options.codegen, kind, diags);
   if (!bytes) return false;
   if (product != Product::Executable) return write_file(output, *bytes, diags);
-  return link(*bytes, runtime, output, diags);
+  return link(*bytes, runtime, output, ForeignLink{extern_libraries(m), options.lib_dirs}, diags);
 }
 
 }  // namespace hako::driver

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "codegen/codegen.h"
 #include "diag/diag.h"
@@ -17,6 +18,7 @@ struct BuildOptions {
   std::optional<codegen::OutputKind> emit;  // --emit; unset: an executable (or an object with --no-link-runtime)
   bool link_runtime = true;                 // --link-runtime (default) / --no-link-runtime
   std::string runtime_path;                 // --runtime-path: libreml_runtime.a or its directory
+  std::vector<std::string> lib_dirs;        // -L: where @library libraries are found (docs/ffi.md)
 
   // build optimises by default (-O2); the codegen library's default is -O0.
   static codegen::CodegenOptions default_codegen() {

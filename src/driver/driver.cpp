@@ -3,12 +3,15 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/targets.h"
 #include "diag/diag.h"
+#include "driver/audit.h"
 #include "driver/build.h"
+#include "driver/foreign.h"
 #include "driver/pipeline.h"
 #include "mir/printer.h"
 #include "reml_runtime.h"
@@ -45,6 +48,10 @@ constexpr const char* kUsage =
     "  --dump-rc                   print the MIR after reference-count insertion to stderr\n"
     "  --leak-check                run, run-mir: track allocations and print the leak report\n"
     "                              at exit (native programs: REML_LEAK_CHECK=1)\n"
+    "  -L DIR                      run, run-mir, check, build: look for @library libraries in\n"
+    "                              DIR first (built executables search it at run time too)\n"
+    "  --emit-audit=PATH           check, run, build: write one JSON line per extern function\n"
+    "                              to PATH describing its C bridge (docs/ffi.md)\n"
     "  --help, --version\n"
     "\n"
     "build options:\n"
@@ -74,6 +81,8 @@ struct CommandLine {
   BuildOptions build;
   std::string build_only_option;  // the first build option seen, for commands that do not take it
   bool leak_check = false;        // run/run-mir: debug mode and the leak report at exit
+  std::vector<std::string> lib_dirs;  // -L
+  std::string audit_path;             // --emit-audit
 };
 
 // The --emit values of each command.
@@ -142,6 +151,12 @@ std::string parse_args(int argc, char** argv, CommandLine& cl) {
       cl.pipeline.dump_rc = true;
     } else if (a == "--leak-check") {
       cl.leak_check = true;
+    } else if (a.rfind("-L", 0) == 0) {
+      if (a == "-L" && i + 1 >= argc) return "-L needs a directory.";
+      cl.lib_dirs.push_back(a == "-L" ? argv[++i] : a.substr(2));
+    } else if (a.rfind("--emit-audit=", 0) == 0) {
+      cl.audit_path = a.substr(13);
+      if (cl.audit_path.empty()) return "--emit-audit needs a file name.";
     } else if (a.size() > 1 && a[0] == '-') {
       return "Unknown option '" + a + "'.";
     } else if (cl.command.empty()) {
@@ -162,6 +177,12 @@ std::string parse_args(int argc, char** argv, CommandLine& cl) {
     return "'" + cl.build_only_option + "' applies to 'build' only.";
   if (cl.leak_check && cl.command != "run" && cl.command != "run-mir")
     return "'--leak-check' applies to 'run' and 'run-mir' only; native programs take REML_LEAK_CHECK=1.";
+  if (!cl.lib_dirs.empty() && cl.command != "run" && cl.command != "run-mir" && cl.command != "check" &&
+      cl.command != "build")
+    return "'-L' applies to 'run', 'run-mir', 'check' and 'build' only.";
+  if (!cl.audit_path.empty() && cl.command != "run" && cl.command != "check" && cl.command != "build")
+    return "'--emit-audit' applies to 'check', 'run' and 'build' only.";
+  cl.build.lib_dirs = cl.lib_dirs;
   if (!cl.emit.empty() && !emit_fits(cl.command, cl.emit, cl.build)) {
     if (cl.command == "build") return "Unknown --emit format '" + cl.emit + "' for build; use llvm-ir, asm or obj.";
     if (cl.command == "emit-mir") return "Unknown --emit format '" + cl.emit + "'; use mir, mir-json or regions.";
@@ -203,6 +224,39 @@ std::string regions_json(const mir::Module& m, const std::vector<region::Functio
   return out;
 }
 
+// Whether the command runs or links the program on this machine, so its
+// extern functions must be found here (docs/ffi.md, "Symbols and libraries").
+bool resolves_here(const CommandLine& cl) {
+  if (cl.command == "run" || cl.command == "run-mir" || cl.command == "check") return true;
+  return cl.command == "build" && !cl.build.emit && cl.build.link_runtime &&
+         cl.build.codegen.triple == base::default_triple();
+}
+
+// Finds the program's C functions where this command needs them and writes
+// the audit records when asked; nullopt (after reporting) when a symbol or
+// library is missing or the audit cannot be written.
+std::optional<std::vector<ResolvedExtern>> bridge_externs(const CommandLine& cl, const Compilation& c) {
+  diag::DiagEngine diags;
+  std::vector<ResolvedExtern> resolved;
+  if (resolves_here(cl)) resolved = resolve_externs(*c.module, c.extern_decls, *c.file, cl.lib_dirs, diags);
+  bool ok = !diags.has_errors();
+  if (!cl.audit_path.empty()) {
+    std::optional<base::TargetInfo> target = base::find_target(cl.pipeline.target);
+    std::string records = audit_records(*c.module, c.extern_decls, resolved, *c.file,
+                                        target ? *target : base::targets().front(), utc_timestamp());
+    std::ofstream out(cl.audit_path, std::ios::binary);
+    out << records;
+    if (!out) {
+      diags.report_path(diag::Kind::OutputNotWritable, cl.audit_path, "Cannot write '" + cl.audit_path + "'.");
+      ok = false;
+    }
+  }
+  diags.sort_by_position();
+  if (!diags.diagnostics().empty()) std::fputs(diags.render(cl.diag_format).c_str(), stderr);
+  if (!ok) return std::nullopt;
+  return resolved;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -230,6 +284,8 @@ int main(int argc, char** argv) {
   if (!diags.diagnostics().empty()) std::fputs(diags.render(cl.diag_format).c_str(), stderr);
   if (!c.module) return 1;
 
+  std::optional<std::vector<ResolvedExtern>> foreign = bridge_externs(cl, c);
+  if (!foreign) return 1;
   if (cl.command == "check" || cl.command == "verify-mir") return 0;
   if (cl.command == "emit-mir") {
     if (cl.emit == "regions") return write_output(cl, regions_json(*c.module, c.regions));
@@ -245,7 +301,7 @@ int main(int argc, char** argv) {
   std::fflush(stderr);
   if (cl.leak_check && !reml_debug_enable())
     reml_internal_error("--leak-check: objects were allocated before the run started");
-  return vm::run(*c.module, cl.program_args);
+  return vm::run(*c.module, cl.program_args);  // FFI-VM: pass the addresses once the VM takes them
 }
 
 }  // namespace hako::driver

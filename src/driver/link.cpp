@@ -1,5 +1,7 @@
 #include "driver/link.h"
 
+#include "driver/foreign.h"
+
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -150,10 +152,25 @@ std::vector<std::string> linker_driver() {
 }
 
 bool link_executable(const std::string& object, const std::string& runtime_library, const std::string& output,
-                     std::string& error) {
+                     const ForeignLink& foreign, std::string& error) {
   std::vector<std::string> argv = linker_driver();
   std::string cc = argv[0];
-  for (const char* a : {"-o", output.c_str(), object.c_str(), runtime_library.c_str(), "-lm"}) argv.push_back(a);
+  for (const char* a : {"-o", output.c_str(), object.c_str()}) argv.push_back(a);
+  for (const std::string& dir : foreign.dirs) {
+    std::error_code ec;
+    fs::path absolute = fs::absolute(dir, ec);
+    argv.push_back("-L" + dir);
+    argv.push_back("-Wl,-rpath," + (ec ? dir : absolute.lexically_normal().string()));
+  }
+  for (const std::string& lib : foreign.libraries) argv.push_back(lib.find('/') != std::string::npos ? lib : "-l" + lib);
+  argv.push_back(runtime_library);
+  argv.push_back("-lm");
+  // The runtime's C API stays in the executable (-u pulls its archive
+  // member in) and visible to the libraries it loads.
+  for (const RuntimeExport& e : runtime_exports()) {
+    argv.push_back(std::string("-Wl,-u,") + e.name);
+    argv.push_back(std::string("-Wl,--export-dynamic-symbol=") + e.name);
+  }
   std::string messages;
   int status = run_captured(argv, messages);
   if (status == 0) return true;

@@ -20,10 +20,18 @@ std::optional<std::string> find_runtime_library(const std::string& runtime_path,
 // on PATH, else cc.
 std::vector<std::string> linker_driver();
 
-// Links `object` with `runtime_library` and libm into the executable
-// `output`. On failure returns false with `error` set to one line: what
-// failed and a summary of the linker's messages.
+// What a program's extern declarations add to its link (docs/ffi.md,
+// "Symbols and libraries").
+struct ForeignLink {
+  std::vector<std::string> libraries;  // @library names (-l), or paths when they hold a '/'
+  std::vector<std::string> dirs;       // -L directories, also recorded as the run-time search path
+};
+
+// Links `object` with `runtime_library`, libm and `foreign` into the
+// executable `output`, which exports the runtime's C API (runtime_exports())
+// to the C libraries it loads. On failure returns false with `error` set to
+// one line: what failed and a summary of the linker's messages.
 bool link_executable(const std::string& object, const std::string& runtime_library, const std::string& output,
-                     std::string& error);
+                     const ForeignLink& foreign, std::string& error);
 
 }  // namespace hako::driver
