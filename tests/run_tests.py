@@ -20,7 +20,8 @@ Options: --hakoc PATH, --autoupdate (rewrite expectations from the actual
 output; review with git diff; VM backend only), -k SUBSTR (only files whose
 name contains it), -j N (parallel workers, default 2), --timeout S (per
 program, default 10), --build-timeout S (per `hakoc build`, default 60),
---runtime-path P (passed to `hakoc build`).
+--runtime-path P (passed to `hakoc build`), --lib-dir DIR (passed as -L DIR to
+run, run-mir, check and build; repeatable).
 
 The last line printed is always `N passed, M failed`; the exit status is 1
 when a test failed or when no test was found. tests/README.md describes the
@@ -329,7 +330,12 @@ def run_one(path, opts):
 
 def vm_command(opts, path, args):
     """`hakoc run` of `path`, in debug mode under --leak-check."""
-    return [opts.hakoc, "run"] + (["--leak-check"] if opts.leak_check else []) + [path, "--"] + args
+    return [opts.hakoc, "run"] + (["--leak-check"] if opts.leak_check else []) + lib_flags(opts) + [path, "--"] + args
+
+
+def lib_flags(opts):
+    """`-L DIR` for each --lib-dir: where @library libraries are found."""
+    return [flag for d in opts.lib_dirs for flag in ("-L", d)]
 
 
 def expected_leak_report(spec):
@@ -394,7 +400,7 @@ def run_native(path, args, backend, opts, build_may_fail):
     work = tempfile.mkdtemp(dir=opts.tmp_dir)
     try:
         exe = os.path.join(work, os.path.splitext(os.path.basename(path))[0])
-        cmd = [opts.hakoc, "build", path, "-o", exe, "-" + level]
+        cmd = [opts.hakoc, "build", path, "-o", exe, "-" + level] + lib_flags(opts)
         if opts.runtime_path:
             cmd += ["--runtime-path", opts.runtime_path]
         build = invoke(cmd, opts.build_timeout)
@@ -651,7 +657,8 @@ def fail_one(path, opts):
     if problems and not opts.autoupdate:
         return Outcome(name, False, "bad expectations: " + "; ".join(problems))
     command = "verify-mir" if path.endswith(".mir") else "check"
-    proc = invoke([opts.hakoc, command, "--diagnostics=json", path], opts.timeout)
+    proc = invoke([opts.hakoc, command, "--diagnostics=json"] + (lib_flags(opts) if command == "check" else []) + [path],
+                  opts.timeout)
     if proc.timed_out or proc.rc is None or proc.rc < 0:
         return Outcome(name, False, describe_status(proc, opts.timeout))
     diags, junk = parse_json_diagnostics(proc.err_text)
@@ -823,8 +830,8 @@ def roundtrip_one(path, opts, tmp_dir):
     if second.out != first.out:
         return Outcome(name, False, "re-printed MIR differs from the first print",
                        short_diff(split_lines(first.out_text), split_lines(second.out_text), "a.mir"))
-    direct = invoke([opts.hakoc, "run", path, "--"] + spec.args, opts.timeout)
-    via_mir = invoke([opts.hakoc, "run-mir", a_path, "--"] + spec.args, opts.timeout)
+    direct = invoke([opts.hakoc, "run"] + lib_flags(opts) + [path, "--"] + spec.args, opts.timeout)
+    via_mir = invoke([opts.hakoc, "run-mir"] + lib_flags(opts) + [a_path, "--"] + spec.args, opts.timeout)
     problems = []
     details = []
     for proc, label in ((direct, "run"), (via_mir, "run-mir")):
@@ -903,6 +910,8 @@ def main(argv):
                     help="run mode: the VM (default) or native executables built at -O0 or -O2")
     ap.add_argument("--build-timeout", type=float, default=60.0, help="seconds per hakoc build (default 60)")
     ap.add_argument("--runtime-path", default=None, help="passed to hakoc build as --runtime-path")
+    ap.add_argument("--lib-dir", dest="lib_dirs", action="append", default=[],
+                    help="passed to hakoc run, run-mir, check and build as -L DIR (repeatable)")
     ap.add_argument("--skip-declared-leaks", action="store_true",
                     help="run mode: skip programs that declare a leak (for runs under a leak checker)")
     ap.add_argument("--leak-check", action="store_true",

@@ -1,4 +1,11 @@
-/* io.c — the runtime-owned stdout buffer, stderr writes and process exit. */
+/* io.c — stdout through C's stdio buffer, stderr writes and process exit.
+ *
+ * Hako output goes through the same stdio buffer as C code's printf, so a
+ * program that calls C (docs/ffi.md) sees both in the order they were
+ * written, with no flushing on the FFI hot path. */
+#if !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* fwrite_unlocked */
+#endif
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,11 +17,7 @@
 /* Large enough that print-heavy programs make few write(2) calls. */
 #define OUT_BUF_SIZE (64 * 1024)
 
-static char g_out[OUT_BUF_SIZE];
-static size_t g_out_len;
 static int g_initialized;
-/* An interactive terminal sees each line as it is printed. */
-static int g_out_is_tty;
 
 void reml_write_all(int fd, const char* bytes, size_t len) {
   while (len > 0) {
@@ -43,36 +46,24 @@ static void leak_check_from_environment(void) {
 void reml_runtime_init(void) {
   if (g_initialized) return;
   g_initialized = 1;
-  g_out_is_tty = isatty(STDOUT_FILENO);
+  /* An interactive terminal keeps stdio's line buffering (each line as it is
+   * printed); anything else gets a large buffer. Nothing has been written to
+   * stdout yet: native programs call this first, and hakoc before it runs. */
+  if (!isatty(STDOUT_FILENO)) setvbuf(stdout, NULL, _IOFBF, OUT_BUF_SIZE);
   atexit(flush_at_exit);
   leak_check_from_environment();
   reml_guard_read_settings();
 }
 
-void reml_flush_stdout(void) {
-  /* Anything a host wrote through stdio goes first: it was written earlier
-   * than whatever is still in our buffer only if it was flushed before, so
-   * flushing stdio here keeps the common case (host banner, then program
-   * output) in order. */
-  fflush(stdout);
-  if (g_out_len == 0) return;
-  size_t n = g_out_len;
-  g_out_len = 0;
-  reml_write_all(STDOUT_FILENO, g_out, n);
-}
+void reml_flush_stdout(void) { fflush(stdout); }
 
 void reml_out_write(const char* bytes, size_t len) {
   if (!g_initialized) reml_runtime_init();
-  if (len > OUT_BUF_SIZE - g_out_len) {
-    reml_flush_stdout();
-    if (len >= OUT_BUF_SIZE) {
-      reml_write_all(STDOUT_FILENO, bytes, len);
-      return;
-    }
-  }
-  memcpy(g_out + g_out_len, bytes, len);
-  g_out_len += len;
-  if (g_out_is_tty && len > 0 && bytes[len - 1] == '\n') reml_flush_stdout();
+#if defined(__GLIBC__)
+  fwrite_unlocked(bytes, 1, len, stdout); /* Hako programs are single-threaded */
+#else
+  fwrite(bytes, 1, len, stdout);
+#endif
 }
 
 void reml_err_write(const char* bytes, size_t len) {
