@@ -128,8 +128,9 @@ void Checker::stmt(const ast::Stmt& s) {
     case ast::StmtKind::PrintStmt: {
       const auto& p = s.as<ast::PrintStmt>();
       KindOpt k = expr(*p.value);
-      // Int/Float/Bool/String/Handle print directly; boxes and Void through a Handle.
-      if (k && (k->kind == Kind::Void || (mir::is_object_kind(k->kind) && k->kind != Kind::String)))
+      // Int/Float/Bool/String/Handle print directly; boxes, pointers and Void through a Handle.
+      if (k && (k->kind == Kind::Void || k->kind == Kind::Ptr ||
+                (mir::is_object_kind(k->kind) && k->kind != Kind::String)))
         convert(*p.value, k, Tag::of(Kind::Handle), "");
       break;
     }
