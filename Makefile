@@ -2,7 +2,7 @@
 #   make demo     install what is missing, build (Release), run examples/
 #   make test     install what is missing, build, run every suite via CTest
 #   make runtime  build libreml_runtime.a alone
-#   make bench    native vs C and VM vs CPython timings, then the runtime's
+#   make bench    native vs C and VM vs CPython timings (programs and foreign calls), then the runtime's
 #                 allocation and reference-counting micro-benchmarks and the
 #                 runtime guards' A/B (bench/)
 #   make install  install the Release build: PREFIX/bin/hakoc, PREFIX/lib/libreml_runtime.a,
@@ -47,6 +47,7 @@ runtime: bootstrap $(RELEASE)/build.ninja
 bench: release
 	python3 bench/run_bench.py --hakoc $(RELEASE)/hakoc
 	python3 bench/weak_bench.py --hakoc $(RELEASE)/hakoc
+	python3 bench/ffi_bench.py --hakoc $(RELEASE)/hakoc
 	cmake --build $(RELEASE) -j $(JOBS) --target rc_bench
 	$(RELEASE)/bench/rc_bench
 	cmake --build $(RELEASE) -j $(JOBS) --target reml_runtime_noguard
