@@ -22,6 +22,7 @@
 #include <vector>
 
 #include <llvm/IR/Constants.h>
+#include <llvm/IR/DebugInfoMetadata.h>
 #include <llvm/IR/GlobalVariable.h>
 #include <llvm/IR/InstIterator.h>
 #include <llvm/IR/Instructions.h>
@@ -48,10 +49,10 @@ constexpr const char* kHost = "x86_64-unknown-linux-gnu";
 // A directory of its own for one test's files, removed afterwards.
 struct TempDir {
   fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() /
-           ("hako_codegen_ffi_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  explicit TempDir(const std::string& purpose = "build") {
+    std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(test.begin(), test.end(), '/', '_');
+    path = fs::temp_directory_path() / ("hako_codegen_ffi_" + std::to_string(getpid()) + "_" + test + "_" + purpose);
     fs::create_directories(path);
   }
   ~TempDir() {
@@ -71,7 +72,7 @@ struct Program {
   std::unique_ptr<llvm::Module> mod;
   std::string lowering_error;
 
-  explicit Program(const std::string& src) {
+  explicit Program(const std::string& src, bool debug_info = false) {
     source = dir.path / "prog.hako";
     std::ofstream(source) << src;
     driver::PipelineOptions options;
@@ -84,7 +85,7 @@ struct Program {
     EXPECT_TRUE(tm) << error;
     if (!tm) return;
     try {
-      mod = codegen::lower_to_llvm(*comp.module, ctx, kHost, tm->createDataLayout(), false);
+      mod = codegen::lower_to_llvm(*comp.module, ctx, kHost, tm->createDataLayout(), debug_info);
     } catch (const codegen::UnhandledMir& bug) {
       lowering_error = bug.what;
     }
@@ -503,6 +504,60 @@ static box Main { main() { unsafe { one(Cb.f); two(Cb.f); wide(Cb.f) } return 0 
   EXPECT_NE(p.only_call("one")->getArgOperand(0), p.only_call("wide")->getArgOperand(0));
 }
 
+TEST(CodegenFfiCallbacks, HandleParametersAreBoxedAndReleasedAfterTheCall) {
+  // `label` takes Handles (it is called directly with Strings too): the
+  // trampoline boxes the i64, copies the CStr into a String, releases both
+  // after the call, and returns a malloc()ed copy of the String result.
+  Program p(R"hako(extern "C" { fn each(cb: FnPtr<(i64, CStr) -> CStr>) }
+static box Cb { label(n, s) { return s + n } }
+static box Main { main() { print(Cb.label("x", "y")); unsafe { each(Cb.label) } return 0 } })hako");
+  ASSERT_TRUE(p.mod);
+  ASSERT_TRUE(verifies(p));
+  auto* tramp = llvm::dyn_cast<llvm::Function>(p.only_call("each")->getArgOperand(0));
+  ASSERT_NE(tramp, nullptr);
+  EXPECT_EQ(type_text(tramp->getFunctionType()), "ptr (i64, ptr)");
+  llvm::CallInst* hako = nullptr;
+  std::vector<llvm::CallInst*> releases;
+  for (llvm::Instruction& i : llvm::instructions(*tramp)) {
+    auto* c = llvm::dyn_cast<llvm::CallInst>(&i);
+    if (c == nullptr || c->getCalledFunction() == nullptr) continue;
+    if (c->getCalledFunction()->getName() == "Cb.label/2") hako = c;
+    if (c->getCalledFunction()->getName() == "reml_fp_release") releases.push_back(c);
+  }
+  ASSERT_NE(hako, nullptr);
+  auto callee_of = [](llvm::Value* v) {
+    auto* c = llvm::dyn_cast<llvm::CallInst>(v);
+    return c != nullptr && c->getCalledFunction() != nullptr ? c->getCalledFunction()->getName().str() : "";
+  };
+  EXPECT_EQ(callee_of(hako->getArgOperand(0)), "reml_fp_box_i64");
+  EXPECT_EQ(callee_of(hako->getArgOperand(1)), "reml_ffi_cstr_result");
+  // Both arguments and the result are released, each after the call.
+  ASSERT_EQ(releases.size(), 3u);
+  std::vector<llvm::Value*> released;
+  for (llvm::CallInst* r : releases) {
+    EXPECT_TRUE(hako->comesBefore(r));
+    released.push_back(r->getArgOperand(0));
+  }
+  EXPECT_EQ(released, (std::vector<llvm::Value*>{hako->getArgOperand(0), hako->getArgOperand(1), hako}));
+  auto* ret = llvm::dyn_cast<llvm::ReturnInst>(tramp->back().getTerminator());
+  ASSERT_NE(ret, nullptr);
+  EXPECT_EQ(callee_of(ret->getReturnValue()), "reml_ffi_cstr_transfer");
+  EXPECT_TRUE(releases.back()->comesBefore(ret));
+}
+
+TEST(CodegenFfiCallbacks, VerifyWithDebugInfo) {
+  Program p(R"hako(extern "C" { fn qsort(base: MutPtr<void>, n: usize, size: usize, cmp: FnPtr<(Ptr<void>, Ptr<void>) -> i32>); fn putchar(c: i8) -> i32 }
+static box Cmp { same(a, b) { unsafe { putchar(66) } return 0 } }
+static box Main { main() { unsafe { qsort(null, 0, 8, Cmp.same); putchar(65) } return 0 } })hako",
+            /*debug_info=*/true);
+  ASSERT_TRUE(p.mod);
+  ASSERT_TRUE(verifies(p));
+  auto* tramp = llvm::dyn_cast<llvm::Function>(p.only_call("qsort")->getArgOperand(3));
+  ASSERT_NE(tramp, nullptr);
+  ASSERT_NE(tramp->getSubprogram(), nullptr);
+  EXPECT_TRUE(tramp->getSubprogram()->isArtificial());
+}
+
 // --- Ptr values ---------------------------------------------------------------------------------
 
 TEST(CodegenFfiPointers, BoxedPointersCarryTheirTypeDescriptor) {
@@ -567,8 +622,9 @@ std::string slurp(const fs::path& path) {
   return ss.str();
 }
 
-// Builds `src` as an executable at `level` and runs it.
-std::optional<Outcome> build_and_run(const std::string& src, codegen::OptLevel level) {
+// Builds `src` as an executable at `level` and runs it (with the runtime's
+// leak report on stderr when `leak_check`).
+std::optional<Outcome> build_and_run(const std::string& src, codegen::OptLevel level, bool leak_check) {
   std::optional<fs::path> lib = runtime_library();
   if (!lib) return std::nullopt;
   Program p(src);
@@ -583,7 +639,8 @@ std::optional<Outcome> build_and_run(const std::string& src, codegen::OptLevel l
   EXPECT_TRUE(built) << diags.render(diag::Format::Text);
   if (!built) return Outcome{};
   const fs::path out = p.dir.path / "out", err = p.dir.path / "err";
-  const std::string command = options.output + " > " + out.string() + " 2> " + err.string();
+  const std::string command =
+      (leak_check ? "REML_LEAK_CHECK=1 " : "") + options.output + " > " + out.string() + " 2> " + err.string();
   const int raw = std::system(command.c_str());
   Outcome r;
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
@@ -597,8 +654,8 @@ class CodegenFfiRun : public ::testing::TestWithParam<codegen::OptLevel> {
   void SetUp() override {
     if (!runtime_library()) GTEST_SKIP() << "libreml_runtime.a not found next to the test";
   }
-  Outcome run(const std::string& src) {
-    std::optional<Outcome> r = build_and_run(src, GetParam());
+  Outcome run(const std::string& src, bool leak_check = false) {
+    std::optional<Outcome> r = build_and_run(src, GetParam(), leak_check);
     EXPECT_TRUE(r);
     return r.value_or(Outcome{});
   }
@@ -711,6 +768,42 @@ static box Main {
   EXPECT_NE(r.err.find("prog.hako:10:7: runtime error: FFI argument 'result' of 'Order.bad' must fit i8, got 1000"),
             std::string::npos)
       << r.err;
+}
+
+TEST_P(CodegenFfiRun, CallbacksReceiveStringsAndLeakNothing) {
+  // nftw passes each path as a CStr: a new String per call, released after it.
+  TempDir tree("tree");
+  fs::create_directories(tree.path / "sub");
+  std::ofstream(tree.path / "a.txt") << "a";
+  std::ofstream(tree.path / "sub" / "b.txt") << "b";
+  Outcome r = run(R"hako(extern "C" {
+  fn nftw(dir: CStr, cb: FnPtr<(CStr, Ptr<void>, i32, Ptr<void>) -> i32>, fds: i32, flags: i32) -> i32
+}
+static box Walker {
+  visit(path, st, kind, ftw) {
+    print(path.substring(path.lastIndexOf("/") + 1, path.length()) + " " + kind)
+    return 0
+  }
+}
+static box Main {
+  main() {
+    unsafe { print(nftw(")hako" + tree.path.string() + R"hako(", Walker.visit, 4, 0)) }
+    return 0
+  }
+})hako",
+                  /*leak_check=*/true);
+  EXPECT_EQ(r.status, 0) << r.err;
+  std::vector<std::string> lines;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.back(), "0");  // nftw's result, after every visit
+  lines.pop_back();
+  std::vector<std::string> visits = {"a.txt 0", "b.txt 0", "sub 1", tree.path.filename().string() + " 1"};
+  std::sort(lines.begin(), lines.end());
+  std::sort(visits.begin(), visits.end());
+  EXPECT_EQ(lines, visits);
+  EXPECT_NE(r.err.find("leak-check: 0 objects live at exit"), std::string::npos) << r.err;
 }
 
 INSTANTIATE_TEST_SUITE_P(Levels, CodegenFfiRun, ::testing::Values(codegen::OptLevel::O0, codegen::OptLevel::O2),
