@@ -75,7 +75,10 @@ void lower_arith(FunctionState& fs, const mir::Inst& in) {
     }
     case Op::ConstB: r = llvm::ConstantInt::get(ms.i1, in.imm != 0); break;
     case Op::ConstS: r = ms.string_literal(in.ref); break;
-    case Op::ConstVoid: r = ms.void_value(); break;  // Void, or the null Handle: both the word 0
+    case Op::ConstVoid:
+      // Void and the null Handle are the word 0; a pointer tag's is the null pointer.
+      r = in.tag.kind == mir::Kind::Ptr ? llvm::ConstantPointerNull::get(ms.ptr) : ms.void_value();
+      break;
     case Op::Copy: r = arg(0); break;
 
     case Op::AddI: r = b.CreateAdd(arg(0), arg(1)); break;

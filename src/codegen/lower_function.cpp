@@ -54,7 +54,7 @@ void instruction(FunctionState& fs, const Inst& in) {
   switch (in.op) {
     case Op::CallC:
     case Op::FnPtr:
-      emit_internal_error(fs.ms, fs.b, "foreign calls are not implemented in native code yet");
+      lower_ffi(fs, in);
       return;
     case Op::ConstI: case Op::ConstF: case Op::ConstB: case Op::ConstS: case Op::ConstVoid: case Op::Copy:
     case Op::AddI: case Op::SubI: case Op::MulI: case Op::DivI: case Op::ModI: case Op::NegI:

@@ -10,6 +10,7 @@
 #include <llvm/IR/MDBuilder.h>
 
 #include "codegen/lower_ops.h"
+#include "codegen/ptr_values.h"
 
 namespace hako::codegen {
 
@@ -47,10 +48,17 @@ llvm::Value* to_str(FunctionState& fs, const mir::Inst& in) {
     case Kind::Bool: return b.CreateCall(ms.rt.get(Rt::BoolToString), {bool_to_i64(ms, b, v)});
     case Kind::String: return v;
     case Kind::Void: return ms.immortal_string("null");
-    default:  // a Handle, or an object pointer (its own handle); may run a user toString()
+    case Kind::Ptr: return pointer_text(ms, b, v);
+    case Kind::Handle:
+    case Kind::Array:
+    case Kind::Map:
+    case Kind::Console:
+    case Kind::Box:
+    case Kind::Weak:  // a Handle, or an object pointer (its own handle); may run a user toString()
       note_runtime_loc(ms, b, fs.loc(in));
       return b.CreateCall(ms.rt.get(mir::RtFn::HToString), {to_handle(ms, b, t, v)});
   }
+  unhandled(fs, in, "to_str (a value of an unknown kind)");
 }
 
 llvm::Value* truthy(FunctionState& fs, const mir::Inst& in) {
@@ -64,9 +72,17 @@ llvm::Value* truthy(FunctionState& fs, const mir::Inst& in) {
     case Kind::Bool: return v;
     case Kind::String:  // reml_string_t.len, the payload's first word
       return b.CreateICmpSGT(b.CreateLoad(ms.i64, v, "len"), llvm::ConstantInt::get(ms.i64, 0));
-    default:  // the runtime names the kind in its error
+    case Kind::Void:
+    case Kind::Handle:
+    case Kind::Array:
+    case Kind::Map:
+    case Kind::Console:
+    case Kind::Box:
+    case Kind::Weak:
+    case Kind::Ptr:  // boxed (Ptr: a pointer value) so that the runtime names the kind in its error
       return i64_to_bool(ms, b, b.CreateCall(ms.rt.get(dynamic_of(fs, in).fn), {to_handle(ms, b, t, v), fs.loc(in)}));
   }
+  unhandled(fs, in, "truthy (a value of an unknown kind)");
 }
 
 llvm::Value* dynamic(FunctionState& fs, const mir::Inst& in) {
@@ -173,6 +189,9 @@ void lower_object_op(FunctionState& fs, const mir::Inst& in) {
       // Object pointers are their own handles, so one fast path serves both;
       // a weak reference is a counted reference to its cell, dropped by
       // nyrt_weak_drop.
+      // A C pointer value is not counted (mir::Kind::Ptr): src/rc never
+      // emits these for one.
+      if (fs.tag(in.args[0]).kind == Kind::Ptr) unhandled(fs, in, "reference counting (a C pointer value)");
       llvm::Value* v = fs.val(in.args[0]);
       if (v->getType()->isPointerTy()) v = b.CreatePtrToInt(v, ms.i64);
       Rt count_fn = in.op == Op::Release ? Rt::FpRelease : in.op == Op::WeakDrop ? Rt::WeakDrop : Rt::FpRetain;

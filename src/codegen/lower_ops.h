@@ -17,6 +17,9 @@ void lower_object_op(FunctionState& fs, const mir::Inst& in);
 // call, call_method and call_rt (lower_calls.cpp).
 void lower_call(FunctionState& fs, const mir::Inst& in);
 
+// call_c and fn_ptr: foreign calls and callbacks (lower_ffi.cpp).
+void lower_ffi(FunctionState& fs, const mir::Inst& in);
+
 // Lowers the body of MIR function `id` into its declared LLVM function
 // (lower_function.cpp).
 void lower_function(ModuleState& ms, mir::FuncId id);

@@ -6,6 +6,7 @@
 #include <llvm/IR/MDBuilder.h>
 
 #include "codegen/llvm_lowering.h"
+#include "codegen/ptr_values.h"
 #include "reml_runtime.h"
 
 namespace hako::codegen {
@@ -29,8 +30,15 @@ llvm::Type* ModuleState::type_of(mir::Tag t) const {
     case mir::Kind::Float: return f64;
     case mir::Kind::Bool: return i1;
     case mir::Kind::Handle: return i64;
-    default: return ptr;  // String, ArrayBox, MapBox, ConsoleBox, user boxes
+    case mir::Kind::Ptr: return ptr;  // the raw C address (ptr_values.h)
+    case mir::Kind::String:
+    case mir::Kind::Array:
+    case mir::Kind::Map:
+    case mir::Kind::Console:
+    case mir::Kind::Box:
+    case mir::Kind::Weak: return ptr;  // the object's payload
   }
+  throw UnhandledMir{"a value of an unknown kind"};
 }
 
 llvm::Constant* ModuleState::void_value() const { return llvm::ConstantInt::get(i64, REML_VOID); }
@@ -134,6 +142,15 @@ llvm::Function* ModuleState::stack_overflow() {
   return stack_overflow_;
 }
 
+Glue::Glue(ModuleState& ms, llvm::Function* fn, const std::string& name) : b(ms.ctx) {
+  auto* entry = llvm::BasicBlock::Create(ms.ctx, "entry", fn);
+  b.SetInsertPoint(entry);
+  if (ms.di != nullptr) {
+    llvm::DISubprogram* sp = ms.di->attach(fn, name, 0, true);
+    b.SetCurrentDebugLocation(ms.di->location(sp, 0, 0));
+  }
+}
+
 FunctionState::FunctionState(ModuleState& ms_, mir::FuncId id)
     : ms(ms_),
       f(ms_.mir.functions[id]),
@@ -187,8 +204,15 @@ llvm::Value* to_handle(ModuleState& ms, llvm::IRBuilder<>& b, mir::Tag t, llvm::
     case mir::Kind::Bool: return b.CreateCall(ms.rt.get(Rt::BoxBool), {bool_to_i64(ms, b, v)});
     case mir::Kind::Void: return ms.void_value();
     case mir::Kind::Handle: return v;
-    default: return b.CreatePtrToInt(v, ms.i64);  // an object pointer is its own handle
+    case mir::Kind::Ptr: return box_pointer(ms, b, t, v);  // a raw address is no object: boxed
+    case mir::Kind::String:
+    case mir::Kind::Array:
+    case mir::Kind::Map:
+    case mir::Kind::Console:
+    case mir::Kind::Box:
+    case mir::Kind::Weak: return b.CreatePtrToInt(v, ms.i64);  // an object pointer is its own handle
   }
+  throw UnhandledMir{"a value of an unknown kind"};
 }
 
 llvm::Value* from_handle(ModuleState& ms, llvm::IRBuilder<>& b, mir::Tag t, llvm::Value* h, llvm::Value* loc) {
@@ -202,9 +226,16 @@ llvm::Value* from_handle(ModuleState& ms, llvm::IRBuilder<>& b, mir::Tag t, llvm
       b.CreateCall(ms.rt.get(Rt::UnboxVoid), {h, loc});
       return nullptr;
     }
-    default:
+    case mir::Kind::Ptr: return unbox_pointer(ms, b, t, h, loc);
+    case mir::Kind::String:
+    case mir::Kind::Array:
+    case mir::Kind::Map:
+    case mir::Kind::Console:
+    case mir::Kind::Box:
+    case mir::Kind::Weak:
       return b.CreateCall(ms.rt.get(Rt::UnboxObject), {h, llvm::ConstantInt::get(ms.i32, required_type_tag(t)), loc});
   }
+  throw UnhandledMir{"a value of an unknown kind"};
 }
 
 llvm::Value* stack_below_limit(ModuleState& ms, llvm::IRBuilder<>& b) {

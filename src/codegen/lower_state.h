@@ -71,6 +71,13 @@ class ModuleState {
   llvm::Function* stack_overflow();
   // The dispatchers requested so far, by (method name, argc).
   const std::map<std::pair<std::string, uint32_t>, llvm::Function*>& dispatchers() const { return dispatchers_; }
+  // The reml_ptr_type_t of pointer (or FnPtr) C type `t`: a private constant
+  // built from mir::ptr_type_text, one per C type (ptr_values.cpp).
+  llvm::Constant* ptr_type(mir::CTypeId t);
+  // The C function of FnPtr signature `sig` that calls static function `f`
+  // (a callback trampoline, docs/ffi.md "Callbacks"), defined on first use
+  // (ffi_callbacks.cpp). Every function must be declared already.
+  llvm::Function* callback(mir::FuncId f, mir::CTypeId sig);
 
  private:
   llvm::Constant* file_name_ = nullptr;
@@ -81,6 +88,17 @@ class ModuleState {
   std::unordered_map<std::string, llvm::Constant*> strings_;
   std::unordered_map<std::string, llvm::Constant*> cstrings_;
   std::map<std::pair<std::string, uint32_t>, llvm::Function*> dispatchers_;
+  std::vector<llvm::Constant*> ptr_types_;  // per mir::CTypeId; null until used
+  std::map<std::pair<uint32_t, uint32_t>, llvm::Function*> callbacks_;  // by (FuncId, CTypeId)
+};
+
+// A builder at the entry block of a new glue function (dispatcher, hook,
+// main, callback trampoline); with -g the function gets an artificial
+// subprogram and line-0 locations, so user code inlined into it keeps valid
+// scopes.
+struct Glue {
+  Glue(ModuleState& ms, llvm::Function* fn, const std::string& name);
+  llvm::IRBuilder<> b;
 };
 
 // The state of one function being lowered.

@@ -8,6 +8,8 @@
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/TargetParser/Triple.h>
 
+#include "codegen/llvm_lowering.h"
+#include "codegen/ptr_values.h"
 #include "reml_runtime.h"
 
 namespace hako::codegen {
@@ -22,20 +24,6 @@ mir::FuncId find_method(const mir::BoxType& box, const std::string& name, uint32
     if (m.name == name && m.arity == arity) return m.func;
   return mir::kNoFunc;
 }
-
-// A builder for a glue function; with -g it gets an artificial subprogram
-// and line-0 locations, so user code inlined into it keeps valid scopes.
-struct Glue {
-  Glue(ModuleState& ms, llvm::Function* fn, const std::string& name) : b(ms.ctx) {
-    auto* entry = llvm::BasicBlock::Create(ms.ctx, "entry", fn);
-    b.SetInsertPoint(entry);
-    if (ms.di != nullptr) {
-      llvm::DISubprogram* sp = ms.di->attach(fn, name, 0, true);
-      b.SetCurrentDebugLocation(ms.di->location(sp, 0, 0));
-    }
-  }
-  llvm::IRBuilder<> b;
-};
 
 // The receiver of a user method: the instance pointer behind the handle
 // (the caller matched its type tag). `loc` (null: none) is for the kind
@@ -112,13 +100,20 @@ llvm::Value* result_text(ModuleState& ms, llvm::IRBuilder<>& b, mir::Tag t, llvm
     case Kind::Bool: return b.CreateCall(ms.rt.get(Rt::BoolToString), {bool_to_i64(ms, b, v)});
     case Kind::Void:
       return b.CreateCall(ms.rt.get(Rt::StrNew), {ms.cstring("null"), llvm::ConstantInt::get(ms.i64, 4)});
-    default: {
+    case Kind::Ptr: return pointer_text(ms, b, v);  // a raw address: nothing to release
+    case Kind::Handle:
+    case Kind::Array:
+    case Kind::Map:
+    case Kind::Console:
+    case Kind::Box:
+    case Kind::Weak: {
       llvm::Value* h = to_handle(ms, b, t, v);
       llvm::Value* text = b.CreateCall(ms.rt.get(mir::RtFn::HToString), {h});
       b.CreateCall(ms.rt.get(Rt::FpRelease), {h});
       return text;
     }
   }
+  throw UnhandledMir{"toString() returning a value of an unknown kind"};
 }
 
 llvm::Function* define_hook(ModuleState& ms) {
@@ -225,8 +220,18 @@ llvm::Value* exit_status(ModuleState& ms, llvm::IRBuilder<>& b, mir::Tag ret, ll
     }
     case Kind::Bool: return b.CreateZExt(v, ms.i32);
     case Kind::Handle: return b.CreateCall(ms.rt.get(Rt::ExitStatusOf), {v});
-    default: return llvm::ConstantInt::get(ms.i32, 0);
+    // Every other kind, a C pointer value included, exits with 0 (as the VM).
+    case Kind::Void:
+    case Kind::Float:
+    case Kind::String:
+    case Kind::Array:
+    case Kind::Map:
+    case Kind::Console:
+    case Kind::Box:
+    case Kind::Weak:
+    case Kind::Ptr: return llvm::ConstantInt::get(ms.i32, 0);
   }
+  throw UnhandledMir{"main returning a value of an unknown kind"};
 }
 
 // How many bytes of C stack Hako calls may use below main's frame: three

@@ -132,6 +132,12 @@ llvm::Function* RuntimeDecls::get(mir::RtFn fn) {
   return slot;
 }
 
+llvm::Function* RuntimeDecls::declaration_of(const std::string& symbol) {
+  if (std::optional<Rt> fn = by_symbol(symbol.c_str())) return get(*fn);
+  if (std::optional<mir::RtFn> fn = mir::rt_from_symbol(symbol)) return get(*fn);
+  return nullptr;
+}
+
 void RuntimeDecls::declare_seed_api() {
   get(Rt::MemAlloc);
   get(Rt::IncRef);

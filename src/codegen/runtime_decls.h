@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <llvm/IR/DerivedTypes.h>
@@ -111,7 +112,22 @@ enum RtAttr : uint32_t {
   X(InstanceNew, reml_instance_new, "p", "u", RT_NONE)                           \
   X(DynGetField, reml_dyn_get_field, "l", "lpp", RT_NONE)                        \
   X(DynSetField, reml_dyn_set_field, "v", "lplp", RT_NONE)                       \
-  X(CallBuiltin, reml_call_builtin, "l", "luplpp", RT_NONE)
+  X(CallBuiltin, reml_call_builtin, "l", "luplpp", RT_NONE)                     \
+  /* C pointer values (docs/ffi.md "Pointers") */                               \
+  X(PtrBoxNew, reml_ptr_box_new, "l", "pp", RT_NONE)                             \
+  X(PtrUnbox, reml_ptr_unbox, "p", "lpp", RT_NONE)                               \
+  X(PtrToString, reml_ptr_to_string, "p", "p", RT_NONE)                          \
+  /* the C FFI boundary (docs/ffi.md): conversions, their errors, handles */     \
+  X(FfiRangeError, reml_ffi_range_error, "v", "ppplp", RT_NORETURN | RT_COLD)    \
+  X(FfiResultRangeError, reml_ffi_result_range_error, "v", "plp",                \
+    RT_NORETURN | RT_COLD)                                                       \
+  X(FfiNullArgError, reml_ffi_null_arg_error, "v", "ppp", RT_NORETURN | RT_COLD) \
+  X(FfiNullResultError, reml_ffi_null_result_error, "v", "pp",                   \
+    RT_NORETURN | RT_COLD)                                                       \
+  X(FfiCStrArg, reml_ffi_cstr_arg, "p", "pppp", RT_NONE)                         \
+  X(FfiCStrTransfer, reml_ffi_cstr_transfer, "p", "pppp", RT_NONE)               \
+  X(FfiCStrResult, reml_ffi_cstr_result, "l", "pl", RT_NONE)                     \
+  X(HandleRetain, hako_handle_retain, "v", "l", RT_NONE)
 
 // Attributes of runtime_calls.def entries (BUILTIN_FN rows included) beyond
 // nounwind, which every entry gets; an entry not listed here gets nothing
@@ -152,6 +168,11 @@ class RuntimeDecls {
   // The declaration of a runtime_calls.def function (LOC entries take a
   // trailing `const reml_loc_t*`).
   llvm::Function* get(mir::RtFn fn);
+  // The runtime's declaration of C symbol `symbol` when it is a runtime
+  // function of either table (declared now if it was not), else null. An
+  // extern "C" declaration of the same symbol (docs/ffi.md) calls this
+  // declaration, so one symbol never gets two LLVM functions.
+  llvm::Function* declaration_of(const std::string& symbol);
   // Declares the seed API every module carries (mem_alloc, inc_ref, dec_ref,
   // panic, print_i64), used or not.
   void declare_seed_api();

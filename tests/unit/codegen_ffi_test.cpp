@@ -1,0 +1,815 @@
+// Native code for the C FFI (docs/ffi.md): `call_c` lowered to a direct call
+// with the x86_64 System V signature of every ctypes.def row (extension
+// attributes included), the inline conversions and ownership rules around
+// it, C's default promotions of variadic arguments, callback trampolines of
+// `fn_ptr`, and Ptr values. Programs go through the real pipeline
+// (driver::compile_source) and the LLVM verifier; the end-to-end tests link
+// them with this build's libreml_runtime.a and libc and run them.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <llvm/IR/Constants.h>
+#include <llvm/IR/DebugInfoMetadata.h>
+#include <llvm/IR/GlobalVariable.h>
+#include <llvm/IR/InstIterator.h>
+#include <llvm/IR/Instructions.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Target/TargetMachine.h>
+
+#include "codegen/llvm_lowering.h"
+#include "codegen/target.h"
+#include "driver/build.h"
+#include "driver/pipeline.h"
+#include "mir/mir.h"
+#include "reml_runtime.h"
+
+namespace hako {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kHost = "x86_64-unknown-linux-gnu";
+
+// A directory of its own for one test's files, removed afterwards.
+struct TempDir {
+  fs::path path;
+  explicit TempDir(const std::string& purpose = "build") {
+    std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(test.begin(), test.end(), '/', '_');
+    path = fs::temp_directory_path() / ("hako_codegen_ffi_" + std::to_string(getpid()) + "_" + test + "_" + purpose);
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+// A .hako program through the whole front end (rc explicit, verified MIR),
+// lowered to LLVM IR for the host at -O0.
+struct Program {
+  TempDir dir;
+  fs::path source;
+  diag::DiagEngine diags;
+  driver::Compilation comp;
+  llvm::LLVMContext ctx;
+  std::unique_ptr<llvm::Module> mod;
+  std::string lowering_error;
+
+  explicit Program(const std::string& src, bool debug_info = false) {
+    source = dir.path / "prog.hako";
+    std::ofstream(source) << src;
+    driver::PipelineOptions options;
+    options.target = kHost;
+    comp = driver::compile_source(source.string(), options, diags);
+    EXPECT_FALSE(diags.has_errors()) << diags.render(diag::Format::Text);
+    if (!comp.module) return;
+    std::string error;
+    std::unique_ptr<llvm::TargetMachine> tm = codegen::create_target_machine(kHost, false, error);
+    EXPECT_TRUE(tm) << error;
+    if (!tm) return;
+    try {
+      mod = codegen::lower_to_llvm(*comp.module, ctx, kHost, tm->createDataLayout(), debug_info);
+    } catch (const codegen::UnhandledMir& bug) {
+      lowering_error = bug.what;
+    }
+    EXPECT_EQ(lowering_error, "");
+  }
+
+  llvm::Function* fn(const std::string& name) const { return mod ? mod->getFunction(name) : nullptr; }
+
+  // Every call in the module to the function named `callee`.
+  std::vector<llvm::CallInst*> calls_to(const std::string& callee) const {
+    std::vector<llvm::CallInst*> out;
+    for (llvm::Function& f : *mod)
+      for (llvm::Instruction& i : llvm::instructions(f))
+        if (auto* c = llvm::dyn_cast<llvm::CallInst>(&i))
+          if (c->getCalledFunction() != nullptr && c->getCalledFunction()->getName() == callee) out.push_back(c);
+    return out;
+  }
+
+  // The one call to `callee` (a test failure otherwise).
+  llvm::CallInst* only_call(const std::string& callee) const {
+    std::vector<llvm::CallInst*> calls = calls_to(callee);
+    EXPECT_EQ(calls.size(), 1u) << callee;
+    return calls.size() == 1 ? calls[0] : nullptr;
+  }
+
+  std::string ir() const {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    if (mod) mod->print(os, nullptr);
+    return s;
+  }
+};
+
+::testing::AssertionResult verifies(const Program& p) {
+  if (!p.mod) return ::testing::AssertionFailure() << "no module";
+  std::string report;
+  llvm::raw_string_ostream os(report);
+  if (llvm::verifyModule(*p.mod, &os)) return ::testing::AssertionFailure() << report << "\n" << p.ir();
+  return ::testing::AssertionSuccess();
+}
+
+// The text of a private C string constant argument.
+std::string cstring_arg(llvm::CallInst* call, unsigned k) {
+  auto* gv = llvm::dyn_cast<llvm::GlobalVariable>(call->getArgOperand(k));
+  if (gv == nullptr || !gv->hasInitializer()) return "<not a constant>";
+  auto* data = llvm::dyn_cast<llvm::ConstantDataArray>(gv->getInitializer());
+  return data != nullptr && data->isCString() ? data->getAsCString().str() : "<not a C string>";
+}
+
+// Whether the block of `i` is only reached when something failed: its
+// successor is `unreachable` after a noreturn runtime error.
+bool in_error_block(const llvm::Instruction* i) { return llvm::isa<llvm::UnreachableInst>(i->getParent()->getTerminator()); }
+
+// --- the signature of every ctypes.def row --------------------------------------------------
+
+// What the x86_64 System V ABI makes of each C type (as clang emits it).
+struct RowAbi {
+  std::string llvm_type;  // as LLVM prints it
+  std::optional<llvm::Attribute::AttrKind> ext;
+};
+
+const std::map<std::string, RowAbi>& expected_abi() {
+  static const std::map<std::string, RowAbi> table = {
+      {"i8", {"i8", llvm::Attribute::SExt}},     {"i16", {"i16", llvm::Attribute::SExt}},
+      {"i32", {"i32", std::nullopt}},             {"i64", {"i64", std::nullopt}},
+      {"u8", {"i8", llvm::Attribute::ZExt}},     {"u16", {"i16", llvm::Attribute::ZExt}},
+      {"u32", {"i32", std::nullopt}},             {"u64", {"i64", std::nullopt}},
+      {"isize", {"i64", std::nullopt}},           {"usize", {"i64", std::nullopt}},
+      {"f32", {"float", std::nullopt}},           {"f64", {"double", std::nullopt}},
+      {"bool", {"i1", llvm::Attribute::ZExt}},   {"void", {"void", std::nullopt}},
+      {"CStr", {"ptr", std::nullopt}},            {"Handle", {"i64", std::nullopt}},
+      {"Ptr", {"ptr", std::nullopt}},             {"MutPtr", {"ptr", std::nullopt}},
+      {"NonNullPtr", {"ptr", std::nullopt}},      {"FnPtr", {"ptr", std::nullopt}},
+  };
+  return table;
+}
+
+std::string type_text(llvm::Type* t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  t->print(os);
+  return s;
+}
+
+// A program calling `probe`, whose parameter and result have the C type of
+// ctypes.def row `spelling` (void: no parameter), with a value of it.
+std::string probe_program(const std::string& spelling) {
+  std::string type = spelling, arg, shown = "r";
+  std::string decls;
+  if (spelling == "Ptr" || spelling == "MutPtr" || spelling == "NonNullPtr") {
+    type = spelling + "<u8>";
+    decls = "  fn make() -> " + type + "\n";
+    arg = "make()";
+    shown = "r == null";
+  } else if (spelling == "FnPtr") {
+    type = "FnPtr<(i32) -> i32>";
+    arg = "Cb.twice";
+  } else if (spelling == "f32" || spelling == "f64") {
+    arg = "1.5";
+  } else if (spelling == "bool") {
+    arg = "true";
+  } else if (spelling == "CStr") {
+    arg = "\"text\"";
+  } else if (spelling == "Handle") {
+    arg = "new ArrayBox()";
+  } else {
+    arg = "1";
+  }
+  // An FnPtr is no result type (docs/ffi.md): its probe returns an i32.
+  const std::string ret = spelling == "FnPtr" ? "i32" : type;
+  if (spelling == "void") decls += "  fn probe()\n";
+  else decls += "  fn probe(x: " + type + ") -> " + ret + "\n";
+  const std::string body = spelling == "void" ? "probe()" : "local r = probe(" + arg + ")\n print(" + shown + ")";
+  return "extern \"C\" {\n" + decls +
+         "}\n"
+         "static box Cb { twice(x) { return x * 2 } }\n"
+         "static box Main {\n"
+         "  main() {\n"
+         "    unsafe { " + body + " }\n"
+         "    return 0\n"
+         "  }\n"
+         "}\n";
+}
+
+TEST(CodegenFfiAbi, EveryCTypeRowIsCalledWithItsSystemVSignature) {
+  ASSERT_EQ(expected_abi().size(), mir::ctype_kind_count()) << "a ctypes.def row without an expected ABI here";
+  for (uint32_t k = 0; k < mir::ctype_kind_count(); ++k) {
+    const std::string spelling = mir::ctype_info(static_cast<mir::CTypeKind>(k)).spelling;
+    SCOPED_TRACE(spelling);
+    const RowAbi& want = expected_abi().at(spelling);
+    Program p(probe_program(spelling));
+    ASSERT_TRUE(p.mod);
+    ASSERT_TRUE(verifies(p));
+    llvm::Function* probe = p.fn("probe");
+    ASSERT_NE(probe, nullptr);
+    EXPECT_TRUE(probe->isDeclaration());
+    EXPECT_FALSE(probe->isVarArg());
+    llvm::CallInst* call = p.only_call("probe");
+    ASSERT_NE(call, nullptr);
+    if (spelling == "void") {
+      EXPECT_EQ(probe->arg_size(), 0u);
+      EXPECT_TRUE(probe->getReturnType()->isVoidTy());
+      continue;
+    }
+    ASSERT_EQ(probe->arg_size(), 1u);
+    EXPECT_EQ(type_text(probe->getFunctionType()->getParamType(0)), want.llvm_type);
+    for (llvm::Attribute::AttrKind ext : {llvm::Attribute::SExt, llvm::Attribute::ZExt}) {
+      const bool expected = want.ext == ext;
+      EXPECT_EQ(probe->getAttributes().hasParamAttr(0, ext), expected) << "declaration parameter";
+      EXPECT_EQ(call->paramHasAttr(0, ext), expected) << "call site parameter";
+      if (spelling != "FnPtr") {
+        EXPECT_EQ(probe->hasRetAttribute(ext), expected) << "declaration result";
+        EXPECT_EQ(call->hasRetAttr(ext), expected) << "call site result";
+      }
+    }
+    if (spelling != "FnPtr") {
+      EXPECT_EQ(type_text(probe->getReturnType()), want.llvm_type);
+    }
+  }
+}
+
+TEST(CodegenFfiAbi, AddOfTwoI64sIsABareCall) {
+  Program p(R"hako(extern "C" { fn add(a: i64, b: i64) -> i64 }
+static box M { sum(a, b) { unsafe { return add(a, b) } } }
+static box Main { main() { print(M.sum(1, 2)); return 0 } })hako");
+  ASSERT_TRUE(p.mod);
+  ASSERT_TRUE(verifies(p));
+  llvm::Function* sum = p.fn("M.sum/2");
+  ASSERT_NE(sum, nullptr);
+  ASSERT_EQ(sum->arg_size(), 2u);
+  // entry: br bb0; bb0: the call of add on the parameters, its result returned.
+  std::vector<llvm::Instruction*> body;
+  for (llvm::Instruction& i : llvm::instructions(*sum))
+    if (!llvm::isa<llvm::BranchInst>(i)) body.push_back(&i);
+  ASSERT_EQ(body.size(), 2u) << p.ir();
+  auto* call = llvm::dyn_cast<llvm::CallInst>(body[0]);
+  ASSERT_NE(call, nullptr);
+  EXPECT_EQ(call->getCalledFunction()->getName(), "add");
+  EXPECT_EQ(call->getArgOperand(0), sum->getArg(0));
+  EXPECT_EQ(call->getArgOperand(1), sum->getArg(1));
+  auto* ret = llvm::dyn_cast<llvm::ReturnInst>(body[1]);
+  ASSERT_NE(ret, nullptr);
+  EXPECT_EQ(ret->getReturnValue(), call);
+  llvm::Function* add = p.fn("add");
+  EXPECT_TRUE(add->isDeclaration());
+  EXPECT_EQ(add->getLinkage(), llvm::GlobalValue::ExternalLinkage);
+}
+
+TEST(CodegenFfiAbi, OneDeclarationPerSymbolSharedWithTheRuntime) {
+  // Two externs of one symbol, and a symbol the runtime declares too.
+  Program p(R"hako(extern "C" {
+  fn strlen(s: CStr) -> usize
+  @link_name("strlen") fn length(s: CStr) -> i64
+}
+static box Main { main(args) { unsafe { print(strlen("ab") + length("abc")) } return args.length() } })hako");
+  ASSERT_TRUE(p.mod);
+  ASSERT_TRUE(verifies(p));
+  size_t named = 0;
+  for (llvm::Function& f : *p.mod)
+    if (f.getName().starts_with("strlen")) ++named;
+  EXPECT_EQ(named, 1u) << p.ir();
+  EXPECT_EQ(p.calls_to("strlen").size(), 3u);  // two externs and main's argument strings
+}
+
+// --- conversions -------------------------------------------------------------------------------
+
+TEST(CodegenFfiConvert, NarrowIntegerArgumentsAreRangeCheckedInAColdBlock) {
+  Program p(R"hako(extern "C" { fn putchar(c: i8) -> i32 }
+static box M { put(x) { unsafe { return putchar(x) } } }
+static box Main { main() { print(M.put(65)); return 0 } })hako");
+  ASSERT_TRUE(p.mod);
+  ASSERT_TRUE(verifies(p));
+  llvm::CallInst* error = p.only_call("reml_ffi_range_error");
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(cstring_arg(error, 0), "putchar");
+  EXPECT_EQ(cstring_arg(error, 1), "c");
+  EXPECT_EQ(cstring_arg(error, 2), "i8");
+  EXPECT_EQ(error->getArgOperand(3), p.fn("M.put/1")->getArg(0));  // the Int as given
+  EXPECT_TRUE(in_error_block(error));
+  EXPECT_TRUE(error->getCalledFunction()->doesNotReturn());
+  EXPECT_TRUE(error->getCalledFunction()->hasFnAttribute(llvm::Attribute::Cold));
+  llvm::CallInst* call = p.only_call("putchar");
+  ASSERT_NE(call, nullptr);
+  EXPECT_FALSE(in_error_block(call));
+  EXPECT_TRUE(llvm::isa<llvm::TruncInst>(call->getArgOperand(0)));
+}
+
+TEST(CodegenFfiConvert, ConstantArgumentsInRangeAreNotChecked) {
+  Program p(R"hako(extern "C" { fn putchar(c: i8) -> i32 }
+static box Main { main() { unsafe { putchar(65) } return 0 } })hako");
+  ASSERT_TRUE(p.mod);
+  ASSERT_TRUE(verifies(p));
+  EXPECT_TRUE(p.calls_to("reml_ffi_range_error").empty());
+}
+
+TEST(CodegenFfiConvert, UnsignedResultsAreZeroExtendedAndU64IsChecked) {
+  Program p(R"hako(extern "C" { fn small() -> u16; fn big() -> u64; fn tiny() -> i8 }
+static box Main { main() { unsafe { print(small() + big() + tiny()) } return 0 } })hako");
+  ASSERT_TRUE(p.mod);
+  ASSERT_TRUE(verifies(p));
+  llvm::CallInst* small = p.only_call("small");
+  ASSERT_TRUE(small->hasOneUse());
+  EXPECT_TRUE(llvm::isa<llvm::ZExtInst>(*small->user_begin()));
+  llvm::CallInst* tiny = p.only_call("tiny");
+  ASSERT_TRUE(tiny->hasOneUse());
+  EXPECT_TRUE(llvm::isa<llvm::SExtInst>(*tiny->user_begin()));
+  llvm::CallInst* error = p.only_call("reml_ffi_result_range_error");
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(cstring_arg(error, 0), "big");
+  EXPECT_EQ(error->getArgOperand(1), p.only_call("big"));
+  EXPECT_TRUE(in_error_block(error));
+}
+
+TEST(CodegenFfiConvert, CStrArgumentsAndResultsFollowTheirContracts) {
+  Program p(R"hako(extern "C" {
+  fn look(s: CStr) -> CStr
+  fn give(@ownership("transferred") s: CStr) -> i32
+  @ownership("transferred") fn made() -> CStr
+}
+static box Main { main() { unsafe { print(look("a")); print(give("b")); print(made()) } return 0 } })hako");
+  ASSERT_TRUE(p.mod);
+  ASSERT_TRUE(verifies(p));
+  llvm::CallInst* borrowed = p.only_call("reml_ffi_cstr_arg");
+  ASSERT_NE(borrowed, nullptr);
+  EXPECT_EQ(p.only_call("look")->getArgOperand(0), borrowed);
+  EXPECT_EQ(cstring_arg(borrowed, 1), "look");
+  EXPECT_EQ(cstring_arg(borrowed, 2), "s");
+  llvm::CallInst* copy = p.only_call("reml_ffi_cstr_transfer");
+  ASSERT_NE(copy, nullptr);
+  EXPECT_EQ(p.only_call("give")->getArgOperand(0), copy);
+  EXPECT_EQ(cstring_arg(copy, 1), "give");
+  // Results: copied; the transferred one is then freed (free_after = 1).
+  std::map<std::string, uint64_t> free_after;
+  for (llvm::CallInst* r : p.calls_to("reml_ffi_cstr_result")) {
+    auto* c = llvm::dyn_cast<llvm::CallInst>(r->getArgOperand(0));
+    ASSERT_NE(c, nullptr);
+    free_after[c->getCalledFunction()->getName().str()] =
+        llvm::cast<llvm::ConstantInt>(r->getArgOperand(1))->getZExtValue();
+  }
+  EXPECT_EQ(free_after, (std::map<std::string, uint64_t>{{"look", 0}, {"made", 1}}));
+}
+
+TEST(CodegenFfiConvert, HandlesAreRetainedWhereOwnershipMoves) {
+  Program p(R"hako(extern "C" {
+  fn lend(h: Handle) -> Handle
+  fn give(@ownership("transferred") h: Handle)
+  @ownership("transferred") fn take() -> Handle
+  @ownership("reference") fn share() -> Handle
+}
+static box Main { main() { unsafe { print(lend("a")); give("b"); print(take()); print(share()) } return 0 } })hako");
+  ASSERT_TRUE(p.mod);
+  ASSERT_TRUE(verifies(p));
+  // Who each hako_handle_retain retains: give's argument (before the call),
+  // the results of lend and share (after theirs); take's result is adopted.
+  std::vector<std::string> retained;
+  for (llvm::CallInst* r : p.calls_to("hako_handle_retain")) {
+    llvm::Value* h = r->getArgOperand(0);
+    if (auto* c = llvm::dyn_cast<llvm::CallInst>(h); c && c->getCalledFunction()->getName() != "reml_box_i64") {
+      retained.push_back("result of " + c->getCalledFunction()->getName().str());
+    } else {
+      for (llvm::User* u : h->users())
+        if (auto* c = llvm::dyn_cast<llvm::CallInst>(u); c && c->getCalledFunction()->getName() == "give") {
+          EXPECT_TRUE(r->comesBefore(c));
+          retained.push_back("argument of give");
+        }
+    }
+  }
+  std::sort(retained.begin(), retained.end());
+  EXPECT_EQ(retained, (std::vector<std::string>{"argument of give", "result of lend", "result of share"}));
+  for (const char* name : {"lend", "give", "take", "share"}) {
+    llvm::Function* f = p.fn(name);
+    ASSERT_NE(f, nullptr) << name;
+    for (llvm::Type* t : f->getFunctionType()->params()) EXPECT_TRUE(t->isIntegerTy(64)) << name;  // hako_handle_t
+  }
+}
+
+TEST(CodegenFfiConvert, NonNullPointersAreCheckedBothWays) {
+  Program p(R"hako(extern "C" { fn get() -> NonNullPtr<u8>; fn put(p: NonNullPtr<u8>); fn maybe() -> Ptr<u8> }
+static box Main { main() { unsafe { put(get()); put(maybe()) } return 0 } })hako");
+  ASSERT_TRUE(p.mod);
+  ASSERT_TRUE(verifies(p));
+  llvm::CallInst* result_error = p.only_call("reml_ffi_null_result_error");
+  ASSERT_NE(result_error, nullptr);
+  EXPECT_EQ(cstring_arg(result_error, 0), "get");
+  std::vector<llvm::CallInst*> arg_errors = p.calls_to("reml_ffi_null_arg_error");
+  ASSERT_EQ(arg_errors.size(), 2u);
+  for (llvm::CallInst* e : arg_errors) {
+    EXPECT_EQ(cstring_arg(e, 0), "put");
+    EXPECT_EQ(cstring_arg(e, 1), "p");
+    EXPECT_TRUE(in_error_block(e));
+  }
+}
+
+TEST(CodegenFfiConvert, VarargsFollowTheDefaultPromotions) {
+  Program p(R"hako(extern "C" { fn malloc(n: usize) -> MutPtr<u8>; @link_name("printf") fn say(fmt: CStr, ...) -> i32 }
+static box Main { main() { unsafe { say("%ld %f %s %d %p\n", 7, 2.5, "s", true, malloc(1)) } return 0 } })hako");
+  ASSERT_TRUE(p.mod);
+  ASSERT_TRUE(verifies(p));
+  llvm::Function* printf_fn = p.fn("printf");
+  ASSERT_NE(printf_fn, nullptr);
+  EXPECT_TRUE(printf_fn->isVarArg());
+  ASSERT_EQ(printf_fn->arg_size(), 1u);
+  llvm::CallInst* call = p.only_call("printf");
+  ASSERT_NE(call, nullptr);
+  ASSERT_EQ(call->arg_size(), 6u);
+  const std::vector<std::string> types = {"ptr", "i64", "double", "ptr", "i32", "ptr"};
+  for (unsigned k = 0; k < 6; ++k) EXPECT_EQ(type_text(call->getArgOperand(k)->getType()), types[k]) << k;
+  // The String travels as a borrowed CStr named `#4` in errors.
+  auto* text = llvm::dyn_cast<llvm::CallInst>(call->getArgOperand(3));
+  ASSERT_NE(text, nullptr);
+  EXPECT_EQ(text->getCalledFunction()->getName(), "reml_ffi_cstr_arg");
+  EXPECT_EQ(cstring_arg(text, 2), "#4");
+  auto* flag = llvm::dyn_cast<llvm::ConstantInt>(call->getArgOperand(4));  // Bool `true` as int 1
+  ASSERT_NE(flag, nullptr);
+  EXPECT_EQ(flag->getZExtValue(), 1u);
+}
+
+TEST(CodegenFfiConvert, F32RoundsFromDoubleAndWidensBack) {
+  Program p(R"hako(extern "C" { fn sqrtf(x: f32) -> f32 }
+static box M { root(x) { unsafe { return sqrtf(x) } } }
+static box Main { main() { print(M.root(2.0)); return 0 } })hako");
+  ASSERT_TRUE(p.mod);
+  ASSERT_TRUE(verifies(p));
+  llvm::CallInst* call = p.only_call("sqrtf");
+  EXPECT_TRUE(llvm::isa<llvm::FPTruncInst>(call->getArgOperand(0)));
+  ASSERT_TRUE(call->hasOneUse());
+  EXPECT_TRUE(llvm::isa<llvm::FPExtInst>(*call->user_begin()));
+}
+
+// --- callbacks ---------------------------------------------------------------------------------
+
+TEST(CodegenFfiCallbacks, TrampolineHasTheExactCSignature) {
+  Program p(R"hako(extern "C" { fn each(cb: FnPtr<(i8, u16, f32, bool, Ptr<u8>, CStr) -> i8>) }
+static box Cb { visit(a, b, c, d, e, f) { return a } }
+static box Main { main() { unsafe { each(Cb.visit) } return 0 } })hako");
+  ASSERT_TRUE(p.mod);
+  ASSERT_TRUE(verifies(p));
+  llvm::CallInst* call = p.only_call("each");
+  ASSERT_NE(call, nullptr);
+  auto* tramp = llvm::dyn_cast<llvm::Function>(call->getArgOperand(0));
+  ASSERT_NE(tramp, nullptr) << p.ir();
+  EXPECT_TRUE(tramp->hasInternalLinkage());
+  EXPECT_FALSE(tramp->isDeclaration());
+  EXPECT_EQ(type_text(tramp->getFunctionType()), "i8 (i8, i16, float, i1, ptr, ptr)");
+  EXPECT_TRUE(tramp->hasRetAttribute(llvm::Attribute::SExt));
+  EXPECT_TRUE(tramp->getAttributes().hasParamAttr(0, llvm::Attribute::SExt));
+  EXPECT_TRUE(tramp->getAttributes().hasParamAttr(1, llvm::Attribute::ZExt));
+  EXPECT_TRUE(tramp->getAttributes().hasParamAttr(3, llvm::Attribute::ZExt));
+  EXPECT_FALSE(tramp->getAttributes().hasParamAttr(2, llvm::Attribute::SExt));
+  // The trampoline calls the Hako function; the result's range error names
+  // the callback and `result`.
+  bool calls_visit = false;
+  for (llvm::Instruction& i : llvm::instructions(*tramp))
+    if (auto* c = llvm::dyn_cast<llvm::CallInst>(&i))
+      if (c->getCalledFunction() != nullptr && c->getCalledFunction()->getName() == "Cb.visit/6") calls_visit = true;
+  EXPECT_TRUE(calls_visit);
+  llvm::CallInst* error = p.only_call("reml_ffi_range_error");
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(error->getFunction(), tramp);
+  EXPECT_EQ(cstring_arg(error, 0), "Cb.visit");
+  EXPECT_EQ(cstring_arg(error, 1), "result");
+  EXPECT_EQ(cstring_arg(error, 2), "i8");
+}
+
+TEST(CodegenFfiCallbacks, OneTrampolinePerFunctionAndSignature) {
+  Program p(R"hako(extern "C" {
+  fn one(cb: FnPtr<(i32) -> i32>)
+  fn two(cb: FnPtr<(i32) -> i32>)
+  fn wide(cb: FnPtr<(i64) -> i64>)
+}
+static box Cb { f(x) { return x } }
+static box Main { main() { unsafe { one(Cb.f); two(Cb.f); wide(Cb.f) } return 0 } })hako");
+  ASSERT_TRUE(p.mod);
+  ASSERT_TRUE(verifies(p));
+  EXPECT_EQ(p.only_call("one")->getArgOperand(0), p.only_call("two")->getArgOperand(0));
+  EXPECT_NE(p.only_call("one")->getArgOperand(0), p.only_call("wide")->getArgOperand(0));
+}
+
+TEST(CodegenFfiCallbacks, HandleParametersAreBoxedAndReleasedAfterTheCall) {
+  // `label` takes Handles (it is called directly with Strings too): the
+  // trampoline boxes the i64, copies the CStr into a String, releases both
+  // after the call, and returns a malloc()ed copy of the String result.
+  Program p(R"hako(extern "C" { fn each(cb: FnPtr<(i64, CStr) -> CStr>) }
+static box Cb { label(n, s) { return s + n } }
+static box Main { main() { print(Cb.label("x", "y")); unsafe { each(Cb.label) } return 0 } })hako");
+  ASSERT_TRUE(p.mod);
+  ASSERT_TRUE(verifies(p));
+  auto* tramp = llvm::dyn_cast<llvm::Function>(p.only_call("each")->getArgOperand(0));
+  ASSERT_NE(tramp, nullptr);
+  EXPECT_EQ(type_text(tramp->getFunctionType()), "ptr (i64, ptr)");
+  llvm::CallInst* hako = nullptr;
+  std::vector<llvm::CallInst*> releases;
+  for (llvm::Instruction& i : llvm::instructions(*tramp)) {
+    auto* c = llvm::dyn_cast<llvm::CallInst>(&i);
+    if (c == nullptr || c->getCalledFunction() == nullptr) continue;
+    if (c->getCalledFunction()->getName() == "Cb.label/2") hako = c;
+    if (c->getCalledFunction()->getName() == "reml_fp_release") releases.push_back(c);
+  }
+  ASSERT_NE(hako, nullptr);
+  auto callee_of = [](llvm::Value* v) {
+    auto* c = llvm::dyn_cast<llvm::CallInst>(v);
+    return c != nullptr && c->getCalledFunction() != nullptr ? c->getCalledFunction()->getName().str() : "";
+  };
+  EXPECT_EQ(callee_of(hako->getArgOperand(0)), "reml_fp_box_i64");
+  EXPECT_EQ(callee_of(hako->getArgOperand(1)), "reml_ffi_cstr_result");
+  // Both arguments and the result are released, each after the call.
+  ASSERT_EQ(releases.size(), 3u);
+  std::vector<llvm::Value*> released;
+  for (llvm::CallInst* r : releases) {
+    EXPECT_TRUE(hako->comesBefore(r));
+    released.push_back(r->getArgOperand(0));
+  }
+  EXPECT_EQ(released, (std::vector<llvm::Value*>{hako->getArgOperand(0), hako->getArgOperand(1), hako}));
+  auto* ret = llvm::dyn_cast<llvm::ReturnInst>(tramp->back().getTerminator());
+  ASSERT_NE(ret, nullptr);
+  EXPECT_EQ(callee_of(ret->getReturnValue()), "reml_ffi_cstr_transfer");
+  EXPECT_TRUE(releases.back()->comesBefore(ret));
+}
+
+TEST(CodegenFfiCallbacks, VerifyWithDebugInfo) {
+  Program p(R"hako(extern "C" { fn qsort(base: MutPtr<void>, n: usize, size: usize, cmp: FnPtr<(Ptr<void>, Ptr<void>) -> i32>); fn putchar(c: i8) -> i32 }
+static box Cmp { same(a, b) { unsafe { putchar(66) } return 0 } }
+static box Main { main() { unsafe { qsort(null, 0, 8, Cmp.same); putchar(65) } return 0 } })hako",
+            /*debug_info=*/true);
+  ASSERT_TRUE(p.mod);
+  ASSERT_TRUE(verifies(p));
+  auto* tramp = llvm::dyn_cast<llvm::Function>(p.only_call("qsort")->getArgOperand(3));
+  ASSERT_NE(tramp, nullptr);
+  ASSERT_NE(tramp->getSubprogram(), nullptr);
+  EXPECT_TRUE(tramp->getSubprogram()->isArtificial());
+}
+
+// --- Ptr values ---------------------------------------------------------------------------------
+
+TEST(CodegenFfiPointers, BoxedPointersCarryTheirTypeDescriptor) {
+  Program p(R"hako(extern "C" { fn get() -> MutPtr<u8> }
+static box Main { main() { unsafe { local q = get(); print(q == null); print("at " + q) } return 0 } })hako");
+  ASSERT_TRUE(p.mod);
+  ASSERT_TRUE(verifies(p));
+  llvm::CallInst* boxed = p.only_call("reml_ptr_box_new");
+  ASSERT_NE(boxed, nullptr);
+  EXPECT_EQ(boxed->getArgOperand(0), p.only_call("get"));
+  auto* desc = llvm::dyn_cast<llvm::GlobalVariable>(boxed->getArgOperand(1));
+  ASSERT_NE(desc, nullptr);
+  EXPECT_TRUE(desc->isConstant());
+  EXPECT_TRUE(desc->hasPrivateLinkage());
+  auto* init = llvm::cast<llvm::ConstantStruct>(desc->getInitializer());
+  auto text = [&](unsigned k) {
+    auto* gv = llvm::cast<llvm::GlobalVariable>(init->getOperand(k));
+    return llvm::cast<llvm::ConstantDataArray>(gv->getInitializer())->getAsCString().str();
+  };
+  EXPECT_EQ(text(0), "MutPtr<u8>");
+  EXPECT_EQ(text(1), "u8");
+  EXPECT_EQ(llvm::cast<llvm::ConstantInt>(init->getOperand(2))->getZExtValue(), REML_PTR_MUT);
+  llvm::CallInst* shown = p.only_call("reml_ptr_to_string");
+  ASSERT_NE(shown, nullptr);
+  EXPECT_EQ(shown->getArgOperand(0), p.only_call("get"));
+  // Pointer values are not counted.
+  for (const char* counted : {"reml_fp_retain", "inc_ref"})
+    for (llvm::CallInst* c : p.calls_to(counted)) EXPECT_NE(c->getArgOperand(0), p.only_call("get"));
+}
+
+TEST(CodegenFfiPointers, NullArgumentIsTheNullPointer) {
+  Program p(R"hako(extern "C" { fn free(p: MutPtr<void>) }
+static box Main { main() { unsafe { free(null) } return 0 } })hako");
+  ASSERT_TRUE(p.mod);
+  ASSERT_TRUE(verifies(p));
+  llvm::CallInst* call = p.only_call("free");
+  ASSERT_NE(call, nullptr);
+  EXPECT_TRUE(llvm::isa<llvm::ConstantPointerNull>(call->getArgOperand(0)));
+}
+
+// --- end to end: linked with libc and run ----------------------------------------------------
+
+// libreml_runtime.a of this build tree: tests/<this test> → runtime/.
+std::optional<fs::path> runtime_library() {
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return std::nullopt;
+  fs::path lib = self.parent_path().parent_path() / "runtime" / "libreml_runtime.a";
+  if (!fs::exists(lib, ec)) return std::nullopt;
+  return lib;
+}
+
+struct Outcome {
+  int status = -1;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Builds `src` as an executable at `level` and runs it (with the runtime's
+// leak report on stderr when `leak_check`).
+std::optional<Outcome> build_and_run(const std::string& src, codegen::OptLevel level, bool leak_check) {
+  std::optional<fs::path> lib = runtime_library();
+  if (!lib) return std::nullopt;
+  Program p(src);
+  if (!p.comp.module) return Outcome{};
+  driver::BuildOptions options;
+  options.output = (p.dir.path / "prog").string();
+  options.runtime_path = lib->string();
+  options.codegen.opt = level;
+  options.codegen.triple = kHost;
+  diag::DiagEngine diags;
+  const bool built = driver::build(*p.comp.module, p.source.string(), options, diags);
+  EXPECT_TRUE(built) << diags.render(diag::Format::Text);
+  if (!built) return Outcome{};
+  const fs::path out = p.dir.path / "out", err = p.dir.path / "err";
+  const std::string command =
+      (leak_check ? "REML_LEAK_CHECK=1 " : "") + options.output + " > " + out.string() + " 2> " + err.string();
+  const int raw = std::system(command.c_str());
+  Outcome r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+class CodegenFfiRun : public ::testing::TestWithParam<codegen::OptLevel> {
+ protected:
+  void SetUp() override {
+    if (!runtime_library()) GTEST_SKIP() << "libreml_runtime.a not found next to the test";
+  }
+  Outcome run(const std::string& src, bool leak_check = false) {
+    std::optional<Outcome> r = build_and_run(src, GetParam(), leak_check);
+    EXPECT_TRUE(r);
+    return r.value_or(Outcome{});
+  }
+};
+
+TEST_P(CodegenFfiRun, CallsLibcWithIntegersStringsAndMemory) {
+  Outcome r = run(R"hako(extern "C" {
+  fn strlen(s: CStr) -> usize
+  fn abs(x: i32) -> i32
+  fn labs(x: i64) -> i64
+  fn toupper(c: i32) -> i32
+  fn malloc(n: usize) -> MutPtr<void>
+  fn free(p: MutPtr<void>)
+  fn getenv(name: CStr) -> CStr
+  fn atoi(s: CStr) -> i32
+  fn isdigit(c: i32) -> i32
+}
+static box Main {
+  main() {
+    unsafe {
+      print(strlen("hello"))
+      print(abs(-42))
+      print(labs(-7000000000))
+      print(toupper(97))
+      local p = malloc(64)
+      print(p == null)
+      free(p)
+      print(getenv("HAKO_CODEGEN_FFI_TEST_SURELY_UNSET"))
+      print(atoi("123") + 1)
+      print(isdigit(55) != 0)
+    }
+    return 0
+  }
+})hako");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "5\n42\n7000000000\n65\nfalse\nnull\n124\ntrue\n");
+  EXPECT_EQ(r.err, "");
+}
+
+TEST_P(CodegenFfiRun, PrintfReceivesPromotedVarargs) {
+  Outcome r = run(R"hako(extern "C" { fn printf(fmt: CStr, ...) -> i32 }
+static box Main {
+  main() {
+    unsafe { printf("%ld|%.3f|%s|%d|%s\n", -9000000000, 2.5, "text", true, "é") }
+    return 0
+  }
+})hako");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "-9000000000|2.500|text|1|é\n");
+}
+
+TEST_P(CodegenFfiRun, QsortCallsAHakoComparator) {
+  Outcome r = run(R"hako(extern "C" {
+  fn strdup(s: CStr) -> MutPtr<u8>
+  fn qsort(base: MutPtr<u8>, n: usize, size: usize, cmp: FnPtr<(Ptr<u8>, Ptr<u8>) -> i32>)
+  fn memcmp(a: Ptr<u8>, b: Ptr<u8>, n: usize) -> i32
+  @ownership("transferred") @link_name("strdup") fn text_of(p: Ptr<u8>) -> CStr
+  fn free(p: MutPtr<u8>)
+}
+static box Order {
+  descending(a, b) { unsafe { return memcmp(b, a, 1) } }
+}
+static box Main {
+  main() {
+    unsafe {
+      local buf = strdup("hakoqsort")
+      qsort(buf, 9, 1, Order.descending)
+      print(text_of(buf))
+      free(buf)
+    }
+    return 0
+  }
+})hako");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "tsrqookha\n");
+}
+
+TEST_P(CodegenFfiRun, OutOfRangeArgumentIsARuntimeError) {
+  Outcome r = run(R"hako(extern "C" { fn putchar(c: i8) -> i32 }
+static box Main {
+  main() {
+    local c = 300
+    unsafe { putchar(c) }
+    return 0
+  }
+})hako");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("prog.hako:5:14: runtime error: FFI argument 'c' of 'putchar' must fit i8, got 300"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_P(CodegenFfiRun, CallbackResultOutOfRangeNamesTheCallback) {
+  Outcome r = run(R"hako(extern "C" {
+  fn strdup(s: CStr) -> MutPtr<u8>
+  fn qsort(base: MutPtr<u8>, n: usize, size: usize, cmp: FnPtr<(Ptr<u8>, Ptr<u8>) -> i8>)
+}
+static box Order { bad(a, b) { return 1000 } }
+static box Main {
+  main() {
+    unsafe {
+      local buf = strdup("ab")
+      qsort(buf, 2, 1, Order.bad)
+    }
+    return 0
+  }
+})hako");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("prog.hako:10:7: runtime error: FFI argument 'result' of 'Order.bad' must fit i8, got 1000"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_P(CodegenFfiRun, CallbacksReceiveStringsAndLeakNothing) {
+  // nftw passes each path as a CStr: a new String per call, released after it.
+  TempDir tree("tree");
+  fs::create_directories(tree.path / "sub");
+  std::ofstream(tree.path / "a.txt") << "a";
+  std::ofstream(tree.path / "sub" / "b.txt") << "b";
+  Outcome r = run(R"hako(extern "C" {
+  fn nftw(dir: CStr, cb: FnPtr<(CStr, Ptr<void>, i32, Ptr<void>) -> i32>, fds: i32, flags: i32) -> i32
+}
+static box Walker {
+  visit(path, st, kind, ftw) {
+    print(path.substring(path.lastIndexOf("/") + 1, path.length()) + " " + kind)
+    return 0
+  }
+}
+static box Main {
+  main() {
+    unsafe { print(nftw(")hako" + tree.path.string() + R"hako(", Walker.visit, 4, 0)) }
+    return 0
+  }
+})hako",
+                  /*leak_check=*/true);
+  EXPECT_EQ(r.status, 0) << r.err;
+  std::vector<std::string> lines;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.back(), "0");  // nftw's result, after every visit
+  lines.pop_back();
+  std::vector<std::string> visits = {"a.txt 0", "b.txt 0", "sub 1", tree.path.filename().string() + " 1"};
+  std::sort(lines.begin(), lines.end());
+  std::sort(visits.begin(), visits.end());
+  EXPECT_EQ(lines, visits);
+  EXPECT_NE(r.err.find("leak-check: 0 objects live at exit"), std::string::npos) << r.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Levels, CodegenFfiRun, ::testing::Values(codegen::OptLevel::O0, codegen::OptLevel::O2),
+                         [](const ::testing::TestParamInfo<codegen::OptLevel>& info) {
+                           return info.param == codegen::OptLevel::O0 ? std::string("O0") : std::string("O2");
+                         });
+
+}  // namespace
+}  // namespace hako
