@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build python3
   libgtest-dev libgmock-dev libbenchmark-dev
   llvm-19-dev clang-19 lld-19 libzstd-dev
-  valgrind
+  valgrind libffi-dev
 )
 
 missing=()
