@@ -143,19 +143,21 @@ std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-// Compiles `source` (written to a temporary prog.hako) and resolves each
-// extern: this file's functions first, then the process's symbols.
-Program compile(const std::string& source) {
+// Compiles `source` (written to a temporary prog.hako, or prog.mir for MIR
+// text) and resolves each extern: this file's functions first, then the
+// process's symbols.
+Program compile(const std::string& source, bool mir_text = false) {
   char dir[] = "/tmp/vm_ffi_test_XXXXXX";
   EXPECT_NE(mkdtemp(dir), nullptr);
-  const std::string path = std::string(dir) + "/prog.hako";
+  const std::string path = std::string(dir) + (mir_text ? "/prog.mir" : "/prog.hako");
   {
     std::ofstream out(path, std::ios::binary);
     out << source;
   }
   Program p;
   diag::DiagEngine diags;
-  p.c = driver::compile_source(path, driver::PipelineOptions{}, diags);
+  p.c = mir_text ? driver::load_mir(path, driver::PipelineOptions{}, diags)
+                 : driver::compile_source(path, driver::PipelineOptions{}, diags);
   std::remove(path.c_str());
   rmdir(dir);
   EXPECT_TRUE(p.c.module) << diags.render(diag::Format::Text);
@@ -487,6 +489,86 @@ TEST(VmFfiDeathTest, PointerOfAnotherTypeThroughAHandle) {
         unsafe { arr.push(t_addr(16)) }
         unsafe { print(t_bits(arr.get(0))) })hako"));
   expect_runtime_error(p, "Type error: expected Ptr<i32>, got MutPtr<u8>");
+}
+
+// Pointers returned by methods called dynamically are boxed on return;
+// functions take and return them unboxed.
+TEST(VmFfi, PointersThroughFunctionsAndMethods) {
+  Program p = compile(R"hako(extern "C" {
+    fn t_addr(a: usize) -> MutPtr<u8>
+    fn t_bits(p: Ptr<u8>) -> usize
+}
+box Holder {
+    id(x) { return x }
+    mk() { unsafe { return t_addr(7) } }
+}
+static box Main {
+    pass(q) { return q }
+    main() {
+        unsafe {
+            local a = t_addr(48879)
+            local h = new Holder()
+            local hs = [h]
+            local d = hs.get(0)
+            print(d.id(a))
+            print(d.mk())
+            print(t_bits(Main.pass(a)))
+            print(t_bits(h.mk()))
+        }
+        return 0
+    }
+}
+)hako");
+  Outcome o = run(p, true);
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.out, "Ptr(0xbeef)\nPtr(0x7)\n48879\n7\n");
+  EXPECT_EQ(o.err, "leak-check: 0 objects live at exit\n");
+}
+
+// MIR text (counts made explicit by the pipeline): a boxed pointer passed
+// through call_method to a method's pointer parameter (unboxed with its type
+// check) and to a built-in method; a CStr result nobody takes.
+TEST(VmFfi, PointersThroughCallMethodInMirText) {
+  Program p = compile(R"mir(; hakoc MIR
+source "prog.hako"
+box Holder {
+  method id/1 = @Holder.id/1
+}
+box Main {
+}
+extern $t_addr "t_addr" (a: usize) -> MutPtr<u8>
+extern $t_bits "t_bits" (p: Ptr<u8>) -> usize
+extern $t_fresh_text "t_fresh_text" () -> CStr transferred
+entry @Main.main/0
+
+fn @Holder.id/1(%0: Box(Holder), %1: Ptr<u8>) -> Ptr<u8> method Holder {
+bb0:
+  ret %1
+}
+
+fn @Main.main/0() -> Int {
+bb0:
+  %0: Int = const_i 48879
+  %1: MutPtr<u8> = call_c $t_addr(%0) @5:3
+  %2: Box(Holder) = new_box Holder @6:3
+  %3: Handle = box %2
+  %9: Handle = box %1
+  %4: Handle = call_method "id", %3(%9) @7:3
+  call_rt reml_print_h(%4) @7:3
+  %5: Box(ArrayBox) = new_array
+  %6: Handle = box %5
+  %7: Handle = call_method "push", %6(%9) @8:3
+  call_rt reml_print_h(%6) @8:3
+  call_c $t_fresh_text() @9:3
+  %8: Int = const_i 0
+  ret %8
+}
+)mir",
+                      true);
+  Outcome o = run(p, true);
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.out, "Ptr(0xbeef)\n[Ptr(0xbeef)]\n");
+  EXPECT_EQ(o.err, "leak-check: 0 objects live at exit\n");
 }
 
 // --- Handles and ownership ------------------------------------------------------------
