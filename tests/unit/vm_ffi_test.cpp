@@ -747,6 +747,31 @@ TEST(VmFfiDeathTest, CallbackResultNegativeForU64) {
   expect_runtime_error(p, "FFI argument 'result' of 'Cb.inc' must fit u64, got -9223372036854775808");
 }
 
+// Endless recursion through C: the nested runs' C stack is bounded.
+TEST(VmFfiDeathTest, EndlessCallbackRecursionIsAStackOverflow) {
+  Program p = compile(program(R"hako(extern "C" { fn t_apply_i64(cb: FnPtr<(i64) -> i64>, x: i64) -> i64 })hako",
+                              R"hako(        unsafe { print(t_apply_i64(Loop.down, 0)) })hako",
+                              R"hako(static box Loop {
+    down(n) {
+        unsafe { return t_apply_i64(Loop.down, n + 1) }
+    }
+})hako"));
+  expect_runtime_error(p, "Stack overflow");
+}
+
+// A runtime error inside a callback ends the program as anywhere else, at
+// the callback's own line.
+TEST(VmFfiDeathTest, RuntimeErrorInsideACallback) {
+  Program p = compile(program(R"hako(extern "C" { fn t_apply_i64(cb: FnPtr<(i64) -> i64>, x: i64) -> i64 })hako",
+                              R"hako(        unsafe { print(t_apply_i64(Cb.inverse, 0)) })hako",
+                              R"hako(static box Cb {
+    inverse(x) { return 100 / x }
+})hako"));
+  ASSERT_TRUE(p.c.module);
+  EXPECT_EXIT(vm::run(p.module(), {}, p.externs), ::testing::ExitedWithCode(1),
+              "prog\\.hako:3:24: runtime error: Division by zero");
+}
+
 // --- loading --------------------------------------------------------------------------
 
 TEST(VmFfiDeathTest, FewerAddressesThanExternsIsAnInternalError) {
