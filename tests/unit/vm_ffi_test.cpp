@@ -769,7 +769,7 @@ TEST(VmFfiDeathTest, RuntimeErrorInsideACallback) {
 })hako"));
   ASSERT_TRUE(p.c.module);
   EXPECT_EXIT(vm::run(p.module(), {}, p.externs), ::testing::ExitedWithCode(1),
-              "prog\\.hako:3:24: runtime error: Division by zero");
+              "prog\\.hako:3:29: runtime error: Division by zero");
 }
 
 // --- loading --------------------------------------------------------------------------
