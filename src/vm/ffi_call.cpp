@@ -68,7 +68,7 @@ const ForeignSite* add_foreign_site(const mir::Module& m, FfiTables& t, const st
                                     const std::vector<mir::Tag>& tags) {
   if (in.ref >= t.externs.size() || in.ref >= m.externs.size()) malformed(where, "call_c of an unknown extern");
   const mir::ExternFn& decl = m.externs[in.ref];
-  const ExternBridge& x = *t.externs[in.ref];
+  ExternBridge& x = *t.externs[in.ref];
   const size_t fixed = decl.params.size(), given = regs.size();
   if (given < fixed || (!decl.variadic && given != fixed) || tags.size() != given)
     malformed(where, "call_c with the wrong number of arguments");
@@ -84,7 +84,7 @@ const ForeignSite* add_foreign_site(const mir::Module& m, FfiTables& t, const st
     site->args.push_back(ForeignArg{regs[k], x.params[k], x.param_names[k].c_str()});
   }
   if (!decl.variadic) {
-    site->cif = const_cast<ffi_cif*>(&x.cif);  // libffi takes it non-const; a prepared cif is only read
+    site->cif = &x.cif;
   } else {
     site->own_types = x.param_types;
     for (size_t k = fixed; k < given; ++k) {

@@ -42,12 +42,6 @@ reml_handle_t to_handle(const Program& p, mir::Tag t, Slot s) {
   }
 }
 
-// Whether to_handle made a new reference of a value of tag `t` that the
-// caller must release (the others are the value itself, or uncounted).
-bool boxes_new_reference(mir::Tag t) {
-  return t.kind == mir::Kind::Int || t.kind == mir::Kind::Float || t.kind == mir::Kind::Ptr;
-}
-
 // A Handle as a parameter of tag `t`, with the runtime's kind check.
 Slot from_handle(const Program& p, mir::Tag t, reml_handle_t h, const reml_loc_t* loc) {
   Slot s{};
@@ -113,17 +107,9 @@ inline const FuncCode* method_for(const Program& p, MethodSite& s, uint32_t tag)
                                         const FuncCode& f, const reml_loc_t* loc) {
   for (size_t k = 0; k < s.args.size(); ++k) {
     const mir::Tag want = f.params[k + 1];
-    const mir::Tag have = s.arg_tags[k];
     Slot v = fp[s.args[k]];
-    if (want.kind == mir::Kind::Ptr && have.kind == mir::Kind::Ptr) {
-      // The pointer's type is checked as a boxed one would be; the
-      // temporary box goes again (the address does not depend on it).
-      const reml_handle_t boxed = to_handle(p, have, v);
-      v = from_handle(p, want, boxed, loc);
-      reml_h_release(boxed);
-    } else if (want.kind != mir::Kind::Handle || have.kind != mir::Kind::Handle) {
-      v = from_handle(p, want, to_handle(p, have, v), loc);
-    }
+    if (want.kind != mir::Kind::Handle || s.arg_tags[k].kind != mir::Kind::Handle)
+      v = from_handle(p, want, to_handle(p, s.arg_tags[k], v), loc);
     nfp[k + 1] = v;
   }
 }
@@ -141,12 +127,7 @@ inline const FuncCode* method_for(const Program& p, MethodSite& s, uint32_t tag)
     args = large.data();
   }
   for (size_t k = 0; k < s.args.size(); ++k) args[k] = to_handle(p, s.arg_tags[k], fp[s.args[k]]);
-  const reml_handle_t result =
-      reml_call_builtin(recv, s.builtin, s.name, static_cast<int64_t>(s.args.size()), args, loc);
-  // The built-in borrowed its arguments: the boxes made for it go again.
-  for (size_t k = 0; k < s.args.size(); ++k)
-    if (boxes_new_reference(s.arg_tags[k])) reml_h_release(args[k]);
-  return result;
+  return reml_call_builtin(recv, s.builtin, s.name, static_cast<int64_t>(s.args.size()), args, loc);
 }
 
 [[noreturn, gnu::noinline]] void unreachable_reached() {
