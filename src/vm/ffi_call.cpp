@@ -16,6 +16,8 @@ struct VarargPlan {
   ToCPlan plan;
 };
 
+// The plan of a variadic argument of kind `k`; nullopt for a kind C's
+// default promotions do not cover (the verifier rejects those).
 std::optional<VarargPlan> vararg_plan(mir::Kind k) {
   switch (k) {
     case mir::Kind::Int: return VarargPlan{&ffi_type_sint64, ToCPlan{}};

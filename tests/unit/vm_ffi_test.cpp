@@ -683,6 +683,32 @@ TEST(VmFfi, CallbacksConvertArgumentsAndResults) {
   EXPECT_EQ(o.err, "leak-check: 0 objects live at exit\n");
 }
 
+// A callback whose parameter and result are Handles (it is also called with
+// a String): C's arguments are boxed for it, its result unboxed.
+TEST(VmFfi, CallbackTakingAndGivingHandles) {
+  Program p = compile(program(R"hako(extern "C" {
+    fn t_apply_i64(cb: FnPtr<(i64) -> i64>, x: i64) -> i64
+    fn t_apply_mix(cb: FnPtr<(i8, u16, f32, bool) -> f64>, a: i8, b: u16, c: f32, d: bool) -> f64
+})hako",
+                              R"hako(        print(Cb.pick("direct"))
+        print(Cb.sum("a", "b", "c", "d"))
+        unsafe {
+            print(t_apply_i64(Cb.pick, 9000000000))
+            print(t_apply_mix(Cb.sum, 1, 2, 0.25, false))
+        })hako",
+                              R"hako(static box Cb {
+    pick(x) { return x }
+    sum(a, b, c, d) {
+        if d == false { return a + b + c }
+        return a + b + c + d
+    }
+})hako"));
+  Outcome o = run(p, true);
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.out, "direct\nabcd\n9000000000\n3.25\n");
+  EXPECT_EQ(o.err, "leak-check: 0 objects live at exit\n");
+}
+
 // A callback that calls C that calls it again: frames nest on the VM's
 // register stack and each level returns to the right one.
 TEST(VmFfi, CallbacksReenterTheVm) {
