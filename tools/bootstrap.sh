@@ -8,7 +8,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   llvm-19-dev clang-19 lld-19 libzstd-dev
   valgrind
-  python3-jsonschema
+  libffi-dev python3-jsonschema
 )
 
 missing=()

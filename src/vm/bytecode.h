@@ -12,6 +12,7 @@
 
 #include "mir/mir.h"
 #include "reml_runtime.h"
+#include "vm/ptr_types.h"
 
 namespace hako::vm {
 
@@ -51,8 +52,10 @@ inline constexpr int kHdrCallerFp = -2;
 inline constexpr int kHdrMeta = -1;
 
 // How a callee's raw result is converted on return: call_method callers want
-// a Handle whatever the method's return tag is.
-enum class RetConv : uint32_t { None = 0, BoxInt = 1, BoxFloat = 2, BoxBool = 3 };
+// a Handle whatever the method's return tag is. BoxPtr carries the pointer's
+// CTypeId in the bits above kRetConvBits.
+enum class RetConv : uint32_t { None = 0, BoxInt = 1, BoxFloat = 2, BoxBool = 3, BoxPtr = 4 };
+inline constexpr uint32_t kRetConvBits = 8;
 
 // One bytecode instruction (32 bytes). `op` is the opcode number until the
 // program is linked, then the address of the interpreter's handler (direct
@@ -89,17 +92,22 @@ struct MethodSite {
   const char* name = "";
   uint32_t recv = 0;         // receiver register
   std::vector<uint32_t> args;       // argument registers (receiver excluded)
-  std::vector<mir::Kind> arg_kinds; // their kinds, to box non-Handles
+  std::vector<mir::Tag> arg_tags;   // their tags, to box non-Handles
   uint32_t cache_tag = 0;           // user type tag of the cached lookup (0: none)
   const FuncCode* cache_fn = nullptr;  // the method found for cache_tag, or null
 };
 
+// The FFI structures of a program (vm/ffi_tables.h).
+struct FfiTables;
+
 // The translated module, shared by every invocation. Not movable: the
 // interpreter holds pointers into its tables.
 struct Program {
-  Program() = default;
+  Program();
   Program(const Program&) = delete;
   Program& operator=(const Program&) = delete;
+  // Frees the FFI structures (callback closures included).
+  ~Program();
 
   std::string source_path;
   std::vector<FuncCode> funcs;            // indexed by mir::FuncId
@@ -115,6 +123,8 @@ struct Program {
   uint32_t max_frame = 0;                  // largest frame_size + kFrameHeader
   mir::FuncId entry = mir::kNoFunc;
   reml_string_t* null_text = nullptr;      // "null", for to_str of Void
+  PtrTypes ptr_types;                      // descriptors of the module's pointer types
+  std::unique_ptr<FfiTables> ffi;          // extern bridges, call_c sites, callbacks
 
   // The method-table key of a name (canonical pool id) and arity.
   static uint64_t method_key(uint32_t name_id, uint32_t arity) {
@@ -122,6 +132,8 @@ struct Program {
   }
   // The method of user box `box` with this key, or null.
   const FuncCode* find_method(uint32_t box, uint64_t key) const;
+  // The descriptor of pointer tag `t` (an internal error when it has none).
+  const reml_ptr_type_t* ptr_type(mir::Tag t) const;
 };
 
 }  // namespace hako::vm

@@ -11,6 +11,7 @@
 namespace hako::vm {
 
 // Like vm::run (vm.h), translating with `options`.
-int run_with_options(const mir::Module& m, const std::vector<std::string>& args, const TranslateOptions& options);
+int run_with_options(const mir::Module& m, const std::vector<std::string>& args, const TranslateOptions& options,
+                     const std::vector<void*>& externs = {});
 
 }  // namespace hako::vm

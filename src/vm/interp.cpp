@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "vm/dyn_paths.h"
+#include "vm/ffi_call.h"
 #include "vm/machine.h"
 #include "vm/rt_table.h"
 
@@ -29,19 +30,20 @@ inline int64_t wrap_mul(int64_t a, int64_t b) {
 using DynBinary = reml_handle_t (*)(reml_handle_t, reml_handle_t, const reml_loc_t*);
 using DynUnary = reml_handle_t (*)(reml_handle_t, const reml_loc_t*);
 
-// A value of kind `k` as a Handle (boxing Int, Float and Bool).
-reml_handle_t to_handle(mir::Kind k, Slot s) {
-  switch (k) {
+// A value of tag `t` as a Handle (boxing Int, Float, Bool and C pointers).
+reml_handle_t to_handle(const Program& p, mir::Tag t, Slot s) {
+  switch (t.kind) {
     case mir::Kind::Int: return reml_box_i64(s.i);
     case mir::Kind::Float: return reml_box_f64(s.f);
     case mir::Kind::Bool: return reml_box_bool(s.i);
     case mir::Kind::Void: return REML_VOID;
+    case mir::Kind::Ptr: return reml_ptr_box_new(s.p, p.ptr_type(t));
     default: return s.u;  // Handles, and object pointers which are their own handles
   }
 }
 
 // A Handle as a parameter of tag `t`, with the runtime's kind check.
-Slot from_handle(mir::Tag t, reml_handle_t h, const reml_loc_t* loc) {
+Slot from_handle(const Program& p, mir::Tag t, reml_handle_t h, const reml_loc_t* loc) {
   Slot s{};
   switch (t.kind) {
     case mir::Kind::Int: s.i = reml_unbox_i64(h, loc); break;
@@ -58,26 +60,31 @@ Slot from_handle(mir::Tag t, reml_handle_t h, const reml_loc_t* loc) {
     case mir::Kind::Console:
     case mir::Kind::Weak:
     case mir::Kind::Box: s.p = reml_unbox_object(h, *mir::object_type_tag(t), loc); break;
-    case mir::Kind::Ptr: reml_internal_error("the VM does not unbox C pointers yet");
+    case mir::Kind::Ptr: s.p = reml_ptr_unbox(h, p.ptr_type(t), loc); break;
   }
   return s;
 }
 
-// The conversion that turns a callee's raw result into a Handle.
-RetConv handle_conversion(mir::Tag t) {
+// The conversion that turns a callee's raw result into a Handle (for a C
+// pointer, RetConv::BoxPtr with its CTypeId above kRetConvBits).
+uint32_t handle_conversion(mir::Tag t) {
   switch (t.kind) {
-    case mir::Kind::Int: return RetConv::BoxInt;
-    case mir::Kind::Float: return RetConv::BoxFloat;
-    case mir::Kind::Bool: return RetConv::BoxBool;
-    default: return RetConv::None;  // Void returns 0; objects are their handles
+    case mir::Kind::Int: return static_cast<uint32_t>(RetConv::BoxInt);
+    case mir::Kind::Float: return static_cast<uint32_t>(RetConv::BoxFloat);
+    case mir::Kind::Bool: return static_cast<uint32_t>(RetConv::BoxBool);
+    case mir::Kind::Ptr: return static_cast<uint32_t>(RetConv::BoxPtr) | (t.ctype().index() << kRetConvBits);
+    default: return static_cast<uint32_t>(RetConv::None);  // Void returns 0; objects are their handles
   }
 }
 
-[[gnu::noinline]] Slot convert_result(uint32_t conv, Slot v) {
-  switch (static_cast<RetConv>(conv)) {
+[[gnu::noinline]] Slot convert_result(const Program& p, uint32_t conv, Slot v) {
+  switch (static_cast<RetConv>(conv & ((1u << kRetConvBits) - 1))) {
     case RetConv::BoxInt: v.u = reml_box_i64(v.i); break;
     case RetConv::BoxFloat: v.u = reml_box_f64(v.f); break;
     case RetConv::BoxBool: v.u = reml_box_bool(v.i); break;
+    case RetConv::BoxPtr:
+      v.u = reml_ptr_box_new(v.p, p.ptr_type(mir::Tag::pointer(mir::CTypeId{conv >> kRetConvBits})));
+      break;
     case RetConv::None: break;
   }
   return v;
@@ -96,21 +103,21 @@ inline const FuncCode* method_for(const Program& p, MethodSite& s, uint32_t tag)
 
 // Writes a user method's arguments (after the receiver) into the new frame,
 // converted from the call site's kinds to the method's parameter tags.
-[[gnu::noinline]] void bind_method_args(const Slot* fp, Slot* nfp, const MethodSite& s, const FuncCode& f,
-                                        const reml_loc_t* loc) {
+[[gnu::noinline]] void bind_method_args(const Program& p, const Slot* fp, Slot* nfp, const MethodSite& s,
+                                        const FuncCode& f, const reml_loc_t* loc) {
   for (size_t k = 0; k < s.args.size(); ++k) {
     const mir::Tag want = f.params[k + 1];
     Slot v = fp[s.args[k]];
-    if (want.kind != mir::Kind::Handle || s.arg_kinds[k] != mir::Kind::Handle)
-      v = from_handle(want, to_handle(s.arg_kinds[k], v), loc);
+    if (want.kind != mir::Kind::Handle || s.arg_tags[k].kind != mir::Kind::Handle)
+      v = from_handle(p, want, to_handle(p, s.arg_tags[k], v), loc);
     nfp[k + 1] = v;
   }
 }
 
 // A built-in method (or an instance method the box does not define) through
 // the runtime.
-[[gnu::noinline]] reml_handle_t call_builtin(const Slot* fp, const MethodSite& s, reml_handle_t recv,
-                                             const reml_loc_t* loc) {
+[[gnu::noinline]] reml_handle_t call_builtin(const Program& p, const Slot* fp, const MethodSite& s,
+                                             reml_handle_t recv, const reml_loc_t* loc) {
   constexpr size_t kInline = 8;
   reml_handle_t small[kInline];
   std::vector<reml_handle_t> large;
@@ -119,7 +126,7 @@ inline const FuncCode* method_for(const Program& p, MethodSite& s, uint32_t tag)
     large.resize(s.args.size());
     args = large.data();
   }
-  for (size_t k = 0; k < s.args.size(); ++k) args[k] = to_handle(s.arg_kinds[k], fp[s.args[k]]);
+  for (size_t k = 0; k < s.args.size(); ++k) args[k] = to_handle(p, s.arg_tags[k], fp[s.args[k]]);
   return reml_call_builtin(recv, s.builtin, s.name, static_cast<int64_t>(s.args.size()), args, loc);
 }
 
@@ -363,6 +370,9 @@ L_ToStrH:
   SYNC();
   A.p = reml_h_to_string(B.u);
   STEP();
+L_ToStrPtr:
+  A.p = reml_ptr_to_string(B.p);
+  STEP();
 L_BoxI:
   A.u = reml_box_i64(B.i);
   STEP();
@@ -371,6 +381,9 @@ L_BoxF:
   STEP();
 L_BoxB:
   A.u = reml_box_bool(B.i);
+  STEP();
+L_BoxPtr:
+  A.u = reml_ptr_box_new(B.p, static_cast<const reml_ptr_type_t*>(pc->x.p));
   STEP();
 L_UnboxI:
   A.i = reml_unbox_i64(B.u, LOC);
@@ -383,6 +396,9 @@ L_UnboxB:
   STEP();
 L_UnboxObj:
   A.p = reml_unbox_object(B.u, pc->c, LOC);
+  STEP();
+L_UnboxPtr:
+  A.p = reml_ptr_unbox(B.u, static_cast<const reml_ptr_type_t*>(pc->x.p), LOC);
   STEP();
 L_UnboxVoid:
   reml_unbox_void(B.u, LOC);
@@ -477,7 +493,7 @@ L_CallMethod : {
         Slot* nfp = fp + pc->c;
         if (__builtin_expect(nfp > limit, 0)) Machine::stack_overflow(LOC);
         nfp[0].u = recv;
-        bind_method_args(fp, nfp, *site, *f, LOC);
+        bind_method_args(prog, fp, nfp, *site, *f, LOC);
         PUSH_FRAME(nfp, handle_conversion(f->ret));
         fp = nfp;
         pc = f->entry;
@@ -486,12 +502,16 @@ L_CallMethod : {
     }
   }
   SYNC();
-  A.u = call_builtin(fp, *site, recv, LOC);
+  A.u = call_builtin(prog, fp, *site, recv, LOC);
   STEP();
 }
 L_CallRt:
   SYNC();
   reinterpret_cast<RtThunk>(pc->x.p)(fp, pool + pc->c, &A, LOC);
+  STEP();
+L_CallC:
+  SYNC();  // C may call back into the VM (callbacks run above this frame)
+  call_foreign(*static_cast<const ForeignSite*>(pc->x.p), fp, &A, LOC);
   STEP();
 
   // --- reference counts ---
@@ -632,7 +652,7 @@ L_Ret : {
   const uint64_t meta = fp[kHdrMeta].u;
   pc = static_cast<const Code*>(fp[kHdrRetPc].cp);
   fp = static_cast<Slot*>(fp[kHdrCallerFp].p);
-  if (__builtin_expect((meta >> 32) != 0, 0)) v = convert_result(static_cast<uint32_t>(meta >> 32), v);
+  if (__builtin_expect((meta >> 32) != 0, 0)) v = convert_result(prog, static_cast<uint32_t>(meta >> 32), v);
   fp[static_cast<uint32_t>(meta)] = v;
   NEXT();
 }
@@ -642,7 +662,7 @@ L_RetImm : {
   const uint64_t meta = fp[kHdrMeta].u;
   pc = static_cast<const Code*>(fp[kHdrRetPc].cp);
   fp = static_cast<Slot*>(fp[kHdrCallerFp].p);
-  if (__builtin_expect((meta >> 32) != 0, 0)) v = convert_result(static_cast<uint32_t>(meta >> 32), v);
+  if (__builtin_expect((meta >> 32) != 0, 0)) v = convert_result(prog, static_cast<uint32_t>(meta >> 32), v);
   fp[static_cast<uint32_t>(meta)] = v;
   NEXT();
 }

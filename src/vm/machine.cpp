@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "vm/ffi_tables.h"
+
 namespace hako::vm {
 
 namespace {
@@ -49,11 +51,6 @@ void register_boxes(const mir::Module& m) {
 // The machine whose run loop is active, for the to-string hook.
 Machine* g_active = nullptr;
 
-// The location of the instruction that called into the runtime, if known.
-const reml_loc_t* current_loc(const Machine& vm) {
-  return vm.cur_pc != nullptr ? &vm.prog->locs[vm.cur_pc->d] : nullptr;
-}
-
 // Text of a toString() result `v` of tag `t` (to_str semantics), which the
 // call handed over owned; the text is owned too (the runtime releases it).
 reml_string_t* result_text(mir::Tag t, Slot v) {
@@ -63,6 +60,7 @@ reml_string_t* result_text(mir::Tag t, Slot v) {
     case mir::Kind::Float: return reml_f64_to_string(v.f);
     case mir::Kind::Bool: return reml_bool_to_string(v.i);
     case mir::Kind::Void: return reml_str_new("null", 4);
+    case mir::Kind::Ptr: return reml_ptr_to_string(v.p);
     default: {
       reml_string_t* text = reml_h_to_string(v.u);
       reml_h_release(v.u);
@@ -75,11 +73,8 @@ reml_string_t* result_text(mir::Tag t, Slot v) {
 reml_string_t* to_string_hook(reml_handle_t self) {
   Machine* vm = g_active;
   if (vm == nullptr) reml_internal_error("to-string hook called with no active VM");
-  // Nested runs are the only C recursion of the VM; bound it before the
-  // native stack runs out (a toString that prints itself, say).
-  const auto here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
-  if (here < vm->c_stack_start && vm->c_stack_start - here > vm->c_stack_budget)
-    Machine::stack_overflow(current_loc(*vm));
+  // A toString that prints itself, say.
+  vm->check_c_stack();
   const uint32_t tag = reml_h_tag(self);
   const uint32_t box = tag - REML_TAG_USER_BASE;
   if (tag < REML_TAG_USER_BASE || box >= vm->prog->to_string.size() || vm->prog->to_string[box] == nullptr)
@@ -102,8 +97,10 @@ size_t c_stack_budget() {
 
 }  // namespace
 
-Machine::Machine(const mir::Module& m, const TranslateOptions& options) {
+Machine::Machine(const mir::Module& m, const TranslateOptions& options, const std::vector<void*>& externs) {
   prog = translate(m, options);
+  bind_externs(*prog->ffi, externs);
+  attach_callbacks(*prog->ffi, this);
   if (const char* dump = std::getenv("HAKO_VM_DUMP"); dump != nullptr && *dump != '\0' && *dump != '0') {
     reml_flush_stdout();
     for (const FuncCode& f : prog->funcs) std::fputs(disassemble(*prog, f).c_str(), stderr);
@@ -137,7 +134,7 @@ Slot Machine::invoke(const FuncCode& f, const Slot* args, size_t n) {
   // Above every register of the innermost frame, whichever function it is.
   Slot* const base = saved_fp != nullptr ? saved_fp + prog->max_frame : stack_base;
   Slot* const fp = base + 1 + kFrameHeader;
-  if (base > stack_limit) stack_overflow(current_loc(*this));
+  if (base > stack_limit) stack_overflow(current_loc());
   for (size_t k = 0; k < n; ++k) fp[k] = args[k];
   fp[kHdrRetPc].cp = &halt;
   fp[kHdrCallerFp].p = base;
@@ -149,5 +146,16 @@ Slot Machine::invoke(const FuncCode& f, const Slot* args, size_t n) {
 }
 
 void Machine::stack_overflow(const reml_loc_t* loc) { reml_stack_overflow(loc); }
+
+const reml_loc_t* Machine::current_loc() const { return cur_pc != nullptr ? &prog->locs[cur_pc->d] : nullptr; }
+
+void Machine::check_c_stack() const {
+  // Nested runs are the only C recursion of the VM; bound it before the
+  // native stack runs out.
+  const auto here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  if (here < c_stack_start && c_stack_start - here > c_stack_budget) stack_overflow(current_loc());
+}
+
+void Machine::release_ffi_references() { release_callback_results(*prog->ffi); }
 
 }  // namespace hako::vm

@@ -19,9 +19,11 @@ namespace hako::vm {
 inline constexpr size_t kStackSlots = size_t{1} << 23;
 
 struct Machine {
-  // Translates and links `m`, registers its box types with the runtime and
-  // installs the to-string hook. The runtime must be initialised.
-  Machine(const mir::Module& m, const TranslateOptions& options);
+  // Translates and links `m`, gives its extern functions their C addresses
+  // (`externs[i]` is that of m.externs[i]; fewer is an internal error),
+  // registers its box types with the runtime and installs the to-string
+  // hook. The runtime must be initialised.
+  Machine(const mir::Module& m, const TranslateOptions& options, const std::vector<void*>& externs);
   // Uninstalls the hook.
   ~Machine();
   Machine(const Machine&) = delete;
@@ -33,6 +35,18 @@ struct Machine {
 
   // The runtime error `Stack overflow` at `loc`.
   [[noreturn]] static void stack_overflow(const reml_loc_t* loc);
+
+  // The location of the instruction that last called out of the run loop
+  // (published with cur_pc), if any.
+  const reml_loc_t* current_loc() const;
+
+  // Stops with `Stack overflow` when nested runs (to-string hooks, callbacks)
+  // have used up the C stack budget.
+  void check_c_stack() const;
+
+  // Drops the references the run still holds for C (callback results), so
+  // that the leak report sees only the program's own.
+  void release_ffi_references();
 
   std::unique_ptr<Program> prog;
   std::unique_ptr<Slot[]> stack;
@@ -46,7 +60,7 @@ struct Machine {
   const Code* cur_pc = nullptr;
   std::vector<reml_handle_t> globals;  // one handle per module global, Void at start
   Code halt{};                         // return address of every invocation's base frame
-  // The C stack is used only by nested to-string runs; past this many bytes
+  // The C stack is used only by nested runs (to-string, callbacks); past this many bytes
   // below the first run's frame they stop with `Stack overflow`.
   uintptr_t c_stack_start = 0;
   size_t c_stack_budget = 0;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <unordered_map>
 
+#include "vm/ffi_tables.h"
 #include "vm/translate_facts.h"
 #include "vm/translate_function.h"
 
@@ -27,6 +28,16 @@ const char* opcode_name(OpCode op) {
   return i < kOpCount ? kOpNames[i] : "?";
 }
 
+Program::Program() : ffi(std::make_unique<FfiTables>()) {}
+
+Program::~Program() = default;
+
+const reml_ptr_type_t* Program::ptr_type(mir::Tag t) const {
+  const reml_ptr_type_t* desc = t.kind == mir::Kind::Ptr ? ptr_types.find(t.ctype()) : nullptr;
+  if (desc == nullptr) reml_internal_error("a pointer value without a pointer type (C type #%u)", t.box);
+  return desc;
+}
+
 const FuncCode* Program::find_method(uint32_t box, uint64_t key) const {
   if (box >= methods.size()) return nullptr;
   auto it = methods[box].find(key);
@@ -39,6 +50,8 @@ std::unique_ptr<Program> translate(const mir::Module& m, const TranslateOptions&
   p->entry = m.entry;
   p->null_text = reml_str_new_immortal("null", 4);
   p->strings.assign(m.strings.size(), nullptr);
+  p->ptr_types = PtrTypes(m);
+  build_extern_bridges(m, *p->ffi);
 
   // Method names compare by canonical id: the first pool index of the text.
   std::unordered_map<std::string, uint32_t> ids;

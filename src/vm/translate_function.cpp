@@ -6,6 +6,8 @@
 
 #include "vm/compare_codes.h"
 #include "vm/dyn_paths.h"
+#include "vm/ffi_call.h"
+#include "vm/ffi_callback.h"
 #include "vm/parallel_copy.h"
 #include "vm/rt_table.h"
 #include "vm/translate_facts.h"
@@ -325,6 +327,7 @@ class FunctionTranslator {
       case Kind::Bool: unary(OpCode::ToStrB, in); return;
       case Kind::String: unary(OpCode::Mov, in); return;
       case Kind::Void: emit(OpCode::LoadImm, dst(in)).x.p = p_.null_text; return;
+      case Kind::Ptr: unary(OpCode::ToStrPtr, in); return;
       default: unary_loc(OpCode::ToStrH, in); return;  // Handle, or an object pointer
     }
   }
@@ -335,6 +338,7 @@ class FunctionTranslator {
       case Kind::Float: unary(OpCode::BoxF, in); return;
       case Kind::Bool: unary(OpCode::BoxB, in); return;
       case Kind::Void: emit(OpCode::LoadImm, dst(in)).x.u = REML_VOID; return;
+      case Kind::Ptr: unary(OpCode::BoxPtr, in); body_.back().x.p = p_.ptr_type(tag_of(in.args[0])); return;
       default: unary(OpCode::Mov, in); return;  // object pointers are their handles
     }
   }
@@ -346,6 +350,7 @@ class FunctionTranslator {
       case Kind::Bool: unary_loc(OpCode::UnboxB, in); return;
       case Kind::Handle: unary(OpCode::Mov, in); return;
       case Kind::Void: unary_loc(OpCode::UnboxVoid, in); return;
+      case Kind::Ptr: unary_loc(OpCode::UnboxPtr, in); body_.back().x.p = p_.ptr_type(in.tag); return;
       case Kind::Box:
         if (in.tag.box >= m_.boxes.size()) malformed(f_.name, "unbox to an unknown box");
         [[fallthrough]];
@@ -363,6 +368,7 @@ class FunctionTranslator {
       case Kind::Float: unary(OpCode::TruthyF, in); return;
       case Kind::Bool: unary(OpCode::Mov, in); return;
       case Kind::String: unary(OpCode::TruthyS, in); return;
+      case Kind::Ptr: malformed(f_.name, "truthy of a C pointer (compare it with null)");
       default: unary_loc(OpCode::TruthyH, in); return;  // the runtime names the kind
     }
   }
@@ -392,7 +398,7 @@ class FunctionTranslator {
     site->recv = reg(in.args[0]);
     for (size_t k = 1; k < in.args.size(); ++k) {
       site->args.push_back(reg(in.args[k]));
-      site->arg_kinds.push_back(tag_of(in.args[k]).kind);
+      site->arg_tags.push_back(tag_of(in.args[k]));
     }
     emit(OpCode::CallMethod, dst(in), 0, frame_offset(), loc(in)).x.p = site.get();
     p_.sites.push_back(std::move(site));
@@ -406,6 +412,24 @@ class FunctionTranslator {
     uint32_t at = static_cast<uint32_t>(p_.pool.size());
     for (ValueId a : in.args) p_.pool.push_back(reg(a));
     emit(OpCode::CallRt, dst(in), 0, at, loc(in)).x.p = reinterpret_cast<const void*>(rt_thunk(fn));
+  }
+
+  // A foreign call: its site holds the argument registers and conversions.
+  void call_c(const Inst& in) {
+    std::vector<uint32_t> regs;
+    std::vector<mir::Tag> tags;
+    for (ValueId a : in.args) {
+      regs.push_back(reg(a));
+      tags.push_back(tag_of(a));
+    }
+    const ForeignSite* site = add_foreign_site(m_, *p_.ffi, f_.name, in, regs, tags);
+    emit(OpCode::CallC, dst(in), 0, 0, loc(in)).x.p = site;
+  }
+
+  // A callback's C function pointer is a constant of the program.
+  void fn_ptr(const Inst& in) {
+    if (in.tag.kind != Kind::Ptr) malformed(f_.name, "fn_ptr without a pointer tag");
+    emit(OpCode::LoadImm, dst(in)).x.p = callback_code(m_, p_, in.func(), in.tag.ctype());
   }
 
   const mir::BoxType& box_type(uint32_t index) {
@@ -438,9 +462,8 @@ class FunctionTranslator {
       return;  // a pure instruction without result computes nothing
     }
     switch (in.op) {
-      case Op::CallC:
-      case Op::FnPtr:
-        malformed(f_.name, "foreign calls are not implemented in the VM yet");
+      case Op::CallC: call_c(in); return;
+      case Op::FnPtr: fn_ptr(in); return;
       case Op::ConstI: case Op::ConstF: case Op::ConstB: case Op::ConstS: case Op::ConstVoid:
         return;  // loaded in the prologue when a register needs them
       case Op::Copy:
@@ -549,7 +572,9 @@ class FunctionTranslator {
       case Op::WeakRetain: {
         // A weak reference is a counted reference to its cell: retaining it
         // is retaining the cell.
-        bool handle = f_.value_tags[in.args[0]].kind == Kind::Handle;
+        const Kind kind = f_.value_tags[in.args[0]].kind;
+        if (kind == Kind::Ptr) malformed(f_.name, "a reference count on a C pointer, which has none");
+        bool handle = kind == Kind::Handle;
         OpCode op = in.op != Op::Release ? (handle ? OpCode::RetainH : OpCode::RetainP)
                                          : (handle ? OpCode::ReleaseH : OpCode::ReleaseP);
         emit(op, 0, reg(in.args[0]));

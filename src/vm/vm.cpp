@@ -36,10 +36,11 @@ int exit_status(mir::Tag ret, Slot value) {
 
 }  // namespace
 
-int run_with_options(const mir::Module& m, const std::vector<std::string>& args, const TranslateOptions& options) {
+int run_with_options(const mir::Module& m, const std::vector<std::string>& args, const TranslateOptions& options,
+                     const std::vector<void*>& externs) {
   reml_runtime_init();
   if (m.entry >= m.functions.size()) reml_internal_error("the module has no entry function");
-  Machine vm(m, options);
+  Machine vm(m, options, externs);
   const FuncCode& main = vm.prog->funcs[m.entry];
   Slot argv[1];
   size_t argc = 0;
@@ -53,11 +54,14 @@ int run_with_options(const mir::Module& m, const std::vector<std::string>& args,
   // main's argument and result are references like any other.
   if (argc == 1) reml_h_release(argv[0].u);
   if (mir::is_object_kind(main.ret.kind) || main.ret.kind == mir::Kind::Handle) reml_h_release(result.u);
+  vm.release_ffi_references();
   return reml_finish(vm.globals.data(), static_cast<uint32_t>(vm.globals.size()), status);
 }
 
-int run(const mir::Module& m, const std::vector<std::string>& args) {
-  return run_with_options(m, args, TranslateOptions{});
+int run(const mir::Module& m, const std::vector<std::string>& args, const std::vector<void*>& externs) {
+  return run_with_options(m, args, TranslateOptions{}, externs);
 }
+
+int run(const mir::Module& m, const std::vector<std::string>& args) { return run(m, args, {}); }
 
 }  // namespace hako::vm

@@ -12,7 +12,13 @@ namespace hako::vm {
 
 // Runs `m.entry` (main) with `args` as main's ArrayBox argument when it takes
 // one, flushes stdout and returns the process exit status of §2. A runtime
-// error does not return: it exits with status 1.
+// error does not return: it exits with status 1. `externs[i]` is the C
+// address of m.externs[i] (resolved by the caller); fewer addresses than
+// externs is an internal error.
+int run(const mir::Module& m, const std::vector<std::string>& args, const std::vector<void*>& externs);
+
+// Temporary, until the driver resolves extern addresses: run() with none
+// (a module that declares extern functions is an internal error).
 int run(const mir::Module& m, const std::vector<std::string>& args);
 
 }  // namespace hako::vm
