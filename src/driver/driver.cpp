@@ -301,7 +301,9 @@ int main(int argc, char** argv) {
   std::fflush(stderr);
   if (cl.leak_check && !reml_debug_enable())
     reml_internal_error("--leak-check: objects were allocated before the run started");
-  return vm::run(*c.module, cl.program_args);  // FFI-VM: pass the addresses once the VM takes them
+  std::vector<void*> addresses;
+  for (const ResolvedExtern& r : *foreign) addresses.push_back(r.address);
+  return vm::run(*c.module, cl.program_args, addresses);
 }
 
 }  // namespace hako::driver

@@ -249,6 +249,11 @@ class InstChecker {
         error("parameter " + std::to_string(k + 1) + " of @" + target.name + " is " + name(target.params[k]) +
               ", but the callback passes " + name(*natural) + " (or a Handle)");
     }
+    if (sig.ret < m_.ctypes.size()) {
+      CClass ret = ctype_info(m_.ctypes[sig.ret].kind).cls;
+      if (ret == CClass::CStr || ret == CClass::Handle)
+        error("a callback cannot return " + ctype_text(m_, sig.ret) + " (no one would own it)");
+    }
     std::optional<Tag> want = hako_tag_of_ctype(m_, sig.ret, CSide::Argument);
     if (want && target.ret != *want && target.ret.kind != Kind::Handle)
       error("@" + target.name + " returns " + name(target.ret) + ", but the callback must give " + name(*want) +

@@ -107,6 +107,13 @@ std::optional<CTypeId> Checker::resolve_ctype(const ast::CTypeExpr& t, CTypeSite
                                       : std::string("write FnPtr<(i32) -> i32> with the callback's C signature"));
         return std::nullopt;
       }
+      // Nothing could own what a callback gives back: once the Hako method has
+      // returned, no one would free a String copy or release a Handle.
+      if ((cls == CClass::CStr || cls == CClass::Handle) && site == CTypeSite::CallbackResult) {
+        report(diag::Kind::FfiUnknownType, t.span, "A callback cannot return " + t.name + ".",
+               "return a scalar or a pointer, and hand values to C through a call that takes them");
+        return std::nullopt;
+      }
       if (cls == CClass::Void && (site == CTypeSite::Param || site == CTypeSite::CallbackParam)) {
         report(diag::Kind::FfiUnknownType, t.span, "'void' is not a parameter type.",
                "remove the parameter: a C function without parameters is written 'fn f()'");

@@ -62,6 +62,5 @@ int run(const mir::Module& m, const std::vector<std::string>& args, const std::v
   return run_with_options(m, args, TranslateOptions{}, externs);
 }
 
-int run(const mir::Module& m, const std::vector<std::string>& args) { return run(m, args, {}); }
 
 }  // namespace hako::vm

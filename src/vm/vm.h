@@ -17,8 +17,4 @@ namespace hako::vm {
 // externs is an internal error.
 int run(const mir::Module& m, const std::vector<std::string>& args, const std::vector<void*>& externs);
 
-// Temporary, until the driver resolves extern addresses: run() with none
-// (a module that declares extern functions is an internal error).
-int run(const mir::Module& m, const std::vector<std::string>& args);
-
 }  // namespace hako::vm

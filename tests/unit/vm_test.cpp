@@ -634,7 +634,7 @@ mir::Module unbox_mismatch(bool print_first) {
 }
 
 TEST(Vm, UnboxMismatchIsARuntimeError) {
-  EXPECT_EXIT(vm::run(unbox_mismatch(false), {}), ::testing::ExitedWithCode(1),
+  EXPECT_EXIT(vm::run(unbox_mismatch(false), {}, {}), ::testing::ExitedWithCode(1),
               "test\\.hako:3:7: runtime error: Type error: expected Int, got String");
   Outcome o = run_captured(unbox_mismatch(true));
   EXPECT_EQ(o.status, 1);
