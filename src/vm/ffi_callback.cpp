@@ -33,7 +33,6 @@ Slot unbox_result(const Callback& cb, reml_handle_t h, const reml_loc_t* loc) {
     case Callback::Unbox::Int: s.i = reml_unbox_i64(h, loc); break;
     case Callback::Unbox::Float: s.f = reml_unbox_f64(h, loc); break;
     case Callback::Unbox::Bool: s.i = reml_unbox_bool(h, loc); break;
-    case Callback::Unbox::String: s.p = reml_unbox_object(h, REML_TAG_STRING, loc); break;
     case Callback::Unbox::Ptr: s.p = reml_ptr_unbox(h, cb.ret_ptr, loc); break;
   }
   return s;
@@ -75,12 +74,6 @@ void callback_entry(ffi_cif* /*cif*/, void* ret, void** args, void* user) {
   const Slot v = unbox_result(cb, r.u, loc);
   to_c(cb.ret_plan, v, ret, name, "result", loc);
   if (cb.release_result) reml_h_release(r.u);
-  if (cb.hold_result) {
-    // C reads the String's bytes or the Handle after the callback returns.
-    const reml_handle_t old = cb.held;
-    cb.held = r.u;
-    reml_h_release(old);
-  }
 }
 
 // "Sorter.compare/2" -> "Sorter.compare": the name the program spells.
@@ -132,13 +125,14 @@ void plan_result(const mir::Module& m, const Program& p, const mir::Function& f,
   std::optional<ToCPlan> plan = to_c_plan(m, sig.ret, mir::Ownership::Borrowed);
   if (!plan) malformed(f.name, "a callback result whose C type cannot be passed");
   cb.ret_plan = *plan;
-  const bool reference = want->kind == mir::Kind::String || want->kind == mir::Kind::Handle;
-  if (f.ret.kind == mir::Kind::Handle && want->kind != mir::Kind::Handle) {
+  // The verifier refuses CStr and Handle results: no one would own them.
+  if (want->kind == mir::Kind::String || want->kind == mir::Kind::Handle)
+    malformed(f.name, "a callback returning a String or a Handle");
+  if (f.ret.kind == mir::Kind::Handle) {
     switch (want->kind) {
       case mir::Kind::Int: cb.unbox = Callback::Unbox::Int; break;
       case mir::Kind::Float: cb.unbox = Callback::Unbox::Float; break;
       case mir::Kind::Bool: cb.unbox = Callback::Unbox::Bool; break;
-      case mir::Kind::String: cb.unbox = Callback::Unbox::String; break;
       case mir::Kind::Ptr:
         cb.unbox = Callback::Unbox::Ptr;
         cb.ret_ptr = p.ptr_types.find(want->ctype());
@@ -146,11 +140,10 @@ void plan_result(const mir::Module& m, const Program& p, const mir::Function& f,
         break;
       default: malformed(f.name, "a callback result of an unexpected kind");
     }
-    cb.release_result = !reference;
+    cb.release_result = true;
   } else if (!(f.ret == *want || (f.ret.kind == mir::Kind::Ptr && want->kind == mir::Kind::Ptr))) {
     malformed(f.name, "a callback result of the wrong kind");
   }
-  cb.hold_result = reference;
 }
 
 }  // namespace
@@ -189,13 +182,6 @@ const void* callback_code(const mir::Module& m, Program& p, mir::FuncId f, mir::
 
 void attach_callbacks(FfiTables& t, Machine* vm) {
   for (auto& [key, cb] : t.callbacks) cb->vm = vm;
-}
-
-void release_callback_results(FfiTables& t) {
-  for (auto& [key, cb] : t.callbacks) {
-    reml_h_release(cb->held);
-    cb->held = REML_VOID;
-  }
 }
 
 }  // namespace hako::vm

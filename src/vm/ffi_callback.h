@@ -37,7 +37,7 @@ struct Callback {
   };
   // How the function's result is unboxed before its conversion to C, when
   // it returns a Handle for a C type whose Hako value is not one.
-  enum class Unbox : uint8_t { None, Int, Float, Bool, String, Ptr };
+  enum class Unbox : uint8_t { None, Int, Float, Bool, Ptr };
 
   Machine* vm = nullptr;         // set when the program is loaded
   const FuncCode* fn = nullptr;
@@ -47,11 +47,9 @@ struct Callback {
   ffi_type* ret_type = nullptr;
   bool returns_void = false;     // the C result is void: the Hako result is dropped
   bool release_result = false;   // the Hako result is a reference to drop once converted
-  bool hold_result = false;      // the Hako result is a reference C reads (CStr, Handle): kept until the next call
   Unbox unbox = Unbox::None;
   const reml_ptr_type_t* ret_ptr = nullptr;  // Unbox::Ptr: the expected type
   ToCPlan ret_plan;
-  reml_handle_t held = REML_VOID;  // the last held result
   ffi_cif cif{};
   ffi_closure* closure = nullptr;
   void* code = nullptr;          // the C function pointer
@@ -64,8 +62,5 @@ const void* callback_code(const mir::Module& m, Program& p, mir::FuncId f, mir::
 
 // Points every callback of `t` at the machine that runs them.
 void attach_callbacks(FfiTables& t, Machine* vm);
-
-// Drops the results callbacks still hold for C (before the leak report).
-void release_callback_results(FfiTables& t);
 
 }  // namespace hako::vm

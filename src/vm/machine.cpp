@@ -156,6 +156,5 @@ void Machine::check_c_stack() const {
   if (here < c_stack_start && c_stack_start - here > c_stack_budget) stack_overflow(current_loc());
 }
 
-void Machine::release_ffi_references() { release_callback_results(*prog->ffi); }
 
 }  // namespace hako::vm

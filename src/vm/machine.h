@@ -44,10 +44,6 @@ struct Machine {
   // have used up the C stack budget.
   void check_c_stack() const;
 
-  // Drops the references the run still holds for C (callback results), so
-  // that the leak report sees only the program's own.
-  void release_ffi_references();
-
   std::unique_ptr<Program> prog;
   std::unique_ptr<Slot[]> stack;
   Slot* stack_base = nullptr;

@@ -54,7 +54,6 @@ int run_with_options(const mir::Module& m, const std::vector<std::string>& args,
   // main's argument and result are references like any other.
   if (argc == 1) reml_h_release(argv[0].u);
   if (mir::is_object_kind(main.ret.kind) || main.ret.kind == mir::Kind::Handle) reml_h_release(result.u);
-  vm.release_ffi_references();
   return reml_finish(vm.globals.data(), static_cast<uint32_t>(vm.globals.size()), status);
 }
 
