@@ -157,6 +157,10 @@ def make_inputs(tmp):
     paths["unwritable output"] = os.path.join(tmp, "no-such-dir", "out.mir")
     paths["unwritable executable"] = os.path.join(tmp, "no-such-dir", "prog")
     paths["build output"] = os.path.join(tmp, "prog")
+    missing_symbol = os.path.join(tmp, "missing-symbol.hako")
+    with open(missing_symbol, "w", encoding="utf-8") as f:
+        f.write('extern "C" { fn hako_cli_no_such_symbol() -> i32 }\n' + VALID_PROGRAM)
+    paths["missing symbol"] = missing_symbol
     paths["missing runtime"] = os.path.join(tmp, "no-such-runtime", "libreml_runtime.a")
     # Not an archive: the linker must refuse it.
     write("garbage runtime", "libreml_runtime.a", b"this is not an ar archive\n")
@@ -196,7 +200,28 @@ def cases(paths):
     out.extend(verify_mir_cases(paths, bad_files))
     out.append(Case("emit-mir: invalid UTF-8", ["emit-mir", paths["invalid UTF-8"]], code="E0004"))
     out.extend(build_cases(paths))
+    out.extend(ffi_cases(paths))
     return out
+
+
+def ffi_cases(paths):
+    """Foreign functions: a missing symbol stops run, check and build before
+    anything runs or links; -L and --emit-audit are checked like any option."""
+    valid, missing = paths["valid program"], paths["missing symbol"]
+    usage = "E0007"
+    return [
+        Case("run: missing C symbol", ["run", missing], code="E0601"),
+        Case("check: missing C symbol", ["check", missing], code="E0601"),
+        Case("check --diagnostics=json: missing C symbol", ["check", "--diagnostics=json", missing], json_mode=True,
+             code="E0601"),
+        Case("build: missing C symbol", ["build", missing, "-o", paths["build output"]], code="E0601"),
+        Case("-L without a directory", ["check", valid, "-L"], code=usage),
+        Case("-L on emit-mir", ["emit-mir", "-L", "/tmp", valid], code=usage),
+        Case("--emit-audit on emit-mir", ["emit-mir", "--emit-audit=/tmp/x.jsonl", valid], code=usage),
+        Case("--emit-audit without a file", ["check", "--emit-audit=", valid], code=usage),
+        Case("--emit-audit into a missing directory", ["check", "--emit-audit=" + paths["unwritable output"], valid],
+             code="E0008"),
+    ]
 
 
 def verify_mir_cases(paths, bad_files):
