@@ -334,8 +334,9 @@ def vm_command(opts, path, args):
 
 
 def lib_flags(opts):
-    """`-L DIR` for each --lib-dir: where @library libraries are found."""
-    return [flag for d in opts.lib_dirs for flag in ("-L", d)]
+    """`-L DIR` for each --lib-dir: where @library libraries are found (other
+    scripts reuse this module with options of their own, without lib_dirs)."""
+    return [flag for d in getattr(opts, "lib_dirs", []) for flag in ("-L", d)]
 
 
 def expected_leak_report(spec):
