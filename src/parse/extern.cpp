@@ -2,6 +2,7 @@
 // extern structs, their attributes and C types. The parser records what is
 // written; which ABIs, attributes and type names are valid is sema's call.
 #include <algorithm>
+#include <functional>
 
 #include "parse/parser.h"
 
@@ -63,28 +64,32 @@ void Parser::parse_extern_block(ast::Program& program, std::vector<ast::Attribut
   if (!at(TokenKind::LBrace)) fail_expected("'{' to start the extern block");
   base::Span open = open_bracket(TokenKind::LBrace).span;
   NewlineMode nl(*this, false);
+  extern_items(open, "extern block", [&] { parse_extern_fn(block); });
+  block.span = base::Span{begin, prev_span().end};
+  program.externs.push_back(std::move(block));
+}
+
+void Parser::extern_items(base::Span open, const std::string& what, const std::function<void()>& item) {
   for (;;) {
     skip_item_separators();
     check_cap();
     if (at(TokenKind::RBrace)) {
       close_bracket(TokenKind::RBrace, "'}'");
-      break;
+      return;
     }
     if (at(TokenKind::Eof) || at_declaration_start()) {
-      report_missing_brace(open, "extern block");
+      report_missing_brace(open, what.c_str());
       open_.pop_back();
-      break;
+      return;
     }
     size_t open_base = open_.size();
     uint32_t start = pos_;
     try {
-      parse_extern_fn(block);
+      item();
     } catch (const SyntaxError&) {
       sync_to_extern_item(open_base, start);
     }
   }
-  block.span = base::Span{begin, prev_span().end};
-  program.externs.push_back(std::move(block));
 }
 
 void Parser::parse_extern_fn(ast::ExternBlock& block) {
@@ -156,26 +161,7 @@ void Parser::parse_extern_struct(ast::Program& program, std::vector<ast::Attribu
   if (!at(TokenKind::LBrace)) fail_expected("'{' to start the fields of extern struct '" + s.name + "'");
   base::Span open = open_bracket(TokenKind::LBrace).span;
   NewlineMode nl(*this, false);
-  for (;;) {
-    skip_item_separators();
-    check_cap();
-    if (at(TokenKind::RBrace)) {
-      close_bracket(TokenKind::RBrace, "'}'");
-      break;
-    }
-    if (at(TokenKind::Eof) || at_declaration_start()) {
-      report_missing_brace(open, ("extern struct '" + s.name + "'").c_str());
-      open_.pop_back();
-      break;
-    }
-    size_t open_base = open_.size();
-    uint32_t start = pos_;
-    try {
-      parse_extern_field(s);
-    } catch (const SyntaxError&) {
-      sync_to_extern_item(open_base, start);
-    }
-  }
+  extern_items(open, "extern struct '" + s.name + "'", [&] { parse_extern_field(s); });
   s.span = base::Span{begin, prev_span().end};
   program.structs.push_back(std::move(s));
 }

@@ -3,6 +3,7 @@
 // cursor, error reporting and recovery live in parser.cpp.
 #pragma once
 
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -153,6 +154,9 @@ class Parser {
   // including a newline, `;` or `,` outside brackets, or up to a `}` closing
   // the enclosing block, a line starting with `fn` or `@`, or a declaration.
   void sync_to_extern_item(size_t open_base, uint32_t start);
+  // The items of an extern block or struct up to its '}' (already opened at
+  // `open`): each parsed by `item`, a syntax error in one skipped to the next.
+  void extern_items(base::Span open, const std::string& what, const std::function<void()>& item);
 
   // --- statements (stmt.cpp) ----------------------------------------------
   // Parses `{ stmts }`, allowing newlines before the `{`.
