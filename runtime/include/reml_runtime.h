@@ -954,6 +954,53 @@ char* reml_ffi_cstr_transfer(REML_BOR reml_string_t* s, const char* fn, const ch
  * then passes `p` to free(). */
 REML_OWN reml_handle_t reml_ffi_cstr_result(const char* p, int64_t free_after);
 
+/* Extern structs (docs/ffi.md "Structs"): a struct value is an instance of
+ * the user box that holds its fields as Hako values; at a C call it is
+ * copied into C layout (pack) or out of it (unpack). The compiler computes
+ * the layout and emits one descriptor per struct type. */
+typedef enum reml_cfield_kind {
+  REML_CF_I8, REML_CF_I16, REML_CF_I32, REML_CF_I64,
+  REML_CF_U8, REML_CF_U16, REML_CF_U32, REML_CF_U64,
+  REML_CF_F32, REML_CF_F64, REML_CF_BOOL,
+  REML_CF_PTR,    /* a pointer value of type `ptr` (NULL: Void) */
+  REML_CF_STRUCT, /* a nested struct of type `nested`, stored in place */
+} reml_cfield_kind_t;
+
+typedef struct reml_cstruct_type reml_cstruct_type_t;
+
+/* One field of an extern struct. */
+typedef struct reml_cfield {
+  const char* name;                   /* as declared */
+  const char* ctype;                  /* its C type as written, in range errors ("i8") */
+  uint32_t kind;                      /* reml_cfield_kind_t */
+  uint32_t offset;                    /* bytes from the start of the struct */
+  const reml_ptr_type_t* ptr;         /* REML_CF_PTR: the pointer type */
+  const reml_cstruct_type_t* nested;  /* REML_CF_STRUCT: the field's struct type */
+} reml_cfield_t;
+
+/* An extern struct type: its C layout and the box that holds its values. */
+struct reml_cstruct_type {
+  const char* name;       /* "Vec2" */
+  uint32_t size;          /* sizeof, with trailing padding */
+  uint32_t align;
+  uint32_t box_index;     /* the user box of its values (tag REML_TAG_USER_BASE + box_index) */
+  uint32_t field_count;
+  const reml_cfield_t* fields;
+};
+
+/* Copies struct value `h` (an instance of type->box_index; anything else is
+ * a runtime type error) into `out` (type->size bytes, padding zeroed), each
+ * field converted as an argument of its C type would be; a failure is the
+ * runtime error of that conversion naming argument `<param>.<field>` of
+ * `fn`. */
+void reml_ffi_struct_pack(REML_BOR reml_handle_t h, const reml_cstruct_type_t* type, void* out, const char* fn,
+                          const char* param, const reml_loc_t* loc);
+/* A new struct value (an instance of type->box_index) holding the C struct
+ * at `in`, each field converted as a result of its C type would be (a u64
+ * above 2^63-1 is the result range error naming `fn`). */
+REML_OWN reml_handle_t reml_ffi_struct_unpack(const void* in, const reml_cstruct_type_t* type, const char* fn,
+                                              const reml_loc_t* loc);
+
 /* ------------------------------------------------------------------------- */
 /* Built-in methods called on values of statically unknown kind               */
 /* ------------------------------------------------------------------------- */

@@ -36,8 +36,9 @@ CAbiType c_abi_type(ModuleState& ms, mir::CTypeId t) {
     case mir::CClass::CStr:
     case mir::CClass::Pointer:
     case mir::CClass::FnPointer: return {ms.ptr, std::nullopt};
+    case mir::CClass::Struct: break;
   }
-  throw UnhandledMir{"a C type of an unknown class"};
+  throw UnhandledMir{"a struct passed by value (not supported by native code yet)"};
 }
 
 CSignature c_signature(ModuleState& ms, const std::vector<mir::CTypeId>& params, mir::CTypeId ret, bool variadic) {

@@ -120,7 +120,8 @@ llvm::Value* hako_to_c(ModuleState& ms, llvm::IRBuilder<>& b, mir::CTypeId c, mi
     case CClass::FnPointer:
       expect_kind(ms, c, t, Kind::Ptr);
       return v;
-    case CClass::Void: break;
+    case CClass::Void:
+    case CClass::Struct: break;
   }
   throw UnhandledMir{"an argument of C type " + mir::ctype_text(ms.mir, c)};
 }
@@ -172,6 +173,7 @@ llvm::Value* c_to_hako(ModuleState& ms, llvm::IRBuilder<>& b, mir::CTypeId c, mi
       }
       return r;
     case CClass::FnPointer: return r;
+    case CClass::Struct: break;
   }
   throw UnhandledMir{"a result of C type " + mir::ctype_text(ms.mir, c)};
 }

@@ -30,6 +30,7 @@ const char* wrap_of(const mir::Module& m, mir::CTypeId t) {
     case CClass::Handle: return "handle";
     case CClass::Pointer:
     case CClass::FnPointer: return "pointer";
+    case CClass::Struct: return "struct";
   }
   return "void";
 }

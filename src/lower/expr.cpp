@@ -433,9 +433,52 @@ ValueId FunctionLowerer::new_expr(const ast::New& e, const ExprInfo& info) {
       if (info.func != sema::kNone) direct_call(info.func, obj, e.args, l);
       return obj;
     }
+    case sema::ResKind::NewStruct: {
+      std::vector<ValueId> fields;
+      for (const auto& a : e.args) fields.push_back(value(*a));
+      return new_struct(info.box, fields, l);
+    }
     default:
       return const_void(info.kind);
   }
+}
+
+ValueId FunctionLowerer::new_struct(uint32_t box, const std::vector<ValueId>& fields, mir::Loc l) {
+  Inst i;
+  i.op = Op::NewBox;
+  i.ref = box;
+  i.tag = Tag::user_box(box);
+  i.loc = l;
+  ValueId obj = b_.emit(std::move(i), true);
+  const mir::CType& c = program_.ffi.ctypes[*program_.boxes[box].cstruct];
+  for (uint32_t k = 0; k < c.fields.size(); ++k) {
+    ValueId v = k < fields.size() ? fields[k] : zero_field(program_.ffi.ctypes[c.fields[k].type], l);
+    Inst set;
+    set.op = Op::SetField;
+    set.ref = box;
+    set.imm = k;
+    set.args = {obj, v};
+    set.loc = l;
+    b_.emit(std::move(set), false);
+  }
+  return obj;
+}
+
+ValueId FunctionLowerer::zero_field(const mir::CType& t, mir::Loc l) {
+  const Tag handle = Tag::of(Kind::Handle);
+  switch (mir::ctype_info(t.kind).cls) {
+    case mir::CClass::Int:
+    case mir::CClass::UInt: return b_.unary(Op::Box, handle, b_.const_i(0), l);
+    case mir::CClass::Float: return b_.unary(Op::Box, handle, b_.const_f(0.0), l);
+    case mir::CClass::Bool: return b_.unary(Op::Box, handle, b_.const_b(false), l);
+    case mir::CClass::Pointer: return const_void(handle);  // a null pointer
+    case mir::CClass::Struct: return b_.unary(Op::Box, handle, new_struct(t.box, {}, l), l);
+    case mir::CClass::Void:
+    case mir::CClass::CStr:
+    case mir::CClass::Handle:
+    case mir::CClass::FnPointer: break;
+  }
+  throw std::logic_error("lowering: an extern struct field of a type sema refuses");
 }
 
 }  // namespace hako::lower

@@ -68,6 +68,10 @@ class FunctionLowerer {
   // A call of extern function `info.ext`: call_c on the converted arguments.
   ValueId extern_call(const ast::Call& e, const ExprInfo& info);
   ValueId new_expr(const ast::New& e, const ExprInfo& info);
+  // An instance of extern struct box `box` holding `fields` (Handles, one per
+  // field) or, when there are none, every field zero (docs/ffi.md "Structs").
+  ValueId new_struct(uint32_t box, const std::vector<ValueId>& fields, mir::Loc l);
+  ValueId zero_field(const mir::CType& t, mir::Loc l);
   ValueId const_void(sema::Tag tag);
   ValueId const_string(const std::string& s, mir::Loc loc);
   ValueId call_rt(mir::RtFn fn, std::vector<ValueId> args, mir::Loc loc);

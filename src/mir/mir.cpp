@@ -1,5 +1,6 @@
 #include "mir/mir.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <unordered_map>
 
@@ -96,6 +97,7 @@ std::string ctype_text(const Module& m, CTypeId t) {
     case CClass::Void:
     case CClass::CStr:
     case CClass::Handle: return info.spelling;
+    case CClass::Struct: return c.name;
   }
   return "?";
 }
@@ -114,6 +116,7 @@ std::optional<Tag> hako_tag_of_ctype(const Module& m, CTypeId t, CSide side) {
     case CClass::Handle: return Tag::of(Kind::Handle);
     case CClass::Pointer:
     case CClass::FnPointer: return Tag::pointer(t);
+    case CClass::Struct: return Tag::user_box(m.ctypes[t].box);
   }
   return std::nullopt;
 }
@@ -126,6 +129,31 @@ PtrTypeText ptr_type_text(const Module& m, CTypeId t) {
   // An FnPtr is its own pointee: two FnPtr types match when their signatures do.
   out.pointee = c.kind == CTypeKind::FnPtr ? out.name : ctype_text(m, c.pointee);
   return out;
+}
+
+void layout_struct(const std::vector<CType>& ctypes, CType& t) {
+  uint32_t offset = 0, align = 1;
+  for (CField& f : t.fields) {
+    const CType& ft = ctypes[f.type];
+    const uint32_t fsize = ft.kind == CTypeKind::Struct ? ft.size : ctype_info(ft.kind).size;
+    const uint32_t falign = ft.kind == CTypeKind::Struct ? ft.align : ctype_info(ft.kind).align;
+    offset = (offset + falign - 1) / falign * falign;
+    f.offset = offset;
+    offset += fsize;
+    align = std::max(align, falign);
+  }
+  t.size = (offset + align - 1) / align * align;
+  t.align = align;
+}
+
+uint32_t ctype_size(const Module& m, CTypeId t) {
+  const CType& c = m.ctypes[t];
+  return c.kind == CTypeKind::Struct ? c.size : ctype_info(c.kind).size;
+}
+
+uint32_t ctype_align(const Module& m, CTypeId t) {
+  const CType& c = m.ctypes[t];
+  return c.kind == CTypeKind::Struct ? c.align : ctype_info(c.kind).align;
 }
 
 std::string extern_param_name(const ExternFn& x, size_t k) {

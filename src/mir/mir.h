@@ -149,7 +149,7 @@ struct Loc {
 // --- C types (docs/ffi.md) ------------------------------------------------------------
 
 // The class of a C type (ctypes.def).
-enum class CClass : uint8_t { Int, UInt, Float, Bool, Void, CStr, Handle, Pointer, FnPointer };
+enum class CClass : uint8_t { Int, UInt, Float, Bool, Void, CStr, Handle, Pointer, FnPointer, Struct };
 
 // The C types of the whitelist, one per row of ctypes.def.
 enum class CTypeKind : uint8_t {
@@ -172,17 +172,43 @@ const CTypeInfo& ctype_info(CTypeKind k);
 std::optional<CTypeKind> ctype_from_spelling(const std::string& spelling);
 uint32_t ctype_kind_count();
 
+struct Module;
+
+// A field of an extern struct, at its C offset.
+struct CField {
+  std::string name;
+  CTypeId type = kNoCType;
+  uint32_t offset = 0;
+  bool operator==(const CField& o) const = default;
+};
+
 // One interned C type of a module: a row of ctypes.def with, for pointers,
-// the pointee and, for FnPtr, the signature (other fields unused).
+// the pointee, for FnPtr, the signature, and for an extern struct its name,
+// the user box that holds its values, its fields and C layout (other fields
+// unused). Struct types are nominal: one per box.
 struct CType {
   CTypeKind kind = CTypeKind::Void;
   CTypeId pointee = kNoCType;
   std::vector<CTypeId> params;
   CTypeId ret = kNoCType;
+  std::string name;             // Struct: the struct's name
+  uint32_t box = UINT32_MAX;    // Struct: the box of its values
+  std::vector<CField> fields;   // Struct: in declaration order
+  uint32_t size = 0;            // Struct: sizeof, with trailing padding
+  uint32_t align = 1;           // Struct: alignment
   bool operator==(const CType& o) const {
+    if (kind == CTypeKind::Struct || o.kind == CTypeKind::Struct) return kind == o.kind && box == o.box;
     return kind == o.kind && pointee == o.pointee && params == o.params && ret == o.ret;
   }
 };
+
+// Lays out the fields of struct type `t` in C order (each field at its
+// natural alignment, the size rounded up to the largest), filling offsets,
+// size and align. Nested structs must be laid out already.
+void layout_struct(const std::vector<CType>& ctypes, CType& t);
+// The size and alignment of C type `t` in memory (a struct's layout, else its row).
+uint32_t ctype_size(const Module& m, CTypeId t);
+uint32_t ctype_align(const Module& m, CTypeId t);
 
 // The ownership contract of an extern parameter or result (docs/ffi.md).
 enum class Ownership : uint8_t { Borrowed, Transferred, Reference };

@@ -71,6 +71,28 @@ std::string extern_text(const Module& m, uint32_t e) {
   return "$" + text::name_or_quoted(name, text::is_ident(name));
 }
 
+// The extern struct types of `m`, each after the structs its fields name
+// (by value or through pointers), so the text parser meets every struct
+// name declared; only pointer cycles between two structs cannot be ordered.
+std::vector<CTypeId> structs_in_dependency_order(const Module& m) {
+  std::vector<CTypeId> order;
+  std::vector<uint8_t> seen(m.ctypes.size(), 0);
+  std::function<void(CTypeId)> visit = [&](CTypeId t) {
+    if (t >= m.ctypes.size() || seen[t.index()]) return;
+    const CType& c = m.ctypes[t];
+    if (c.kind != CTypeKind::Struct) {
+      visit(c.pointee);
+      return;
+    }
+    seen[t.index()] = 1;
+    for (const CField& f : c.fields) visit(f.type);
+    order.push_back(t);
+  };
+  for (CTypeId t{0}; t < m.ctypes.size(); ++t)
+    if (m.ctypes[t].kind == CTypeKind::Struct) visit(t);
+  return order;
+}
+
 // `extern $name "symbol" [library "lib"] (param: ctype [own], ..., [...]) -> ctype [own]`
 std::string extern_decl_text(const Module& m, ExternId e) {
   const ExternFn& x = m.externs[e];
@@ -234,6 +256,14 @@ std::string print_module(const Module& m) {
     out += "}\n";
   }
   for (const Global& g : m.globals) out += "global " + text::name_or_quoted(g.name, text::is_dotted(g.name)) + "\n";
+  for (CTypeId id : structs_in_dependency_order(m)) {
+    const CType& c = m.ctypes[id];
+    out += "cstruct " + text::name_or_quoted(c.name, text::is_ident(c.name)) + " {";
+    for (size_t i = 0; i < c.fields.size(); ++i)
+      out += std::string(i ? ", " : " ") + text::name_or_quoted(c.fields[i].name, text::is_ident(c.fields[i].name)) +
+             ": " + ctype_text(m, c.fields[i].type);
+    out += " }\n";
+  }
   for (ExternId e{0}; e < m.externs.size(); ++e) out += extern_decl_text(m, e);
   if (m.entry != kNone) out += "entry " + function_ref(m, m.entry) + "\n";
   if (m.rc_explicit) out += "rc explicit\n";

@@ -265,7 +265,15 @@ class Parser {
     const Token& t = peek();
     if (t.kind != Tok::Ident) expected(t, "a C type");
     std::optional<CTypeKind> k = ctype_from_spelling(t.text);
-    if (!k) fail(diag::Kind::MirUndefined, t.span, "unknown C type '" + t.text + "'");
+    if (!k || *k == CTypeKind::Struct) {
+      // An extern struct declared by a `cstruct` line above.
+      for (CTypeId i{0}; i < m_.ctypes.size(); ++i)
+        if (m_.ctypes[i].kind == CTypeKind::Struct && m_.ctypes[i].name == t.text) {
+          take();
+          return i;
+        }
+      fail(diag::Kind::MirUndefined, t.span, "unknown C type '" + t.text + "'");
+    }
     take();
     CType c;
     c.kind = *k;
@@ -295,8 +303,45 @@ class Parser {
       case CClass::Void:
       case CClass::CStr:
       case CClass::Handle: break;
+      case CClass::Struct: break;  // found above
     }
     return m_.intern_ctype(c);
+  }
+
+  // `cstruct Name { field: ctype, ... }`: an extern struct whose values are
+  // instances of the box of the same name (declared above).
+  void cstruct_decl() {
+    take();
+    base::Span span = peek().span;
+    CType c;
+    c.kind = CTypeKind::Struct;
+    c.name = name("a struct name");
+    c.box = lookup_box(c.name, span);
+    for (const CType& other : m_.ctypes)
+      if (other.kind == CTypeKind::Struct && other.box == c.box)
+        fail(diag::Kind::MirSyntax, span, "cstruct " + c.name + " is declared twice");
+    // Known before its fields, which may point to it (Ptr<Node> in Node).
+    const CTypeId id = CTypeId::from_size(m_.ctypes.size());
+    m_.ctypes.push_back(c);
+    std::vector<CField> fields;
+    expect_punct('{');
+    while (!at_punct('}')) {
+      if (!fields.empty()) expect_punct(',');
+      CField f;
+      f.name = name("a field name");
+      expect_punct(':');
+      f.type = ctype();
+      if (f.type == id) fail(diag::Kind::MirSyntax, span, "cstruct " + c.name + " contains itself");
+      fields.push_back(f);
+    }
+    take();
+    expect_eol();
+    const BoxType& box = m_.boxes[c.box];
+    bool same = box.fields.size() == fields.size();
+    for (size_t i = 0; same && i < fields.size(); ++i) same = box.fields[i].name == fields[i].name;
+    if (!same) fail(diag::Kind::MirSyntax, span, "the fields of cstruct " + c.name + " differ from those of its box");
+    m_.ctypes[id].fields = std::move(fields);
+    layout_struct(m_.ctypes, m_.ctypes[id]);
   }
 
   // An ownership word after a C type, or borrowed when none is written.
@@ -436,6 +481,8 @@ class Parser {
         entry_decl();
       } else if (at_word("extern")) {
         extern_decl();
+      } else if (at_word("cstruct")) {
+        cstruct_decl();
       } else if (at_word("rc")) {
         take();
         expect_word("explicit");
@@ -444,7 +491,7 @@ class Parser {
       } else if (at_word("fn")) {
         function();
       } else {
-        expected(t, "'source', 'box', 'global', 'extern', 'entry', 'rc' or 'fn'");
+        expected(t, "'source', 'box', 'global', 'cstruct', 'extern', 'entry', 'rc' or 'fn'");
       }
     }
     resolve_functions();

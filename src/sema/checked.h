@@ -67,6 +67,7 @@ enum class ResKind : uint8_t {
   DynamicCall,    // MethodCall on a Handle: call_method by name
   Builtin,        // MethodCall on a built-in kind: `builtin`
   NewUser,        // New of user box `box`, then birth `func` (kNone: no birth)
+  NewStruct,      // New of extern struct box `box`: its fields from the arguments, or all zero (docs/ffi.md)
   NewBuiltin,     // New ArrayBox / MapBox / ConsoleBox (kind in ExprInfo::kind)
   NewValueBox,    // New StringBox/IntegerBox/FloatBox/BoolBox: the converted argument
   ExternCall,     // Call: extern "C" function `ext` (docs/ffi.md)
@@ -144,6 +145,10 @@ struct BoxInfo {
   // The instance method fini/0 (§8), or kNone. It runs at most once per
   // instance; the box's other methods and its fields are then off limits.
   uint32_t fini_func = kNone;
+  // The extern struct whose values this box holds (docs/ffi.md "Structs"):
+  // its C type in CheckedProgram::ffi. Such a box has no declaration and no
+  // methods.
+  std::optional<mir::CTypeId> cstruct;
 };
 
 struct GlobalInfo {

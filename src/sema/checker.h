@@ -48,7 +48,13 @@ class Checker {
     const ast::Attribute* target = nullptr;
   };
   enum class AttrSite : uint8_t { Block, Function, Param };
-  enum class CTypeSite : uint8_t { Param, Result, Pointee, CallbackParam, CallbackResult };
+  enum class CTypeSite : uint8_t { Param, Result, Pointee, CallbackParam, CallbackResult, StructField };
+  // The boxes of extern structs (after the user boxes), then their C types.
+  void declare_struct_boxes();
+  void declare_struct_types();
+  // Lays out struct `s` (an index into program_.structs) after the structs it
+  // holds by value; false on a by-value cycle (reported).
+  bool layout_struct_type(size_t s, std::vector<uint8_t>& state);
   void declare_externs();
   void declare_extern(const ast::ExternBlock& block, const FfiAttrs& block_attrs, const ast::ExternFn& fn);
   FfiAttrs ffi_attributes(const std::vector<ast::Attribute>& attrs, AttrSite site);
@@ -124,6 +130,8 @@ class Checker {
   CheckedProgram out_;
   // Extern functions declared only for other targets: name → their target.
   std::unordered_map<std::string, std::string> other_target_externs_;
+  // program_.structs[i]'s C type once declare_struct_types has made it.
+  std::vector<std::optional<mir::CTypeId>> struct_ctypes_;
   // `unsafe { }` blocks around the statement being checked.
   uint32_t unsafe_depth_ = 0;
 

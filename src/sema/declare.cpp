@@ -63,6 +63,7 @@ void Checker::declare_boxes() {
     }
     declare_box(decl);
   }
+  declare_struct_boxes();
 }
 
 void Checker::declare_box(const ast::BoxDecl& decl) {

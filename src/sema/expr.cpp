@@ -436,6 +436,17 @@ KindOpt Checker::new_expr(const ast::New& e, ExprInfo& info) {
           "'" + e.box + "' is a static box; it has no instances (call its methods as " + e.box + ".method()).");
     return Tag::of(Kind::Handle);
   }
+  if (out_.boxes[box].cstruct) {
+    const size_t fields = out_.boxes[box].fields.size();
+    for (const auto& a : e.args) convert(*a, expr(*a), Tag::of(Kind::Handle), "as a field value");
+    if (arity != 0 && arity != fields)
+      report(diag::Kind::NoMatchingBirth, e.box_span,
+             "'new " + e.box + "(...)' takes no arguments (every field zero) or one per field (" +
+                 std::to_string(fields) + ").");
+    info.res = ResKind::NewStruct;
+    info.box = box;
+    return Tag::user_box(box);
+  }
   info.res = ResKind::NewUser;
   info.box = box;
   uint32_t birth = find_method(box, "birth", arity);

@@ -3,6 +3,7 @@
 // choice of declarations by target, and the checks and conversions of every
 // argument at a call site. The C types go into CheckedProgram::ffi, the MIR
 // tables lowering hands on.
+#include <set>
 #include <unordered_map>
 
 #include "base/targets.h"
@@ -84,13 +85,12 @@ std::optional<CTypeId> Checker::resolve_ctype(const ast::CTypeExpr& t, CTypeSite
   switch (t.form) {
     case ast::CTypeForm::Named: {
       std::optional<CTypeKind> k = mir::ctype_from_spelling(t.name);
+      if (k == CTypeKind::Struct) k.reset();  // the row's spelling is no type name
       if (!k) {
-        for (const ast::ExternStruct& s : program_.structs) {
-          if (s.name == t.name) {
-            report(diag::Kind::NotSupportedYet, t.span,
-                   "Extern structs are not supported yet; '" + t.name + "' cannot be passed or returned.");
-            return std::nullopt;
-          }
+        for (size_t i = 0; i < program_.structs.size(); ++i) {
+          if (program_.structs[i].name != t.name) continue;
+          if (!struct_ctypes_[i]) return std::nullopt;  // its declaration was reported
+          return struct_ctypes_[i];
         }
         auto hint = c_spellings().find(t.name);
         report(diag::Kind::FfiUnknownType, t.span, "'" + t.name + "' is not a C type hakoc can pass.",
@@ -112,6 +112,13 @@ std::optional<CTypeId> Checker::resolve_ctype(const ast::CTypeExpr& t, CTypeSite
       if ((cls == CClass::CStr || cls == CClass::Handle) && site == CTypeSite::CallbackResult) {
         report(diag::Kind::FfiUnknownType, t.span, "A callback cannot return " + t.name + ".",
                "return a scalar or a pointer, and hand values to C through a call that takes them");
+        return std::nullopt;
+      }
+      if (site == CTypeSite::StructField &&
+          (cls == CClass::Void || cls == CClass::CStr || cls == CClass::Handle)) {
+        report(diag::Kind::FfiUnknownType, t.span, "A struct field cannot be " + t.name + ".",
+               "C stores numbers, bool, pointers and structs in a struct; pass strings and Hako values as "
+               "arguments");
         return std::nullopt;
       }
       if (cls == CClass::Void && (site == CTypeSite::Param || site == CTypeSite::CallbackParam)) {
@@ -138,6 +145,11 @@ std::optional<CTypeId> Checker::resolve_ctype(const ast::CTypeExpr& t, CTypeSite
       break;
     }
     case ast::CTypeForm::FnPtr: {
+      if (site == CTypeSite::StructField) {
+        report(diag::Kind::FfiUnknownType, t.span, "A struct field cannot be an FnPtr yet.",
+               "pass the callback as an argument of its own");
+        return std::nullopt;
+      }
       c.kind = CTypeKind::FnPtr;
       bool ok = true;
       for (const ast::CTypeExpr& p : t.args) {
@@ -186,9 +198,99 @@ std::optional<Ownership> Checker::ffi_ownership(const ast::Attribute* attr, CTyp
   return o;
 }
 
+void Checker::declare_struct_boxes() {
+  for (const ast::ExternStruct& s : program_.structs) {
+    if (find_box(s.name) != kNone || s.name == "ArrayBox" || s.name == "MapBox" || s.name == "ConsoleBox" ||
+        s.name == "StringBox" || s.name == "IntegerBox" || s.name == "FloatBox" || s.name == "BoolBox") {
+      report(diag::Kind::DuplicateDefinition, s.name_span, "The name '" + s.name + "' is already a box.",
+             "rename the struct or the box");
+      continue;
+    }
+    BoxInfo box;
+    box.name = s.name;
+    std::set<std::string> names;
+    for (const ast::ExternStructField& f : s.fields) {
+      if (!names.insert(f.name).second) {
+        report(diag::Kind::DuplicateDefinition, f.span,
+               "The field '" + f.name + "' is declared twice in extern struct '" + s.name + "'.");
+        continue;
+      }
+      box.fields.push_back(FieldInfo{f.name, false});
+    }
+    out_.boxes.push_back(std::move(box));
+  }
+}
+
+void Checker::declare_struct_types() {
+  // First every struct's C type without fields, so fields may point to any
+  // of them (Ptr<Node> inside Node); then the fields; then the layouts.
+  struct_ctypes_.assign(program_.structs.size(), std::nullopt);
+  for (size_t i = 0; i < program_.structs.size(); ++i) {
+    const ast::ExternStruct& s = program_.structs[i];
+    uint32_t box = find_box(s.name);
+    if (box == kNone || out_.boxes[box].decl != nullptr || out_.boxes[box].cstruct) continue;  // reported
+    for (const ast::Attribute& a : s.attrs)
+      report(diag::Kind::FfiUnknownAttribute, a.span, "'@" + a.name + "' does not apply to an extern struct.",
+             "remove it");
+    if (s.fields.empty()) {
+      report(diag::Kind::FfiUnknownType, s.name_span, "The extern struct '" + s.name + "' has no fields.",
+             "C structs need at least one field");
+      continue;
+    }
+    mir::CType c;
+    c.kind = CTypeKind::Struct;
+    c.name = s.name;
+    c.box = box;
+    struct_ctypes_[i] = out_.ffi.intern_ctype(c);
+    out_.boxes[box].cstruct = struct_ctypes_[i];
+  }
+  for (size_t i = 0; i < program_.structs.size(); ++i) {
+    if (!struct_ctypes_[i]) continue;
+    std::vector<mir::CField> fields;
+    bool ok = true;
+    std::set<std::string> names;
+    for (const ast::ExternStructField& f : program_.structs[i].fields) {
+      if (!names.insert(f.name).second) continue;
+      std::optional<CTypeId> t = resolve_ctype(f.type, CTypeSite::StructField);
+      ok = ok && t.has_value();
+      if (t) fields.push_back(mir::CField{f.name, *t, 0});
+    }
+    out_.ffi.ctypes[*struct_ctypes_[i]].fields = std::move(fields);
+    if (!ok) struct_ctypes_[i].reset();
+  }
+  std::vector<uint8_t> state(program_.structs.size(), 0);
+  for (size_t i = 0; i < program_.structs.size(); ++i)
+    if (struct_ctypes_[i] && !layout_struct_type(i, state)) struct_ctypes_[i].reset();
+}
+
+bool Checker::layout_struct_type(size_t s, std::vector<uint8_t>& state) {
+  enum : uint8_t { kTodo, kActive, kDone };
+  if (state[s] == kDone) return true;
+  const ast::ExternStruct& decl = program_.structs[s];
+  if (state[s] == kActive) {
+    report(diag::Kind::FfiUnknownType, decl.name_span,
+           "The extern struct '" + decl.name + "' contains itself by value.",
+           "hold the inner one through a pointer, e.g. Ptr<" + decl.name + ">");
+    return false;
+  }
+  state[s] = kActive;
+  mir::CType& c = out_.ffi.ctypes[*struct_ctypes_[s]];
+  for (const mir::CField& f : c.fields) {
+    const mir::CType& ft = out_.ffi.ctypes[f.type];
+    if (ft.kind != CTypeKind::Struct) continue;
+    for (size_t k = 0; k < program_.structs.size(); ++k)
+      if (struct_ctypes_[k] == f.type && !layout_struct_type(k, state)) {
+        state[s] = kDone;
+        return false;
+      }
+  }
+  mir::layout_struct(out_.ffi.ctypes, out_.ffi.ctypes[*struct_ctypes_[s]]);
+  state[s] = kDone;
+  return true;
+}
+
 void Checker::declare_externs() {
-  for (const ast::ExternStruct& s : program_.structs)
-    report(diag::Kind::NotSupportedYet, s.name_span, "Extern structs are not supported yet.");
+  declare_struct_types();
   for (const ast::ExternBlock& block : program_.externs) {
     if (block.abi != "C")
       report(diag::Kind::FfiUnsupportedAbi, block.abi_span,

@@ -26,6 +26,7 @@ ffi_type* ffi_type_of(const mir::Module& m, mir::CTypeId t) {
     case mir::CTypeKind::MutPtr:
     case mir::CTypeKind::NonNullPtr:
     case mir::CTypeKind::FnPtr: return &ffi_type_pointer;
+    case mir::CTypeKind::Struct: return nullptr;  // not passed by the VM yet: an internal error at load
   }
   return nullptr;
 }
@@ -58,6 +59,7 @@ std::optional<ToCPlan> to_c_plan(const mir::Module& m, mir::CTypeId t, mir::Owne
       return std::nullopt;
     case mir::CClass::Handle:
       return own == mir::Ownership::Transferred ? ToCPlan{ToC::HandleTransfer} : ToCPlan{};
+    case mir::CClass::Struct: return std::nullopt;  // not passed by the VM yet
     case mir::CClass::Pointer:
       // Every contract passes the address as is: who frees the memory is
       // recorded in the audit, not acted on.
@@ -100,6 +102,7 @@ std::optional<FromC> from_c_plan(const mir::Module& m, mir::CTypeId t, mir::Owne
     case mir::CTypeKind::MutPtr:
     case mir::CTypeKind::FnPtr: return FromC::Ptr;
     case mir::CTypeKind::NonNullPtr: return FromC::NonNullPtr;
+    case mir::CTypeKind::Struct: return std::nullopt;  // not passed by the VM yet
   }
   return std::nullopt;
 }

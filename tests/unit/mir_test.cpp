@@ -627,7 +627,7 @@ TEST(MirTextErrors, ModuleLevelErrors) {
       {"box ArrayBox {\n}\n", diag::Kind::MirSyntax, 1, 5, "built-in box"},
       {"entry @Main.main/0\n", diag::Kind::MirUndefined, 1, 8, "unknown function @Main.main/0"},
       {"global A.b\nglobal A.b\n", diag::Kind::MirSyntax, 2, 8, "declared twice"},
-      {"frob\n", diag::Kind::MirSyntax, 1, 1, "expected 'source', 'box', 'global', 'extern', 'entry', 'rc' or 'fn'"},
+      {"frob\n", diag::Kind::MirSyntax, 1, 1, "expected 'source', 'box', 'global', 'cstruct', 'extern', 'entry', 'rc' or 'fn'"},
       {"box P {\n  field x\n}\nfn @F/0(%0: Box(P)) -> Void {\nbb0:\n  %1: Handle = get_field %0, P.y\n}\n",
        diag::Kind::MirUndefined, 6, 32, "box 'P' has no field 'y'"},
       {"fn @F/0() -> Void {\nbb0:\n  ret\n}\nfn @F/0() -> Void {\n}\n", diag::Kind::MirSyntax, 5, 5,

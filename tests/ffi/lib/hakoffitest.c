@@ -164,3 +164,47 @@ hako_handle_t give_handle(void) {
 /* --- the benchmark's trivial function ------------------------------------ */
 
 int64_t add(int64_t a, int64_t b) { return a + b; }
+
+/* --- structs by value: 1 to 32 bytes, every System V class ---------------- */
+
+typedef struct { uint8_t a; } S1;                        /* 1 byte: INTEGER */
+typedef struct { int16_t a; int8_t b; } S4;              /* 4 bytes: INTEGER */
+typedef struct { float x, y; } Vec2f;                    /* 8 bytes: SSE (<2 x float>) */
+typedef struct { int32_t i; float f; } IntFloat;         /* 8 bytes mixed: INTEGER */
+typedef struct { float x, y, z; } Vec3f;                 /* 12 bytes: SSE, SSE */
+typedef struct { double x, y; } Vec2;                    /* 16 bytes: SSE, SSE */
+typedef struct { int64_t a; double b; } LongDouble;      /* 16 bytes: INTEGER, SSE */
+typedef struct { uint8_t tag; double v; int32_t n; } Mixed; /* 24 bytes: MEMORY */
+typedef struct { Vec2 a, b; } Seg;                       /* 32 bytes, nested: MEMORY */
+typedef struct { bool ok; int32_t* p; } BoolPtr;         /* 16 bytes: INTEGER, INTEGER */
+
+/* Each echo_ adds 1 to every number field (and flips bools) and returns it. */
+S1 echo_s1(S1 v) { v.a += 1; return v; }
+S4 echo_s4(S4 v) { v.a += 1; v.b += 1; return v; }
+Vec2f echo_vec2f(Vec2f v) { v.x += 1; v.y += 1; return v; }
+IntFloat echo_intfloat(IntFloat v) { v.i += 1; v.f += 1; return v; }
+Vec3f echo_vec3f(Vec3f v) { v.x += 1; v.y += 1; v.z += 1; return v; }
+Vec2 echo_vec2(Vec2 v) { v.x += 1; v.y += 1; return v; }
+LongDouble echo_longdouble(LongDouble v) { v.a += 1; v.b += 1; return v; }
+Mixed echo_mixed(Mixed v) { v.tag += 1; v.v += 1; v.n += 1; return v; }
+Seg echo_seg(Seg v) { v.a.x += 1; v.a.y += 1; v.b.x += 1; v.b.y += 1; return v; }
+BoolPtr echo_boolptr(BoolPtr v) { v.ok = !v.ok; return v; }
+
+/* What C received, field by field. */
+const char* show_mixed(Mixed v) {
+  snprintf(g_text, sizeof g_text, "tag %u v %g n %d", (unsigned)v.tag, v.v, v.n);
+  return g_text;
+}
+const char* show_seg(Seg v) {
+  snprintf(g_text, sizeof g_text, "(%g, %g)-(%g, %g)", v.a.x, v.a.y, v.b.x, v.b.y);
+  return g_text;
+}
+/* Structs among scalars, past the registers: a, s1..s4 and b. */
+double struct_args(int64_t a, Vec2 s1, LongDouble s2, Vec2f s3, Mixed s4, double b) {
+  return (double)a + s1.x + s1.y + (double)s2.a + s2.b + s3.x + s3.y + (double)s4.tag + s4.v + s4.n + b;
+}
+
+/* Callbacks with struct arguments and results. */
+double apply_vec2(double (*f)(Vec2), Vec2 v) { return f(v); }
+Vec2 map_vec2(Vec2 (*f)(Vec2, double), Vec2 v) { return f(v, 10.0); }
+int64_t apply_mixed(int64_t (*f)(Mixed), Mixed v) { return f(v); }
