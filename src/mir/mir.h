@@ -196,6 +196,20 @@ struct CType {
   std::vector<CField> fields;   // Struct: in declaration order
   uint32_t size = 0;            // Struct: sizeof, with trailing padding
   uint32_t align = 1;           // Struct: alignment
+  // A row without pointee, signature or fields (i32, CStr, void ...).
+  static CType plain(CTypeKind k) {
+    CType c;
+    c.kind = k;
+    return c;
+  }
+  // FnPtr<(params) -> ret>.
+  static CType fn_ptr(std::vector<CTypeId> params, CTypeId ret) {
+    CType c;
+    c.kind = CTypeKind::FnPtr;
+    c.params = std::move(params);
+    c.ret = ret;
+    return c;
+  }
   bool operator==(const CType& o) const {
     if (kind == CTypeKind::Struct || o.kind == CTypeKind::Struct) return kind == o.kind && box == o.box;
     return kind == o.kind && pointee == o.pointee && params == o.params && ret == o.ret;

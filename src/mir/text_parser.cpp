@@ -330,8 +330,12 @@ class Parser {
       CField f;
       f.name = name("a field name");
       expect_punct(':');
+      base::Span type_span = peek().span;
       f.type = ctype();
       if (f.type == id) fail(diag::Kind::MirSyntax, span, "cstruct " + c.name + " contains itself");
+      CClass cls = ctype_info(m_.ctypes[f.type].kind).cls;
+      if (cls == CClass::Void || cls == CClass::CStr || cls == CClass::Handle || cls == CClass::FnPointer)
+        fail(diag::Kind::MirSyntax, type_span, "a struct field cannot be " + ctype_text(m_, f.type));
       fields.push_back(f);
     }
     take();

@@ -214,8 +214,8 @@ void add_every_op(Module& m) {
   f.name = "Main.every/10";
   f.ret = kInt;
   // call_c calls `ext(x: i64) -> i64`; fn_ptr takes @fib as an FnPtr<(i64) -> i64>.
-  const CTypeId i64 = m.intern_ctype(CType{CTypeKind::I64, kNoCType, {}, kNoCType});
-  const CTypeId callback = m.intern_ctype(CType{CTypeKind::FnPtr, kNoCType, {i64}, i64});
+  const CTypeId i64 = m.intern_ctype(CType::plain(CTypeKind::I64));
+  const CTypeId callback = m.intern_ctype(CType::fn_ptr({i64}, i64));
   ExternFn ext;
   ext.name = "ext";
   ext.symbol = "ext";
@@ -634,6 +634,13 @@ TEST(MirTextErrors, ModuleLevelErrors) {
        "function @F/0 is defined twice"},
       {"fn @F/1(%1: Int) -> Void {\n}\n", diag::Kind::MirSyntax, 1, 9, "expected parameter %0"},
       {"fn @F/0() -> Void {\n  ret\n}\n", diag::Kind::MirSyntax, 2, 3, "instruction before the first block label"},
+      {"cstruct V { x: f64 }\n", diag::Kind::MirUndefined, 1, 9, "unknown box 'V'"},
+      {"box V {\n  field x\n}\ncstruct V { y: f64 }\n", diag::Kind::MirSyntax, 4, 9, "differ from those of its box"},
+      {"box V {\n  field x\n}\ncstruct V { x: f64 }\ncstruct V { x: f64 }\n", diag::Kind::MirSyntax, 5, 9,
+       "cstruct V is declared twice"},
+      {"box V {\n  field x\n}\ncstruct V { x: V }\n", diag::Kind::MirSyntax, 4, 9, "contains itself"},
+      {"box V {\n  field x\n}\ncstruct V { x: W }\n", diag::Kind::MirUndefined, 4, 16, "unknown C type 'W'"},
+      {"box V {\n  field x\n}\ncstruct V { x: CStr }\n", diag::Kind::MirSyntax, 4, 16, "cannot be CStr"},
   };
   for (const BadInput& c : cases) {
     Parsed p = parse(c.text);

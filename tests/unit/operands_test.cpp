@@ -83,9 +83,9 @@ Module module_with(const Inst& inst) {
   ExternFn ext;
   ext.name = "ext";
   ext.symbol = "ext";
-  ext.params.push_back(ExternParam{"a", m.intern_ctype(CType{CTypeKind::I64, kNoCType, {}, kNoCType})});
-  ext.params.push_back(ExternParam{"b", m.intern_ctype(CType{CTypeKind::Handle, kNoCType, {}, kNoCType})});
-  ext.ret = m.intern_ctype(CType{CTypeKind::Void, kNoCType, {}, kNoCType});
+  ext.params.push_back(ExternParam{"a", m.intern_ctype(CType::plain(CTypeKind::I64))});
+  ext.params.push_back(ExternParam{"b", m.intern_ctype(CType::plain(CTypeKind::Handle))});
+  ext.ret = m.intern_ctype(CType::plain(CTypeKind::Void));
   m.externs.push_back(ext);
   Function f;
   f.name = "T.f/0";

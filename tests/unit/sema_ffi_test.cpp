@@ -220,5 +220,49 @@ static box Main {
   EXPECT_EQ(c.mir().find("call_c"), std::string::npos);
 }
 
+TEST(SemaFfi, ExternStructsHaveCLayoutAndABox) {
+  Checked c(R"(
+extern struct Outer { tag: u8, inner: Inner, flag: bool }
+extern struct Inner { a: i16, d: f64, p: Ptr<Inner> }
+extern "C" { fn take(o: Outer) -> Inner }
+)" + main_with(R"(
+      local o = new Outer()
+      local i = take(o)
+      local j = new Inner(1, 2.5, null)
+)"));
+  ASSERT_TRUE(c.checked) << c.codes();
+  const mir::ExternFn* take = c.ext("take");
+  ASSERT_NE(take, nullptr);
+  const mir::CType& outer = c.checked->ffi.ctypes[take->params[0].type];
+  const mir::CType& inner = c.checked->ffi.ctypes[take->ret];
+  ASSERT_EQ(outer.kind, mir::CTypeKind::Struct);
+  EXPECT_EQ(outer.name, "Outer");
+  // Inner: a at 0, d at 8, p at 16; 24 bytes aligned 8.
+  ASSERT_EQ(inner.fields.size(), 3u);
+  EXPECT_EQ(inner.fields[1].offset, 8u);
+  EXPECT_EQ(inner.fields[2].offset, 16u);
+  EXPECT_EQ(inner.size, 24u);
+  EXPECT_EQ(inner.align, 8u);
+  // Outer: tag at 0, inner at 8 (its alignment), flag at 32; 40 bytes.
+  EXPECT_EQ(outer.fields[1].offset, 8u);
+  EXPECT_EQ(outer.fields[2].offset, 32u);
+  EXPECT_EQ(outer.size, 40u);
+  // Each struct's values are instances of a box of its name with its fields.
+  const sema::BoxInfo& box = c.checked->boxes[outer.box];
+  EXPECT_EQ(box.name, "Outer");
+  ASSERT_EQ(box.fields.size(), 3u);
+  EXPECT_EQ(box.fields[1].name, "inner");
+  EXPECT_EQ(box.cstruct, take->params[0].type);
+  EXPECT_EQ(c.local_kind("o"), "Outer");
+  EXPECT_EQ(c.local_kind("i"), "Inner");
+  // new Outer() sets every field: a zero Inner is built for `inner`.
+  std::string text = c.mir();
+  EXPECT_NE(text.find("set_field %0, Outer.flag"), std::string::npos) << text;
+  EXPECT_NE(text.find("new_box Inner"), std::string::npos) << text;
+  EXPECT_NE(text.find("cstruct Inner { a: i16, d: f64, p: Ptr<Inner> }\ncstruct Outer"), std::string::npos) << text;
+  mir::Module m = lower::lower_program(*c.checked);
+  EXPECT_TRUE(mir::verify_module(m).empty()) << text;
+}
+
 }  // namespace
 }  // namespace hako
