@@ -527,7 +527,8 @@ void Checker::extern_vararg(const mir::ExternFn& x, size_t k, const ast::Expr& a
   report(diag::Kind::FfiArgumentKind, arg.span,
          "Variadic argument " + std::to_string(k + 1) + " of '" + x.name + "' is " + name(got) +
              "; variadic arguments must be Int, Float, Bool, String or a pointer, known when compiling.",
-         got->kind == Kind::Handle ? "convert it first: x + 0 for an Int, \"\" + x for a String"
+         got->kind == Kind::Handle ? "give it a kind first: new IntegerBox(x), new FloatBox(x) or new StringBox(x) "
+                                     "(checked when the program runs)"
                                    : "pass one of those kinds");
 }
 
