@@ -71,12 +71,7 @@ static void pack_field(const reml_cfield_t* f, reml_handle_t v, char* at, const 
       return;
     }
     case REML_CF_PTR: {
-      void* p = reml_ptr_unbox(v, f->ptr, loc);
-      if (p == NULL && f->ptr->flavour == REML_PTR_NONNULL) {
-        char path[256];
-        field_path(path, sizeof path, param, f->name);
-        reml_ffi_null_arg_error(fn, path, loc);
-      }
+      void* p = reml_ptr_unbox(v, f->ptr, loc); /* checks the type, and null for a NonNullPtr */
       memcpy(at, &p, sizeof p);
       return;
     }
