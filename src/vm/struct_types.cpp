@@ -40,6 +40,12 @@ std::optional<reml_cfield_kind_t> field_kind(mir::CTypeKind k) {
   return std::nullopt;
 }
 
+// A field the VM cannot describe: the front end let through what it should
+// not have (an internal error).
+[[noreturn]] void bad_field(const mir::CType& c, const mir::CField& f, const char* what) {
+  reml_internal_error("field %s of extern struct %s %s", f.name.c_str(), c.name.c_str(), what);
+}
+
 }  // namespace
 
 StructTypes::StructTypes(const mir::Module& m, const PtrTypes& ptrs) {
@@ -58,7 +64,7 @@ void StructTypes::fill(const mir::Module& m, const PtrTypes& ptrs, mir::CTypeId 
   if (c.fields.empty()) reml_internal_error("extern struct %s has no fields", c.name.c_str());
   e.name = c.name;
   for (const mir::CField& f : c.fields) {
-    if (f.type >= m.ctypes.size()) reml_internal_error("field %s of struct %s has no C type", f.name.c_str(), c.name.c_str());
+    if (f.type >= m.ctypes.size()) bad_field(c, f, "has no C type");
     e.field_names.push_back(f.name);
     e.field_ctypes.push_back(mir::ctype_text(m, f.type));
   }
@@ -67,7 +73,7 @@ void StructTypes::fill(const mir::Module& m, const PtrTypes& ptrs, mir::CTypeId 
     const mir::CField& f = c.fields[i];
     const mir::CTypeKind k = m.ctypes[f.type].kind;
     std::optional<reml_cfield_kind_t> kind = field_kind(k);
-    if (!kind) reml_internal_error("field %s of struct %s has a C type no struct holds", f.name.c_str(), c.name.c_str());
+    if (!kind) bad_field(c, f, "has a C type no struct holds");
     reml_cfield_t field{e.field_names[i].c_str(), e.field_ctypes[i].c_str(), static_cast<uint32_t>(*kind), f.offset,
                         nullptr, nullptr};
     ffi_type* type = nullptr;
@@ -81,9 +87,8 @@ void StructTypes::fill(const mir::Module& m, const PtrTypes& ptrs, mir::CTypeId 
     } else {
       type = scalar_ffi_type(k);
     }
-    if (*kind == REML_CF_PTR && field.ptr == nullptr)
-      reml_internal_error("pointer field %s of struct %s has no pointer type", f.name.c_str(), c.name.c_str());
-    if (type == nullptr) reml_internal_error("field %s of struct %s has no libffi type", f.name.c_str(), c.name.c_str());
+    if (*kind == REML_CF_PTR && field.ptr == nullptr) bad_field(c, f, "has no pointer type");
+    if (type == nullptr) bad_field(c, f, "has no libffi type");
     e.fields.push_back(field);
     e.elements.push_back(type);
   }
