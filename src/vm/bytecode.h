@@ -124,7 +124,9 @@ struct Program {
   mir::FuncId entry = mir::kNoFunc;
   reml_string_t* null_text = nullptr;      // "null", for to_str of Void
   PtrTypes ptr_types;                      // descriptors of the module's pointer types
-  std::unique_ptr<FfiTables> ffi;          // extern bridges, call_c sites, callbacks
+  // Struct types, extern bridges, call_c sites, callbacks (declared after
+  // ptr_types, which struct types point into: freed before them).
+  std::unique_ptr<FfiTables> ffi;
 
   // The method-table key of a name (canonical pool id) and arity.
   static uint64_t method_key(uint32_t name_id, uint32_t arity) {

@@ -2,6 +2,9 @@
 // its own ffi_cif when the extern is variadic) and the call itself.
 #include "vm/ffi_call.h"
 
+#include <algorithm>
+#include <cstddef>
+
 #include "vm/ffi_tables.h"
 #include "vm/translate_facts.h"
 
@@ -36,6 +39,20 @@ bool argument_fits(mir::Tag want, mir::Tag got) {
   return want == got;
 }
 
+// The alignment of a call's struct storage (call_foreign), which every C
+// struct's alignment divides.
+constexpr uint32_t kStorageAlign = alignof(std::max_align_t);
+
+// Reserves `bytes` at alignment `align` in the struct storage of `site`,
+// returning their offset.
+uint32_t reserve_storage(ForeignSite& site, uint32_t bytes, uint32_t align, const std::string& where) {
+  if (align == 0 || align > kStorageAlign || (align & (align - 1)) != 0)
+    malformed(where, "a struct whose alignment the VM cannot provide");
+  const uint32_t at = (site.storage_size + align - 1) / align * align;
+  site.storage_size = at + bytes;
+  return at;
+}
+
 }  // namespace
 
 void build_extern_bridges(const mir::Module& m, FfiTables& t) {
@@ -47,15 +64,15 @@ void build_extern_bridges(const mir::Module& m, FfiTables& t) {
     b->variadic = decl.variadic;
     for (size_t k = 0; k < decl.params.size(); ++k) {
       const mir::ExternParam& p = decl.params[k];
-      ffi_type* type = ffi_type_of(m, p.type);
-      std::optional<ToCPlan> plan = to_c_plan(m, p.type, p.own);
+      ffi_type* type = ffi_type_of(m, t.structs, p.type);
+      std::optional<ToCPlan> plan = to_c_plan(m, t.structs, p.type, p.own);
       if (type == nullptr || !plan) malformed(where, "a parameter whose C type or contract cannot be passed");
       b->param_types.push_back(type);
       b->params.push_back(*plan);
       b->param_names.push_back(mir::extern_param_name(decl, k));
     }
-    b->ret_type = ffi_type_of(m, decl.ret);
-    std::optional<FromC> result = from_c_plan(m, decl.ret, decl.ret_own);
+    b->ret_type = ffi_type_of(m, t.structs, decl.ret);
+    std::optional<FromCPlan> result = from_c_plan(m, t.structs, decl.ret, decl.ret_own);
     if (b->ret_type == nullptr || !result) malformed(where, "a result whose C type or contract cannot be received");
     b->result = *result;
     if (!decl.variadic && ffi_prep_cif(&b->cif, FFI_DEFAULT_ABI, static_cast<unsigned>(b->param_types.size()),
@@ -77,13 +94,23 @@ const ForeignSite* add_foreign_site(const mir::Module& m, FfiTables& t, const st
 
   auto site = std::make_unique<ForeignSite>();
   site->x = &x;
-  const bool reference = x.result == FromC::CStr || x.result == FromC::CStrFree || x.result == FromC::Handle ||
-                         x.result == FromC::HandleRetain;
+  const FromC r = x.result.conv;
+  const bool reference = r == FromC::CStr || r == FromC::CStrFree || r == FromC::Handle || r == FromC::HandleRetain ||
+                         r == FromC::Struct;
   site->drop_result = in.result == mir::kNoValue && reference;
   for (size_t k = 0; k < fixed; ++k) {
     std::optional<mir::Tag> want = mir::hako_tag_of_ctype(m, decl.params[k].type, mir::CSide::Argument);
     if (!want || !argument_fits(*want, tags[k])) malformed(where, "a call_c argument of the wrong kind");
-    site->args.push_back(ForeignArg{regs[k], x.params[k], x.param_names[k].c_str()});
+    ForeignArg arg{regs[k], x.params[k], x.param_names[k].c_str()};
+    if (arg.plan.conv == ToC::Struct)
+      arg.storage = reserve_storage(*site, arg.plan.cstruct->size, arg.plan.cstruct->align, where);
+    site->args.push_back(arg);
+  }
+  // libffi may store a struct result in registers' width: at least an ffi_arg.
+  if (r == FromC::Struct) {
+    const reml_cstruct_type_t& st = *x.result.cstruct;
+    site->result_storage = reserve_storage(*site, std::max<uint32_t>(st.size, sizeof(ffi_arg)),
+                                           std::max<uint32_t>(st.align, alignof(ffi_arg)), where);
   }
   if (!decl.variadic) {
     site->cif = &x.cif;
@@ -133,15 +160,27 @@ void call_foreign(const ForeignSite& s, Slot* fp, Slot* dst, const reml_loc_t* l
     values = heap_values.data();
     ptrs = heap_ptrs.data();
   }
+  // Struct storage belongs to the call (a callback may run the same site
+  // again before this call returns): on the stack unless it is large.
+  constexpr size_t kInlineStorage = 256;
+  alignas(kStorageAlign) unsigned char inline_storage[kInlineStorage];
+  std::unique_ptr<std::max_align_t[]> heap_storage;
+  unsigned char* storage = inline_storage;
+  if (s.storage_size > kInlineStorage) {
+    heap_storage = std::make_unique<std::max_align_t[]>((s.storage_size + kStorageAlign - 1) / kStorageAlign);
+    storage = reinterpret_cast<unsigned char*>(heap_storage.get());
+  }
   const char* fn = s.x->name.c_str();
   for (size_t k = 0; k < n; ++k) {
     const ForeignArg& a = s.args[k];
-    to_c(a.plan, fp[a.reg], &values[k], fn, a.param, loc);
-    ptrs[k] = &values[k];
+    void* at = a.plan.conv == ToC::Struct ? static_cast<void*>(storage + a.storage) : &values[k];
+    to_c(a.plan, fp[a.reg], at, fn, a.param, loc);
+    ptrs[k] = at;
   }
   uint64_t ret = 0;  // ffi_arg-sized (narrow integer results are widened); a double fits as well
-  ffi_call(s.cif, FFI_FN(s.x->fn), &ret, ptrs);
-  *dst = from_c(s.x->result, &ret, fn, loc);
+  void* result = s.x->result.conv == FromC::Struct ? static_cast<void*>(storage + s.result_storage) : &ret;
+  ffi_call(s.cif, FFI_FN(s.x->fn), result, ptrs);
+  *dst = from_c(s.x->result, result, fn, loc);
   if (s.drop_result) reml_h_release(dst->u);
 }
 

@@ -2,7 +2,8 @@
 // interface per extern function, prepared at load, and one ForeignSite per
 // call site holding its argument registers and their conversions, so that a
 // call converts, calls through ffi_call and converts back without deciding
-// anything again.
+// anything again. Structs travel by value through storage of the call
+// (packed arguments, the result before it is unpacked).
 #pragma once
 
 #include <ffi.h>
@@ -27,7 +28,7 @@ struct ExternBridge {
   ffi_cif cif{};                         // the call interface (unused for a variadic extern)
   std::vector<ToCPlan> params;           // each fixed parameter's conversion
   std::vector<std::string> param_names;  // each fixed parameter's name, in runtime errors
-  FromC result = FromC::Void;
+  FromCPlan result;
 };
 
 // One argument of a call site.
@@ -35,6 +36,7 @@ struct ForeignArg {
   uint32_t reg = 0;     // the argument's register
   ToCPlan plan;
   const char* param = "";  // its name in runtime errors (a fixed parameter's, or `#k`)
+  uint32_t storage = 0;    // a struct: the offset of its packed value in the call's storage
 };
 
 // One call_c instruction.
@@ -43,6 +45,10 @@ struct ForeignSite {
   ffi_cif* cif = nullptr;  // the extern's, or this site's own (variadic)
   bool drop_result = false;  // the call has no result value, but C gave a reference: release it
   std::vector<ForeignArg> args;
+  // The bytes of struct storage a call needs (its struct arguments', then
+  // its struct result's at result_storage); 0 when it passes no struct.
+  uint32_t storage_size = 0;
+  uint32_t result_storage = 0;
   // A variadic call's own interface, its argument types and the names of
   // its extra arguments.
   std::unique_ptr<ffi_cif> own_cif;

@@ -86,17 +86,23 @@ std::string callback_name(const std::string& function) {
 void plan_params(const mir::Module& m, const Program& p, const mir::Function& f, const mir::CType& sig,
                  Callback& cb) {
   if (f.params.size() != sig.params.size()) malformed(f.name, "a callback whose arity differs from its FnPtr type");
+  const StructTypes& structs = p.ffi->structs;
   for (size_t k = 0; k < sig.params.size(); ++k) {
     const mir::CTypeId t = sig.params[k];
-    ffi_type* type = ffi_type_of(m, t);
-    std::optional<FromC> conv = from_c_plan(m, t, mir::Ownership::Borrowed);
+    ffi_type* type = ffi_type_of(m, structs, t);
+    std::optional<FromCPlan> conv = from_c_plan(m, structs, t, mir::Ownership::Borrowed);
     std::optional<mir::Tag> natural = mir::hako_tag_of_ctype(m, t, mir::CSide::Result);
     if (type == nullptr || !conv || !natural || natural->kind == mir::Kind::Void)
       malformed(f.name, "a callback parameter whose C type cannot be passed");
     Callback::Param param;
     param.conv = *conv;
     const mir::Tag want = f.params[k];
-    if (want.kind == mir::Kind::Handle && natural->kind != mir::Kind::Handle) {
+    // A struct arrives as a new instance of its box (libffi's args[k] points
+    // at the C value), which is its own Handle.
+    const bool is_struct = conv->conv == FromC::Struct;
+    if (is_struct) {
+      if (!(want == *natural || want.kind == mir::Kind::Handle)) malformed(f.name, "a callback parameter of the wrong kind");
+    } else if (want.kind == mir::Kind::Handle && natural->kind != mir::Kind::Handle) {
       param.box = natural->kind;
       if (natural->kind == mir::Kind::Ptr) param.ptr = p.ptr_types.find(natural->ctype());
       if (natural->kind == mir::Kind::Ptr && param.ptr == nullptr) malformed(f.name, "a pointer without a type");
@@ -104,8 +110,9 @@ void plan_params(const mir::Module& m, const Program& p, const mir::Function& f,
       malformed(f.name, "a callback parameter of the wrong kind");
     }
     // A Handle parameter is a new reference: a boxed value, a copied C
-    // string, or a C Handle retained (from_c_plan) for the call.
-    param.release = want.kind == mir::Kind::Handle;
+    // string, or a C Handle retained (from_c_plan) for the call; so is a
+    // struct instance.
+    param.release = want.kind == mir::Kind::Handle || is_struct;
     cb.params.push_back(param);
     cb.param_types.push_back(type);
   }
@@ -114,7 +121,8 @@ void plan_params(const mir::Module& m, const Program& p, const mir::Function& f,
 // Fills the result conversion of `cb` for function `f` and signature `sig`.
 void plan_result(const mir::Module& m, const Program& p, const mir::Function& f, const mir::CType& sig,
                  Callback& cb) {
-  cb.ret_type = ffi_type_of(m, sig.ret);
+  const StructTypes& structs = p.ffi->structs;
+  cb.ret_type = ffi_type_of(m, structs, sig.ret);
   if (cb.ret_type == nullptr) malformed(f.name, "a callback result whose C type cannot be passed");
   std::optional<mir::Tag> want = mir::hako_tag_of_ctype(m, sig.ret, mir::CSide::Argument);
   if (!want) {  // void: the result is dropped
@@ -122,9 +130,16 @@ void plan_result(const mir::Module& m, const Program& p, const mir::Function& f,
     cb.release_result = counted(f.ret);
     return;
   }
-  std::optional<ToCPlan> plan = to_c_plan(m, sig.ret, mir::Ownership::Borrowed);
+  std::optional<ToCPlan> plan = to_c_plan(m, structs, sig.ret, mir::Ownership::Borrowed);
   if (!plan) malformed(f.name, "a callback result whose C type cannot be passed");
   cb.ret_plan = *plan;
+  if (plan->conv == ToC::Struct) {
+    // Packed into libffi's result storage from the instance (a Handle result
+    // is checked to be one when packed); the function gave a reference.
+    if (!(f.ret == *want || f.ret.kind == mir::Kind::Handle)) malformed(f.name, "a callback result of the wrong kind");
+    cb.release_result = true;
+    return;
+  }
   // The verifier refuses CStr and Handle results: no one would own them.
   if (want->kind == mir::Kind::String || want->kind == mir::Kind::Handle)
     malformed(f.name, "a callback returning a String or a Handle");

@@ -28,9 +28,10 @@ struct Callback {
   ~Callback();
 
   // One C parameter: its conversion to the Hako value of its C type, then
-  // boxing when the function takes a Handle there.
+  // boxing when the function takes a Handle there (a struct value, a box
+  // instance, is a Handle already).
   struct Param {
-    FromC conv = FromC::Void;
+    FromCPlan conv;
     mir::Kind box = mir::Kind::Void;        // the kind to box (Int, Float, Bool, Ptr), or Void: no boxing
     const reml_ptr_type_t* ptr = nullptr;   // boxing a pointer: its type
     bool release = false;                   // the Handle passed is a new reference, released after the call
@@ -46,7 +47,7 @@ struct Callback {
   std::vector<ffi_type*> param_types;
   ffi_type* ret_type = nullptr;
   bool returns_void = false;     // the C result is void: the Hako result is dropped
-  bool release_result = false;   // the Hako result is a reference to drop once converted
+  bool release_result = false;   // the Hako result is a reference to drop once converted (or packed)
   Unbox unbox = Unbox::None;
   const reml_ptr_type_t* ret_ptr = nullptr;  // Unbox::Ptr: the expected type
   ToCPlan ret_plan;

@@ -1,11 +1,11 @@
-// Conversion plans and libffi types from the rows of src/mir/ctypes.def.
+// Conversion plans and libffi types from the rows of src/mir/ctypes.def
+// (and, for structs, from the module's StructTypes).
 #include "vm/ffi_conv.h"
 
 namespace hako::vm {
 
-ffi_type* ffi_type_of(const mir::Module& m, mir::CTypeId t) {
-  if (t >= m.ctypes.size()) return nullptr;
-  switch (m.ctypes[t].kind) {
+ffi_type* scalar_ffi_type(mir::CTypeKind k) {
+  switch (k) {
     case mir::CTypeKind::I8: return &ffi_type_sint8;
     case mir::CTypeKind::I16: return &ffi_type_sint16;
     case mir::CTypeKind::I32: return &ffi_type_sint32;
@@ -26,12 +26,19 @@ ffi_type* ffi_type_of(const mir::Module& m, mir::CTypeId t) {
     case mir::CTypeKind::MutPtr:
     case mir::CTypeKind::NonNullPtr:
     case mir::CTypeKind::FnPtr: return &ffi_type_pointer;
-    case mir::CTypeKind::Struct: return nullptr;  // not passed by the VM yet: an internal error at load
+    case mir::CTypeKind::Struct: return nullptr;  // laid out per struct: StructTypes
   }
   return nullptr;
 }
 
-std::optional<ToCPlan> to_c_plan(const mir::Module& m, mir::CTypeId t, mir::Ownership own) {
+ffi_type* ffi_type_of(const mir::Module& m, const StructTypes& structs, mir::CTypeId t) {
+  if (t >= m.ctypes.size()) return nullptr;
+  const mir::CTypeKind k = m.ctypes[t].kind;
+  return k == mir::CTypeKind::Struct ? structs.ffi(t) : scalar_ffi_type(k);
+}
+
+std::optional<ToCPlan> to_c_plan(const mir::Module& m, const StructTypes& structs, mir::CTypeId t,
+                                 mir::Ownership own) {
   if (t >= m.ctypes.size()) return std::nullopt;
   const mir::CTypeKind kind = m.ctypes[t].kind;
   const mir::CTypeInfo& info = mir::ctype_info(kind);
@@ -59,7 +66,14 @@ std::optional<ToCPlan> to_c_plan(const mir::Module& m, mir::CTypeId t, mir::Owne
       return std::nullopt;
     case mir::CClass::Handle:
       return own == mir::Ownership::Transferred ? ToCPlan{ToC::HandleTransfer} : ToCPlan{};
-    case mir::CClass::Struct: return std::nullopt;  // not passed by the VM yet
+    case mir::CClass::Struct: {
+      // Copied, not shared: no contract applies (sema refuses one).
+      const reml_cstruct_type_t* desc = structs.find(t);
+      if (!borrowed || desc == nullptr) return std::nullopt;
+      ToCPlan plan{ToC::Struct};
+      plan.cstruct = desc;
+      return plan;
+    }
     case mir::CClass::Pointer:
       // Every contract passes the address as is: who frees the memory is
       // recorded in the audit, not acted on.
@@ -68,12 +82,11 @@ std::optional<ToCPlan> to_c_plan(const mir::Module& m, mir::CTypeId t, mir::Owne
   return std::nullopt;
 }
 
-std::optional<FromC> from_c_plan(const mir::Module& m, mir::CTypeId t, mir::Ownership own) {
-  if (t >= m.ctypes.size()) return std::nullopt;
-  const mir::CTypeKind kind = m.ctypes[t].kind;
-  const mir::CClass cls = mir::ctype_info(kind).cls;
-  const bool carries = cls == mir::CClass::CStr || cls == mir::CClass::Handle || cls == mir::CClass::Pointer;
-  if (own != mir::Ownership::Borrowed && !carries) return std::nullopt;
+namespace {
+
+// The conversion of a C result of kind `kind` under contract `own` (which
+// applies: from_c_plan checked), or nullopt when the contract does not fit.
+std::optional<FromC> conversion_of(mir::CTypeKind kind, mir::Ownership own) {
   switch (kind) {
     case mir::CTypeKind::I8: return FromC::I8;
     case mir::CTypeKind::I16: return FromC::I16;
@@ -102,9 +115,26 @@ std::optional<FromC> from_c_plan(const mir::Module& m, mir::CTypeId t, mir::Owne
     case mir::CTypeKind::MutPtr:
     case mir::CTypeKind::FnPtr: return FromC::Ptr;
     case mir::CTypeKind::NonNullPtr: return FromC::NonNullPtr;
-    case mir::CTypeKind::Struct: return std::nullopt;  // not passed by the VM yet
+    case mir::CTypeKind::Struct: return FromC::Struct;
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<FromCPlan> from_c_plan(const mir::Module& m, const StructTypes& structs, mir::CTypeId t,
+                                     mir::Ownership own) {
+  if (t >= m.ctypes.size()) return std::nullopt;
+  const mir::CTypeKind kind = m.ctypes[t].kind;
+  const mir::CClass cls = mir::ctype_info(kind).cls;
+  const bool carries = cls == mir::CClass::CStr || cls == mir::CClass::Handle || cls == mir::CClass::Pointer;
+  if (own != mir::Ownership::Borrowed && !carries) return std::nullopt;
+  std::optional<FromC> conv = conversion_of(kind, own);
+  if (!conv) return std::nullopt;
+  if (*conv != FromC::Struct) return FromCPlan{*conv};
+  const reml_cstruct_type_t* desc = structs.find(t);
+  if (desc == nullptr) return std::nullopt;
+  return FromCPlan{FromC::Struct, desc};
 }
 
 }  // namespace hako::vm

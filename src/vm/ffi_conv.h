@@ -15,11 +15,13 @@
 #include "mir/mir.h"
 #include "reml_runtime.h"
 #include "vm/bytecode.h"
+#include "vm/struct_types.h"
 
 namespace hako::vm {
 
-// The conversions below read and write C values of up to 8 bytes through
-// 8-byte storage, where a narrower value is the low bytes.
+// The conversions below read and write scalar C values (up to 8 bytes)
+// through 8-byte storage, where a narrower value is the low bytes; a struct
+// has storage of its own size.
 static_assert(std::endian::native == std::endian::little, "the VM's FFI conversions assume a little-endian target");
 static_assert(sizeof(ffi_arg) == 8, "the VM's FFI conversions assume 64-bit ffi_arg");
 
@@ -32,12 +34,14 @@ enum class ToC : uint8_t {
   CStrBorrow,      // a String's bytes and NUL, for the call (reml_ffi_cstr_arg)
   CStrTransfer,    // a malloc()ed copy the callee frees (reml_ffi_cstr_transfer)
   HandleTransfer,  // the Handle's bits, after one retain that C now owns
+  Struct,          // a struct value (a box instance) packed into C layout (reml_ffi_struct_pack)
 };
 
 struct ToCPlan {
   ToC conv = ToC::Raw;
   int64_t min = 0, max = 0;  // Range: the Ints the C type takes
   const char* ctype = "";    // Range: the C type's spelling, for the error
+  const reml_cstruct_type_t* cstruct = nullptr;  // Struct: its type
 };
 
 // How a C value becomes a Hako value.
@@ -53,23 +57,36 @@ enum class FromC : uint8_t {
   HandleRetain,  // the bits, with a new reference for Hako (borrowed, reference)
   Ptr,           // a raw address
   NonNullPtr,    // a raw address that must not be null
+  Struct,        // a new struct value (a box instance) unpacked from C layout (reml_ffi_struct_unpack)
 };
 
-// The libffi type of C type `t` (argument or result); null for a type the
-// VM cannot pass (an extern struct).
-ffi_type* ffi_type_of(const mir::Module& m, mir::CTypeId t);
+struct FromCPlan {
+  FromC conv = FromC::Void;
+  const reml_cstruct_type_t* cstruct = nullptr;  // Struct: its type
+};
+
+// The libffi type of scalar C type `k` (every kind but Struct, whose type
+// depends on its fields: StructTypes::ffi).
+ffi_type* scalar_ffi_type(mir::CTypeKind k);
+
+// The libffi type of C type `t` (argument or result), structs from
+// `structs`; null for a type the module does not have.
+ffi_type* ffi_type_of(const mir::Module& m, const StructTypes& structs, mir::CTypeId t);
 
 // The plan for passing a Hako value as C type `t` under contract `own`, or
 // nullopt when the type takes no argument (void) or the contract does not
 // apply.
-std::optional<ToCPlan> to_c_plan(const mir::Module& m, mir::CTypeId t, mir::Ownership own);
+std::optional<ToCPlan> to_c_plan(const mir::Module& m, const StructTypes& structs, mir::CTypeId t,
+                                 mir::Ownership own);
 
 // The plan for receiving C type `t` under contract `own`, or nullopt when the
 // contract does not apply.
-std::optional<FromC> from_c_plan(const mir::Module& m, mir::CTypeId t, mir::Ownership own);
+std::optional<FromCPlan> from_c_plan(const mir::Module& m, const StructTypes& structs, mir::CTypeId t,
+                                     mir::Ownership own);
 
-// Converts Hako value `v` by `plan` into `out` (8 bytes). Failures are the
-// runtime errors of docs/ffi.md naming argument `param` of `fn`.
+// Converts Hako value `v` by `plan` into `out` (8 bytes; a struct's own
+// size for ToC::Struct). Failures are the runtime errors of docs/ffi.md
+// naming argument `param` of `fn`.
 inline void to_c(const ToCPlan& plan, Slot v, void* out, const char* fn, const char* param, const reml_loc_t* loc) {
   uint64_t bits = v.u;
   switch (plan.conv) {
@@ -93,6 +110,9 @@ inline void to_c(const ToCPlan& plan, Slot v, void* out, const char* fn, const c
       bits = reinterpret_cast<uintptr_t>(reml_ffi_cstr_transfer(static_cast<reml_string_t*>(v.p), fn, param, loc));
       break;
     case ToC::HandleTransfer: reml_h_retain(v.u); break;
+    case ToC::Struct:  // the value's bits are its Handle
+      reml_ffi_struct_pack(v.u, plan.cstruct, out, fn, param, loc);
+      return;
   }
   std::memcpy(out, &bits, sizeof bits);
 }
@@ -106,11 +126,11 @@ inline T read_c(const void* in) {
 }
 
 // Converts the C value at `in` (its own size, or widened to ffi_arg: the low
-// bytes are read) by `conv` into a Hako value. Failures are the runtime
+// bytes are read) by `plan` into a Hako value. Failures are the runtime
 // errors of docs/ffi.md naming `fn`.
-inline Slot from_c(FromC conv, const void* in, const char* fn, const reml_loc_t* loc) {
+inline Slot from_c(const FromCPlan& plan, const void* in, const char* fn, const reml_loc_t* loc) {
   Slot s{};
-  switch (conv) {
+  switch (plan.conv) {
     case FromC::Void: s.u = REML_VOID; break;
     case FromC::I8: s.i = read_c<int8_t>(in); break;
     case FromC::I16: s.i = read_c<int16_t>(in); break;
@@ -140,6 +160,7 @@ inline Slot from_c(FromC conv, const void* in, const char* fn, const reml_loc_t*
       s.p = read_c<void*>(in);
       if (s.p == nullptr) reml_ffi_null_result_error(fn, loc);
       break;
+    case FromC::Struct: s.u = reml_ffi_struct_unpack(in, plan.cstruct, fn, loc); break;
   }
   return s;
 }

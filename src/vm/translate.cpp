@@ -51,6 +51,7 @@ std::unique_ptr<Program> translate(const mir::Module& m, const TranslateOptions&
   p->null_text = reml_str_new_immortal("null", 4);
   p->strings.assign(m.strings.size(), nullptr);
   p->ptr_types = PtrTypes(m);
+  p->ffi->structs = StructTypes(m, p->ptr_types);
   build_extern_bridges(m, *p->ffi);
 
   // Method names compare by canonical id: the first pool index of the text.

@@ -100,6 +100,61 @@ void* t_apply_ptr(void* (*cb)(void*), void* p) { return cb(p); }
 bool t_apply_bool(bool (*cb)(bool), bool b) { return cb(b); }
 void t_apply_void(void (*cb)(int32_t), int32_t x) { cb(x); }
 
+// Structs by value, of every size and System V class up to 32 bytes, and
+// one past the VM's inline call storage. Each function changes every field
+// differently, so a swapped or lost field shows.
+struct TS1 { uint8_t a; };                         // 1 byte: INTEGER
+struct TS4 { int16_t a; int8_t b; };               // 4 bytes (one of padding): INTEGER
+struct TF2 { float x, y; };                        // 8 bytes: SSE
+struct TIF { int32_t i; float f; };                // 8 bytes, int and float: INTEGER
+struct TF3 { float x, y, z; };                     // 12 bytes: SSE, SSE
+struct TD2 { double x, y; };                       // 16 bytes: SSE, SSE
+struct TLD { int64_t a; double b; };               // 16 bytes: INTEGER, SSE
+struct TMix { uint8_t tag; double v; int32_t n; }; // 24 bytes: MEMORY
+struct TBox { TD2 lo, hi; };                       // 32 bytes, nested: MEMORY
+struct TQuad { TBox a, b, c, d; };                 // 128 bytes
+struct TU64 { uint64_t u; bool ok; const int32_t* p; };  // 24 bytes: u64, bool and a pointer
+static_assert(sizeof(TS4) == 4 && sizeof(TF3) == 12 && sizeof(TMix) == 24 && sizeof(TBox) == 32);
+
+TS1 t_s1_twice(TS1 v) { return TS1{static_cast<uint8_t>(v.a * 2)}; }
+TS4 t_s4_turn(TS4 v) { return TS4{static_cast<int16_t>(v.a * 2), static_cast<int8_t>(-v.b)}; }
+TF2 t_f2_swap(TF2 v) { return TF2{v.y, v.x}; }
+TIF t_if_step(TIF v) { return TIF{v.i * 3, v.f * 2}; }
+TF3 t_f3_rotate(TF3 v) { return TF3{v.y, v.z, v.x}; }
+TD2 t_d2_scale(TD2 v, double k) { return TD2{v.x * k, v.y * -k}; }
+TLD t_ld_negate(TLD v) { return TLD{-v.a, -v.b}; }
+TMix t_mix_step(TMix v) { return TMix{static_cast<uint8_t>(v.tag + 1), v.v * 2, v.n - 1}; }
+TBox t_box_flip(TBox v) { return TBox{TD2{v.hi.y, v.hi.x}, TD2{v.lo.y, v.lo.x}}; }
+TQuad t_quad_add(TQuad p, TQuad q) {
+  auto add = [](TBox a, TBox b) {
+    return TBox{TD2{a.lo.x + b.lo.x, a.lo.y + b.lo.y}, TD2{a.hi.x + b.hi.x, a.hi.y + b.hi.y}};
+  };
+  return TQuad{add(p.a, q.a), add(p.b, q.b), add(p.c, q.c), add(p.d, q.d)};
+}
+TU64 t_u64_step(TU64 v) { return TU64{v.u * 2 + 1, !v.ok, v.p == nullptr ? nullptr : v.p + 1}; }
+int64_t t_u64_deref(TU64 v) { return v.p == nullptr ? -1 : *v.p; }
+const int32_t g_ints[2] = {7, 42};
+const int32_t* t_ints() { return g_ints; }
+// Structs among scalars, past the integer and SSE registers: each argument
+// weighted by a power of ten, so a misplaced one changes the digits.
+double t_struct_mix(int8_t a, TD2 s, int32_t b, TS1 c, double d, TMix e, int64_t f, TF2 g, int64_t h, int64_t i,
+                    TLD j, double k) {
+  return a + 10 * (s.x + s.y) + 100.0 * b + 1000.0 * c.a + 1e4 * d + 1e5 * (e.tag + e.v + e.n) + 1e6 * f +
+         1e7 * (g.x + g.y) + 1e8 * h + 1e9 * i + 1e10 * (j.a + j.b) + 1e11 * k;
+}
+
+// Callbacks with struct parameters and results.
+double t_cb_d2(double (*cb)(TD2), TD2 v) { return cb(v); }
+double t_cb_f2(double (*cb)(TF2, TS4), TF2 v, TS4 s) { return cb(v, s); }
+TD2 t_cb_map(TD2 (*cb)(TD2, double), TD2 v) { return cb(v, 0.5); }
+// The callback builds the struct; C reads every field.
+double t_cb_make(TMix (*cb)(int64_t), int64_t n) {
+  const TMix m = cb(n);
+  return m.tag * 1000.0 + m.v + m.n * 1e6;
+}
+TBox t_cb_box(TBox (*cb)(TBox, TS4), TBox v, TS4 s) { return cb(v, s); }
+TS4 t_cb_s4(TS4 (*cb)(int64_t), int64_t n) { return cb(n); }
+
 }  // extern "C"
 
 // The addresses of this file's functions by symbol.
@@ -113,6 +168,10 @@ const std::map<std::string, void*>& test_symbols() {
       SYM(t_static_text), SYM(t_fresh_text), SYM(t_apply_i64), SYM(t_apply_i8),       SYM(t_apply_mix),
       SYM(t_apply_str), SYM(t_apply_u64),  SYM(t_apply_ptr),     SYM(t_apply_bool),
       SYM(t_apply_void),
+      SYM(t_s1_twice),  SYM(t_s4_turn),    SYM(t_f2_swap),     SYM(t_if_step),        SYM(t_f3_rotate),
+      SYM(t_d2_scale),  SYM(t_ld_negate),  SYM(t_mix_step),    SYM(t_box_flip),       SYM(t_quad_add),
+      SYM(t_u64_step),  SYM(t_u64_deref),  SYM(t_ints),        SYM(t_struct_mix),     SYM(t_cb_d2),
+      SYM(t_cb_f2),     SYM(t_cb_map),     SYM(t_cb_make),     SYM(t_cb_box),         SYM(t_cb_s4),
 #undef SYM
   };
   return table;
@@ -762,6 +821,232 @@ TEST(VmFfiDeathTest, RuntimeErrorInsideACallback) {
   ASSERT_TRUE(p.c.module);
   EXPECT_EXIT(vm::run(p.module(), {}, p.externs), ::testing::ExitedWithCode(1),
               "prog\\.hako:3:29: runtime error: Division by zero");
+}
+
+// --- structs by value -----------------------------------------------------------------
+
+// The extern struct declarations of the struct tests (the C types above).
+const char* const kStructDecls = R"hako(extern struct TS1 { a: u8 }
+extern struct TS4 { a: i16, b: i8 }
+extern struct TF2 { x: f32, y: f32 }
+extern struct TIF { i: i32, f: f32 }
+extern struct TF3 { x: f32, y: f32, z: f32 }
+extern struct TD2 { x: f64, y: f64 }
+extern struct TLD { a: i64, b: f64 }
+extern struct TMix { tag: u8, v: f64, n: i32 }
+extern struct TBox { lo: TD2, hi: TD2 }
+extern struct TQuad { a: TBox, b: TBox, c: TBox, d: TBox }
+extern struct TU64 { u: u64, ok: bool, p: Ptr<i32> }
+)hako";
+
+// Every size and class from 1 to 32 bytes, passed and returned: the fields
+// C received are the ones Hako set, and the new instances hold C's.
+TEST(VmFfi, StructsOfEverySizeBothWays) {
+  Program p = compile(program(std::string(kStructDecls) + R"hako(extern "C" {
+    fn t_s1_twice(v: TS1) -> TS1
+    fn t_s4_turn(v: TS4) -> TS4
+    fn t_f2_swap(v: TF2) -> TF2
+    fn t_if_step(v: TIF) -> TIF
+    fn t_f3_rotate(v: TF3) -> TF3
+    fn t_d2_scale(v: TD2, k: f64) -> TD2
+    fn t_ld_negate(v: TLD) -> TLD
+    fn t_mix_step(v: TMix) -> TMix
+    fn t_box_flip(v: TBox) -> TBox
+})hako",
+                              R"hako(        unsafe {
+            local s1 = t_s1_twice(new TS1(100))
+            print(s1.a)
+            local s4 = t_s4_turn(new TS4(-16000, 127))
+            print(s4.a + " " + s4.b)
+            local f2 = t_f2_swap(new TF2(0.5, -2.25))
+            print(f2.x + " " + f2.y)
+            local fi = t_if_step(new TIF(-7, 1.5))
+            print(fi.i + " " + fi.f)
+            local f3 = t_f3_rotate(new TF3(1.5, 2.5, 3.5))
+            print(f3.x + " " + f3.y + " " + f3.z)
+            local d2 = t_d2_scale(new TD2(1.25, -3), 4.0)
+            print(d2.x + " " + d2.y)
+            local ld = t_ld_negate(new TLD(9000000000, 0.125))
+            print(ld.a + " " + ld.b)
+            local m = t_mix_step(new TMix(254, 1.75, -2147483647))
+            print(m.tag + " " + m.v + " " + m.n)
+            local b = t_box_flip(new TBox(new TD2(1, 2), new TD2(3, 4)))
+            print(b.lo.x + " " + b.lo.y + " " + b.hi.x + " " + b.hi.y)
+            local z = t_box_flip(new TBox())
+            print(z.lo.x + z.hi.y)
+            t_s1_twice(new TS1(1))
+        })hako"));
+  Outcome o = run(p, true);
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.out,
+            "200\n-32000 -127\n-2.25 0.5\n-21 3\n2.5 3.5 1.5\n5 12\n-9000000000 -0.125\n255 3.5 -2147483648\n"
+            "4 3 2 1\n0\n");
+  EXPECT_EQ(o.err, "leak-check: 0 objects live at exit\n");
+}
+
+// Structs among scalar arguments past the registers of the C convention
+// (ten integer-class and nine SSE-class eightbytes, one struct in memory).
+TEST(VmFfi, StructsAmongManyScalarArguments) {
+  Program p = compile(program(std::string(kStructDecls) + R"hako(extern "C" {
+    fn t_struct_mix(a: i8, s: TD2, b: i32, c: TS1, d: f64, e: TMix, f: i64, g: TF2, h: i64, i: i64, j: TLD,
+                    k: f64) -> f64
+})hako",
+                              R"hako(        unsafe {
+            print(t_struct_mix(1, new TD2(0.25, 0.5), 3, new TS1(4), 5, new TMix(1, 2, 3), 7, new TF2(0.5, 0.25),
+                               8, 9, new TLD(1, 0.5), 2))
+        })hako"));
+  Outcome o = run(p, true);
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.out, "224815154308.5\n");
+  EXPECT_EQ(o.err, "leak-check: 0 objects live at exit\n");
+}
+
+// Two 128-byte arguments and a 128-byte result: more struct storage than a
+// call keeps on the stack. And u64, bool and pointer fields.
+TEST(VmFfi, LargeStructsAndPointerFields) {
+  Program p = compile(program(std::string(kStructDecls) + R"hako(extern "C" {
+    fn t_quad_add(p: TQuad, q: TQuad) -> TQuad
+    fn t_u64_step(v: TU64) -> TU64
+    fn t_u64_deref(v: TU64) -> i64
+    fn t_ints() -> Ptr<i32>
+})hako",
+                              R"hako(        local p = new TQuad(Make.mk(1), Make.mk(5), Make.mk(9), Make.mk(13))
+        local q = new TQuad(Make.mk(100), Make.mk(200), Make.mk(300), Make.mk(400))
+        unsafe {
+            local r = t_quad_add(p, q)
+            print(Make.show(r.a) + " " + Make.show(r.b) + " " + Make.show(r.c) + " " + Make.show(r.d))
+            local w = t_u64_step(new TU64(5, true, t_ints()))
+            print(w.u + " " + w.ok + " " + t_u64_deref(w))
+            local n = t_u64_step(new TU64())
+            print(n.u + " " + n.ok + " " + (n.p == null) + " " + t_u64_deref(n))
+        })hako",
+                              R"hako(static box Make {
+    mk(k) { return new TBox(new TD2(k, k + 1), new TD2(k + 2, k + 3)) }
+    show(b) { return b.lo.x + "," + b.lo.y + "," + b.hi.x + "," + b.hi.y }
+})hako"));
+  Outcome o = run(p, true);
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.out, "101,103,105,107 205,207,209,211 309,311,313,315 413,415,417,419\n11 false 42\n1 true true -1\n");
+  EXPECT_EQ(o.err, "leak-check: 0 objects live at exit\n");
+}
+
+// Callbacks taking structs (in registers and in memory) and returning them;
+// Cb.first takes and returns Handles (it is also called with a String).
+TEST(VmFfi, CallbacksTakingAndReturningStructs) {
+  Program p = compile(program(std::string(kStructDecls) + R"hako(extern "C" {
+    fn t_cb_d2(cb: FnPtr<(TD2) -> f64>, v: TD2) -> f64
+    fn t_cb_f2(cb: FnPtr<(TF2, TS4) -> f64>, v: TF2, s: TS4) -> f64
+    fn t_cb_map(cb: FnPtr<(TD2, f64) -> TD2>, v: TD2) -> TD2
+    fn t_cb_make(cb: FnPtr<(i64) -> TMix>, n: i64) -> f64
+    fn t_cb_box(cb: FnPtr<(TBox, TS4) -> TBox>, v: TBox, s: TS4) -> TBox
+})hako",
+                              R"hako(        print(Cb.first("direct", 0))
+        unsafe {
+            print(t_cb_d2(Cb.diff, new TD2(5.5, 2)))
+            print(t_cb_f2(Cb.weigh, new TF2(0.5, 2), new TS4(10, -3)))
+            local t = t_cb_map(Cb.towards, new TD2(8, 1))
+            print(t.x + " " + t.y)
+            local f = t_cb_map(Cb.first, new TD2(8, 1))
+            print(f.x + " " + f.y)
+            print(t_cb_make(Cb.make, 10))
+            local b = t_cb_box(Cb.nest, new TBox(new TD2(1, 2), new TD2(3, 4)), new TS4(5, 6))
+            print(b.lo.x + " " + b.lo.y + " " + b.hi.x + " " + b.hi.y)
+        })hako",
+                              R"hako(static box Cb {
+    diff(v) { return v.x - v.y }
+    weigh(v, s) { return v.x * s.a + v.y * s.b }
+    towards(v, k) { return new TD2(v.x * k, v.y + k) }
+    first(v, k) { return v }
+    make(n) { return new TMix(n, n * 0.25, 0 - n) }
+    nest(v, s) { return new TBox(v.hi, new TD2(s.a, s.b)) }
+})hako"));
+  Outcome o = run(p, true);
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.out, "direct\n3.5\n-1\n4 1.5\n8 1\n-9989997.5\n3 4 5 6\n");
+  EXPECT_EQ(o.err, "leak-check: 0 objects live at exit\n");
+}
+
+// MIR text (counts made explicit by the pipeline): a call_c whose struct
+// result has no value releases the new instance.
+TEST(VmFfi, StructResultWithoutAValueInMirText) {
+  Program p = compile(R"mir(; hakoc MIR
+source "prog.hako"
+box Main {
+}
+box TS1 {
+  field a
+}
+cstruct TS1 { a: u8 }
+extern $t_s1_twice "t_s1_twice" (v: TS1) -> TS1
+entry @Main.main/0
+
+fn @Main.main/0() -> Int {
+bb0:
+  %0: Int = const_i 21
+  %1: Handle = box %0
+  %2: Box(TS1) = new_box TS1 @4:3
+  set_field %2, TS1.a, %1 @4:3
+  call_c $t_s1_twice(%2) @5:3
+  %3: Box(TS1) = call_c $t_s1_twice(%2) @6:3
+  %4: Handle = get_field %3, TS1.a @7:3
+  call_rt reml_print_h(%4) @7:3
+  %5: Int = const_i 0
+  ret %5
+}
+)mir",
+                      true);
+  Outcome o = run(p, true);
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.out, "42\n");
+  EXPECT_EQ(o.err, "leak-check: 0 objects live at exit\n");
+}
+
+TEST(VmFfiDeathTest, StructFieldOutOfRangeNamesTheField) {
+  Program p = compile(program(std::string(kStructDecls) + R"hako(extern "C" { fn t_s4_turn(v: TS4) -> TS4 })hako",
+                              R"hako(        local s = new TS4(1, 2)
+        s.b = 200
+        unsafe { t_s4_turn(s) })hako"));
+  expect_runtime_error(p, "FFI argument 'v.b' of 't_s4_turn' must fit i8, got 200");
+  // The location is the call's.
+  EXPECT_EXIT(vm::run(p.module(), {}, p.externs), ::testing::ExitedWithCode(1),
+              "prog\\.hako:18:18: runtime error");
+}
+
+// A nested struct's field is named by its path.
+TEST(VmFfiDeathTest, NestedStructFieldOutOfRangeNamesThePath) {
+  Program p = compile(program(std::string(kStructDecls) + R"hako(extern struct TWrap { inner: TS4 }
+extern "C" { @link_name("t_s4_turn") fn wrap_turn(w: TWrap) -> TWrap })hako",
+                              R"hako(        unsafe { print(wrap_turn(new TWrap(new TS4(40000, 0))).inner.a) })hako"));
+  expect_runtime_error(p, "FFI argument 'w.inner.a' of 'wrap_turn' must fit i16, got 40000");
+}
+
+TEST(VmFfiDeathTest, CallbackStructResultOutOfRangeNamesTheCallback) {
+  Program p = compile(program(std::string(kStructDecls) + R"hako(extern "C" {
+    fn t_cb_s4(cb: FnPtr<(i64) -> TS4>, n: i64) -> TS4
+})hako",
+                              R"hako(        unsafe { print(t_cb_s4(Cb.big, 300).a) })hako",
+                              R"hako(static box Cb {
+    big(n) { return new TS4(n, n) }
+})hako"));
+  expect_runtime_error(p, "FFI argument 'result.b' of 'Cb.big' must fit i8, got 300");
+}
+
+TEST(VmFfiDeathTest, CallbackStructResultOfAnotherType) {
+  Program p = compile(program(std::string(kStructDecls) + R"hako(extern "C" {
+    fn t_cb_map(cb: FnPtr<(TD2, f64) -> TD2>, v: TD2) -> TD2
+})hako",
+                              R"hako(        print(Cb.other(1, 2))
+        unsafe { print(t_cb_map(Cb.other, new TD2(1, 2)).x) })hako",
+                              R"hako(static box Cb {
+    other(v, k) { return k }
+})hako"));
+  expect_runtime_error(p, "Type error: expected TD2, got Float");
+}
+
+TEST(VmFfiDeathTest, U64StructFieldResultAboveIntMax) {
+  Program p = compile(program(std::string(kStructDecls) + R"hako(extern "C" { fn t_u64_step(v: TU64) -> TU64 })hako",
+                              R"hako(        unsafe { print(t_u64_step(new TU64(4611686018427387904, true, null)).u) })hako"));
+  expect_runtime_error(p, "FFI result of 't_u64_step' does not fit Int: 9223372036854775809");
 }
 
 // --- loading --------------------------------------------------------------------------
