@@ -85,6 +85,7 @@ struct TrampolineAbi {
   unsigned ir_arg(size_t k) const { return lowered ? lowered->first_ir_arg[k] : static_cast<unsigned>(k); }
 };
 
+// The trampoline signature of FnPtr type `fn_type`, as its callers use it.
 TrampolineAbi trampoline_abi(ModuleState& ms, const mir::CType& fn_type) {
   TrampolineAbi abi;
   if (!has_struct(ms.mir, fn_type.params, fn_type.ret)) {
