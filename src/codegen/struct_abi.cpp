@@ -442,15 +442,17 @@ llvm::Type* memory_type(llvm::LLVMContext& ctx, const Layout& t) {
       default: return llvm::Type::getIntNTy(ctx, static_cast<unsigned>(scalar_size(t.scalar_kind()) * 8));
     }
   }
-  // CGRecordLowering::insertPadding: a byte array wherever the LLVM layout
-  // would put the next field (or the end) before C's offset.
+  // CGRecordLowering::insertPadding: padding bytes (an i8, or an [N x i8])
+  // wherever the LLVM layout would put the next field (or the end) before
+  // C's offset.
   bool packed = llvm_packed(t);
   std::vector<llvm::Type*> elements;
   uint64_t end = 0;
   uint64_t largest = 1;
   auto pad_to = [&](uint64_t offset, uint64_t align) {
-    if (offset != align_to(end, packed ? 1 : align))
-      elements.push_back(llvm::ArrayType::get(llvm::Type::getInt8Ty(ctx), offset - end));
+    if (offset == align_to(end, packed ? 1 : align)) return;
+    llvm::Type* byte = llvm::Type::getInt8Ty(ctx);
+    elements.push_back(offset - end == 1 ? byte : llvm::ArrayType::get(byte, offset - end));
   };
   for (size_t i = 0; i < t.fields().size(); ++i) {
     const Layout& f = t.fields()[i];
