@@ -5,7 +5,9 @@
 // clang-19: the signatures of seeded random struct layouts and functions
 // (HAKO_ABI_CASES of them, 200 by default) compared with Clang's `define`
 // lines, and the same calls compiled by this library and linked with
-// Clang-compiled callees that check every field they receive and return.
+// Clang-compiled callees that check every field they receive and return,
+// both ways: LLVM code calling C, and C calling LLVM functions that pass
+// their struct parameters and results on.
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
@@ -620,12 +622,18 @@ std::optional<std::string> find_clang() {
   return std::nullopt;
 }
 
-// The number of random cases: HAKO_ABI_CASES, or 200.
-size_t case_count() {
-  const char* env = std::getenv("HAKO_ABI_CASES");
-  if (env == nullptr || *env == '\0') return 200;
-  return static_cast<size_t>(std::strtoull(env, nullptr, 10));
+// Environment variable `name` as a number, or `fallback`.
+uint64_t env_number(const char* name, uint64_t fallback) {
+  const char* env = std::getenv(name);
+  if (env == nullptr || *env == '\0') return fallback;
+  return std::strtoull(env, nullptr, 10);
 }
+
+// The number of random cases: HAKO_ABI_CASES, or 200.
+size_t case_count() { return static_cast<size_t>(env_number("HAKO_ABI_CASES", 200)); }
+
+// The seed of the random cases: HAKO_ABI_SEED, or a fixed one.
+uint64_t case_seed() { return env_number("HAKO_ABI_SEED", 20240610); }
 
 // Runs shell command `cmd`; its standard output (and error), and whether
 // it exited with status 0.
@@ -927,7 +935,7 @@ TEST(StructAbiClang, SignaturesMatchClang) {
   std::optional<std::string> clang = find_clang();
   if (!clang) GTEST_SKIP() << "clang-19 is not on PATH";
   TempDir dir;
-  Cases cases = generate_cases(case_count(), 20240610);
+  Cases cases = generate_cases(case_count(), case_seed());
   std::string c = std::string(kCPrelude) + cases.structs.definitions();
   for (const CFunction& f : cases.functions) c += trivial_definition(f);
   fs::path source = dir.path / "cases.c";
@@ -938,17 +946,31 @@ TEST(StructAbiClang, SignaturesMatchClang) {
 
   llvm::LLVMContext ctx;
   size_t compared = 0, mismatches = 0;
+  // How often each way of passing a struct came up, to show what was covered.
+  std::map<std::string, size_t> seen;
   for (const CFunction& f : cases.functions) {
     auto it = theirs.find(f.name);
     ASSERT_NE(it, theirs.end()) << f.name << " has no define line";
-    std::string ours = signature_text(lower_signature(ctx, f.param_layouts(), f.ret_layout()));
+    LoweredSignature sig = lower_signature(ctx, f.param_layouts(), f.ret_layout());
+    std::string ours = signature_text(sig);
+    for (size_t k = 0; k < sig.params.size(); ++k) {
+      if (!sig.params[k].is_record()) continue;
+      const Passing& p = sig.abi.params[k];
+      bool stack_int = p.kind == Passing::Kind::Direct && p.int_regs + p.sse_regs == 0;
+      ++seen[p.kind == Passing::Kind::Byval ? "byval" : stack_int ? "iN on the stack" : "registers"];
+    }
+    if (sig.ret && sig.ret->is_record()) ++seen[sig.abi.ret.kind == Passing::Kind::Sret ? "sret" : "result in registers"];
     ++compared;
     if (ours != it->second && ++mismatches <= 20)
       ADD_FAILURE() << f.prototype() << "\n  clang: " << it->second << "\n  ours:  " << ours;
   }
   EXPECT_EQ(mismatches, 0u) << "of " << compared << " signatures";
   EXPECT_EQ(compared, cases.functions.size());
-  std::printf("compared %zu signatures with clang-19\n", compared);
+  std::printf("compared %zu signatures with clang-19; struct parameters and results:", compared);
+  for (const auto& [what, n] : seen) std::printf(" %s %zu,", what.c_str(), n);
+  std::printf("\n");
+  for (const char* what : {"byval", "iN on the stack", "registers", "sret", "result in registers"})
+    EXPECT_GT(seen[what], 0u) << what;
 }
 
 // ---- calls into Clang-compiled code -----------------------------------------------------------------
@@ -1027,9 +1049,13 @@ std::string initializer(const Layout& t, const std::function<std::string(Scalar)
 
 // For function `f` (number `n`): the C callee checking each argument
 // field and returning known values, the C globals holding its struct
-// arguments and a check of its result; and the LLVM function
-// `<name>_call` making the call through emit_call.
-void add_call_case(const CFunction& f, size_t n, std::string& c, llvm::Module& mod) {
+// arguments and a check of its result; the LLVM function `<name>_call`
+// making the call through emit_call; and the LLVM function `<name>_fwd`
+// of f's C signature, which C calls and which passes its parameters on
+// to f and returns f's result (store_struct_parameter,
+// emit_struct_return). `main_body` gets the C statements making both
+// calls.
+void add_call_case(const CFunction& f, size_t n, std::string& c, std::string& main_body, llvm::Module& mod) {
   llvm::LLVMContext& ctx = mod.getContext();
   uint64_t counter = n * 1000;
   // Values: argument k's leaves, then the result's leaves.
@@ -1113,6 +1139,48 @@ void add_call_case(const CFunction& f, size_t n, std::string& c, llvm::Module& m
     b.CreateCall(check, {result});
   }
   b.CreateRetVoid();
+
+  // The forwarder, called from C.
+  CFunction fwd = f;
+  fwd.name = f.name + "_fwd";
+  c += fwd.prototype() + ";\n";
+  llvm::Function* forwarder = llvm::Function::Create(sig.type, llvm::Function::ExternalLinkage, fwd.name, mod);
+  forwarder->setAttributes(sig.attributes);
+  b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", forwarder));
+  std::vector<CallArg> passed;
+  for (size_t k = 0; k < f.params.size(); ++k) {
+    const Layout& t = f.params[k].layout;
+    if (!t.is_record()) {
+      passed.push_back(CallArg{forwarder->getArg(sig.first_ir_arg[k]), llvm::Align(1)});
+      continue;
+    }
+    llvm::AllocaInst* copy = b.CreateAlloca(memory_type(ctx, t));
+    copy->setAlignment(llvm::Align(t.align()));
+    store_struct_parameter(b, forwarder, sig, k, copy, llvm::Align(t.align()));
+    passed.push_back(CallArg{copy, llvm::Align(t.align())});
+  }
+  if (f.ret && f.ret->layout.is_record()) {
+    const Layout& t = f.ret->layout;
+    llvm::AllocaInst* got = b.CreateAlloca(memory_type(ctx, t));
+    got->setAlignment(llvm::Align(t.align()));
+    emit_call(b, llvm::FunctionCallee(sig.type, callee), sig, passed, ResultSlot{got, llvm::Align(t.align())});
+    emit_struct_return(b, forwarder, sig, got, llvm::Align(t.align()));
+  } else {
+    llvm::CallInst* value = emit_call(b, llvm::FunctionCallee(sig.type, callee), sig, passed, std::nullopt);
+    if (f.ret) b.CreateRet(value);
+    else b.CreateRetVoid();
+  }
+
+  // main: the call from LLVM, and the call from C through the forwarder.
+  main_body += "  " + f.name + "_call();\n  ";
+  std::string fwd_call = fwd.name + "(";
+  for (size_t k = 0; k < f.params.size(); ++k) {
+    fwd_call += k ? ", " : "";
+    fwd_call += f.params[k].layout.is_record() ? f.name + "_a" + std::to_string(k) : arg_values[k][0].c;
+  }
+  fwd_call += ")";
+  if (f.ret) main_body += "{ " + f.ret->c + " r = " + fwd_call + "; " + f.name + "_check(&r); }\n";
+  else main_body += fwd_call + ";\n";
 }
 
 // Object code for `mod`, optimised at `level`, written to `path`.
@@ -1137,11 +1205,11 @@ std::string emit_object(llvm::Module& mod, OptLevel level, const fs::path& path)
 
 class StructAbiRun : public ::testing::TestWithParam<OptLevel> {};
 
-TEST_P(StructAbiRun, CallsIntoClangCompiledCodePassEveryField) {
+TEST_P(StructAbiRun, CallsToAndFromClangCompiledCodePassEveryField) {
   std::optional<std::string> clang = find_clang();
   if (!clang) GTEST_SKIP() << "clang-19 is not on PATH";
   TempDir dir;
-  Cases cases = generate_cases(case_count(), 20240611);
+  Cases cases = generate_cases(case_count(), case_seed() + 1);
   std::string c = std::string(kCPrelude) +
                   "static int failures;\n"
                   "static void bad(const char* fn, const char* what) {\n"
@@ -1150,10 +1218,10 @@ TEST_P(StructAbiRun, CallsIntoClangCompiledCodePassEveryField) {
                   cases.structs.definitions();
   llvm::LLVMContext ctx;
   llvm::Module mod("struct_abi_calls", ctx);
-  for (size_t n = 0; n < cases.functions.size(); ++n) add_call_case(cases.functions[n], n, c, mod);
-  c += "int main(void) {\n";
-  for (const CFunction& f : cases.functions) c += "  " + f.name + "_call();\n";
-  c += "  printf(\"%d failures in " + std::to_string(cases.functions.size()) +
+  std::string main_body;
+  for (size_t n = 0; n < cases.functions.size(); ++n) add_call_case(cases.functions[n], n, c, main_body, mod);
+  c += "int main(void) {\n" + main_body;
+  c += "  printf(\"%d failures in " + std::to_string(2 * cases.functions.size()) +
        " calls\\n\", failures);\n  return failures != 0;\n}\n";
 
   fs::path source = dir.path / "callees.c", object = dir.path / "callers.o", exe = dir.path / "calls";
@@ -1163,7 +1231,7 @@ TEST_P(StructAbiRun, CallsIntoClangCompiledCodePassEveryField) {
   ASSERT_TRUE(built) << build_out.substr(0, 4000);
   auto [out, passed] = run(exe.string());
   EXPECT_TRUE(passed) << out;
-  EXPECT_EQ(out, "0 failures in " + std::to_string(cases.functions.size()) + " calls\n");
+  EXPECT_EQ(out, "0 failures in " + std::to_string(2 * cases.functions.size()) + " calls\n");
 }
 
 INSTANTIATE_TEST_SUITE_P(Levels, StructAbiRun, ::testing::Values(OptLevel::O0, OptLevel::O2),
