@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include <llvm/IR/Constants.h>
 #include <llvm/IR/Function.h>
 
 // The classification and the choice of LLVM types follow Clang 19's
@@ -18,8 +19,10 @@ namespace hako::codegen::sysv {
 
 namespace {
 
+// An unhandled case: a bug of the caller or of this file, never user input.
 [[noreturn]] void internal_error(const std::string& what) { throw std::logic_error("struct_abi: " + what); }
 
+// `n` rounded up to a multiple of `a`.
 uint64_t align_to(uint64_t n, uint64_t a) { return (n + a - 1) / a * a; }
 
 // The byte size (= natural alignment) of a scalar.
@@ -41,6 +44,7 @@ uint64_t scalar_size(Scalar s) {
   internal_error("an unknown scalar");
 }
 
+// Floating-point scalars are SSE, all others INTEGER.
 bool is_float(Scalar s) { return s == Scalar::F32 || s == Scalar::F64; }
 
 // ---- classification (psABI §3.2.3) ----
@@ -120,6 +124,7 @@ size_t field_containing(const Layout& t, uint64_t offset) {
   return static_cast<size_t>(it - offs.begin()) - 1;
 }
 
+// An iN piece at `offset`.
 Piece int_piece(unsigned bits, uint64_t offset) { return Piece{Piece::Kind::Int, bits, offset}; }
 
 // The LLVM type of the INTEGER eightbyte at `source_offset` of `source`,
@@ -442,15 +447,17 @@ llvm::Type* memory_type(llvm::LLVMContext& ctx, const Layout& t) {
       default: return llvm::Type::getIntNTy(ctx, static_cast<unsigned>(scalar_size(t.scalar_kind()) * 8));
     }
   }
-  // CGRecordLowering::insertPadding: a byte array wherever the LLVM layout
-  // would put the next field (or the end) before C's offset.
+  // CGRecordLowering::insertPadding: padding bytes (an i8, or an [N x i8])
+  // wherever the LLVM layout would put the next field (or the end) before
+  // C's offset.
   bool packed = llvm_packed(t);
   std::vector<llvm::Type*> elements;
   uint64_t end = 0;
   uint64_t largest = 1;
   auto pad_to = [&](uint64_t offset, uint64_t align) {
-    if (offset != align_to(end, packed ? 1 : align))
-      elements.push_back(llvm::ArrayType::get(llvm::Type::getInt8Ty(ctx), offset - end));
+    if (offset == align_to(end, packed ? 1 : align)) return;
+    llvm::Type* byte = llvm::Type::getInt8Ty(ctx);
+    elements.push_back(offset - end == 1 ? byte : llvm::ArrayType::get(byte, offset - end));
   };
   for (size_t i = 0; i < t.fields().size(); ++i) {
     const Layout& f = t.fields()[i];
@@ -610,6 +617,44 @@ llvm::CallInst* emit_call(llvm::IRBuilder<>& b, llvm::FunctionCallee callee, con
     }
   }
   return call;
+}
+
+void store_struct_parameter(llvm::IRBuilder<>& b, llvm::Function* fn, const LoweredSignature& sig, size_t k,
+                            llvm::Value* dst, llvm::Align dst_align) {
+  if (k >= sig.params.size() || !sig.params[k].is_record()) internal_error("storing a parameter that is no struct");
+  const Layout& t = sig.params[k];
+  const Passing& p = sig.abi.params[k];
+  unsigned first = sig.first_ir_arg[k];
+  switch (p.kind) {
+    case Passing::Kind::Byval:
+      b.CreateMemCpy(dst, dst_align, fn->getArg(first), llvm::Align(p.align), t.size());
+      return;
+    case Passing::Kind::Direct:
+      check_pieces_fit(p, t.size());
+      for (unsigned i = 0; i < p.pieces.size(); ++i)
+        b.CreateAlignedStore(fn->getArg(first + i), byte_address(b, dst, p.pieces[i].offset),
+                             llvm::commonAlignment(dst_align, p.pieces[i].offset));
+      return;
+    case Passing::Kind::Sret:
+    case Passing::Kind::Void: break;
+  }
+  internal_error("a struct parameter passed as a result");
+}
+
+llvm::ReturnInst* emit_struct_return(llvm::IRBuilder<>& b, llvm::Function* fn, const LoweredSignature& sig,
+                                     llvm::Value* src, llvm::Align src_align) {
+  if (!sig.ret || !sig.ret->is_record()) internal_error("returning a struct from a function of another result");
+  const Passing& r = sig.abi.ret;
+  if (r.kind == Passing::Kind::Sret) {
+    b.CreateMemCpy(fn->getArg(0), llvm::Align(r.align), src, src_align, sig.ret->size());
+    return b.CreateRetVoid();
+  }
+  std::vector<llvm::Value*> parts;
+  append_struct_argument(b, *sig.ret, r, src, src_align, parts);
+  if (parts.size() == 1) return b.CreateRet(parts[0]);
+  llvm::Value* agg = llvm::PoisonValue::get(sig.type->getReturnType());
+  for (unsigned i = 0; i < parts.size(); ++i) agg = b.CreateInsertValue(agg, parts[i], {i});
+  return b.CreateRet(agg);
 }
 
 }  // namespace hako::codegen::sysv

@@ -180,4 +180,14 @@ struct ResultSlot {
 llvm::CallInst* emit_call(llvm::IRBuilder<>& b, llvm::FunctionCallee callee, const LoweredSignature& sig,
                           const std::vector<CallArg>& args, std::optional<ResultSlot> result);
 
+// The callee side, for C-callable functions (callbacks) defined in LLVM
+// with signature `sig`: parameter `k` of `fn`, a struct, stored as its
+// bytes at `dst` (known aligned to `dst_align`); and the return of the
+// struct whose bytes are at `src` (known aligned to `src_align`) as `fn`'s
+// result, ending the current block.
+void store_struct_parameter(llvm::IRBuilder<>& b, llvm::Function* fn, const LoweredSignature& sig, size_t k,
+                            llvm::Value* dst, llvm::Align dst_align);
+llvm::ReturnInst* emit_struct_return(llvm::IRBuilder<>& b, llvm::Function* fn, const LoweredSignature& sig,
+                                     llvm::Value* src, llvm::Align src_align);
+
 }  // namespace hako::codegen::sysv
