@@ -97,25 +97,13 @@ TrampolineAbi trampoline_abi(ModuleState& ms, const mir::CType& fn_type) {
   return abi;
 }
 
-// The bytes of struct parameter `k` as C passed them: the byval copy C made,
-// or a stack slot the register pieces are stored into.
+// The bytes of struct parameter `k` as C passed them: the byval copy C made
+// (read in place), or a stack slot the register pieces are stored into.
 llvm::Value* struct_parameter_bytes(ModuleState& ms, llvm::IRBuilder<>& b, const TrampolineAbi& abi, llvm::Function* fn,
                                     size_t k, mir::CTypeId t) {
-  const sysv::Passing& p = abi.lowered->abi.params[k];
-  const unsigned first = abi.ir_arg(k);
-  if (p.kind == sysv::Passing::Kind::Byval) return fn->getArg(first);
-  if (p.kind != sysv::Passing::Kind::Direct) throw UnhandledMir{"a struct parameter passed as a result"};
-  // The pieces as the aggregate a call returning them would yield, which
-  // the ABI helper stores piece by piece at their offsets.
-  llvm::Value* pieces = fn->getArg(first);
-  if (p.pieces.size() == 2) {
-    llvm::Value* second = fn->getArg(first + 1);
-    pieces = llvm::PoisonValue::get(llvm::StructType::get(ms.ctx, {pieces->getType(), second->getType()}));
-    pieces = b.CreateInsertValue(pieces, fn->getArg(first), {0});
-    pieces = b.CreateInsertValue(pieces, second, {1});
-  }
+  if (abi.lowered->abi.params[k].kind == sysv::Passing::Kind::Byval) return fn->getArg(abi.ir_arg(k));
   const StructSlot slot = struct_slot(ms, b, t, 1, "struct.param");
-  sysv::store_struct_result(b, p, pieces, slot.ptr, slot.align);
+  sysv::store_struct_parameter(b, fn, *abi.lowered, k, slot.ptr, slot.align);
   return slot.ptr;
 }
 
@@ -151,21 +139,11 @@ void return_struct(ModuleState& ms, llvm::IRBuilder<>& b, const TrampolineAbi& a
     b.CreateRetVoid();
     return;
   }
-  if (p.kind != sysv::Passing::Kind::Direct) throw UnhandledMir{"a struct result passed as a parameter"};
+  // Register pieces: packed into a slot, whose bytes are loaded as them.
   const StructSlot slot = struct_slot(ms, b, t, 1, "struct.result");
   pack_struct(ms, b, t, h, slot.ptr, site, "result");
   b.CreateCall(ms.rt.get(Rt::FpRelease), {h});
-  // The pieces are loaded as they would be passed, and returned as one
-  // value or a pair.
-  std::vector<llvm::Value*> pieces;
-  sysv::append_struct_argument(b, *abi.lowered->ret, p, slot.ptr, slot.align, pieces);
-  if (pieces.size() == 1) {
-    b.CreateRet(pieces[0]);
-    return;
-  }
-  llvm::Value* pair = llvm::PoisonValue::get(fn->getReturnType());
-  for (unsigned i = 0; i < pieces.size(); ++i) pair = b.CreateInsertValue(pair, pieces[i], {i});
-  b.CreateRet(pair);
+  sysv::emit_struct_return(b, fn, *abi.lowered, slot.ptr, slot.align);
 }
 
 }  // namespace
