@@ -74,6 +74,10 @@ class ModuleState {
   // The reml_ptr_type_t of pointer (or FnPtr) C type `t`: a private constant
   // built from mir::ptr_type_text, one per C type (ptr_values.cpp).
   llvm::Constant* ptr_type(mir::CTypeId t);
+  // The reml_cstruct_type_t of extern struct C type `t` (its fields, their
+  // C types, offsets and descriptors): a private constant, one per struct
+  // type, nested ones included (ffi_structs.cpp).
+  llvm::Constant* cstruct_type(mir::CTypeId t);
   // The C function of FnPtr signature `sig` that calls static function `f`
   // (a callback trampoline, docs/ffi.md "Callbacks"), defined on first use
   // (ffi_callbacks.cpp). Every function must be declared already.
@@ -89,6 +93,7 @@ class ModuleState {
   std::unordered_map<std::string, llvm::Constant*> cstrings_;
   std::map<std::pair<std::string, uint32_t>, llvm::Function*> dispatchers_;
   std::vector<llvm::Constant*> ptr_types_;  // per mir::CTypeId; null until used
+  std::vector<llvm::Constant*> cstruct_types_;  // per mir::CTypeId; null until used
   std::map<std::pair<uint32_t, uint32_t>, llvm::Function*> callbacks_;  // by (FuncId, CTypeId)
 };
 

@@ -127,6 +127,8 @@ enum RtAttr : uint32_t {
   X(FfiCStrArg, reml_ffi_cstr_arg, "p", "pppp", RT_NONE)                         \
   X(FfiCStrTransfer, reml_ffi_cstr_transfer, "p", "pppp", RT_NONE)               \
   X(FfiCStrResult, reml_ffi_cstr_result, "l", "pl", RT_NONE)                     \
+  X(FfiStructPack, reml_ffi_struct_pack, "v", "lppppp", RT_NONE)                 \
+  X(FfiStructUnpack, reml_ffi_struct_unpack, "l", "pppp", RT_NONE)               \
   X(HandleRetain, hako_handle_retain, "v", "l", RT_NONE)
 
 // Attributes of runtime_calls.def entries (BUILTIN_FN rows included) beyond

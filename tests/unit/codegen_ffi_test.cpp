@@ -211,8 +211,11 @@ std::string probe_program(const std::string& spelling) {
 }
 
 TEST(CodegenFfiAbi, EveryCTypeRowIsCalledWithItsSystemVSignature) {
-  ASSERT_EQ(expected_abi().size(), mir::ctype_kind_count()) << "a ctypes.def row without an expected ABI here";
+  // The Struct row names no type: each extern struct is one, with a System
+  // V lowering of its own (CodegenFfiStructs below).
+  ASSERT_EQ(expected_abi().size() + 1, mir::ctype_kind_count()) << "a ctypes.def row without an expected ABI here";
   for (uint32_t k = 0; k < mir::ctype_kind_count(); ++k) {
+    if (static_cast<mir::CTypeKind>(k) == mir::CTypeKind::Struct) continue;
     const std::string spelling = mir::ctype_info(static_cast<mir::CTypeKind>(k)).spelling;
     SCOPED_TRACE(spelling);
     const RowAbi& want = expected_abi().at(spelling);
@@ -595,6 +598,361 @@ static box Main { main() { unsafe { free(null) } return 0 } })hako");
   EXPECT_TRUE(llvm::isa<llvm::ConstantPointerNull>(call->getArgOperand(0)));
 }
 
+// --- extern structs by value -----------------------------------------------------------------
+
+// The stack slot `ptr` points into (at some constant offset), if any.
+llvm::AllocaInst* slot_of(llvm::Value* ptr) { return llvm::dyn_cast<llvm::AllocaInst>(ptr->stripInBoundsOffsets()); }
+
+// The text of a private C string constant.
+std::string cstring_of(llvm::Value* v) {
+  auto* gv = llvm::dyn_cast<llvm::GlobalVariable>(v);
+  if (gv == nullptr || !gv->hasInitializer()) return "<not a constant>";
+  auto* data = llvm::dyn_cast<llvm::ConstantDataArray>(gv->getInitializer());
+  return data != nullptr && data->isCString() ? data->getAsCString().str() : "<not a C string>";
+}
+
+// The pack call that fills slot `slot` (a test failure when there is not one).
+llvm::CallInst* pack_into(const Program& p, llvm::AllocaInst* slot) {
+  llvm::CallInst* found = nullptr;
+  for (llvm::CallInst* c : p.calls_to("reml_ffi_struct_pack"))
+    if (slot_of(c->getArgOperand(2)) == slot) {
+      EXPECT_EQ(found, nullptr) << "two packs into one slot";
+      found = c;
+    }
+  EXPECT_NE(found, nullptr) << "no pack into the slot";
+  return found;
+}
+
+// The unpack call whose result is made of the bytes of call `call`, found
+// through the slot it reads (a test failure when there is not one).
+llvm::CallInst* unpack_from(const Program& p, llvm::AllocaInst* slot) {
+  llvm::CallInst* found = nullptr;
+  for (llvm::CallInst* c : p.calls_to("reml_ffi_struct_unpack"))
+    if (slot_of(c->getArgOperand(0)) == slot) found = c;
+  EXPECT_NE(found, nullptr) << "no unpack from the slot";
+  return found;
+}
+
+// Whether `v` is (a part of) the value of `call`: the call itself or an
+// extractvalue of it.
+bool part_of(llvm::Value* v, llvm::CallInst* call) {
+  if (v == call) return true;
+  auto* ev = llvm::dyn_cast<llvm::ExtractValueInst>(v);
+  return ev != nullptr && ev->getAggregateOperand() == call;
+}
+
+TEST(CodegenFfiStructs, SmallStructsTravelAsClangsCoercedPieces) {
+  Program p(R"hako(extern struct Vec2 { x: f64, y: f64 }
+extern struct Vec2f { x: f32, y: f32 }
+extern struct IntFloat { i: i32, f: f32 }
+extern struct LongDouble { a: i64, b: f64 }
+extern "C" {
+  fn echo_vec2(v: Vec2) -> Vec2
+  fn echo_vec2f(v: Vec2f) -> Vec2f
+  fn echo_intfloat(v: IntFloat) -> IntFloat
+  fn echo_longdouble(v: LongDouble) -> LongDouble
+}
+static box Main { main() { unsafe {
+  print(echo_vec2(new Vec2(1, 2)).x)
+  print(echo_vec2f(new Vec2f(1, 2)).x)
+  print(echo_intfloat(new IntFloat(1, 2)).i)
+  print(echo_longdouble(new LongDouble(1, 2)).a)
+} return 0 } })hako");
+  ASSERT_TRUE(p.mod);
+  ASSERT_TRUE(verifies(p));
+  // clang-19's declarations of the same C functions.
+  const std::map<std::string, std::string> want = {
+      {"echo_vec2", "{ double, double } (double, double)"},
+      {"echo_vec2f", "<2 x float> (<2 x float>)"},
+      {"echo_intfloat", "i64 (i64)"},
+      {"echo_longdouble", "{ i64, double } (i64, double)"},
+  };
+  for (const auto& [name, type] : want) {
+    SCOPED_TRACE(name);
+    llvm::Function* f = p.fn(name);
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(type_text(f->getFunctionType()), type);
+    for (unsigned k = 0; k < f->arg_size(); ++k) {
+      EXPECT_FALSE(f->hasParamAttribute(k, llvm::Attribute::ByVal));
+      EXPECT_FALSE(f->hasParamAttribute(k, llvm::Attribute::StructRet));
+    }
+    llvm::CallInst* call = p.only_call(name);
+    ASSERT_NE(call, nullptr);
+    // Each piece is loaded from the slot the struct was packed into, for
+    // argument `v` of this function.
+    llvm::AllocaInst* arg_slot = nullptr;
+    for (unsigned k = 0; k < call->arg_size(); ++k) {
+      auto* load = llvm::dyn_cast<llvm::LoadInst>(call->getArgOperand(k));
+      ASSERT_NE(load, nullptr) << k;
+      llvm::AllocaInst* slot = slot_of(load->getPointerOperand());
+      ASSERT_NE(slot, nullptr);
+      if (arg_slot != nullptr) {
+        EXPECT_EQ(slot, arg_slot);
+      }
+      arg_slot = slot;
+    }
+    ASSERT_NE(arg_slot, nullptr);
+    llvm::CallInst* pack = pack_into(p, arg_slot);
+    ASSERT_NE(pack, nullptr);
+    EXPECT_TRUE(pack->comesBefore(call));
+    EXPECT_EQ(cstring_of(pack->getArgOperand(3)), name);
+    EXPECT_EQ(cstring_of(pack->getArgOperand(4)), "v");
+    // The result's pieces are stored into a slot, which is unpacked.
+    llvm::AllocaInst* result_slot = nullptr;
+    for (llvm::User* u : call->users()) {
+      llvm::Value* piece = u;
+      if (!llvm::isa<llvm::ExtractValueInst>(u)) piece = call;
+      for (llvm::User* pu : piece->users())
+        if (auto* store = llvm::dyn_cast<llvm::StoreInst>(pu); store && part_of(store->getValueOperand(), call))
+          result_slot = slot_of(store->getPointerOperand());
+    }
+    ASSERT_NE(result_slot, nullptr) << p.ir();
+    EXPECT_NE(result_slot, arg_slot);
+    llvm::CallInst* unpack = unpack_from(p, result_slot);
+    ASSERT_NE(unpack, nullptr);
+    EXPECT_TRUE(call->comesBefore(unpack));
+    EXPECT_EQ(cstring_of(unpack->getArgOperand(2)), name);
+  }
+}
+
+TEST(CodegenFfiStructs, LargeStructsGoByvalAndComeBackThroughSret) {
+  // Mixed is 24 bytes (MEMORY); the scalars around it keep their
+  // conversions and extensions.
+  Program p(R"hako(extern struct Mixed { tag: u8, v: f64, n: i32 }
+extern "C" {
+  fn echo_mixed(m: Mixed) -> Mixed
+  fn mix(c: i8, m: Mixed, f: f32) -> i16
+}
+static box M { run(c, x) { unsafe { print(echo_mixed(new Mixed(1, 2, 3)).n); print(mix(c, new Mixed(), x)) } } }
+static box Main { main() { M.run(3, 1.5); return 0 } })hako");
+  ASSERT_TRUE(p.mod);
+  ASSERT_TRUE(verifies(p));
+  llvm::Function* echo = p.fn("echo_mixed");
+  ASSERT_NE(echo, nullptr);
+  EXPECT_EQ(type_text(echo->getFunctionType()), "void (ptr, ptr)");
+  llvm::CallInst* call = p.only_call("echo_mixed");
+  ASSERT_NE(call, nullptr);
+  for (const llvm::AttributeList& attrs : {echo->getAttributes(), call->getAttributes()}) {
+    EXPECT_EQ(type_text(attrs.getParamStructRetType(0)), "{ i8, double, i32 }");
+    EXPECT_TRUE(attrs.hasParamAttr(0, llvm::Attribute::NoAlias));
+    EXPECT_EQ(attrs.getParamAlignment(0).valueOrOne().value(), 8u);
+    EXPECT_EQ(type_text(attrs.getParamByValType(1)), "{ i8, double, i32 }");
+    EXPECT_EQ(attrs.getParamAlignment(1).valueOrOne().value(), 8u);
+  }
+  // The byval copy is the slot the argument was packed into; the sret slot
+  // is another, unpacked after the call.
+  llvm::AllocaInst* sret = slot_of(call->getArgOperand(0));
+  llvm::AllocaInst* byval = slot_of(call->getArgOperand(1));
+  ASSERT_NE(sret, nullptr);
+  ASSERT_NE(byval, nullptr);
+  EXPECT_NE(sret, byval);
+  EXPECT_GE(byval->getAlign().value(), 8u);
+  llvm::CallInst* pack = pack_into(p, byval);
+  ASSERT_NE(pack, nullptr);
+  EXPECT_EQ(cstring_of(pack->getArgOperand(4)), "m");
+  llvm::CallInst* unpack = unpack_from(p, sret);
+  ASSERT_NE(unpack, nullptr);
+  EXPECT_TRUE(call->comesBefore(unpack));
+
+  llvm::Function* mix = p.fn("mix");
+  ASSERT_NE(mix, nullptr);
+  EXPECT_EQ(type_text(mix->getFunctionType()), "i16 (i8, ptr, float)");
+  EXPECT_TRUE(mix->getAttributes().hasParamAttr(0, llvm::Attribute::SExt));
+  EXPECT_TRUE(mix->hasRetAttribute(llvm::Attribute::SExt));
+  EXPECT_NE(mix->getAttributes().getParamByValType(1), nullptr);
+  llvm::CallInst* mix_call = p.only_call("mix");
+  ASSERT_NE(mix_call, nullptr);
+  EXPECT_TRUE(mix_call->paramHasAttr(0, llvm::Attribute::SExt));
+  EXPECT_TRUE(llvm::isa<llvm::TruncInst>(mix_call->getArgOperand(0)));
+  EXPECT_TRUE(llvm::isa<llvm::FPTruncInst>(mix_call->getArgOperand(2)));
+  llvm::CallInst* error = p.only_call("reml_ffi_range_error");
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(cstring_arg(error, 0), "mix");
+  EXPECT_EQ(cstring_arg(error, 1), "c");
+  ASSERT_TRUE(mix_call->hasOneUse());
+  EXPECT_TRUE(llvm::isa<llvm::SExtInst>(*mix_call->user_begin()));
+}
+
+// The fields of a reml_cstruct_type_t constant, as the test reads them.
+struct FieldDesc {
+  std::string name, ctype;
+  uint64_t kind = 0, offset = 0;
+  llvm::Constant* ptr = nullptr;
+  llvm::Constant* nested = nullptr;
+};
+struct StructDesc {
+  std::string name;
+  uint64_t size = 0, align = 0, box = 0;
+  std::vector<FieldDesc> fields;
+};
+
+std::optional<StructDesc> read_desc(llvm::Value* v) {
+  auto* gv = llvm::dyn_cast<llvm::GlobalVariable>(v);
+  if (gv == nullptr || !gv->isConstant() || !gv->hasPrivateLinkage()) return std::nullopt;
+  auto* init = llvm::cast<llvm::ConstantStruct>(gv->getInitializer());
+  auto number = [](llvm::Constant* c) { return llvm::cast<llvm::ConstantInt>(c)->getZExtValue(); };
+  StructDesc d;
+  d.name = cstring_of(init->getOperand(0));
+  d.size = number(init->getOperand(1));
+  d.align = number(init->getOperand(2));
+  d.box = number(init->getOperand(3));
+  const uint64_t count = number(init->getOperand(4));
+  auto* fields = llvm::cast<llvm::GlobalVariable>(init->getOperand(5));
+  auto* array = llvm::cast<llvm::ConstantArray>(fields->getInitializer());
+  if (array->getNumOperands() != count) return std::nullopt;
+  for (unsigned k = 0; k < count; ++k) {
+    auto* f = llvm::cast<llvm::ConstantStruct>(array->getOperand(k));
+    d.fields.push_back(FieldDesc{cstring_of(f->getOperand(0)), cstring_of(f->getOperand(1)), number(f->getOperand(2)),
+                                 number(f->getOperand(3)), f->getOperand(4), f->getOperand(5)});
+  }
+  return d;
+}
+
+// The box index of extern struct `name` in the module.
+uint64_t box_of(const Program& p, const std::string& name) {
+  for (const mir::CType& c : p.comp.module->ctypes)
+    if (c.kind == mir::CTypeKind::Struct && c.name == name) return c.box;
+  ADD_FAILURE() << "no struct " << name;
+  return 0;
+}
+
+TEST(CodegenFfiStructs, OneDescriptorPerStructTypeWithItsFieldsAndNestedTypes) {
+  Program p(R"hako(extern struct Vec2 { x: f64, y: f64 }
+extern struct Seg { a: Vec2, b: Vec2 }
+extern struct Tagged { ok: bool, n: i16, p: Ptr<i32> }
+extern "C" { fn seg_len(s: Seg) -> f64; fn tag(t: Tagged, u: Tagged) }
+static box Main { main() { unsafe { print(seg_len(new Seg())); tag(new Tagged(), new Tagged(true, 2, null)) } return 0 } })hako");
+  ASSERT_TRUE(p.mod);
+  ASSERT_TRUE(verifies(p));
+  std::vector<llvm::CallInst*> packs = p.calls_to("reml_ffi_struct_pack");
+  ASSERT_EQ(packs.size(), 3u);
+  std::map<std::string, llvm::Value*> desc_of;
+  for (llvm::CallInst* c : packs) {
+    std::optional<StructDesc> d = read_desc(c->getArgOperand(1));
+    ASSERT_TRUE(d);
+    if (desc_of.count(d->name)) {
+      EXPECT_EQ(desc_of[d->name], c->getArgOperand(1)) << "one descriptor per type";
+    }
+    desc_of[d->name] = c->getArgOperand(1);
+  }
+  ASSERT_EQ(desc_of.size(), 2u);
+
+  std::optional<StructDesc> seg = read_desc(desc_of["Seg"]);
+  ASSERT_TRUE(seg);
+  EXPECT_EQ(seg->size, 32u);
+  EXPECT_EQ(seg->align, 8u);
+  EXPECT_EQ(seg->box, box_of(p, "Seg"));
+  ASSERT_EQ(seg->fields.size(), 2u);
+  EXPECT_EQ(seg->fields[0].name, "a");
+  EXPECT_EQ(seg->fields[0].ctype, "Vec2");
+  EXPECT_EQ(seg->fields[0].kind, uint64_t{REML_CF_STRUCT});
+  EXPECT_EQ(seg->fields[1].offset, 16u);
+  EXPECT_EQ(seg->fields[0].nested, seg->fields[1].nested);
+  std::optional<StructDesc> vec2 = read_desc(seg->fields[0].nested);
+  ASSERT_TRUE(vec2);
+  EXPECT_EQ(vec2->name, "Vec2");
+  EXPECT_EQ(vec2->size, 16u);
+  EXPECT_EQ(vec2->box, box_of(p, "Vec2"));
+  ASSERT_EQ(vec2->fields.size(), 2u);
+  EXPECT_EQ(vec2->fields[1].name, "y");
+  EXPECT_EQ(vec2->fields[1].ctype, "f64");
+  EXPECT_EQ(vec2->fields[1].kind, uint64_t{REML_CF_F64});
+  EXPECT_EQ(vec2->fields[1].offset, 8u);
+  EXPECT_TRUE(vec2->fields[1].nested->isNullValue());
+
+  std::optional<StructDesc> tagged = read_desc(desc_of["Tagged"]);
+  ASSERT_TRUE(tagged);
+  EXPECT_EQ(tagged->size, 16u);
+  ASSERT_EQ(tagged->fields.size(), 3u);
+  EXPECT_EQ(tagged->fields[0].kind, uint64_t{REML_CF_BOOL});
+  EXPECT_EQ(tagged->fields[1].ctype, "i16");
+  EXPECT_EQ(tagged->fields[1].kind, uint64_t{REML_CF_I16});
+  EXPECT_EQ(tagged->fields[1].offset, 2u);
+  EXPECT_EQ(tagged->fields[2].ctype, "Ptr<i32>");
+  EXPECT_EQ(tagged->fields[2].kind, uint64_t{REML_CF_PTR});
+  EXPECT_EQ(tagged->fields[2].offset, 8u);
+  // The pointer field's reml_ptr_type_t is the one boxed pointers carry.
+  auto* ptr_desc = llvm::dyn_cast<llvm::GlobalVariable>(tagged->fields[2].ptr);
+  ASSERT_NE(ptr_desc, nullptr);
+  EXPECT_EQ(cstring_of(llvm::cast<llvm::ConstantStruct>(ptr_desc->getInitializer())->getOperand(0)), "Ptr<i32>");
+  EXPECT_TRUE(tagged->fields[0].ptr->isNullValue());
+  // tag's two arguments: {i16-in-i64, ptr} pieces each, named t and u.
+  EXPECT_EQ(type_text(p.fn("tag")->getFunctionType()), "void (i64, ptr, i64, ptr)");
+  std::vector<std::string> params;
+  for (llvm::CallInst* c : packs) params.push_back(cstring_of(c->getArgOperand(4)));
+  std::sort(params.begin(), params.end());
+  EXPECT_EQ(params, (std::vector<std::string>{"s", "t", "u"}));
+}
+
+TEST(CodegenFfiStructs, TrampolinesTakeAndReturnStructsAsSystemVSays) {
+  Program p(R"hako(extern struct Vec2 { x: f64, y: f64 }
+extern struct Mixed { tag: u8, v: f64, n: i32 }
+extern "C" {
+  fn map_vec2(f: FnPtr<(Vec2, f64) -> Vec2>, v: Vec2) -> Vec2
+  fn remix(f: FnPtr<(Mixed) -> Mixed>, m: Mixed) -> i64
+}
+static box Cb {
+  shift(v, d) { return new Vec2(v.x + d, v.y - d) }
+  twice(m) { return new Mixed(m.tag * 2, m.v * 2, m.n * 2) }
+}
+static box Main { main() { unsafe { print(map_vec2(Cb.shift, new Vec2(1, 2)).x); print(remix(Cb.twice, new Mixed())) } return 0 } })hako");
+  ASSERT_TRUE(p.mod);
+  ASSERT_TRUE(verifies(p));
+  auto* shift = llvm::dyn_cast<llvm::Function>(p.only_call("map_vec2")->getArgOperand(0));
+  ASSERT_NE(shift, nullptr);
+  EXPECT_EQ(type_text(shift->getFunctionType()), "{ double, double } (double, double, double)");
+  auto* twice = llvm::dyn_cast<llvm::Function>(p.only_call("remix")->getArgOperand(0));
+  ASSERT_NE(twice, nullptr);
+  EXPECT_EQ(type_text(twice->getFunctionType()), "void (ptr, ptr)");
+  EXPECT_EQ(type_text(twice->getAttributes().getParamStructRetType(0)), "{ i8, double, i32 }");
+  EXPECT_EQ(type_text(twice->getAttributes().getParamByValType(1)), "{ i8, double, i32 }");
+
+  // Within each trampoline: the parameter unpacked before the Hako call and
+  // released after it, the result packed naming the callback and `result`.
+  for (llvm::Function* tramp : {shift, twice}) {
+    SCOPED_TRACE(tramp->getName().str());
+    llvm::CallInst *unpack = nullptr, *pack = nullptr, *hako = nullptr;
+    std::vector<llvm::CallInst*> releases;
+    for (llvm::Instruction& i : llvm::instructions(*tramp)) {
+      auto* c = llvm::dyn_cast<llvm::CallInst>(&i);
+      if (c == nullptr || c->getCalledFunction() == nullptr) continue;
+      const std::string callee = c->getCalledFunction()->getName().str();
+      if (callee == "reml_ffi_struct_unpack") unpack = c;
+      if (callee == "reml_ffi_struct_pack") pack = c;
+      if (callee.starts_with("Cb.")) hako = c;
+      if (callee == "reml_fp_release") releases.push_back(c);
+    }
+    ASSERT_NE(unpack, nullptr);
+    ASSERT_NE(pack, nullptr);
+    ASSERT_NE(hako, nullptr);
+    EXPECT_TRUE(unpack->comesBefore(hako));
+    EXPECT_TRUE(hako->comesBefore(pack));
+    EXPECT_EQ(cstring_of(unpack->getArgOperand(2)), tramp == shift ? "Cb.shift" : "Cb.twice");
+    EXPECT_EQ(cstring_of(pack->getArgOperand(3)), tramp == shift ? "Cb.shift" : "Cb.twice");
+    EXPECT_EQ(cstring_of(pack->getArgOperand(4)), "result");
+    bool param_released = false, result_released = false;
+    for (llvm::CallInst* r : releases) {
+      llvm::Value* h = r->getArgOperand(0);
+      if (auto* cast = llvm::dyn_cast<llvm::PtrToIntInst>(h)) h = cast->getPointerOperand();
+      if (auto* cast = llvm::dyn_cast<llvm::IntToPtrInst>(h)) h = cast->getOperand(0);
+      if (h == unpack && hako->comesBefore(r)) param_released = true;
+      if (h == hako && pack->comesBefore(r)) result_released = true;
+    }
+    EXPECT_TRUE(param_released) << p.ir();
+    EXPECT_TRUE(result_released) << p.ir();
+  }
+  // remix's Mixed arrives as the byval pointer and leaves through sret.
+  for (llvm::Instruction& i : llvm::instructions(*twice))
+    if (auto* c = llvm::dyn_cast<llvm::CallInst>(&i); c && c->getCalledFunction()) {
+      if (c->getCalledFunction()->getName() == "reml_ffi_struct_unpack") {
+        EXPECT_EQ(c->getArgOperand(0), twice->getArg(1));
+      }
+      if (c->getCalledFunction()->getName() == "reml_ffi_struct_pack") {
+        EXPECT_EQ(c->getArgOperand(2), twice->getArg(0));
+      }
+    }
+}
+
 // --- end to end: linked with libc and run ----------------------------------------------------
 
 // libreml_runtime.a of this build tree: tests/<this test> → runtime/.
@@ -621,7 +979,8 @@ std::string slurp(const fs::path& path) {
 
 // Builds `src` as an executable at `level` and runs it (with the runtime's
 // leak report on stderr when `leak_check`).
-std::optional<Outcome> build_and_run(const std::string& src, codegen::OptLevel level, bool leak_check) {
+std::optional<Outcome> build_and_run(const std::string& src, codegen::OptLevel level, bool leak_check,
+                                     const std::vector<std::string>& lib_dirs = {}) {
   std::optional<fs::path> lib = runtime_library();
   if (!lib) return std::nullopt;
   Program p(src);
@@ -631,6 +990,7 @@ std::optional<Outcome> build_and_run(const std::string& src, codegen::OptLevel l
   options.runtime_path = lib->string();
   options.codegen.opt = level;
   options.codegen.triple = kHost;
+  options.lib_dirs = lib_dirs;
   diag::DiagEngine diags;
   const bool built = driver::build(*p.comp.module, p.source.string(), options, diags);
   EXPECT_TRUE(built) << diags.render(diag::Format::Text);
@@ -651,8 +1011,8 @@ class CodegenFfiRun : public ::testing::TestWithParam<codegen::OptLevel> {
   void SetUp() override {
     if (!runtime_library()) GTEST_SKIP() << "libreml_runtime.a not found next to the test";
   }
-  Outcome run(const std::string& src, bool leak_check = false) {
-    std::optional<Outcome> r = build_and_run(src, GetParam(), leak_check);
+  Outcome run(const std::string& src, bool leak_check = false, const std::vector<std::string>& lib_dirs = {}) {
+    std::optional<Outcome> r = build_and_run(src, GetParam(), leak_check, lib_dirs);
     EXPECT_TRUE(r);
     return r.value_or(Outcome{});
   }
@@ -801,6 +1161,136 @@ static box Main {
   std::sort(visits.begin(), visits.end());
   EXPECT_EQ(lines, visits);
   EXPECT_NE(r.err.find("leak-check: 0 objects live at exit"), std::string::npos) << r.err;
+}
+
+// C functions taking and returning structs by value, built by the system C
+// compiler (GCC here, while struct_abi follows Clang: both must agree) as
+// libstructtest.so in `dir`.
+constexpr const char* kStructLibrary = R"c(
+#include <stdbool.h>
+#include <stdint.h>
+typedef struct { double x, y; } Vec2;
+typedef struct { float x, y; } Vec2f;
+typedef struct { int32_t i; float f; } IntFloat;
+typedef struct { uint8_t tag; double v; int32_t n; } Mixed;
+typedef struct { Vec2 a, b; } Seg;
+typedef struct { int8_t lo; uint16_t mid; bool on; } Small;
+Vec2 scale(Vec2 v, double k) { Vec2 r = { v.x * k, v.y * k }; return r; }
+Seg swap(Seg s) { Seg r = { s.b, s.a }; return r; }
+Mixed bump(Mixed m, int8_t by) { m.tag += by; m.v += by; m.n += by; return m; }
+/* Vec2 finds no SSE register left; IntFloat no INTEGER one. */
+double crowded(double a, double b, double c, double d, double e, double f, double g, double h, Vec2 v) {
+  return a + b + c + d + e + f + g + h + v.x + v.y;
+}
+double late(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f, IntFloat x, Vec2f y) {
+  return (double)(a + b + c + d + e + f + x.i) + x.f + y.x + y.y;
+}
+Vec2 fold(Vec2 (*f)(Vec2, Vec2), Vec2 a, Vec2 b) { return f(f(a, b), b); }
+int64_t remix(Mixed (*f)(Mixed), Mixed m) {
+  Mixed r = f(m);
+  return r.tag * 1000000 + (int64_t)(r.v * 1000) + r.n;
+}
+int64_t flip(Small (*f)(Small), Small s) {
+  Small r = f(s);
+  return r.lo * 1000000 + r.mid * 10 + r.on;
+}
+)c";
+
+const char* kStructDecls = R"hako(extern struct Vec2 { x: f64, y: f64 }
+extern struct Vec2f { x: f32, y: f32 }
+extern struct IntFloat { i: i32, f: f32 }
+extern struct Mixed { tag: u8, v: f64, n: i32 }
+extern struct Seg { a: Vec2, b: Vec2 }
+extern struct Small { lo: i8, mid: u16, on: bool }
+@library("structtest") extern "C" {
+  fn scale(v: Vec2, k: f64) -> Vec2
+  fn swap(s: Seg) -> Seg
+  fn bump(m: Mixed, by: i8) -> Mixed
+  fn crowded(a: f64, b: f64, c: f64, d: f64, e: f64, f: f64, g: f64, h: f64, v: Vec2) -> f64
+  fn late(a: i64, b: i64, c: i64, d: i64, e: i64, f: i64, x: IntFloat, y: Vec2f) -> f64
+  fn fold(f: FnPtr<(Vec2, Vec2) -> Vec2>, a: Vec2, b: Vec2) -> Vec2
+  fn remix(f: FnPtr<(Mixed) -> Mixed>, m: Mixed) -> i64
+  fn flip(f: FnPtr<(Small) -> Small>, s: Small) -> i64
+}
+)hako";
+
+// Compiles kStructLibrary into `dir` (a test failure when the compiler fails).
+bool build_struct_library(const TempDir& dir) {
+  std::ofstream(dir.path / "structtest.c") << kStructLibrary;
+  const char* cc = std::getenv("HAKO_CC");
+  const std::string command = std::string(cc != nullptr ? cc : "cc") + " -shared -fPIC -O1 -o " +
+                              (dir.path / "libstructtest.so").string() + " " + (dir.path / "structtest.c").string();
+  const int status = std::system(command.c_str());
+  EXPECT_EQ(status, 0) << command;
+  return status == 0;
+}
+
+TEST_P(CodegenFfiRun, StructsByValueBothWaysAndThroughCallbacks) {
+  TempDir lib("lib");
+  ASSERT_TRUE(build_struct_library(lib));
+  Outcome r = run(std::string(kStructDecls) + R"hako(
+static box Cb {
+  add(a, b) { return new Vec2(a.x + b.x, a.y + b.y) }
+  twice(m) { return new Mixed(m.tag * 2, m.v * 2, m.n * 2) }
+  flip(s) { return new Small(s.lo + 1, s.mid * 2, not s.on) }
+}
+static box Main {
+  main() {
+    unsafe {
+      local v = scale(new Vec2(1.5, -2), 2)
+      print(v.x + " " + v.y)
+      local s = swap(new Seg(new Vec2(1, 2), new Vec2(3, 4)))
+      print(s.a.x + " " + s.a.y + " " + s.b.x + " " + s.b.y)
+      local m = bump(new Mixed(250, 0.5, 7), 5)
+      print(m.tag + " " + m.v + " " + m.n)
+      print(crowded(1, 2, 3, 4, 5, 6, 7, 8, new Vec2(9, 10)))
+      print(late(1, 2, 3, 4, 5, 6, new IntFloat(7, 0.5), new Vec2f(8, 9)))
+      local f = fold(Cb.add, new Vec2(1, 2), new Vec2(10, 20))
+      print(f.x + " " + f.y)
+      print(remix(Cb.twice, new Mixed(3, 1.5, -4)))
+      print(flip(Cb.flip, new Small(-5, 300, false)))
+    }
+    return 0
+  }
+})hako",
+                  /*leak_check=*/true, {lib.path.string()});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "3 -4\n3 4 1 2\n255 5.5 12\n55\n45.5\n21 42\n6002992\n-3993999\n");
+  EXPECT_NE(r.err.find("leak-check: 0 objects live at exit"), std::string::npos) << r.err;
+}
+
+TEST_P(CodegenFfiRun, StructFieldOutOfRangeNamesArgumentOrResultAndField) {
+  TempDir lib("lib");
+  ASSERT_TRUE(build_struct_library(lib));
+  // An argument's field: the extern and `m.tag`.
+  Outcome arg = run(std::string(kStructDecls) + R"hako(
+static box Main {
+  main() {
+    unsafe { bump(new Mixed(256, 0, 0), 1) }
+    return 0
+  }
+})hako",
+                    false, {lib.path.string()});
+  EXPECT_EQ(arg.status, 1);
+  EXPECT_NE(arg.err.find("prog.hako:20:14: runtime error: FFI argument 'm.tag' of 'bump' must fit u8, got 256"),
+            std::string::npos)
+      << arg.err;
+  // A callback's result field: the callback and `result.lo`, reported at
+  // the extern call that passed it.
+  Outcome result = run(std::string(kStructDecls) + R"hako(
+static box Cb { bad(s) { return new Small(300, 0, true) } }
+static box Main {
+  main() {
+    unsafe { print(flip(Cb.bad, new Small())) }
+    return 0
+  }
+})hako",
+                       false, {lib.path.string()});
+  EXPECT_EQ(result.status, 1);
+  EXPECT_EQ(result.out, "");
+  EXPECT_NE(result.err.find("prog.hako:21:20: runtime error: FFI argument 'result.lo' of 'Cb.bad' must fit i8, got 300"),
+            std::string::npos)
+      << result.err;
 }
 
 INSTANTIATE_TEST_SUITE_P(Levels, CodegenFfiRun, ::testing::Values(codegen::OptLevel::O0, codegen::OptLevel::O2),
