@@ -44,6 +44,13 @@
 #include "codegen/struct_abi.h"
 #include "codegen/target.h"
 
+namespace hako::codegen {
+
+// The optimisation level in test names.
+void PrintTo(OptLevel level, std::ostream* os) { *os << (level == OptLevel::O0 ? "O0" : "O2"); }
+
+}  // namespace hako::codegen
+
 namespace hako::codegen::sysv {
 
 // Readable classes in failure messages (found by GoogleTest through ADL).
@@ -85,6 +92,7 @@ std::string text(const Piece& p) {
   return kind + "@" + std::to_string(p.offset);
 }
 
+// Readable passings in failure messages.
 std::string text(const Passing& p) {
   switch (p.kind) {
     case Passing::Kind::Void: return "void";
@@ -104,6 +112,7 @@ Passing first_arg(const Layout& t) {
   return classify_argument(t, free);
 }
 
+// Expected passings: in `pieces` taking those registers, byval, sret.
 Passing direct(std::vector<Piece> pieces, unsigned int_regs, unsigned sse_regs) {
   Passing p;
   p.kind = Passing::Kind::Direct;
@@ -128,6 +137,7 @@ Passing sret(uint64_t align) {
   return p;
 }
 
+// An LLVM type as LLVM prints it.
 std::string type_text(llvm::Type* t) {
   std::string s;
   llvm::raw_string_ostream os(s);
@@ -662,6 +672,7 @@ struct TempDir {
   }
 };
 
+// The C spelling of a scalar.
 const char* c_scalar(Scalar s) {
   switch (s) {
     case I8: return "int8_t";
@@ -769,6 +780,7 @@ struct Cases {
   std::vector<CFunction> functions;
 };
 
+// `count` random cases from `seed`, after the fixed ones.
 Cases generate_cases(size_t count, uint64_t seed) {
   Cases out;
   LayoutGen gen(seed);
@@ -832,6 +844,7 @@ std::vector<std::string> split_top(const std::string& s, char sep) {
   return out;
 }
 
+// The words of `s` (bracketed text is one word).
 std::vector<std::string> words(const std::string& s) {
   std::vector<std::string> out;
   for (const std::string& w : split_top(s, ' '))
@@ -989,6 +1002,8 @@ uint64_t mix(uint64_t x) {  // splitmix64's finaliser
   return x ^ (x >> 31);
 }
 
+// The value of a scalar of type `s` derived from hash `h`: integers
+// truncated to their width, floats exact in binary and decimal.
 ScalarValue value_of(Scalar s, uint64_t h) {
   auto integer = [](unsigned bits, uint64_t v, std::string c) {
     return ScalarValue{std::move(c), [bits, v](llvm::LLVMContext& ctx) -> llvm::Constant* {
