@@ -139,6 +139,8 @@ TEST_F(RuntimeFfiStructDeathTest, AFieldOutOfRangeNamesTheFieldPath) {
   reml_handle_t tag = MakeOuter(256, MakeInner(0, reml_box_f64(0), nullptr), 0);
   EXPECT_EXIT(reml_ffi_struct_pack(tag, &kOuter, &out, "draw", "seg", &kLoc), ::testing::ExitedWithCode(1),
               "FFI argument 'seg\\.tag' of 'draw' must fit u8, got 256");
+  reml_h_release(h);
+  reml_h_release(tag);
 }
 
 TEST_F(RuntimeFfiStructDeathTest, WrongValuesAreTypeErrors) {
@@ -148,6 +150,7 @@ TEST_F(RuntimeFfiStructDeathTest, WrongValuesAreTypeErrors) {
   reml_handle_t h = MakeInner(1, reml_box_bool(1), nullptr);
   EXPECT_EXIT(reml_ffi_struct_pack(h, &kInner, &out, "f", "v", &kLoc), ::testing::ExitedWithCode(1),
               "runtime error: Type error: expected Float, got Bool");
+  reml_h_release(h);
   EXPECT_EXIT(reml_ffi_struct_pack(MakeInner(1, reml_box_f64(1), nullptr), &kStrict, &out, "f", "v", &kLoc),
               ::testing::ExitedWithCode(1), "runtime error: Type error: expected NonNullPtr<void>, got a null pointer");
 }
