@@ -133,6 +133,20 @@ def main():
                 t.check(span["line"] == 3 and span["file"].endswith("prog.hako"), command + ": span of strlen",
                         str(span))
 
+        # The diagnostic itself, as text and as JSON: code, stable name, span, suggested fix.
+        rc, out, err = run([hakoc, "check", "--diagnostics=json", src], tmp)
+        diags = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+        t.check(len(diags) == 1, "check --diagnostics=json: one diagnostic", err)
+        if diags:
+            d = diags[0]
+            t.check(d.get("code") == "E0601" and d.get("name") == "ffi.contract.symbol_missing",
+                    "JSON diagnostic has code and stable name", str(d))
+            t.check(d.get("line") == 6 and d.get("col") == 5 and bool(d.get("help")),
+                    "JSON diagnostic has the declaration's position and a suggested fix", str(d))
+        rc, out, err = run([hakoc, "check", src], tmp)
+        t.check("error[E0601 ffi.contract.symbol_missing]" in err and "\n  help: " in err,
+                "text diagnostic names code and stable name and suggests a fix", err)
+
         # Without keep(), check and an executable build are clean.
         clean = os.path.join(tmp, "clean.hako")
         with open(clean, "w", encoding="utf-8") as f:

@@ -18,6 +18,10 @@
 
 namespace hako::sema {
 
+// Whether `name` is a built-in box (ArrayBox, StringBox, ...), which no
+// declaration may redefine.
+bool is_builtin_box_name(const std::string& name);
+
 class Checker {
  public:
   Checker(const ast::Program& program, const base::SourceFile& file, diag::DiagEngine& diags,

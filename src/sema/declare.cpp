@@ -46,17 +46,21 @@ uint32_t Checker::find_global(uint32_t box, const std::string& name) const {
   return kNone;
 }
 
+bool is_builtin_box_name(const std::string& name) {
+  static const char* const kBuiltinNames[] = {"ArrayBox", "MapBox", "ConsoleBox", "StringBox",
+                                              "IntegerBox", "FloatBox", "BoolBox"};
+  for (const char* n : kBuiltinNames)
+    if (name == n) return true;
+  return false;
+}
+
 void Checker::declare_boxes() {
   for (const ast::BoxDecl& decl : program_.boxes) {
     if (find_box(decl.name) != kNone) {
       report(diag::Kind::DuplicateDefinition, decl.name_span, "The box '" + decl.name + "' is defined twice.");
       continue;
     }
-    static const char* const kBuiltinNames[] = {"ArrayBox", "MapBox", "ConsoleBox", "StringBox",
-                                                "IntegerBox", "FloatBox", "BoolBox"};
-    bool builtin = false;
-    for (const char* n : kBuiltinNames) builtin = builtin || decl.name == n;
-    if (builtin) {
+    if (is_builtin_box_name(decl.name)) {
       report(diag::Kind::DuplicateDefinition, decl.name_span,
             "The box '" + decl.name + "' is built in and cannot be redefined.");
       continue;

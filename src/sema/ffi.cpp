@@ -200,8 +200,7 @@ std::optional<Ownership> Checker::ffi_ownership(const ast::Attribute* attr, CTyp
 
 void Checker::declare_struct_boxes() {
   for (const ast::ExternStruct& s : program_.structs) {
-    if (find_box(s.name) != kNone || s.name == "ArrayBox" || s.name == "MapBox" || s.name == "ConsoleBox" ||
-        s.name == "StringBox" || s.name == "IntegerBox" || s.name == "FloatBox" || s.name == "BoolBox") {
+    if (find_box(s.name) != kNone || is_builtin_box_name(s.name)) {
       report(diag::Kind::DuplicateDefinition, s.name_span, "The name '" + s.name + "' is already a box.",
              "rename the struct or the box");
       continue;
