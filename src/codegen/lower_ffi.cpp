@@ -19,21 +19,10 @@ namespace {
 using mir::Kind;
 using mir::Op;
 
-// Whether C code may call back into Hako during a call of `x` with `in`'s
-// arguments: a function pointer among them.
-bool may_call_back(const FunctionState& fs, const mir::ExternFn& x, const mir::Inst& in) {
-  const mir::Module& m = fs.ms.mir;
-  auto is_fn_pointer = [&](mir::CTypeId t) {
-    return t < m.ctypes.size() && mir::ctype_info(m.ctypes[t].kind).cls == mir::CClass::FnPointer;
-  };
-  for (const mir::ExternParam& p : x.params)
-    if (is_fn_pointer(p.type)) return true;
-  for (size_t k = x.params.size(); k < in.args.size(); ++k) {
-    const mir::Tag t = fs.tag(in.args[k]);
-    if (t.kind == Kind::Ptr && is_fn_pointer(t.ctype())) return true;
-  }
-  return false;
-}
+// Whether C code may call back into Hako during a foreign call: whenever the
+// program makes callbacks at all, since C may keep one and call it during a
+// later call that passes none. (The VM reports at the running call_c too.)
+bool may_call_back(const FunctionState& fs) { return fs.ms.has_callbacks; }
 
 // The LLVM signature of a call of `x`: the exact declaration of a scalar
 // signature, or the System V lowering of one with a struct (`lowered`);
@@ -95,7 +84,7 @@ llvm::Value* call_c(FunctionState& fs, const mir::Inst& in) {
     }
   }
   // A callback's errors and stack overflow are reported at this call.
-  if (may_call_back(fs, x, in)) note_runtime_loc(ms, b, site.loc);
+  if (may_call_back(fs)) note_runtime_loc(ms, b, site.loc);
   llvm::CallInst* call = b.CreateCall(callee, args);
   call->setAttributes(sig.attributes);
 

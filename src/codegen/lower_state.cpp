@@ -1,5 +1,6 @@
 #include "codegen/lower_state.h"
 
+#include <algorithm>
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/GlobalVariable.h>
 #include <llvm/IR/Intrinsics.h>
@@ -21,7 +22,12 @@ ModuleState::ModuleState(const mir::Module& m, llvm::Module& mod_, DebugInfo* di
       i32(llvm::Type::getInt32Ty(ctx)),
       i64(llvm::Type::getInt64Ty(ctx)),
       f64(llvm::Type::getDoubleTy(ctx)),
-      ptr(llvm::PointerType::get(ctx, 0)) {}
+      ptr(llvm::PointerType::get(ctx, 0)),
+      has_callbacks(std::any_of(m.functions.begin(), m.functions.end(), [](const mir::Function& f) {
+        return std::any_of(f.blocks.begin(), f.blocks.end(), [](const mir::Block& b) {
+          return std::any_of(b.insts.begin(), b.insts.end(), [](const mir::Inst& i) { return i.op == mir::Op::FnPtr; });
+        });
+      })) {}
 
 llvm::Type* ModuleState::type_of(mir::Tag t) const {
   switch (t.kind) {

@@ -40,6 +40,10 @@ class ModuleState {
 
   std::vector<llvm::Function*> funcs;           // per mir::FuncId
   std::vector<llvm::GlobalVariable*> globals;  // per module global: one i64 handle
+  // Whether the module makes any C callback (an fn_ptr anywhere): then C may
+  // call back into Hako during any foreign call, even one that passes no
+  // callback (C kept one from an earlier call).
+  const bool has_callbacks;
 
   // The LLVM type of a value of tag `t`; null for Void (no value).
   llvm::Type* type_of(mir::Tag t) const;

@@ -208,3 +208,8 @@ double struct_args(int64_t a, Vec2 s1, LongDouble s2, Vec2f s3, Mixed s4, double
 double apply_vec2(double (*f)(Vec2), Vec2 v) { return f(v); }
 Vec2 map_vec2(Vec2 (*f)(Vec2, double), Vec2 v) { return f(v, 10.0); }
 int64_t apply_mixed(int64_t (*f)(Mixed), Mixed v) { return f(v); }
+
+/* A callback C keeps and calls during a later call. */
+static int8_t (*g_stored)(int64_t);
+void store_callback(int8_t (*f)(int64_t)) { g_stored = f; }
+int64_t call_stored(int64_t x) { return g_stored(x); }
