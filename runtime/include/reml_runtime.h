@@ -974,6 +974,7 @@ typedef struct reml_cfield {
   const char* ctype;                  /* its C type as written, in range errors ("i8") */
   uint32_t kind;                      /* reml_cfield_kind_t */
   uint32_t offset;                    /* bytes from the start of the struct */
+  int64_t min, max;                   /* integer kinds: the Ints the field takes (the compiler's C type table) */
   const reml_ptr_type_t* ptr;         /* REML_CF_PTR: the pointer type */
   const reml_cstruct_type_t* nested;  /* REML_CF_STRUCT: the field's struct type */
 } reml_cfield_t;

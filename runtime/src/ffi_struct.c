@@ -15,20 +15,6 @@ static void field_path(char* buf, size_t size, const char* param, const char* fi
   snprintf(buf, size, "%s.%s", param, field);
 }
 
-/* The bounds of an integer field kind as an argument. */
-static void int_bounds(uint32_t kind, int64_t* min, int64_t* max) {
-  switch (kind) {
-    case REML_CF_I8: *min = INT8_MIN; *max = INT8_MAX; return;
-    case REML_CF_I16: *min = INT16_MIN; *max = INT16_MAX; return;
-    case REML_CF_I32: *min = INT32_MIN; *max = INT32_MAX; return;
-    case REML_CF_U8: *min = 0; *max = UINT8_MAX; return;
-    case REML_CF_U16: *min = 0; *max = UINT16_MAX; return;
-    case REML_CF_U32: *min = 0; *max = UINT32_MAX; return;
-    case REML_CF_U64: *min = 0; *max = INT64_MAX; return;
-    default: *min = INT64_MIN; *max = INT64_MAX; return;
-  }
-}
-
 /* A Float field takes a Float or an Int (converted), as a parameter does. */
 static double float_of(reml_handle_t v, const reml_loc_t* loc) {
   if (reml_h_is_int(v)) return (double)reml_h_int_value(v);
@@ -40,9 +26,8 @@ static void pack_field(const reml_cfield_t* f, reml_handle_t v, char* at, const 
   switch (f->kind) {
     case REML_CF_I8: case REML_CF_I16: case REML_CF_I32: case REML_CF_I64:
     case REML_CF_U8: case REML_CF_U16: case REML_CF_U32: case REML_CF_U64: {
-      int64_t x = reml_unbox_i64(v, loc), min, max;
-      int_bounds(f->kind, &min, &max);
-      if (x < min || x > max) {
+      int64_t x = reml_unbox_i64(v, loc);
+      if (x < f->min || x > f->max) {
         char path[256];
         field_path(path, sizeof path, param, f->name);
         reml_ffi_range_error(fn, path, f->ctype, x, loc);

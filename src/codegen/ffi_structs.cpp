@@ -41,31 +41,7 @@ sysv::Scalar int_scalar(const mir::CTypeInfo& info) {
 
 // The runtime's field kind (reml_cfield_kind_t) of a struct field of C type `t`.
 uint32_t field_kind(const mir::Module& m, mir::CTypeId t) {
-  const mir::CTypeInfo& info = info_of(m, t);
-  switch (info.cls) {
-    case CClass::Int:
-    case CClass::UInt:
-      switch (int_scalar(info)) {
-        case sysv::Scalar::I8: return REML_CF_I8;
-        case sysv::Scalar::I16: return REML_CF_I16;
-        case sysv::Scalar::I32: return REML_CF_I32;
-        case sysv::Scalar::I64: return REML_CF_I64;
-        case sysv::Scalar::U8: return REML_CF_U8;
-        case sysv::Scalar::U16: return REML_CF_U16;
-        case sysv::Scalar::U32: return REML_CF_U32;
-        case sysv::Scalar::U64: return REML_CF_U64;
-        default: break;
-      }
-      break;
-    case CClass::Float: return info.size == 4 ? REML_CF_F32 : REML_CF_F64;
-    case CClass::Bool: return REML_CF_BOOL;
-    case CClass::Pointer:
-    case CClass::FnPointer: return REML_CF_PTR;
-    case CClass::Struct: return REML_CF_STRUCT;
-    case CClass::Void:
-    case CClass::CStr:
-    case CClass::Handle: break;
-  }
+  if (std::optional<uint32_t> kind = mir::cfield_kind(m.ctypes[t].kind)) return *kind;
   throw UnhandledMir{"an extern struct field of C type " + mir::ctype_text(m, t)};
 }
 
@@ -122,15 +98,18 @@ llvm::Constant* ModuleState::cstruct_type(mir::CTypeId t) {
   if (cstruct_types_.size() < mir.ctypes.size()) cstruct_types_.resize(mir.ctypes.size(), nullptr);
   if (llvm::Constant* done = cstruct_types_[t]) return done;
   // reml_cfield_t: {const char* name; const char* ctype; uint32_t kind;
-  // uint32_t offset; const reml_ptr_type_t* ptr; const reml_cstruct_type_t* nested;}
-  auto* field_type = llvm::StructType::get(ctx, {ptr, ptr, i32, i32, ptr, ptr});
+  // uint32_t offset; int64_t min, max; const reml_ptr_type_t* ptr;
+  // const reml_cstruct_type_t* nested;}
+  auto* field_type = llvm::StructType::get(ctx, {ptr, ptr, i32, i32, i64, i64, ptr, ptr});
   std::vector<llvm::Constant*> fields;
   for (const mir::CField& f : c.fields) {
     const uint32_t kind = field_kind(mir, f.type);
+    const mir::CTypeInfo& info = mir::ctype_info(mir.ctypes[f.type].kind);
     llvm::Constant* null = llvm::ConstantPointerNull::get(ptr);
     fields.push_back(llvm::ConstantStruct::get(
         field_type, {cstring(f.name), cstring(mir::ctype_text(mir, f.type)), llvm::ConstantInt::get(i32, kind),
-                     llvm::ConstantInt::get(i32, f.offset), kind == REML_CF_PTR ? ptr_type(f.type) : null,
+                     llvm::ConstantInt::get(i32, f.offset), llvm::ConstantInt::getSigned(i64, info.arg_min),
+                     llvm::ConstantInt::getSigned(i64, info.arg_max), kind == REML_CF_PTR ? ptr_type(f.type) : null,
                      kind == REML_CF_STRUCT ? cstruct_type(f.type) : null}));
   }
   const std::string name = "hako.cstruct." + std::to_string(t.index());

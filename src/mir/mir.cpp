@@ -156,6 +156,33 @@ uint32_t ctype_align(const Module& m, CTypeId t) {
   return c.kind == CTypeKind::Struct ? c.align : ctype_info(c.kind).align;
 }
 
+std::optional<uint32_t> cfield_kind(CTypeKind k) {
+  switch (k) {
+    case CTypeKind::I8: return REML_CF_I8;
+    case CTypeKind::I16: return REML_CF_I16;
+    case CTypeKind::I32: return REML_CF_I32;
+    case CTypeKind::I64:
+    case CTypeKind::ISize: return REML_CF_I64;
+    case CTypeKind::U8: return REML_CF_U8;
+    case CTypeKind::U16: return REML_CF_U16;
+    case CTypeKind::U32: return REML_CF_U32;
+    case CTypeKind::U64:
+    case CTypeKind::USize: return REML_CF_U64;
+    case CTypeKind::F32: return REML_CF_F32;
+    case CTypeKind::F64: return REML_CF_F64;
+    case CTypeKind::Bool: return REML_CF_BOOL;
+    case CTypeKind::Ptr:
+    case CTypeKind::MutPtr:
+    case CTypeKind::NonNullPtr:
+    case CTypeKind::FnPtr: return REML_CF_PTR;
+    case CTypeKind::Struct: return REML_CF_STRUCT;
+    case CTypeKind::Void:
+    case CTypeKind::CStr:
+    case CTypeKind::Handle: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 std::string extern_param_name(const ExternFn& x, size_t k) {
   return k < x.params.size() ? x.params[k].name : "#" + std::to_string(k + 1);
 }

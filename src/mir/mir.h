@@ -394,6 +394,11 @@ struct PtrTypeText {
 };
 PtrTypeText ptr_type_text(const Module& m, CTypeId t);
 
+// The runtime's kind (reml_cfield_kind_t) of an extern struct field of C
+// type `k`; nullopt for a type no struct holds (void, CStr, Handle). Both
+// back ends build their struct descriptors from it.
+std::optional<uint32_t> cfield_kind(CTypeKind k);
+
 // The name of argument `k` (0-based) of a call to `x` in FFI runtime errors:
 // the declared parameter's name, or `#<k+1>` for a variadic argument.
 std::string extern_param_name(const ExternFn& x, size_t k);

@@ -11,35 +11,6 @@ namespace hako::vm {
 
 namespace {
 
-// The runtime's kind of a struct field of C type `k`; nullopt for a type a
-// struct cannot hold (sema refuses void, CStr and Handle fields).
-std::optional<reml_cfield_kind_t> field_kind(mir::CTypeKind k) {
-  switch (k) {
-    case mir::CTypeKind::I8: return REML_CF_I8;
-    case mir::CTypeKind::I16: return REML_CF_I16;
-    case mir::CTypeKind::I32: return REML_CF_I32;
-    case mir::CTypeKind::I64:
-    case mir::CTypeKind::ISize: return REML_CF_I64;
-    case mir::CTypeKind::U8: return REML_CF_U8;
-    case mir::CTypeKind::U16: return REML_CF_U16;
-    case mir::CTypeKind::U32: return REML_CF_U32;
-    case mir::CTypeKind::U64:
-    case mir::CTypeKind::USize: return REML_CF_U64;
-    case mir::CTypeKind::F32: return REML_CF_F32;
-    case mir::CTypeKind::F64: return REML_CF_F64;
-    case mir::CTypeKind::Bool: return REML_CF_BOOL;
-    case mir::CTypeKind::Ptr:
-    case mir::CTypeKind::MutPtr:
-    case mir::CTypeKind::NonNullPtr:
-    case mir::CTypeKind::FnPtr: return REML_CF_PTR;
-    case mir::CTypeKind::Struct: return REML_CF_STRUCT;
-    case mir::CTypeKind::Void:
-    case mir::CTypeKind::CStr:
-    case mir::CTypeKind::Handle: return std::nullopt;
-  }
-  return std::nullopt;
-}
-
 // A field the VM cannot describe: the front end let through what it should
 // not have (an internal error).
 [[noreturn]] void bad_field(const mir::CType& c, const mir::CField& f, const char* what) {
@@ -72,10 +43,11 @@ void StructTypes::fill(const mir::Module& m, const PtrTypes& ptrs, mir::CTypeId 
   for (size_t i = 0; i < c.fields.size(); ++i) {
     const mir::CField& f = c.fields[i];
     const mir::CTypeKind k = m.ctypes[f.type].kind;
-    std::optional<reml_cfield_kind_t> kind = field_kind(k);
+    std::optional<uint32_t> kind = mir::cfield_kind(k);
     if (!kind) bad_field(c, f, "has a C type no struct holds");
-    reml_cfield_t field{e.field_names[i].c_str(), e.field_ctypes[i].c_str(), static_cast<uint32_t>(*kind), f.offset,
-                        nullptr, nullptr};
+    const mir::CTypeInfo& info = mir::ctype_info(k);
+    reml_cfield_t field{e.field_names[i].c_str(), e.field_ctypes[i].c_str(), *kind, f.offset, info.arg_min,
+                        info.arg_max, nullptr, nullptr};
     ffi_type* type = nullptr;
     if (*kind == REML_CF_PTR) {
       field.ptr = ptrs.find(f.type);

@@ -803,7 +803,7 @@ std::optional<StructDesc> read_desc(llvm::Value* v) {
   for (unsigned k = 0; k < count; ++k) {
     auto* f = llvm::cast<llvm::ConstantStruct>(array->getOperand(k));
     d.fields.push_back(FieldDesc{cstring_of(f->getOperand(0)), cstring_of(f->getOperand(1)), number(f->getOperand(2)),
-                                 number(f->getOperand(3)), f->getOperand(4), f->getOperand(5)});
+                                 number(f->getOperand(3)), f->getOperand(6), f->getOperand(7)});
   }
   return d;
 }

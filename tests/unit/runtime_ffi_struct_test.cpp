@@ -32,24 +32,25 @@ const char* const kInnerNames[] = {"a", "d", "p"};
 const char* const kOuterNames[] = {"tag", "inner", "flag"};
 const reml_box_type_t kBoxes[] = {{"Inner", 3, kInnerNames, 0, nullptr}, {"Outer", 3, kOuterNames, 0, nullptr}};
 
+// The integer ranges are those of the compiler's C type table (ctypes.def).
 const reml_cfield_t kInnerFields[] = {
-    {"a", "i16", REML_CF_I16, offsetof(Inner, a), nullptr, nullptr},
-    {"d", "f64", REML_CF_F64, offsetof(Inner, d), nullptr, nullptr},
-    {"p", "Ptr<void>", REML_CF_PTR, offsetof(Inner, p), &kPtrVoid, nullptr},
+    {"a", "i16", REML_CF_I16, offsetof(Inner, a), INT16_MIN, INT16_MAX, nullptr, nullptr},
+    {"d", "f64", REML_CF_F64, offsetof(Inner, d), 0, 0, nullptr, nullptr},
+    {"p", "Ptr<void>", REML_CF_PTR, offsetof(Inner, p), 0, 0, &kPtrVoid, nullptr},
 };
 const reml_cstruct_type_t kInner = {"Inner", sizeof(Inner), alignof(Inner), 0, 3, kInnerFields};
 const reml_cfield_t kOuterFields[] = {
-    {"tag", "u8", REML_CF_U8, offsetof(Outer, tag), nullptr, nullptr},
-    {"inner", "Inner", REML_CF_STRUCT, offsetof(Outer, inner), nullptr, &kInner},
-    {"flag", "bool", REML_CF_BOOL, offsetof(Outer, flag), nullptr, nullptr},
+    {"tag", "u8", REML_CF_U8, offsetof(Outer, tag), 0, UINT8_MAX, nullptr, nullptr},
+    {"inner", "Inner", REML_CF_STRUCT, offsetof(Outer, inner), 0, 0, nullptr, &kInner},
+    {"flag", "bool", REML_CF_BOOL, offsetof(Outer, flag), 0, 0, nullptr, nullptr},
 };
 const reml_cstruct_type_t kOuter = {"Outer", sizeof(Outer), alignof(Outer), 1, 3, kOuterFields};
 
 // The same with a NonNullPtr field, for the null check.
 const reml_cfield_t kStrictFields[] = {
-    {"a", "i16", REML_CF_I16, offsetof(Inner, a), nullptr, nullptr},
-    {"d", "f64", REML_CF_F64, offsetof(Inner, d), nullptr, nullptr},
-    {"p", "NonNullPtr<void>", REML_CF_PTR, offsetof(Inner, p), &kNonNullVoid, nullptr},
+    {"a", "i16", REML_CF_I16, offsetof(Inner, a), INT16_MIN, INT16_MAX, nullptr, nullptr},
+    {"d", "f64", REML_CF_F64, offsetof(Inner, d), 0, 0, nullptr, nullptr},
+    {"p", "NonNullPtr<void>", REML_CF_PTR, offsetof(Inner, p), 0, 0, &kNonNullVoid, nullptr},
 };
 const reml_cstruct_type_t kStrict = {"Inner", sizeof(Inner), alignof(Inner), 0, 3, kStrictFields};
 
