@@ -24,6 +24,7 @@ TIMEOUT = 120.0
 TARGET_FORMATS = [
     ("x86_64-unknown-linux-gnu", "elf64-x86-64"),
     ("aarch64-unknown-linux-gnu", "elf64-littleaarch64"),
+    ("x86_64-w64-windows-gnu", "coff-x86-64"),
     ("x86_64-pc-windows-msvc", "coff-x86-64"),
     ("arm64-apple-darwin", "mach-o arm64"),
 ]

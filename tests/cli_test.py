@@ -278,8 +278,8 @@ def build_cases(paths):
              code="E0504"),
         Case("build: link failure", ["build", valid, "--runtime-path", paths["garbage runtime"], "-o", exe],
              code="E0505"),
-        Case("build: executable for another target",
-             ["build", valid, "--target", "aarch64-unknown-linux-gnu", "-o", exe], code="E0505"),
+        Case("build: executable for a target without a linker here",
+             ["build", valid, "--target", "arm64-apple-darwin", "-o", exe], code="E0505"),
     ]
 
 

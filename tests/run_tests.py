@@ -21,7 +21,8 @@ output; review with git diff; VM backend only), -k SUBSTR (only files whose
 name contains it), -j N (parallel workers, default 2), --timeout S (per
 program, default 10), --build-timeout S (per `hakoc build`, default 60),
 --runtime-path P (passed to `hakoc build`), --lib-dir DIR (passed as -L DIR to
-run, run-mir, check and build; repeatable).
+run, run-mir, check and build; repeatable), --target T (native backends: build
+for T and run under its emulator, see tests/targets.py).
 
 The last line printed is always `N passed, M failed`; the exit status is 1
 when a test failed or when no test was found. tests/README.md describes the
@@ -40,7 +41,10 @@ import subprocess
 import sys
 import tempfile
 
+import targets
+
 DEFAULT_TIMEOUT = 10.0
+SKIPPED = 77  # the exit status of a suite that cannot run here (CTest's SKIP_RETURN_CODE)
 DIFF_LINES = 12  # a short diff: enough to see the first differences
 
 # --- run mode directives -----------------------------------------------------
@@ -401,7 +405,14 @@ def run_native(path, args, backend, opts, build_may_fail):
     work = tempfile.mkdtemp(dir=opts.tmp_dir)
     try:
         exe = os.path.join(work, os.path.splitext(os.path.basename(path))[0])
-        cmd = [opts.hakoc, "build", path, "-o", exe, "-" + level] + lib_flags(opts)
+        cmd = [opts.hakoc, "build", path, "-o", exe, "-" + level]
+        runner = getattr(opts, "runner", None)
+        if runner is not None and runner.triple != targets.HOST:
+            # The host VM it is compared with loads the host's libraries.
+            cmd += ["--target", runner.triple] + [f for d in opts.target_lib_dirs for f in ("-L", d)]
+            exe = targets.executable_name(exe, runner.triple)
+        else:
+            cmd += lib_flags(opts)
         if opts.runtime_path:
             cmd += ["--runtime-path", opts.runtime_path]
         build = invoke(cmd, opts.build_timeout)
@@ -414,7 +425,11 @@ def run_native(path, args, backend, opts, build_may_fail):
             return None, ("hakoc build -%s failed (exit %d)" % (level, build.rc),
                           ["  " + l for l in split_lines(build.err_text)[:8]])
         env = {"REML_LEAK_CHECK": "1"} if opts.leak_check else None
-        proc = invoke(shlex.split(opts.wrapper) + [exe] + args, opts.timeout, env)
+        if runner is not None:
+            run_cmd, env = runner.command(exe, args), runner.env(env)
+        else:
+            run_cmd = [exe] + args
+        proc = invoke(shlex.split(opts.wrapper) + run_cmd, opts.timeout, env)
         return Proc(proc.rc, build.out + proc.out, build.err + proc.err, proc.timed_out), None
     finally:
         shutil.rmtree(work, ignore_errors=True)  # 146 programs x 2 levels would fill the disk
@@ -918,9 +933,18 @@ def main(argv):
     ap.add_argument("--leak-check", action="store_true",
                     help="run mode: run in debug mode (hakoc run --leak-check, REML_LEAK_CHECK=1 natively) and "
                          "require the leak report to be clean or as `// expect-leak:` declares")
+    ap.add_argument("--target", default=targets.HOST, choices=targets.RUNNABLE,
+                    help="run mode, native backends: build for this target and run the executables under its "
+                         "emulator (qemu-aarch64, wine); compared with the host VM. Exits 77 when the emulator "
+                         "is not installed")
+    ap.add_argument("--target-lib-dir", dest="target_lib_dirs", action="append", default=[],
+                    help="with --target: passed to hakoc build as -L DIR instead of the --lib-dir ones, which the "
+                         "host VM uses (repeatable)")
     ap.add_argument("mode", choices=["run", "fail", "coverage", "roundtrip", "parity"])
     ap.add_argument("paths", nargs="+")
     opts = ap.parse_intermixed_args(argv)
+    if opts.target != targets.HOST and opts.mode == "run" and opts.backend == "vm":
+        ap.error("--target runs native executables; add --backend native-O0 or native-O2")
     if opts.autoupdate and opts.backend != "vm":
         ap.error("--autoupdate rewrites expectations from the VM only; drop --backend")
 
@@ -939,8 +963,15 @@ def main(argv):
     if opts.mode == "run" and opts.backend == "vm":
         outcomes = parallel(lambda p: run_one(p, opts), programs, opts.jobs)
     elif opts.mode in ("run", "parity"):
-        with tempfile.TemporaryDirectory(prefix="hako-native-") as tmp:
+        runner = targets.TargetRunner(opts.target)
+        why = runner.missing()
+        if why is not None:
+            print("skipped: executables for %s cannot run here: %s (tools/bootstrap.sh installs it)" %
+                  (opts.target, why))
+            return SKIPPED
+        with tempfile.TemporaryDirectory(prefix="hako-native-") as tmp, runner:
             opts.tmp_dir = tmp
+            opts.runner = runner
             if opts.mode == "run":
                 outcomes = parallel(lambda p: run_one(p, opts), programs, opts.jobs)
             else:

@@ -170,6 +170,11 @@ void reml_runtime_init(void);
 /* Flushes stdout. Called before any write to stderr and at exit. */
 void reml_flush_stdout(void);
 
+/* The size in bytes of the calling thread's stack: the soft limit on POSIX
+ * systems (INT64_MAX when unlimited), the reserved size on Windows; 0 when
+ * unknown. Native code's main sizes the stack-overflow check from it. */
+int64_t reml_stack_size(void);
+
 /* Flushes and exits the process with `status`. */
 REML_NORETURN void reml_exit(int status);
 

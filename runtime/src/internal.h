@@ -114,9 +114,6 @@ void reml_out_write(const char* bytes, size_t len);
 /* Writes bytes to stderr at once, after flushing stdout so output interleaves
  * in program order. */
 void reml_err_write(const char* bytes, size_t len);
-/* Writes all of `len` bytes to `fd`, retrying short writes; errors drop the
- * rest because there is nowhere left to report them. */
-void reml_write_all(int fd, const char* bytes, size_t len);
 
 /* ---- string building ---------------------------------------------------- */
 

@@ -10,26 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "internal.h"
+#include "platform.h"
 
 /* Large enough that print-heavy programs make few write(2) calls. */
 #define OUT_BUF_SIZE (64 * 1024)
 
 static int g_initialized;
-
-void reml_write_all(int fd, const char* bytes, size_t len) {
-  while (len > 0) {
-    ssize_t n = write(fd, bytes, len);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return;
-    }
-    bytes += n;
-    len -= (size_t)n;
-  }
-}
 
 static void flush_at_exit(void) { reml_flush_stdout(); }
 
@@ -49,7 +37,7 @@ void reml_runtime_init(void) {
   /* An interactive terminal keeps stdio's line buffering (each line as it is
    * printed); anything else gets a large buffer. Nothing has been written to
    * stdout yet: native programs call this first, and hakoc before it runs. */
-  if (!isatty(STDOUT_FILENO)) setvbuf(stdout, NULL, _IOFBF, OUT_BUF_SIZE);
+  reml_platform_init_stdio(OUT_BUF_SIZE);
   atexit(flush_at_exit);
   leak_check_from_environment();
   reml_guard_read_settings();
@@ -68,7 +56,7 @@ void reml_out_write(const char* bytes, size_t len) {
 
 void reml_err_write(const char* bytes, size_t len) {
   reml_flush_stdout();
-  reml_write_all(STDERR_FILENO, bytes, len);
+  reml_write_all(REML_STDERR_FD, bytes, len);
 }
 
 void reml_exit(int status) {

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "internal.h"
+#include "platform.h"
 
 /* The one exit of every user-visible runtime error: `line` (without its
  * newline) is the first line on stderr, the part tools and the VM/native
@@ -14,8 +14,8 @@
 REML_NORETURN static void user_error_exit(const char* line, size_t line_len, const reml_loc_t* loc,
                                           const char* message, size_t message_len) {
   reml_flush_stdout();
-  reml_write_all(STDERR_FILENO, line, line_len);
-  reml_write_all(STDERR_FILENO, "\n", 1);
+  reml_write_all(REML_STDERR_FD, line, line_len);
+  reml_write_all(REML_STDERR_FD, "\n", 1);
   reml_panic_extras(loc, message, message_len);
   exit(1);
 }
@@ -85,7 +85,7 @@ void reml_internal_error(const char* fmt, ...) {
   vsnprintf(buf + n, sizeof buf - (size_t)n, fmt, ap);
   va_end(ap);
   reml_flush_stdout();
-  reml_write_all(STDERR_FILENO, buf, strlen(buf));
-  reml_write_all(STDERR_FILENO, "\n", 1);
+  reml_write_all(REML_STDERR_FD, buf, strlen(buf));
+  reml_write_all(REML_STDERR_FD, "\n", 1);
   exit(70);
 }

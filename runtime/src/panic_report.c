@@ -5,28 +5,23 @@
  *    "time": "2026-01-02T03:04:05.678Z"}
  * (file, line and col are null when the error has no location). Nothing
  * here allocates: this runs on the way out, possibly out of memory. */
-#define _POSIX_C_SOURCE 200809L
-
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "internal.h"
+#include "platform.h"
 
 /* The current UTC time as ISO 8601 with milliseconds and a Z. */
 static void utc_now(char out[64]) {
-  struct timespec ts;
-  struct tm tm;
-  if (clock_gettime(CLOCK_REALTIME, &ts) != 0 || gmtime_r(&ts.tv_sec, &tm) == NULL) {
+  reml_utc_time_t t;
+  if (!reml_platform_utc_now(&t)) {
     snprintf(out, 64, "1970-01-01T00:00:00.000Z");
     return;
   }
-  snprintf(out, 64, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-           tm.tm_hour, tm.tm_min, tm.tm_sec, (long)(ts.tv_nsec / 1000000));
+  snprintf(out, 64, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", t.year, t.month, t.day, t.hour, t.minute, t.second,
+           t.millisecond);
 }
 
 /* A small write buffer: a typical line leaves in one write(2), which
@@ -119,14 +114,14 @@ static void out_json_string(out_t* o, const char* bytes, size_t n) {
   out_put(o, "\"", 1);
 }
 
-static void append_log_line(const char* path, const reml_loc_t* loc, const char* message, size_t len, long pid,
+static void append_log_line(const char* path, const reml_loc_t* loc, const char* message, size_t len, int64_t pid,
                             const char* when) {
-  int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  int fd = reml_platform_open_append(path);
   if (fd < 0) {
     char note[512];
     int n = snprintf(note, sizeof note, "note: cannot append to the panic log '%s' (REML_PANIC_LOG): %s\n", path,
                      strerror(errno));
-    if (n > 0) reml_write_all(STDERR_FILENO, note, (size_t)n < sizeof note ? (size_t)n : sizeof note - 1);
+    if (n > 0) reml_write_all(REML_STDERR_FD, note, (size_t)n < sizeof note ? (size_t)n : sizeof note - 1);
     return;
   }
   out_t o;
@@ -146,13 +141,13 @@ static void append_log_line(const char* path, const reml_loc_t* loc, const char*
   } else {
     out_cstr(&o, ", \"file\": null, \"line\": null, \"col\": null");
   }
-  snprintf(num, sizeof num, ", \"pid\": %ld", pid);
+  snprintf(num, sizeof num, ", \"pid\": %lld", (long long)pid);
   out_cstr(&o, num);
   out_cstr(&o, ", \"time\": \"");
   out_cstr(&o, when);
   out_cstr(&o, "\"}\n");
   out_flush(&o);
-  close(fd);
+  reml_platform_close(fd);
 }
 
 void reml_panic_extras(const reml_loc_t* loc, const char* message, size_t len) {
@@ -162,11 +157,11 @@ void reml_panic_extras(const reml_loc_t* loc, const char* message, size_t len) {
   if (!log && !debug) return;
   char when[64];
   utc_now(when);
-  long pid = (long)getpid();
+  int64_t pid = reml_platform_pid();
   if (debug) {
     char note[128];
-    int n = snprintf(note, sizeof note, "note: process %ld at %s\n", pid, when);
-    if (n > 0) reml_write_all(STDERR_FILENO, note, (size_t)n);
+    int n = snprintf(note, sizeof note, "note: process %lld at %s\n", (long long)pid, when);
+    if (n > 0) reml_write_all(REML_STDERR_FD, note, (size_t)n);
   }
   if (log) append_log_line(path, loc, message, len, pid, when);
 }

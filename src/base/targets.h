@@ -17,6 +17,10 @@ struct TargetInfo {
   const char* abi;       // the C ABI: "system_v", "aapcs64", "msvc", "darwin_aapcs64"
   const char* platform;  // "linux", "windows", "macos"
   const char* callconv;  // the name @callconv may give the C convention besides "c"
+  const char* executable_suffix;  // what an executable's name ends with: "" or ".exe"
+  // Whether `hakoc build` links executables for it (with clang-19, lld and
+  // the target's C library; docs/platforms.md). The others get objects only.
+  bool links;
 };
 
 // Every supported target; the first is the default (and the host's).
@@ -27,5 +31,10 @@ std::optional<TargetInfo> find_target(const std::string& triple);
 
 // The default target triple: what `hakoc run` and `check` compile for.
 const char* default_triple();
+
+// The stack Windows executables reserve for their main thread, set at link
+// time (other platforms take theirs from the system's limit): the same 8 MiB
+// as Linux's default, so a program recurses as deep on every platform.
+constexpr unsigned long long kWindowsStackReserve = 8ull << 20;
 
 }  // namespace hako::base

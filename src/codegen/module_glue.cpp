@@ -6,7 +6,6 @@
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/GlobalVariable.h>
 #include <llvm/IR/Intrinsics.h>
-#include <llvm/TargetParser/Triple.h>
 
 #include "codegen/llvm_lowering.h"
 #include "codegen/ptr_values.h"
@@ -235,35 +234,25 @@ llvm::Value* exit_status(ModuleState& ms, llvm::IRBuilder<>& b, mir::Tag ret, ll
 }
 
 // How many bytes of C stack Hako calls may use below main's frame: three
-// quarters of the stack limit (at most 64 MiB; the rest is headroom for the
+// quarters of the stack's size as the runtime reports it for the platform
+// (8 MiB when unknown, at most 64 MiB; the rest is headroom for the
 // runtime's own frames), so deep recursion is the runtime error
 // `Stack overflow` as in the VM, not a crash.
-llvm::Value* stack_budget(ModuleState& ms, llvm::IRBuilder<>& b, llvm::Function* main) {
+llvm::Value* stack_budget(ModuleState& ms, llvm::IRBuilder<>& b) {
   constexpr uint64_t kDefault = uint64_t{8} << 20;
   constexpr uint64_t kMax = uint64_t{64} << 20;
-  const llvm::Triple triple(ms.mod.getTargetTriple());
-  llvm::Value* size = nullptr;
-  if (triple.isOSWindows()) {
-    size = llvm::ConstantInt::get(ms.i64, uint64_t{1} << 20);  // the linker's default reserve
-  } else {
-    // struct rlimit {rlim_t cur, max;} and RLIMIT_STACK = 3 on Linux and Darwin.
-    llvm::IRBuilder<> at_entry(&main->getEntryBlock(), main->getEntryBlock().begin());
-    auto* rlimit_type = llvm::StructType::get(ms.ctx, {ms.i64, ms.i64});
-    llvm::Value* rl = at_entry.CreateAlloca(rlimit_type, nullptr, "rlimit");
-    llvm::Value* rc = b.CreateCall(ms.rt.get(Rt::Getrlimit), {llvm::ConstantInt::get(ms.i32, 3), rl});
-    llvm::Value* cur = b.CreateLoad(ms.i64, rl, "stack.size");
-    size = b.CreateSelect(b.CreateICmpEQ(rc, llvm::ConstantInt::get(ms.i32, 0)), cur,
-                          llvm::ConstantInt::get(ms.i64, kDefault));
-  }
+  llvm::Value* size = b.CreateCall(ms.rt.get(Rt::StackSize), {}, "stack.size");
+  size = b.CreateSelect(b.CreateICmpEQ(size, llvm::ConstantInt::get(ms.i64, 0)),
+                        llvm::ConstantInt::get(ms.i64, kDefault), size);
   llvm::Constant* max = llvm::ConstantInt::get(ms.i64, kMax);
   size = b.CreateSelect(b.CreateICmpULT(size, max), size, max);
   return b.CreateSub(size, b.CreateLShr(size, 2));
 }
 
-void set_stack_limit(ModuleState& ms, llvm::IRBuilder<>& b, llvm::Function* main) {
+void set_stack_limit(ModuleState& ms, llvm::IRBuilder<>& b) {
   llvm::Function* frame_address = llvm::Intrinsic::getDeclaration(&ms.mod, llvm::Intrinsic::frameaddress, {ms.ptr});
   llvm::Value* here = b.CreatePtrToInt(b.CreateCall(frame_address, {llvm::ConstantInt::get(ms.i32, 0)}), ms.i64);
-  llvm::Value* budget = stack_budget(ms, b, main);
+  llvm::Value* budget = stack_budget(ms, b);
   llvm::Value* limit = b.CreateSelect(b.CreateICmpUGT(here, budget), b.CreateSub(here, budget),
                                       llvm::ConstantInt::get(ms.i64, 0));
   b.CreateStore(limit, ms.stack_limit());
@@ -298,7 +287,7 @@ void define_main(ModuleState& ms) {
   b.CreateCall(ms.rt.get(Rt::RuntimeInit));
   b.CreateCall(ms.rt.get(Rt::RegisterBoxTypes), {table, llvm::ConstantInt::get(ms.i32, ms.mir.boxes.size())});
   b.CreateCall(ms.rt.get(Rt::SetToStringHook), {hook});
-  set_stack_limit(ms, b, fn);
+  set_stack_limit(ms, b);
 
   const mir::Function& entry = ms.mir.functions.at(ms.mir.entry);
   std::vector<llvm::Value*> args;

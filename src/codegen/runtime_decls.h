@@ -53,7 +53,7 @@ enum RtAttr : uint32_t {
   X(RegisterBoxTypes, reml_register_box_types, "v", "pu", RT_NONE)               \
   X(SetToStringHook, reml_set_to_string_hook, "v", "p", RT_NONE)                 \
   X(Strlen, strlen, "l", "p", RT_ARGREAD)                                        \
-  X(Getrlimit, getrlimit, "u", "up", RT_NONE)                                    \
+  X(StackSize, reml_stack_size, "l", "", RT_NONE)                                \
   /* fast paths (bitcode linked into -O2 modules) */                             \
   X(FpBoxI64, reml_fp_box_i64, "l", "l", RT_NONE)                                \
   X(FpUnboxI64, reml_fp_unbox_i64, "l", "lp", RT_NONE)                           \

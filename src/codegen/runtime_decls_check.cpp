@@ -1,13 +1,11 @@
 // Compile-time proof that every HAKO_RUNTIME_ENTRIES row (runtime_decls.h)
 // states the signature of the C function it names: the result letter, one
 // letter per parameter and the trailing '.' of C varargs must be how the
-// prototype in reml_runtime.h (or libc, for strlen and getrlimit) travels in
+// prototype in reml_runtime.h (or libc, for strlen) travels in
 // LLVM IR. A disagreement would make native code call the runtime with the
 // wrong ABI, so it is a build error here rather than a crash at run time.
 // The runtime_calls.def rows are proved against the same prototypes by
 // src/vm/rt_table.cpp.
-#include <sys/resource.h>
-
 #include <cstddef>
 #include <cstring>
 #include <type_traits>

@@ -1,5 +1,7 @@
 #include "driver/build.h"
 
+#include "base/targets.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -36,11 +38,21 @@ Product product_of(const BuildOptions& options) {
 }
 
 // -o, or the input's stem in the current directory with the product's
-// extension (`prog`, `prog.o`, `prog.ll`, `prog.s` for prog.hako).
-std::string output_path(const BuildOptions& options, const std::string& input, Product product) {
-  if (!options.output.empty()) return options.output;
+// extension (`prog`, `prog.o`, `prog.ll`, `prog.s` for prog.hako; an
+// executable for Windows is `prog.exe`, also for `-o prog`).
+std::string output_path(const BuildOptions& options, const std::string& input, Product product,
+                        const base::TargetInfo& target) {
+  if (!options.output.empty()) {
+    // As the Windows linkers do, an executable named without an extension
+    // gets the platform's (and hakoc then knows the file it writes).
+    if (product == Product::Executable && options.output != "-" && !fs::path(options.output).has_extension())
+      return options.output + target.executable_suffix;
+    return options.output;
+  }
   static const char* const kExtensions[] = {".ll", ".s", ".o", ""};
-  return fs::path(input).stem().string() + kExtensions[static_cast<int>(product)];
+  std::string stem = fs::path(input).stem().string();
+  if (product == Product::Executable) return stem + target.executable_suffix;
+  return stem + kExtensions[static_cast<int>(product)];
 }
 
 void report_unwritable(diag::DiagEngine& diags, const std::string& path, const std::string& why) {
@@ -96,7 +108,7 @@ std::string make_temp_object() {
 }
 
 bool link(const std::string& object_bytes, const std::string& runtime, const std::string& output,
-          const ForeignLink& foreign, diag::DiagEngine& diags) {
+          const ForeignLink& foreign, const base::TargetInfo& target, diag::DiagEngine& diags) {
   std::string object = make_temp_object();
   if (object.empty()) {
     diags.report_path(diag::Kind::TargetError, output,
@@ -105,7 +117,7 @@ bool link(const std::string& object_bytes, const std::string& runtime, const std
   }
   bool ok = write_file(object, object_bytes, diags);
   std::string error;
-  if (ok && !link_executable(object, runtime, output, foreign, error)) {
+  if (ok && !link_executable(object, runtime, output, foreign, target, error)) {
     diags.report_path(diag::Kind::LinkFailed, output, error);
     ok = false;
   }
@@ -118,15 +130,19 @@ bool link(const std::string& object_bytes, const std::string& runtime, const std
 bool build(const mir::Module& m, const std::string& input, const BuildOptions& options, diag::DiagEngine& diags) {
   const std::string& triple = options.codegen.triple;
   if (!codegen::check_triple(triple, diags)) return false;
+  const base::TargetInfo target = *base::find_target(triple);
   Product product = product_of(options);
-  std::string output = output_path(options, input, product);
+  std::string output = output_path(options, input, product, target);
 
   std::string runtime;
   if (product == Product::Executable) {
-    if (!codegen::runs_on_host(triple)) {
+    if (!target.links) {
+      std::string linkable;
+      for (const base::TargetInfo& t : base::targets())
+        if (t.links) linkable += (linkable.empty() ? "" : ", ") + std::string(t.triple);
       diags.report_path(diag::Kind::LinkFailed, "hakoc",
-                        "Cannot link an executable for '" + triple +
-                            "': hakoc links only for the machine it runs on; use --emit=obj, asm or llvm-ir.");
+                        "Cannot link an executable for '" + triple + "': hakoc links executables for " + linkable +
+                            "; use --emit=obj, asm or llvm-ir and link with the target's tools.");
       return false;
     }
     if (output == "-") {
@@ -134,12 +150,12 @@ bool build(const mir::Module& m, const std::string& input, const BuildOptions& o
       return false;
     }
     std::vector<std::string> tried;
-    std::optional<std::string> found = find_runtime_library(options.runtime_path, tried);
+    std::optional<std::string> found = find_runtime_library(options.runtime_path, target, tried);
     if (!found) {
       std::string where;
       for (const std::string& t : tried) where += (where.empty() ? "" : ", ") + t;
       diags.report_path(diag::Kind::RuntimeNotFound, "hakoc",
-                        "Cannot find the runtime library libreml_runtime.a (looked at " + where +
+                        "Cannot find the runtime library libreml_runtime.a for " + triple + " (looked at " + where +
                             "); use --runtime-path or --no-link-runtime.");
       return false;
     }
@@ -151,7 +167,7 @@ bool build(const mir::Module& m, const std::string& input, const BuildOptions& o
   std::optional<std::string> bytes = codegen::compile(m, options.codegen, kind, diags);
   if (!bytes) return false;
   if (product != Product::Executable) return write_file(output, *bytes, diags);
-  return link(*bytes, runtime, output, ForeignLink{extern_libraries(m), options.lib_dirs}, diags);
+  return link(*bytes, runtime, output, ForeignLink{extern_libraries(m), options.lib_dirs}, target, diags);
 }
 
 }  // namespace hako::driver

@@ -1,5 +1,6 @@
 #include "driver/link.h"
 
+#include "codegen/target.h"
 #include "driver/foreign.h"
 
 #include <spawn.h>
@@ -115,9 +116,16 @@ int run_captured(const std::vector<std::string>& argv, std::string& output) {
   return 128 + WTERMSIG(status);
 }
 
+// Whether `target` is the machine hakoc runs on (its runtime is the one
+// built with hakoc, not a cross-built copy).
+bool is_host(const base::TargetInfo& target) { return codegen::runs_on_host(target.triple); }
+
+bool is_windows(const base::TargetInfo& target) { return std::string(target.platform) == "windows"; }
+
 }  // namespace
 
-std::optional<std::string> find_runtime_library(const std::string& runtime_path, std::vector<std::string>& tried) {
+std::optional<std::string> find_runtime_library(const std::string& runtime_path, const base::TargetInfo& target,
+                                                std::vector<std::string>& tried) {
   std::vector<fs::path> candidates;
   if (!runtime_path.empty()) {
     std::error_code ec;
@@ -125,9 +133,12 @@ std::optional<std::string> find_runtime_library(const std::string& runtime_path,
     candidates.push_back(fs::is_directory(p, ec) ? p / kRuntimeName : p);
   } else {
     fs::path bin = executable_dir();
-    if (!bin.empty()) {
+    if (!bin.empty() && is_host(target)) {
       candidates.push_back((bin / ".." / "lib" / kRuntimeName).lexically_normal());
       candidates.push_back(bin / "runtime" / kRuntimeName);
+    } else if (!bin.empty()) {
+      candidates.push_back((bin / ".." / "lib" / "hako" / target.triple / kRuntimeName).lexically_normal());
+      candidates.push_back(bin / "runtime" / target.triple / kRuntimeName);
     }
   }
   for (const fs::path& c : candidates) {
@@ -137,40 +148,57 @@ std::optional<std::string> find_runtime_library(const std::string& runtime_path,
   return std::nullopt;
 }
 
-std::vector<std::string> linker_driver() {
+std::optional<std::vector<std::string>> linker_driver(const base::TargetInfo& target, std::string& error) {
   std::vector<std::string> command;
+  std::string clang = find_on_path("clang-19");
+  if (!is_host(target)) {
+    if (clang.empty()) {
+      error = std::string("linking for ") + target.triple + " needs clang-19 and lld on PATH (tools/bootstrap.sh)";
+      return std::nullopt;
+    }
+    return std::vector<std::string>{clang, std::string("--target=") + target.triple, "-fuse-ld=lld"};
+  }
   if (const char* env = std::getenv("HAKO_CC")) {
     std::stringstream words(env);
     std::string word;
     while (words >> word) command.push_back(word);
   }
-  if (command.empty()) {
-    std::string clang = find_on_path("clang-19");
-    command.push_back(clang.empty() ? "cc" : clang);
-  }
+  if (command.empty()) command.push_back(clang.empty() ? "cc" : clang);
   return command;
 }
 
 bool link_executable(const std::string& object, const std::string& runtime_library, const std::string& output,
-                     const ForeignLink& foreign, std::string& error) {
-  std::vector<std::string> argv = linker_driver();
+                     const ForeignLink& foreign, const base::TargetInfo& target, std::string& error) {
+  std::optional<std::vector<std::string>> driver = linker_driver(target, error);
+  if (!driver) {
+    error = "Cannot link '" + output + "': " + error + ".";
+    return false;
+  }
+  std::vector<std::string> argv = *driver;
   std::string cc = argv[0];
+  const bool windows = is_windows(target);
   for (const char* a : {"-o", output.c_str(), object.c_str()}) argv.push_back(a);
   for (const std::string& dir : foreign.dirs) {
+    argv.push_back("-L" + dir);
+    if (windows) continue;  // PE executables have no run-time search path
     std::error_code ec;
     fs::path absolute = fs::absolute(dir, ec);
-    argv.push_back("-L" + dir);
     argv.push_back("-Wl,-rpath," + (ec ? dir : absolute.lexically_normal().string()));
   }
-  for (const std::string& lib : foreign.libraries) argv.push_back(lib.find('/') != std::string::npos ? lib : "-l" + lib);
+  for (const std::string& lib : foreign.libraries) {
+    // The C library is linked by default everywhere; Windows has no libc.a.
+    if (windows && lib == "c") continue;
+    argv.push_back(lib.find('/') != std::string::npos ? lib : "-l" + lib);
+  }
   argv.push_back(runtime_library);
   argv.push_back("-lm");
   // The runtime's C API stays in the executable (-u pulls its archive
-  // member in) and visible to the libraries it loads.
+  // member in) and, on ELF targets, visible to the libraries it loads.
   for (const RuntimeExport& e : runtime_exports()) {
     argv.push_back(std::string("-Wl,-u,") + e.name);
-    argv.push_back(std::string("-Wl,--export-dynamic-symbol=") + e.name);
+    if (!windows) argv.push_back(std::string("-Wl,--export-dynamic-symbol=") + e.name);
   }
+  if (windows) argv.push_back("-Wl,--stack," + std::to_string(base::kWindowsStackReserve));
   std::string messages;
   int status = run_captured(argv, messages);
   if (status == 0) return true;

@@ -1,0 +1,58 @@
+# libreml_runtime.a for the targets hakoc links for besides the host
+# (docs/platforms.md), compiled with clang-19 --target from the same sources
+# as the host library and archived with llvm-ar. Each lands in
+# <build>/runtime/<triple>/ (where hakoc in the build tree looks) and is
+# installed to <prefix>/lib/hako/<triple>/. A target whose C library headers
+# are not installed (the Debian cross packages of tools/bootstrap.sh) is
+# skipped with a message; hakoc then reports the missing runtime when asked
+# to link for it.
+find_program(HAKO_LLVM_AR NAMES llvm-ar-19 llvm-ar HINTS ${LLVM_TOOLS_BINARY_DIR}
+             DOC "llvm-ar, to archive the cross-built runtimes")
+
+# hako_cross_runtime(TRIPLE HEADER FLAGS...): the runtime for TRIPLE, built
+# when HEADER (a C library header of that target) exists.
+function(hako_cross_runtime triple header)
+  if(NOT EXISTS ${header})
+    message(STATUS "hakoc: no C library for ${triple} (${header} missing): its runtime is not built")
+    return()
+  endif()
+  if(NOT HAKO_CLANG19 OR NOT HAKO_LLVM_AR)
+    message(STATUS "hakoc: clang-19 or llvm-ar missing: the ${triple} runtime is not built")
+    return()
+  endif()
+  set(dir ${CMAKE_BINARY_DIR}/runtime/${triple})
+  set(guard_flags)
+  if(NOT HAKO_GUARD_CODE)
+    set(guard_flags -DREML_GUARD_CODE=0)
+  endif()
+  set(objects)
+  foreach(src ${REML_RUNTIME_SOURCES})
+    get_filename_component(name ${src} NAME_WE)
+    set(obj ${dir}/obj/${name}.o)
+    add_custom_command(
+      OUTPUT ${obj}
+      COMMAND ${HAKO_CLANG19} --target=${triple} -O2 -std=gnu11 ${HAKO_WARNINGS} ${ARGN} ${guard_flags}
+              ${REML_RUNTIME_DEFINE_FLAGS} -I${PROJECT_SOURCE_DIR}/runtime/include -c ${src} -o ${obj}
+              -MD -MF ${obj}.d
+      DEPENDS ${src}
+      DEPFILE ${obj}.d
+      COMMENT "Compiling ${name}.c for ${triple}"
+      VERBATIM)
+    list(APPEND objects ${obj})
+  endforeach()
+  set(lib ${dir}/libreml_runtime.a)
+  add_custom_command(
+    OUTPUT ${lib}
+    COMMAND ${CMAKE_COMMAND} -E rm -f ${lib}
+    COMMAND ${HAKO_LLVM_AR} rcs ${lib} ${objects}
+    DEPENDS ${objects}
+    COMMENT "Archiving the ${triple} runtime"
+    VERBATIM)
+  add_custom_target(reml_runtime_${triple} ALL DEPENDS ${lib})
+  install(FILES ${lib} DESTINATION lib/hako/${triple})
+endfunction()
+
+hako_cross_runtime(aarch64-unknown-linux-gnu /usr/aarch64-linux-gnu/include/stdio.h -fPIC)
+# C99 printf and strtod from mingw-w64 (not msvcrt's), so numbers print as on
+# every other target.
+hako_cross_runtime(x86_64-w64-windows-gnu /usr/x86_64-w64-mingw32/include/stdio.h -D__USE_MINGW_ANSI_STDIO=1)
