@@ -8,6 +8,16 @@ Builds bench/ffi/add.c as the shared library libhakobenchadd.so, then:
   VM:     the same program under `hakoc run` with 10^6 calls against
           CPython's ctypes making the same calls (bench/ffi/add_ctypes.py);
           target: VM/ctypes at most 0.5.
+  AArch64: the native pair again, built for aarch64-unknown-linux-gnu (clang-19
+          --target and lld for the C side) with 5*10^7 calls each, both run
+          under qemu-aarch64: the ratio on the same emulator (its absolute
+          times mean nothing). qemu's cost of a call depends on whether the
+          PLT stub is in the caller's page, so the C side is measured twice:
+          as is (its loop and PLT share a page) and with the target's
+          libreml_runtime.a linked in whole, which puts as much code between
+          main and the PLT as a Hako executable has; target: at most 1.05
+          against the second. Skipped with a message when qemu-aarch64 or
+          the arm64 C library is missing.
 Each pair runs in interleaved rounds; the median CPU time (user+sys) of
 each side and their ratio are printed. Both sides must print the same sum.
 
@@ -26,6 +36,9 @@ import tempfile
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ffi")
 NATIVE_CALLS = 100_000_000
 VM_CALLS = 1_000_000
+QEMU_CALLS = 50_000_000
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+import targets  # noqa: E402  (tests/targets.py: how executables of other targets run here)
 
 
 def cpu_seconds(argv, env=None):
@@ -56,6 +69,47 @@ def pair(name, left, right, runs, target):
     print("%-44s %8.3fs vs %8.3fs  ratio %.3f (target <= %.2f: %s)" % (name, a, b, ratio, target, verdict))
 
 
+def with_calls(tmp, name, calls):
+    """A copy of bench/ffi/add_loop.hako making `calls` calls, as tmp/name."""
+    with open(os.path.join(HERE, "add_loop.hako"), encoding="utf-8") as f:
+        source = f.read().replace(str(NATIVE_CALLS), str(calls))
+    path = os.path.join(tmp, name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(source)
+    return path
+
+
+def aarch64_pair(args, tmp):
+    """The native pair built for AArch64 Linux and run under qemu-aarch64."""
+    triple = targets.AARCH64_LINUX
+    runner = targets.TargetRunner(triple)
+    why = runner.missing()
+    if why is not None:
+        print("AArch64: skipped: %s" % why)
+        return
+    cc = [shutil.which("clang-19") or "clang-19", "--target=" + triple, "-fuse-ld=lld", "-O2"]
+    d = os.path.join(tmp, triple)
+    os.makedirs(d)
+    subprocess.run(cc + ["-shared", "-fPIC", "-o", os.path.join(d, "libhakobenchadd.so"), os.path.join(HERE, "add.c")],
+                   check=True)
+    c_exe = os.path.join(d, "add_loop_c")
+    subprocess.run(cc + ["-o", c_exe, os.path.join(HERE, "add_loop.c"), "-L" + d, "-lhakobenchadd", "-Wl,-rpath," + d],
+                   check=True)
+    hako_exe = os.path.join(d, "add_loop_hako")
+    subprocess.run([args.hakoc, "build", "-O2", "--target", triple, "-L", d,
+                    with_calls(d, "add_loop.hako", QEMU_CALLS), "-o", hako_exe], check=True)
+    runtime = os.path.join(os.path.dirname(os.path.abspath(args.hakoc)), "runtime", triple, "libreml_runtime.a")
+    c_layout_exe = os.path.join(d, "add_loop_c_layout")
+    subprocess.run(cc + ["-o", c_layout_exe, os.path.join(HERE, "add_loop.c"), "-L" + d, "-lhakobenchadd",
+                         "-Wl,-rpath," + d, "-Wl,--whole-archive", runtime, "-Wl,--no-whole-archive", "-lm"],
+                   check=True)
+    with runner:
+        pair("AArch64 (qemu): 5*10^7 calls, Hako vs C", runner.command(hako_exe, []),
+             runner.command(c_exe, [str(QEMU_CALLS)]), args.runs, 1.05)
+        pair("AArch64 (qemu): same, vs C laid out as Hako", runner.command(hako_exe, []),
+             runner.command(c_layout_exe, [str(QEMU_CALLS)]), args.runs, 1.05)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--hakoc", required=True)
@@ -75,14 +129,11 @@ def main():
         if args.runtime_path:
             cmd += ["--runtime-path", args.runtime_path]
         subprocess.run(cmd, check=True)
-        with open(os.path.join(HERE, "add_loop.hako"), encoding="utf-8") as f:
-            vm_source = f.read().replace(str(NATIVE_CALLS), str(VM_CALLS))
-        vm_program = os.path.join(tmp, "add_loop_vm.hako")
-        with open(vm_program, "w", encoding="utf-8") as f:
-            f.write(vm_source)
+        vm_program = with_calls(tmp, "add_loop_vm.hako", VM_CALLS)
         pair("native: 10^8 add() calls, Hako -O2 vs C -O2", [hako_exe], [c_exe, str(NATIVE_CALLS)], args.runs, 1.05)
         pair("VM: 10^6 add() calls, hakoc run vs ctypes", [args.hakoc, "run", "-L", tmp, vm_program],
              [args.python, os.path.join(HERE, "add_ctypes.py"), lib, str(VM_CALLS)], args.runs, 0.5)
+        aarch64_pair(args, tmp)
 
 
 if __name__ == "__main__":

@@ -47,6 +47,16 @@ static box Main {
 MISSING = "keep"
 
 
+# What each target is, stated independently of hakoc's table
+# (src/base/targets.cpp): (arch, C ABI, platform) of its records.
+PLATFORM_FACTS = {
+    "x86_64-unknown-linux-gnu": ("x86_64", "system_v", "linux"),
+    "aarch64-unknown-linux-gnu": ("aarch64", "aapcs64", "linux"),
+    "x86_64-w64-windows-gnu": ("x86_64", "msvc", "windows"),
+    "x86_64-pc-windows-msvc": ("x86_64", "msvc", "windows"),
+    "arm64-apple-darwin": ("arm64", "darwin_aapcs64", "macos"),
+}
+
 class Failures:
     def __init__(self):
         self.passed = 0
@@ -182,6 +192,11 @@ def main():
             recs = records(audit) if os.path.exists(audit) else []
             validate(recs, triple)
             t.check(recs and all(bridge(r)["target"] == triple for r in recs), triple + ": target in records")
+            want = PLATFORM_FACTS.get(triple)
+            t.check(want is not None, triple + ": its facts are known to this test")
+            got = {(bridge(r)["arch"], bridge(r)["abi"], bridge(r)["platform"]) for r in recs}
+            t.check(want is not None and got == {want}, triple + ": arch, abi and platform in records",
+                    "want %s, got %s" % (want, sorted(got)))
             abis.update(bridge(r)["abi"] for r in recs)
         t.check(abis == set(bridge_props["abi"]["enum"]), "every ABI of the schema is some target's", str(sorted(abis)))
 
