@@ -12,11 +12,10 @@ namespace hako::codegen {
 
 namespace {
 
-// Makes the host-compiled bitcode fit `dest`: its triple and layout, no
-// CPU or feature attributes (the caller's target decides; foreign feature
-// names would also block inlining on another architecture), and no module
-// flags that could conflict with the destination's (PIC/PIE level,
-// wchar_size, which differ between targets).
+// Makes the bitcode fit `dest` exactly: its triple spelling and layout, no
+// CPU or feature attributes (the module's target machine decides; clang's
+// defaults would block inlining into functions without them), and no module
+// flags that could conflict with the destination's (PIC/PIE level).
 void retarget(llvm::Module& src, const llvm::Module& dest) {
   src.setTargetTriple(dest.getTargetTriple());
   src.setDataLayout(dest.getDataLayout());
@@ -31,8 +30,19 @@ void retarget(llvm::Module& src, const llvm::Module& dest) {
 
 }  // namespace
 
+const FastPathsBitcode* fast_paths_for(const std::string& triple) {
+  for (size_t i = 0; i < kFastPathsBitcodeCount; ++i)
+    if (triple == kFastPathsBitcode[i].triple) return &kFastPathsBitcode[i];
+  return nullptr;
+}
+
 bool link_fast_paths(llvm::Module& m, std::string& error) {
-  llvm::StringRef bytes(reinterpret_cast<const char*>(kFastPathsBitcode), kFastPathsBitcodeSize);
+  const FastPathsBitcode* bitcode = fast_paths_for(m.getTargetTriple());
+  if (bitcode == nullptr) {
+    error = "no fast-path bitcode for the target '" + m.getTargetTriple() + "'";
+    return false;
+  }
+  llvm::StringRef bytes(reinterpret_cast<const char*>(bitcode->bytes), bitcode->size);
   llvm::Expected<std::unique_ptr<llvm::Module>> parsed =
       llvm::parseBitcodeFile(llvm::MemoryBufferRef(bytes, "fast_paths.bc"), m.getContext());
   if (!parsed) {

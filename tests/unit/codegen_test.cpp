@@ -15,6 +15,7 @@
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/Dominators.h>
 #include <llvm/IR/DebugInfoMetadata.h>
+#include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/InstIterator.h>
 #include <llvm/IR/Instructions.h>
 #include <llvm/IR/LLVMContext.h>
@@ -25,6 +26,7 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
+#include "base/targets.h"
 #include "codegen/codegen.h"
 #include "codegen/fast_paths.h"
 #include "codegen/llvm_lowering.h"
@@ -460,6 +462,43 @@ TEST(CodegenObjects, DynamicOperatorsGoThroughFastPaths) {
 // call is left, and the reml_dyn_add calls that remain (the slow branch for
 // anything but two small Ints) sit off the loop's hot path: none of them
 // dominates a loop latch, so an iteration can run without calling them.
+// cmake/fast_paths.cmake lists the triples it compiles the fast paths for;
+// this is where that list is held to the table of targets. Each bitcode is
+// compiled for its own triple and links into a module of that target.
+TEST(CodegenObjects, FastPathBitcodeForEveryTarget) {
+  EXPECT_EQ(codegen::kFastPathsBitcodeCount, base::targets().size());
+  for (const base::TargetInfo& t : base::targets()) {
+    SCOPED_TRACE(t.triple);
+    const codegen::FastPathsBitcode* bitcode = codegen::fast_paths_for(t.triple);
+    ASSERT_NE(bitcode, nullptr);
+    std::string error;
+    std::unique_ptr<llvm::TargetMachine> tm = codegen::create_target_machine(t.triple, true, error);
+    ASSERT_TRUE(tm) << error;
+    llvm::LLVMContext ctx;
+    llvm::Module m("probe", ctx);
+    m.setTargetTriple(t.triple);
+    m.setDataLayout(tm->createDataLayout());
+    // A caller of one fast path pulls its definition in.
+    llvm::Type* i64 = llvm::Type::getInt64Ty(ctx);
+    llvm::FunctionCallee box = m.getOrInsertFunction("reml_fp_box_i64", i64, i64);
+    auto* f = llvm::Function::Create(llvm::FunctionType::get(i64, {i64}, false), llvm::GlobalValue::ExternalLinkage,
+                                     "probe", m);
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", f));
+    b.CreateRet(b.CreateCall(box, {f->getArg(0)}));
+    ASSERT_TRUE(codegen::link_fast_paths(m, error)) << error;
+    llvm::Function* linked = m.getFunction("reml_fp_box_i64");
+    ASSERT_NE(linked, nullptr);
+    EXPECT_FALSE(linked->isDeclaration());
+    EXPECT_TRUE(verifies(m));
+  }
+  std::string error;
+  llvm::LLVMContext ctx;
+  llvm::Module m("unknown", ctx);
+  m.setTargetTriple("mips-unknown-linux-gnu");
+  EXPECT_FALSE(codegen::link_fast_paths(m, error));
+  EXPECT_NE(error.find("mips-unknown-linux-gnu"), std::string::npos) << error;
+}
+
 TEST(CodegenObjects, HandleArithmeticFastPathInlinedAtO2) {
   const std::filesystem::path src =
       std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "bench" / "methods.hako";
