@@ -7,7 +7,7 @@
 # Usage: install_test.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 
-build_dir=$1
+build_dir=$(cd "$1" && pwd)
 source_dir=$(cd "$2" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hako-install-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -34,6 +34,19 @@ cd "$work"
 out=$(./x Grace) || fail "./x exited with status $?"
 want=$'Hello, Hako!\nHello, Grace!'
 [ "$out" = "$want" ] || fail "./x printed '$out', expected '$want'"
+
+# The cross-built runtimes are installed per target and found from there:
+# an AArch64 executable runs under qemu when the emulator is installed.
+aarch64=aarch64-unknown-linux-gnu
+if [ -f "$build_dir/runtime/$aarch64/libreml_runtime.a" ]; then
+  [ -f "$prefix/lib/hako/$aarch64/libreml_runtime.a" ] || fail "lib/hako/$aarch64/libreml_runtime.a was not installed"
+  "$prefix/bin/hakoc" build --target $aarch64 hello.hako -o xa >"$tmp/build.log" 2>&1 ||
+    fail "installed hakoc build --target $aarch64: $(cat "$tmp/build.log")"
+  if command -v qemu-aarch64 >/dev/null && [ -d /usr/aarch64-linux-gnu/lib ]; then
+    out=$(qemu-aarch64 -L /usr/aarch64-linux-gnu ./xa Grace) || fail "qemu-aarch64 ./xa exited with status $?"
+    [ "$out" = "$want" ] || fail "./xa printed '$out', expected '$want'"
+  fi
+fi
 
 # The header is usable on its own: a C program against the installed runtime.
 cat >use_header.c <<'C'
