@@ -5,7 +5,7 @@
 
 // Each row is what Clang 19 does for the target (clang/lib/CodeGen/Targets
 // X86.cpp and AArch64.cpp), checked against clang-19 by
-// tests/unit/codegen_abi_targets_test.cpp.
+// tests/unit/codegen_struct_abi_test.cpp.
 
 namespace hako::codegen::abi {
 
