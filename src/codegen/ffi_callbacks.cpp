@@ -5,12 +5,13 @@
 // function and converts its result back to the C type as an argument would
 // be; conversion errors name the callback, with `result` as the parameter.
 // They, and a stack overflow, are reported at the extern call that passed
-// the callback (the runtime location lower_ffi.cpp notes before it). A
-// signature with a struct by value has the System V lowering of
-// ffi_structs.h: a struct parameter is rebuilt in memory from its register
-// pieces (or read from C's byval copy) and unpacked into a new instance,
-// released after the call like a boxed parameter; a struct result is packed
-// and returned through the sret pointer or as register pieces.
+// the callback (the runtime location lower_ffi.cpp notes before it). The
+// signature is lowered for the target's C convention (ffi_abi.h): a struct
+// parameter is rebuilt in memory from its register pieces (or read where C
+// left it: its byval copy, or the copy it passed by reference) and unpacked
+// into a new instance, released after the call like a boxed parameter; a
+// struct result is packed and returned through the sret pointer or as
+// register pieces.
 #include <llvm/IR/Constants.h>
 
 #include "codegen/ffi_abi.h"
@@ -75,45 +76,24 @@ llvm::Value* callback_result(ModuleState& ms, llvm::IRBuilder<>& b, mir::CTypeId
   return c;
 }
 
-// The LLVM form of a trampoline's C signature: the exact scalar signature,
-// or the System V lowering of one with a struct (`lowered`).
-struct TrampolineAbi {
-  CSignature sig;
-  std::optional<sysv::LoweredSignature> lowered;
-
-  // The first LLVM argument of C parameter `k`.
-  unsigned ir_arg(size_t k) const { return lowered ? lowered->first_ir_arg[k] : static_cast<unsigned>(k); }
-};
-
-// The trampoline signature of FnPtr type `fn_type`, as its callers use it.
-TrampolineAbi trampoline_abi(ModuleState& ms, const mir::CType& fn_type) {
-  TrampolineAbi abi;
-  if (!has_struct(ms.mir, fn_type.params, fn_type.ret)) {
-    abi.sig = c_signature(ms, fn_type.params, fn_type.ret, false);
-    return abi;
-  }
-  abi.lowered = struct_signature(ms, fn_type.params, fn_type.ret);
-  abi.sig = CSignature{abi.lowered->type, abi.lowered->attributes};
-  return abi;
-}
-
-// The bytes of struct parameter `k` as C passed them: the byval copy C made
-// (read in place), or a stack slot the register pieces are stored into.
-llvm::Value* struct_parameter_bytes(ModuleState& ms, llvm::IRBuilder<>& b, const TrampolineAbi& abi, llvm::Function* fn,
-                                    size_t k, mir::CTypeId t) {
-  if (abi.lowered->abi.params[k].kind == sysv::Passing::Kind::Byval) return fn->getArg(abi.ir_arg(k));
+// The bytes of struct parameter `k` as C passed them: where C left them in
+// memory (read in place), or a stack slot the register pieces are stored
+// into.
+llvm::Value* struct_parameter_bytes(ModuleState& ms, llvm::IRBuilder<>& b, const abi::LoweredSignature& sig,
+                                    llvm::Function* fn, size_t k, mir::CTypeId t) {
+  if (std::optional<llvm::Value*> in_memory = abi::struct_parameter_in_memory(fn, sig, k)) return *in_memory;
   const StructSlot slot = struct_slot(ms, b, t, 1, "struct.param");
-  sysv::store_struct_parameter(b, fn, *abi.lowered, k, slot.ptr, slot.align);
+  abi::store_struct_parameter(b, fn, sig, k, slot.ptr, slot.align);
   return slot.ptr;
 }
 
 // The Hako argument for struct parameter `k` of C type `t`: a new instance
 // of its box (passed as the Handle when the function takes one).
-llvm::Value* struct_callback_argument(ModuleState& ms, llvm::IRBuilder<>& b, const TrampolineAbi& abi,
+llvm::Value* struct_callback_argument(ModuleState& ms, llvm::IRBuilder<>& b, const abi::LoweredSignature& sig,
                                       llvm::Function* fn, size_t k, mir::CTypeId t, mir::Tag want,
                                       const FfiSite& site) {
   const mir::Tag natural = *mir::hako_tag_of_ctype(ms.mir, t, mir::CSide::Result);
-  llvm::Value* v = unpack_struct(ms, b, t, struct_parameter_bytes(ms, b, abi, fn, k, t), site);
+  llvm::Value* v = unpack_struct(ms, b, t, struct_parameter_bytes(ms, b, sig, fn, k, t), site);
   if (want == natural) return v;
   if (want.kind != Kind::Handle)
     throw UnhandledMir{"callback " + site.fn + " takes " + mir::tag_name(ms.mir, want) + " where C passes " +
@@ -125,15 +105,14 @@ llvm::Value* struct_callback_argument(ModuleState& ms, llvm::IRBuilder<>& b, con
 // C type `t`: packed (errors name the callback and `result`) through the
 // sret pointer or into a slot whose bytes are returned as register pieces;
 // the trampoline's reference to `r` is dropped once the bytes are copied.
-void return_struct(ModuleState& ms, llvm::IRBuilder<>& b, const TrampolineAbi& abi, llvm::Function* fn,
+void return_struct(ModuleState& ms, llvm::IRBuilder<>& b, const abi::LoweredSignature& sig, llvm::Function* fn,
                    mir::CTypeId t, mir::Tag got, llvm::Value* r, const FfiSite& site) {
   const mir::Tag want = *mir::hako_tag_of_ctype(ms.mir, t, mir::CSide::Argument);
   if (got != want && got.kind != Kind::Handle)
     throw UnhandledMir{"callback " + site.fn + " returns " + mir::tag_name(ms.mir, got) + " for C type " +
                        mir::ctype_text(ms.mir, t)};
   llvm::Value* h = to_handle(ms, b, got, r);
-  const sysv::Passing& p = abi.lowered->abi.ret;
-  if (p.kind == sysv::Passing::Kind::Sret) {
+  if (sig.abi.ret.kind == abi::Passing::Kind::Sret) {
     pack_struct(ms, b, t, h, fn->getArg(0), site, "result");
     b.CreateCall(ms.rt.get(Rt::FpRelease), {h});
     b.CreateRetVoid();
@@ -143,7 +122,7 @@ void return_struct(ModuleState& ms, llvm::IRBuilder<>& b, const TrampolineAbi& a
   const StructSlot slot = struct_slot(ms, b, t, 1, "struct.result");
   pack_struct(ms, b, t, h, slot.ptr, site, "result");
   b.CreateCall(ms.rt.get(Rt::FpRelease), {h});
-  sysv::emit_struct_return(b, fn, *abi.lowered, slot.ptr, slot.align);
+  abi::emit_struct_return(b, fn, sig, slot.ptr, slot.align);
 }
 
 }  // namespace
@@ -159,10 +138,10 @@ llvm::Function* ModuleState::callback(mir::FuncId f, mir::CTypeId sig) {
   if (target.has_me || target.params.size() != fn_type.params.size())
     throw UnhandledMir{"fn_ptr of " + target.name + ", which does not take the FnPtr's parameters"};
 
-  const TrampolineAbi abi = trampoline_abi(*this, fn_type);
+  const abi::LoweredSignature c_sig = c_signature(*this, fn_type.params, fn_type.ret, false);
   const std::string name = "hako.callback." + target.name + "." + std::to_string(sig.index());
-  auto* fn = llvm::Function::Create(abi.sig.type, llvm::GlobalValue::InternalLinkage, name, mod);
-  fn->setAttributes(abi.sig.attributes);
+  auto* fn = llvm::Function::Create(c_sig.type, llvm::GlobalValue::InternalLinkage, name, mod);
+  fn->setAttributes(c_sig.attributes);
   fn->setDoesNotThrow();
   callbacks_.emplace(key, fn);
 
@@ -182,9 +161,9 @@ llvm::Function* ModuleState::callback(mir::FuncId f, mir::CTypeId sig) {
     mir::Tag passed = target.params[k];
     llvm::Value* v = nullptr;
     if (is_struct_ctype(mir, t)) {
-      v = struct_callback_argument(*this, b, abi, fn, k, t, passed, site);
+      v = struct_callback_argument(*this, b, c_sig, fn, k, t, passed, site);
     } else {
-      v = callback_argument(*this, b, t, target.params[k], fn->getArg(abi.ir_arg(k)), site, passed);
+      v = callback_argument(*this, b, t, target.params[k], fn->getArg(c_sig.first_ir_arg[k]), site, passed);
     }
     args.push_back(v);
     if (counted(passed)) owned.emplace_back(passed, v);
@@ -200,7 +179,7 @@ llvm::Function* ModuleState::callback(mir::FuncId f, mir::CTypeId sig) {
   } else if (target.ret.kind == Kind::Void) {
     throw UnhandledMir{"callback " + target.name + " returns no value for C"};
   } else if (is_struct_ctype(mir, fn_type.ret)) {
-    return_struct(*this, b, abi, fn, fn_type.ret, target.ret, r, site);
+    return_struct(*this, b, c_sig, fn, fn_type.ret, target.ret, r, site);
   } else {
     b.CreateRet(callback_result(*this, b, fn_type.ret, target.ret, r, site));
   }

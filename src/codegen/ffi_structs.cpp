@@ -5,6 +5,7 @@
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/GlobalVariable.h>
 
+#include "codegen/ffi_abi.h"
 #include "codegen/llvm_lowering.h"
 #include "reml_runtime.h"
 
@@ -12,31 +13,10 @@ namespace hako::codegen {
 
 namespace {
 
-using mir::CClass;
-
-// The row of C type `t`, or an internal error for an id outside the table.
-const mir::CTypeInfo& info_of(const mir::Module& m, mir::CTypeId t) {
-  if (t >= m.ctypes.size()) throw UnhandledMir{"a C type id outside the module's C type table"};
-  return mir::ctype_info(m.ctypes[t].kind);
-}
-
 // The struct C type `t`, or an internal error when it is none.
 const mir::CType& struct_of(const mir::Module& m, mir::CTypeId t) {
   if (!is_struct_ctype(m, t)) throw UnhandledMir{"C type " + mir::ctype_text(m, t) + " where a struct is expected"};
   return m.ctypes[t];
-}
-
-// The sysv scalar of an integer row: its width and signedness.
-sysv::Scalar int_scalar(const mir::CTypeInfo& info) {
-  const bool is_signed = info.cls == CClass::Int;
-  switch (info.size) {
-    case 1: return is_signed ? sysv::Scalar::I8 : sysv::Scalar::U8;
-    case 2: return is_signed ? sysv::Scalar::I16 : sysv::Scalar::U16;
-    case 4: return is_signed ? sysv::Scalar::I32 : sysv::Scalar::U32;
-    case 8: return is_signed ? sysv::Scalar::I64 : sysv::Scalar::U64;
-    default: break;
-  }
-  throw UnhandledMir{std::string("an integer C type of ") + std::to_string(info.size) + " bytes"};
 }
 
 // The runtime's field kind (reml_cfield_kind_t) of a struct field of C type `t`.
@@ -49,48 +29,6 @@ uint32_t field_kind(const mir::Module& m, mir::CTypeId t) {
 
 bool is_struct_ctype(const mir::Module& m, mir::CTypeId t) {
   return t < m.ctypes.size() && m.ctypes[t].kind == mir::CTypeKind::Struct;
-}
-
-bool has_struct(const mir::Module& m, const std::vector<mir::CTypeId>& params, mir::CTypeId ret) {
-  return is_struct_ctype(m, ret) ||
-         std::any_of(params.begin(), params.end(), [&](mir::CTypeId p) { return is_struct_ctype(m, p); });
-}
-
-sysv::Layout c_layout(const mir::Module& m, mir::CTypeId t) {
-  const mir::CTypeInfo& info = info_of(m, t);
-  switch (info.cls) {
-    case CClass::Int:
-    case CClass::UInt: return sysv::Layout::scalar(int_scalar(info));
-    case CClass::Float: return sysv::Layout::scalar(info.size == 4 ? sysv::Scalar::F32 : sysv::Scalar::F64);
-    case CClass::Bool: return sysv::Layout::scalar(sysv::Scalar::Bool);
-    case CClass::CStr:
-    case CClass::Pointer:
-    case CClass::FnPointer: return sysv::Layout::scalar(sysv::Scalar::Ptr);
-    case CClass::Handle: return sysv::Layout::scalar(sysv::Scalar::U64);  // hako_handle_t is uint64_t
-    case CClass::Struct: {
-      const mir::CType& c = m.ctypes[t];
-      std::vector<sysv::Layout> fields;
-      for (const mir::CField& f : c.fields) fields.push_back(c_layout(m, f.type));
-      if (fields.empty()) throw UnhandledMir{"extern struct " + c.name + " without fields"};
-      sysv::Layout l = sysv::Layout::record(std::move(fields));
-      // Sema laid the struct out for the runtime's pack and unpack; the ABI
-      // lowering must move exactly those bytes.
-      bool same = l.size() == c.size && l.align() == c.align;
-      for (size_t k = 0; same && k < c.fields.size(); ++k) same = l.offsets()[k] == c.fields[k].offset;
-      if (!same) throw UnhandledMir{"extern struct " + c.name + " whose MIR layout is not its C layout"};
-      return l;
-    }
-    case CClass::Void: break;
-  }
-  throw UnhandledMir{"a C value of type void"};
-}
-
-sysv::LoweredSignature struct_signature(ModuleState& ms, const std::vector<mir::CTypeId>& params, mir::CTypeId ret) {
-  std::vector<sysv::Layout> layouts;
-  for (mir::CTypeId p : params) layouts.push_back(c_layout(ms.mir, p));
-  std::optional<sysv::Layout> result;
-  if (info_of(ms.mir, ret).cls != CClass::Void) result = c_layout(ms.mir, ret);
-  return sysv::lower_signature(ms.ctx, std::move(layouts), std::move(result));
 }
 
 llvm::Constant* ModuleState::cstruct_type(mir::CTypeId t) {
@@ -134,7 +72,7 @@ StructSlot struct_slot(ModuleState& ms, llvm::IRBuilder<>& b, mir::CTypeId t, ui
   const llvm::Align align(std::max<uint64_t>(c.align, min_align));
   llvm::BasicBlock& entry = b.GetInsertBlock()->getParent()->getEntryBlock();
   llvm::IRBuilder<> eb(&entry, entry.getFirstInsertionPt());
-  llvm::AllocaInst* slot = eb.CreateAlloca(sysv::memory_type(ms.ctx, c_layout(ms.mir, t)), nullptr, name);
+  llvm::AllocaInst* slot = eb.CreateAlloca(abi::memory_type(ms.ctx, c_layout(ms.mir, t)), nullptr, name);
   slot->setAlignment(align);
   return {slot, align};
 }

@@ -1,9 +1,10 @@
 // Foreign calls (docs/ffi.md): `call_c` calls the C symbol directly with the
-// platform's C convention, every conversion inline around the call (so a
-// call of `fn add(a: i64, b: i64) -> i64` is the bare call, as in C). A
-// signature with a struct by value is declared and called as System V
-// lowers it (ffi_structs.h): each struct argument packed into a stack slot,
-// a struct result stored into one and unpacked into a new instance. And
+// target's C convention (ffi_abi.h), every conversion inline around the
+// call (so a call of `fn add(a: i64, b: i64) -> i64` is the bare call, as
+// in C). Each struct argument is packed into a stack slot of its own and
+// passed from there as the convention says (register pieces, a byval copy
+// or the slot itself as the callee's copy); a struct result is stored into
+// one and unpacked into a new instance (ffi_structs.h). And
 // `fn_ptr` yields the address of the callback trampoline of its function
 // and FnPtr signature (ffi_callbacks.cpp).
 #include "codegen/ffi_abi.h"
@@ -24,32 +25,22 @@ using mir::Op;
 // later call that passes none. (The VM reports at the running call_c too.)
 bool may_call_back(const FunctionState& fs) { return fs.ms.has_callbacks; }
 
-// The LLVM signature of a call of `x`: the exact declaration of a scalar
-// signature, or the System V lowering of one with a struct (`lowered`);
-// with varargs the fixed part is the same and further arguments follow.
-CSignature call_signature(ModuleState& ms, const mir::ExternFn& x, std::optional<sysv::LoweredSignature>& lowered) {
-  std::vector<mir::CTypeId> params;
-  for (const mir::ExternParam& p : x.params) params.push_back(p.type);
-  if (!has_struct(ms.mir, params, x.ret)) return extern_signature(ms, x);
-  lowered = struct_signature(ms, params, x.ret);
-  llvm::FunctionType* type = lowered->type;
-  if (x.variadic) type = llvm::FunctionType::get(type->getReturnType(), type->params(), true);
-  return CSignature{type, lowered->attributes};
-}
-
 // Struct argument `v` (tag Box(Name)) of parameter `k`: packed into a
 // stack slot of its own, then passed as the ABI says (its bytes loaded as
-// register pieces, or the slot itself as the byval copy).
-void struct_argument(FunctionState& fs, const sysv::LoweredSignature& sig, size_t k, mir::CTypeId t, mir::Tag tag,
+// register pieces, or the slot itself as the byval copy or the callee's
+// copy).
+void struct_argument(FunctionState& fs, const abi::LoweredSignature& sig, size_t k, mir::CTypeId t, mir::Tag tag,
                      llvm::Value* v, const FfiSite& site, const std::string& param, std::vector<llvm::Value*>& args) {
   ModuleState& ms = fs.ms;
   if (tag != *mir::hako_tag_of_ctype(ms.mir, t, mir::CSide::Argument))
     throw UnhandledMir{"a value of tag " + mir::tag_name(ms.mir, tag) + " where C type " + mir::ctype_text(ms.mir, t) +
                        " takes its struct value"};
-  const sysv::Passing& p = sig.abi.params[k];
-  const StructSlot slot = struct_slot(ms, fs.b, t, p.kind == sysv::Passing::Kind::Byval ? p.align : 1, "struct.arg");
+  const abi::Passing& p = sig.abi.params[k];
+  const bool in_memory = p.kind == abi::Passing::Kind::Byval || p.kind == abi::Passing::Kind::Indirect;
+  const StructSlot slot = struct_slot(ms, fs.b, t, in_memory ? p.align : 1, "struct.arg");
   pack_struct(ms, fs.b, t, to_handle(ms, fs.b, tag, v), slot.ptr, site, param);
-  sysv::append_struct_argument(fs.b, sig.params[k], p, slot.ptr, slot.align, args);
+  // The slot is this call's alone: the callee may write to it.
+  abi::append_struct_argument(fs.b, sig.params[k], p, slot.ptr, slot.align, abi::ArgumentBytes::Disposable, args);
 }
 
 llvm::Value* call_c(FunctionState& fs, const mir::Inst& in) {
@@ -59,8 +50,7 @@ llvm::Value* call_c(FunctionState& fs, const mir::Inst& in) {
   const mir::ExternFn& x = ms.mir.externs[in.ref];
   if (in.args.size() < x.params.size() || (!x.variadic && in.args.size() != x.params.size()))
     unhandled(fs, in, "call_c (an argument count the extern does not take)");
-  std::optional<sysv::LoweredSignature> lowered;
-  const CSignature sig = call_signature(ms, x, lowered);
+  const abi::LoweredSignature sig = extern_signature(ms, x);
   const llvm::FunctionCallee callee = declare_extern(ms, x, sig);
   const FfiSite site{x.name, fs.loc(in)};
 
@@ -70,7 +60,7 @@ llvm::Value* call_c(FunctionState& fs, const mir::Inst& in) {
   std::optional<StructSlot> result_slot;
   if (is_struct_ctype(ms.mir, x.ret)) {
     result_slot = struct_slot(ms, b, x.ret, 1, "struct.result");
-    if (lowered->abi.ret.kind == sysv::Passing::Kind::Sret) args.push_back(result_slot->ptr);
+    if (sig.abi.ret.kind == abi::Passing::Kind::Sret) args.push_back(result_slot->ptr);
   }
   for (size_t k = 0; k < in.args.size(); ++k) {
     const mir::ValueId v = in.args[k];
@@ -78,7 +68,7 @@ llvm::Value* call_c(FunctionState& fs, const mir::Inst& in) {
     if (k >= x.params.size()) {
       args.push_back(vararg_to_c(ms, b, fs.tag(v), fs.val(v), site, param));
     } else if (is_struct_ctype(ms.mir, x.params[k].type)) {
-      struct_argument(fs, *lowered, k, x.params[k].type, fs.tag(v), fs.val(v), site, param, args);
+      struct_argument(fs, sig, k, x.params[k].type, fs.tag(v), fs.val(v), site, param, args);
     } else {
       args.push_back(hako_to_c(ms, b, x.params[k].type, x.params[k].own, fs.tag(v), fs.val(v), site, param));
     }
@@ -90,8 +80,8 @@ llvm::Value* call_c(FunctionState& fs, const mir::Inst& in) {
 
   llvm::Value* r = nullptr;
   if (result_slot) {
-    if (lowered->abi.ret.kind == sysv::Passing::Kind::Direct)
-      sysv::store_struct_result(b, lowered->abi.ret, call, result_slot->ptr, result_slot->align);
+    if (sig.abi.ret.kind == abi::Passing::Kind::Direct)
+      abi::store_struct_result(b, *sig.ret, sig.abi.ret, call, result_slot->ptr, result_slot->align);
     r = unpack_struct(ms, b, x.ret, result_slot->ptr, site);
   } else {
     r = c_to_hako(ms, b, x.ret, x.ret_own, call, site);

@@ -6,6 +6,7 @@
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/MDBuilder.h>
 
+#include "codegen/abi/target_abi.h"
 #include "codegen/llvm_lowering.h"
 #include "codegen/ptr_values.h"
 #include "reml_runtime.h"
@@ -18,6 +19,7 @@ ModuleState::ModuleState(const mir::Module& m, llvm::Module& mod_, DebugInfo* di
       mod(mod_),
       rt(mod_),
       di(di_),
+      c_abi(abi::target_abi_of_triple(mod_.getTargetTriple())),
       i1(llvm::Type::getInt1Ty(ctx)),
       i32(llvm::Type::getInt32Ty(ctx)),
       i64(llvm::Type::getInt64Ty(ctx)),

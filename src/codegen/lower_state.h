@@ -20,6 +20,10 @@
 
 namespace hako::codegen {
 
+namespace abi {
+struct TargetAbi;  // abi/target_abi.h
+}
+
 // Module-wide lowering state. Constants are created on first use and shared.
 class ModuleState {
  public:
@@ -30,6 +34,9 @@ class ModuleState {
   llvm::Module& mod;       // the module being built
   RuntimeDecls rt;         // every runtime function, declared on first use
   DebugInfo* di;           // null without -g
+  // The C calling convention of the module's target triple, for foreign
+  // calls and callbacks (abi/target_abi.h).
+  const abi::TargetAbi& c_abi;
 
   // The LLVM types of the value representation (docs/codegen.md).
   llvm::IntegerType* i1;   // Bool

@@ -28,6 +28,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <llvm/IR/Constants.h>
@@ -41,7 +42,8 @@
 #include <llvm/Target/TargetMachine.h>
 
 #include "codegen/optimize.h"
-#include "codegen/struct_abi.h"
+#include "codegen/abi/lowering.h"
+#include "codegen/abi/sysv_rules.h"
 #include "codegen/target.h"
 
 namespace hako::codegen {
@@ -51,7 +53,7 @@ void PrintTo(OptLevel level, std::ostream* os) { *os << (level == OptLevel::O0 ?
 
 }  // namespace hako::codegen
 
-namespace hako::codegen::sysv {
+namespace hako::codegen::abi::sysv {
 
 // Readable classes in failure messages (found by GoogleTest through ADL).
 void PrintTo(const Eightbytes& eb, std::ostream* os) {
@@ -59,11 +61,39 @@ void PrintTo(const Eightbytes& eb, std::ostream* os) {
   *os << "{" << names[static_cast<int>(eb.lo)] << ", " << names[static_cast<int>(eb.hi)] << "}";
 }
 
+}  // namespace hako::codegen::abi::sysv
+
+namespace hako::codegen::abi {
 namespace {
+
+using sysv::Class;
+using sysv::classify;
+using sysv::Eightbytes;
+
+// The System V convention, which the tests before the comparison with
+// clang exercise.
+const TargetAbi& sysv_abi() { return target_abi("system_v"); }
+
+// Every System V argument register free.
+RegisterBudget all_registers() { return *sysv_abi().budget; }
+
+Passing classify_return(const std::optional<Layout>& ret) { return sysv::classify_return(sysv_abi(), ret); }
+
+Passing classify_argument(const Layout& t, RegisterBudget& free) {
+  return sysv::classify_argument(sysv_abi(), t, free);
+}
+
+SignatureAbi classify_signature(const std::vector<Layout>& params, const std::optional<Layout>& ret) {
+  return sysv::classify_signature(sysv_abi(), params, ret);
+}
+
+// The System V lowering (the multi-target tests call abi::lower_signature).
+LoweredSignature lower_signature(llvm::LLVMContext& ctx, std::vector<Layout> params, std::optional<Layout> ret) {
+  return abi::lower_signature(ctx, sysv_abi(), std::move(params), std::move(ret));
+}
 
 namespace fs = std::filesystem;
 
-constexpr const char* kTriple = "x86_64-unknown-linux-gnu";
 
 using enum Scalar;
 
@@ -88,7 +118,9 @@ std::string text(const Piece& p) {
     case Piece::Kind::Float: kind = "float"; break;
     case Piece::Kind::Double: kind = "double"; break;
     case Piece::Kind::FloatPair: kind = "<2 x float>"; break;
+    case Piece::Kind::Whole: kind = "whole"; break;
   }
+  if (p.array > 0) kind = "[" + std::to_string(p.array) + " x " + kind + "]";
   return kind + "@" + std::to_string(p.offset);
 }
 
@@ -98,17 +130,19 @@ std::string text(const Passing& p) {
     case Passing::Kind::Void: return "void";
     case Passing::Kind::Byval: return "byval align " + std::to_string(p.align);
     case Passing::Kind::Sret: return "sret align " + std::to_string(p.align);
+    case Passing::Kind::Indirect: return "indirect align " + std::to_string(p.align);
     case Passing::Kind::Direct: break;
   }
   std::string s = "direct";
   for (const Piece& piece : p.pieces) s += " " + text(piece);
+  if (p.stack_align) s += " alignstack " + std::to_string(*p.stack_align);
   s += " int " + std::to_string(p.int_regs) + " sse " + std::to_string(p.sse_regs);
   return s;
 }
 
 // How `t` travels as the first argument of a call.
 Passing first_arg(const Layout& t) {
-  Registers free;
+  RegisterBudget free = all_registers();
   return classify_argument(t, free);
 }
 
@@ -452,6 +486,7 @@ std::string attribute_text(const llvm::AttributeList& attrs, unsigned index) {
   if (llvm::Type* t = set.getStructRetType()) s += " sret(" + type_text(t) + ")";
   if (llvm::Type* t = set.getByValType()) s += " byval(" + type_text(t) + ")";
   if (llvm::MaybeAlign a = set.getAlignment()) s += " align " + std::to_string(a->value());
+  if (llvm::MaybeAlign a = set.getStackAlignment()) s += " alignstack(" + std::to_string(a->value()) + ")";
   return s;
 }
 
@@ -465,6 +500,7 @@ std::string signature_text(const LoweredSignature& sig) {
     if (i > 0) s += ", ";
     s += type_text(sig.type->getParamType(i)) + attribute_text(sig.attributes, llvm::AttributeList::FirstArgIndex + i);
   }
+  if (sig.type->isVarArg()) s += sig.type->getNumParams() > 0 ? ", ..." : "...";
   return s + ")";
 }
 
@@ -738,13 +774,16 @@ class LayoutGen {
     }
   }
 
-  Layout record(int depth = 0) {
-    int flavor = static_cast<int>(pick(5));  // 0 and 4: any scalar
+  // Flavor 5: every scalar of one float type, nested structs too (AAPCS64
+  // HFAs while there are at most four of them).
+  Layout record(int depth = 0, std::optional<Scalar> homogeneous = std::nullopt) {
+    int flavor = static_cast<int>(pick(6));  // 0 and 4: any scalar
+    if (depth == 0 && flavor == 5) homogeneous = pick(2) == 0 ? F32 : F64;
     size_t n = 1 + pick(pick(4) == 0 ? 8 : 4);
     std::vector<Layout> fields;
     for (size_t i = 0; i < n; ++i) {
-      if (depth < 2 && pick(6) == 0) fields.push_back(record(depth + 1));
-      else fields.push_back(S(scalar(flavor)));
+      if (depth < 2 && pick(6) == 0) fields.push_back(record(depth + 1, homogeneous));
+      else fields.push_back(S(homogeneous ? *homogeneous : scalar(flavor == 5 ? 0 : flavor)));
     }
     return Layout::record(std::move(fields), pick(10) == 0);
   }
@@ -758,10 +797,12 @@ struct CFunction {
   std::string name;
   std::vector<CType> params;
   std::optional<CType> ret;
+  bool variadic = false;  // `...` after the (at least one) parameters
 
   std::string prototype() const {
     std::string s = (ret ? ret->c : "void") + " " + name + "(";
     for (size_t k = 0; k < params.size(); ++k) s += (k ? ", " : "") + params[k].c + " p" + std::to_string(k);
+    if (variadic) s += ", ...";
     return s + (params.empty() ? "void)" : ")");
   }
   std::vector<Layout> param_layouts() const {
@@ -773,8 +814,9 @@ struct CFunction {
 };
 
 // The generated cases: for struct S<n>, `S f<n>(S, int64_t, S)`, a random
-// signature g<n> over the structs so far and scalars, and h<n> passing
-// eight S after integer and float arguments that use up registers.
+// signature g<n> over the structs so far and scalars, h<n> passing eight S
+// after integer and float arguments that use up registers, and, every
+// fourth struct, a variadic v<n>(S, int32_t, ...) returning S.
 struct Cases {
   CStructs structs;
   std::vector<CFunction> functions;
@@ -792,7 +834,13 @@ Cases generate_cases(size_t count, uint64_t seed) {
       Packed({S(I8), S(I32)}), Packed({S(F64), S(I32)}), Packed({S(I16), S(I8)}),
       R({Packed({S(I32), S(I32)}), S(I8), S(I16), S(I8)}), R({S(I8), S(I32), S(I8), Packed({S(I32), S(I32)})}),
       R({Packed({S(I32), S(I32)}), S(I8), S(I64)}), R({S(I32), R({S(F32), S(F32)})}),
-      Repeat(U8, 1), Repeat(U8, 7), Repeat(U8, 9), Repeat(U8, 15), Repeat(U8, 16), Repeat(U8, 17), Repeat(U8, 32)};
+      Repeat(U8, 1), Repeat(U8, 7), Repeat(U8, 9), Repeat(U8, 15), Repeat(U8, 16), Repeat(U8, 17), Repeat(U8, 32),
+      // Win64's sizes and AAPCS64's HFAs and rounding to doublewords.
+      Repeat(U8, 2), Repeat(U8, 3), Repeat(U8, 4), Repeat(U8, 5), Repeat(U8, 12), Repeat(I16, 3), Repeat(I64, 8),
+      Repeat(F32, 1), Repeat(F64, 1), Repeat(F32, 4), Repeat(F64, 4), Repeat(F32, 5), Repeat(F64, 5),
+      R({R({S(F32), S(F32)}), R({S(F32), S(F32)})}), R({S(F64), R({S(F64), R({S(F64)})})}),
+      R({R({S(F32), S(F32)}), R({S(F32), S(F32)}), S(F32)}), Packed({S(F32), S(F32)}), R({S(F32), S(F64)}),
+      R({S(F64), S(F32)}), R({S(F32), S(I32)})};
   auto scalar_type = [&](Scalar s) { return CType{S(s), c_scalar(s)}; };
   for (size_t n = 0; n < fixed.size() + count; ++n) {
     CType s = out.structs.declare(n < fixed.size() ? fixed[n] : gen.record());
@@ -821,6 +869,8 @@ Cases generate_cases(size_t count, uint64_t seed) {
     h.params.push_back(scalar_type(I32));
     h.params.push_back(scalar_type(F32));
     out.functions.push_back(h);
+
+    if (n % 4 == 0) out.functions.push_back(CFunction{"v" + id, {s, scalar_type(I32)}, s, true});
   }
   return out;
 }
@@ -888,7 +938,7 @@ class NamedTypes {
 // The attributes of one Clang parameter or result that this library
 // models, in attribute_text's order.
 std::string clang_attributes(const std::vector<std::string>& ws, size_t from, size_t to, const NamedTypes& named) {
-  std::string ext, noalias, sret, byval, align;
+  std::string ext, noalias, sret, byval, align, alignstack;
   for (size_t i = from; i < to; ++i) {
     const std::string& w = ws[i];
     if (w == "signext" || w == "zeroext") ext = " " + w;
@@ -896,8 +946,9 @@ std::string clang_attributes(const std::vector<std::string>& ws, size_t from, si
     else if (w.rfind("sret(", 0) == 0) sret = " sret(" + named.expand(w.substr(5, w.size() - 6)) + ")";
     else if (w.rfind("byval(", 0) == 0) byval = " byval(" + named.expand(w.substr(6, w.size() - 7)) + ")";
     else if (w == "align" && i + 1 < to) align = " align " + ws[++i];
+    else if (w.rfind("alignstack(", 0) == 0) alignstack = " " + w;
   }
-  return ext + noalias + sret + byval + align;
+  return ext + noalias + sret + byval + align + alignstack;
 }
 
 // Clang's `define` lines by function name, as signature_text spells them.
@@ -920,14 +971,15 @@ std::map<std::string, std::string> clang_signatures(const std::string& ir) {
     std::vector<std::string> head = words(line.substr(7, at - 7));
     std::string sig = clang_attributes(head, 0, head.size() - 1, named);
     if (!sig.empty()) sig = sig.substr(1) + " ";
-    sig += head.back() + "(";
+    // AAPCS64 returns an HFA as its own (named) struct type.
+    sig += named.expand(head.back()) + "(";
     std::string params = line.substr(open + 1, close - open - 1);
     if (!params.empty()) {
       std::vector<std::string> parts = split_top(params, ',');
       for (size_t k = 0; k < parts.size(); ++k) {
         std::vector<std::string> ws = words(parts[k]);
         // type, attributes..., %name
-        sig += (k ? ", " : "") + ws[0] + clang_attributes(ws, 1, ws.size() - 1, named);
+        sig += (k ? ", " : "") + named.expand(ws[0]) + clang_attributes(ws, 1, ws.size() - 1, named);
       }
     }
     out[name] = sig + ")";
@@ -938,22 +990,77 @@ std::map<std::string, std::string> clang_signatures(const std::string& ir) {
 // A C definition of `f` whose body does nothing of interest.
 std::string trivial_definition(const CFunction& f) {
   std::string s = f.prototype() + " {";
-  if (f.ret) s += " " + f.ret->c + " r; memset(&r, 0, sizeof r); return r;";
+  if (f.ret) s += " " + f.ret->c + " r; __builtin_memset(&r, 0, sizeof r); return r;";
   return s + " }\n";
 }
 
 const char* kCPrelude = "#include <stdbool.h>\n#include <stdint.h>\n#include <stdio.h>\n#include <string.h>\n";
 
-TEST(StructAbiClang, SignaturesMatchClang) {
+// For signatures alone, with clang's own headers (-ffreestanding): no C
+// library of the target is needed.
+const char* kFreestandingPrelude = "#include <stdbool.h>\n#include <stdint.h>\n";
+
+// A target of the comparisons: the triple clang compiles for and the
+// convention (a base::TargetInfo::abi) hakoc models it with.
+struct TargetCase {
+  const char* triple;
+  const char* abi;
+};
+
+void PrintTo(const TargetCase& t, std::ostream* os) { *os << t.triple; }
+
+// A test name for a target case.
+std::string target_name(const ::testing::TestParamInfo<TargetCase>& info) {
+  std::string name = info.param.triple;
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+}
+
+// How a struct parameter (or `result`) travels under `abi`, for the
+// coverage counts of the comparison.
+std::string passing_kind(const TargetAbi& abi, const Passing& p, bool result) {
+  switch (p.kind) {
+    case Passing::Kind::Byval: return "byval";
+    case Passing::Kind::Indirect: return "by reference";
+    case Passing::Kind::Sret: return "sret";
+    case Passing::Kind::Void: return "void";
+    case Passing::Kind::Direct: break;
+  }
+  const Piece& first = p.pieces.front();
+  bool hfa = first.kind == Piece::Kind::Whole ||
+             (first.array > 0 && (first.kind == Piece::Kind::Float || first.kind == Piece::Kind::Double));
+  if (hfa) return result ? "HFA result" : "HFA";
+  if (result) return "result in registers";
+  // System V: a struct that found no register but went as an integer.
+  if (abi.budget && p.int_regs + p.sse_regs == 0) return "iN on the stack";
+  return "registers";
+}
+
+// What the comparison must have seen for each convention.
+std::vector<std::string> expected_kinds(const TargetAbi& abi) {
+  switch (abi.aggregates) {
+    case AggregateRule::SysvEightbytes: return {"byval", "iN on the stack", "registers", "sret", "result in registers"};
+    case AggregateRule::Win64Sized: return {"by reference", "registers", "sret", "result in registers"};
+    case AggregateRule::Aapcs64:
+      return {"HFA", "HFA result", "by reference", "registers", "sret", "result in registers"};
+  }
+  return {};
+}
+
+class StructAbiClang : public ::testing::TestWithParam<TargetCase> {};
+
+TEST_P(StructAbiClang, SignaturesMatchClang) {
   std::optional<std::string> clang = find_clang();
   if (!clang) GTEST_SKIP() << "clang-19 is not on PATH";
+  const TargetAbi& abi = target_abi(GetParam().abi);
   TempDir dir;
   Cases cases = generate_cases(case_count(), case_seed());
-  std::string c = std::string(kCPrelude) + cases.structs.definitions();
+  std::string c = std::string(kFreestandingPrelude) + cases.structs.definitions();
   for (const CFunction& f : cases.functions) c += trivial_definition(f);
   fs::path source = dir.path / "cases.c";
   std::ofstream(source) << c;
-  auto [ir, ok] = run(*clang + " --target=" + kTriple + " -S -emit-llvm -O0 -o - " + source.string());
+  auto [ir, ok] = run(*clang + " --target=" + GetParam().triple + " -ffreestanding -S -emit-llvm -O0 -o - " +
+                      source.string());
   ASSERT_TRUE(ok) << ir.substr(0, 4000);
   std::map<std::string, std::string> theirs = clang_signatures(ir);
 
@@ -964,27 +1071,34 @@ TEST(StructAbiClang, SignaturesMatchClang) {
   for (const CFunction& f : cases.functions) {
     auto it = theirs.find(f.name);
     ASSERT_NE(it, theirs.end()) << f.name << " has no define line";
-    LoweredSignature sig = lower_signature(ctx, f.param_layouts(), f.ret_layout());
+    LoweredSignature sig = abi::lower_signature(ctx, abi, f.param_layouts(), f.ret_layout(), f.variadic);
     std::string ours = signature_text(sig);
-    for (size_t k = 0; k < sig.params.size(); ++k) {
-      if (!sig.params[k].is_record()) continue;
-      const Passing& p = sig.abi.params[k];
-      bool stack_int = p.kind == Passing::Kind::Direct && p.int_regs + p.sse_regs == 0;
-      ++seen[p.kind == Passing::Kind::Byval ? "byval" : stack_int ? "iN on the stack" : "registers"];
-    }
-    if (sig.ret && sig.ret->is_record()) ++seen[sig.abi.ret.kind == Passing::Kind::Sret ? "sret" : "result in registers"];
+    for (size_t k = 0; k < sig.params.size(); ++k)
+      if (sig.params[k].is_record()) ++seen[passing_kind(abi, sig.abi.params[k], false)];
+    if (sig.ret && sig.ret->is_record()) ++seen[passing_kind(abi, sig.abi.ret, true)];
+    if (f.variadic) ++seen["variadic"];
     ++compared;
     if (ours != it->second && ++mismatches <= 20)
       ADD_FAILURE() << f.prototype() << "\n  clang: " << it->second << "\n  ours:  " << ours;
   }
   EXPECT_EQ(mismatches, 0u) << "of " << compared << " signatures";
   EXPECT_EQ(compared, cases.functions.size());
-  std::printf("compared %zu signatures with clang-19; struct parameters and results:", compared);
+  std::printf("%s: compared %zu signatures with clang-19; struct parameters and results:", GetParam().triple,
+              compared);
   for (const auto& [what, n] : seen) std::printf(" %s %zu,", what.c_str(), n);
   std::printf("\n");
-  for (const char* what : {"byval", "iN on the stack", "registers", "sret", "result in registers"})
-    EXPECT_GT(seen[what], 0u) << what;
+  std::vector<std::string> kinds = expected_kinds(abi);
+  kinds.push_back("variadic");
+  for (const std::string& what : kinds) EXPECT_GT(seen[what], 0u) << what;
 }
+
+INSTANTIATE_TEST_SUITE_P(Targets, StructAbiClang,
+                         ::testing::Values(TargetCase{"x86_64-unknown-linux-gnu", "system_v"},
+                                           TargetCase{"x86_64-pc-windows-msvc", "msvc"},
+                                           TargetCase{"x86_64-w64-windows-gnu", "msvc"},
+                                           TargetCase{"aarch64-unknown-linux-gnu", "aapcs64"},
+                                           TargetCase{"arm64-apple-darwin", "darwin_aapcs64"}),
+                         target_name);
 
 // ---- calls into Clang-compiled code -----------------------------------------------------------------
 
@@ -1070,7 +1184,8 @@ std::string initializer(const Layout& t, const std::function<std::string(Scalar)
 // to f and returns f's result (store_struct_parameter,
 // emit_struct_return). `main_body` gets the C statements making both
 // calls.
-void add_call_case(const CFunction& f, size_t n, std::string& c, std::string& main_body, llvm::Module& mod) {
+void add_call_case(const TargetAbi& abi, const CFunction& f, size_t n, std::string& c, std::string& main_body,
+                   llvm::Module& mod) {
   llvm::LLVMContext& ctx = mod.getContext();
   uint64_t counter = n * 1000;
   // Values: argument k's leaves, then the result's leaves.
@@ -1116,7 +1231,7 @@ void add_call_case(const CFunction& f, size_t n, std::string& c, std::string& ma
   c += "void " + f.name + "_call(void);\n";
 
   // The caller, through this library.
-  LoweredSignature sig = lower_signature(ctx, f.param_layouts(), f.ret_layout());
+  LoweredSignature sig = abi::lower_signature(ctx, abi, f.param_layouts(), f.ret_layout(), f.variadic);
   llvm::Function* callee = llvm::Function::Create(sig.type, llvm::Function::ExternalLinkage, f.name, mod);
   callee->setAttributes(sig.attributes);
   llvm::Function* caller = llvm::Function::Create(llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), false),
@@ -1199,11 +1314,11 @@ void add_call_case(const CFunction& f, size_t n, std::string& c, std::string& ma
 }
 
 // Object code for `mod`, optimised at `level`, written to `path`.
-std::string emit_object(llvm::Module& mod, OptLevel level, const fs::path& path) {
+std::string emit_object(llvm::Module& mod, const std::string& triple, OptLevel level, const fs::path& path) {
   std::string error;
-  std::unique_ptr<llvm::TargetMachine> tm = create_target_machine(kTriple, level == OptLevel::O2, error);
+  std::unique_ptr<llvm::TargetMachine> tm = create_target_machine(triple, level == OptLevel::O2, error);
   if (!tm) return "no target machine: " + error;
-  mod.setTargetTriple(kTriple);
+  mod.setTargetTriple(triple);
   mod.setDataLayout(tm->createDataLayout());
   std::string report;
   llvm::raw_string_ostream ros(report);
@@ -1218,11 +1333,35 @@ std::string emit_object(llvm::Module& mod, OptLevel level, const fs::path& path)
   return "";
 }
 
-class StructAbiRun : public ::testing::TestWithParam<OptLevel> {};
+// A target whose executables this machine runs: the triple, its
+// convention, the clang flags that build for it and the command prefix
+// that runs the result ("" for the host).
+struct RunTarget {
+  const char* triple;
+  const char* abi;
+  const char* clang_flags;
+  const char* runner;
+  const char* needs;  // a file that must exist to run it
+};
+
+const RunTarget kRunTargets[] = {
+    {"x86_64-unknown-linux-gnu", "system_v", "", "", "/"},
+    {"aarch64-unknown-linux-gnu", "aapcs64", "--target=aarch64-linux-gnu", "qemu-aarch64 -L /usr/aarch64-linux-gnu ",
+     "/usr/aarch64-linux-gnu/lib"},
+};
+
+void PrintTo(const RunTarget& t, std::ostream* os) { *os << t.triple; }
+
+class StructAbiRun : public ::testing::TestWithParam<std::tuple<RunTarget, OptLevel>> {};
 
 TEST_P(StructAbiRun, CallsToAndFromClangCompiledCodePassEveryField) {
+  const auto& [target, level] = GetParam();
   std::optional<std::string> clang = find_clang();
   if (!clang) GTEST_SKIP() << "clang-19 is not on PATH";
+  if (!fs::exists(target.needs)) GTEST_SKIP() << target.triple << " cannot run here: no " << target.needs;
+  if (*target.runner != '\0' && !run("command -v " + std::string(target.runner).substr(0, std::string(target.runner).find(' '))).second)
+    GTEST_SKIP() << target.triple << " cannot run here: no " << target.runner;
+  const TargetAbi& abi = target_abi(target.abi);
   TempDir dir;
   Cases cases = generate_cases(case_count(), case_seed() + 1);
   std::string c = std::string(kCPrelude) +
@@ -1234,25 +1373,30 @@ TEST_P(StructAbiRun, CallsToAndFromClangCompiledCodePassEveryField) {
   llvm::LLVMContext ctx;
   llvm::Module mod("struct_abi_calls", ctx);
   std::string main_body;
-  for (size_t n = 0; n < cases.functions.size(); ++n) add_call_case(cases.functions[n], n, c, main_body, mod);
+  for (size_t n = 0; n < cases.functions.size(); ++n) add_call_case(abi, cases.functions[n], n, c, main_body, mod);
   c += "int main(void) {\n" + main_body;
   c += "  printf(\"%d failures in " + std::to_string(2 * cases.functions.size()) +
        " calls\\n\", failures);\n  return failures != 0;\n}\n";
 
   fs::path source = dir.path / "callees.c", object = dir.path / "callers.o", exe = dir.path / "calls";
   std::ofstream(source) << c;
-  ASSERT_EQ(emit_object(mod, GetParam(), object), "");
-  auto [build_out, built] = run(*clang + " -O1 -w -o " + exe.string() + " " + source.string() + " " + object.string());
+  ASSERT_EQ(emit_object(mod, target.triple, level, object), "");
+  auto [build_out, built] = run(*clang + " " + target.clang_flags + " -O1 -w -o " + exe.string() + " " +
+                                source.string() + " " + object.string());
   ASSERT_TRUE(built) << build_out.substr(0, 4000);
-  auto [out, passed] = run(exe.string());
+  auto [out, passed] = run(target.runner + exe.string());
   EXPECT_TRUE(passed) << out;
   EXPECT_EQ(out, "0 failures in " + std::to_string(2 * cases.functions.size()) + " calls\n");
 }
 
-INSTANTIATE_TEST_SUITE_P(Levels, StructAbiRun, ::testing::Values(OptLevel::O0, OptLevel::O2),
-                         [](const ::testing::TestParamInfo<OptLevel>& info) {
-                           return info.param == OptLevel::O0 ? "O0" : "O2";
+INSTANTIATE_TEST_SUITE_P(Targets, StructAbiRun,
+                         ::testing::Combine(::testing::ValuesIn(kRunTargets),
+                                            ::testing::Values(OptLevel::O0, OptLevel::O2)),
+                         [](const ::testing::TestParamInfo<std::tuple<RunTarget, OptLevel>>& info) {
+                           std::string name = std::get<0>(info.param).triple;
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name + (std::get<1>(info.param) == OptLevel::O0 ? "_O0" : "_O2");
                          });
 
 }  // namespace
-}  // namespace hako::codegen::sysv
+}  // namespace hako::codegen::abi
