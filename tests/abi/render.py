@@ -51,7 +51,7 @@ def _c_params(params, variadic=False):
     return text + ", ..." if variadic else text
 
 
-def _c_struct_defs(cases):
+def c_struct_defs(cases):
     out, seen = [], set()
     for c in cases:
         for s in c.structs():
@@ -66,7 +66,7 @@ def c_prototype(case):
 
 
 def c_prototypes(cases):
-    return _C_TYPEDEFS + _c_struct_defs(cases) + "".join(c_prototype(c) for c in cases)
+    return _C_TYPEDEFS + c_struct_defs(cases) + "".join(c_prototype(c) for c in cases)
 
 
 def _c_return(t, v):
@@ -81,7 +81,9 @@ def _c_vararg(kind, v):
     if kind == "float":
         return v.hex()
     if kind == "bool":
-        return "1" if v else "0"
+        # A cast, not a bare 0: clang for Windows widens a literal 0 passed
+        # to `...` to pointer size (it might be NULL).
+        return "(int)1" if v else "(int)0"
     return '"%s"' % v
 
 

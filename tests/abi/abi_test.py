@@ -1,0 +1,387 @@
+#!/usr/bin/env python3
+"""The C ABI of Hako's extern calls, per target, on seeded random signatures
+(Python 3 standard library only).
+
+  abi_test.py --mode oracle --target T --seed S --count N --hakoc PATH
+  abi_test.py --mode run    --target T --seed S --count N --hakoc PATH
+
+Both modes generate N cases (gen_signatures.py) and group them into programs
+of --batch cases, so that a few compiler runs cover hundreds of signatures.
+
+oracle: compiles the cases' C prototypes and a C caller of each with
+`clang-19 -target T -S -emit-llvm -O0`, and the Hako program with `hakoc
+build --target T --emit=llvm-ir -O0`, and compares, normalised by
+llvm_sig.py, each callee's declaration, each call, and each callback's
+definition (a C function of the callback's type against hakoc's callback
+entry). Nothing runs, so it works for every target.
+
+run: compiles the C callees (which check every argument and return known
+values) with the target's gcc into libabicase.a, builds the Hako program
+(which checks every result, and whose callbacks check their arguments)
+with `hakoc build --target T -L DIR`, and runs it (natively, under qemu or
+under wine). A program that does not build or does not end normally is
+split in halves until each failing case stands alone.
+
+A failing case is printed as a minimal pair, its signature alone (`--first
+ID --count 1` regenerates it). The last line is a summary; the exit status
+is 0 when every case passed, 1 when one failed, 77 when the mode cannot run
+for the target here (a tool is missing, hakoc does not know the target, or
+hakoc cannot link executables for it), and 2 on an internal error.
+"""
+
+import argparse
+import concurrent.futures
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import gen_signatures  # noqa: E402
+import llvm_sig  # noqa: E402
+import render  # noqa: E402
+
+SKIP = 77
+HOST = "x86_64-unknown-linux-gnu"
+WINE = "/usr/lib/wine/wine64"
+WINESERVER = "/usr/lib/wine/wineserver"
+# How the run mode compiles C and runs programs for each target.
+RUN_TARGETS = {
+    "x86_64-unknown-linux-gnu": {"cc": "gcc", "runner": [], "exe": ""},
+    "aarch64-unknown-linux-gnu": {"cc": "aarch64-linux-gnu-gcc",
+                                  "runner": ["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"], "exe": ""},
+    "x86_64-pc-windows-msvc": {"cc": "x86_64-w64-mingw32-gcc", "runner": [WINE], "exe": ".exe"},
+    "x86_64-w64-windows-gnu": {"cc": "x86_64-w64-mingw32-gcc", "runner": [WINE], "exe": ".exe"},
+}
+COMPILE_TIMEOUT = 120
+RUN_TIMEOUT = 120
+
+
+class Skip(Exception):
+    """The mode cannot run for this target here."""
+
+
+def run(cmd, timeout=COMPILE_TIMEOUT, env=None, cwd=None):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd,
+                              errors="replace")
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
+        err = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else (e.stderr or "")
+        return subprocess.CompletedProcess(cmd, None, out, err + "\n(timed out after %ds)" % timeout)
+
+
+def hakoc_targets(hakoc):
+    help_text = run([hakoc, "--help"]).stdout
+    return set(re.findall(r"\b(?:x86_64|aarch64|arm64)-[a-z0-9_]+-[a-z0-9_]+(?:-[a-z0-9_]+)?\b", help_text))
+
+
+def indent(text, prefix="    "):
+    return "".join(prefix + line + "\n" for line in text.rstrip("\n").split("\n"))
+
+
+def shape_counts(by_shape):
+    if not by_shape:
+        return ""
+    return "; by shape: " + ", ".join("%s %d" % kv for kv in sorted(by_shape.items()))
+
+
+def batches(cases, size):
+    return [cases[i:i + size] for i in range(0, len(cases), size)]
+
+
+# --- the signature oracle ------------------------------------------------
+
+def callback_entry(case):
+    """hakoc's function for the callback of a case (Cb<id>.m)."""
+    return re.compile(r'@"hako\.callback\.Cb%d\.m/\d+(?:\.\d+)*"\(' % case.ident)
+
+
+def oracle_batch(opts, cases, workdir):
+    """[(case, mismatches, rejection)] for a group of cases, mismatches being
+    (what, clang's line, hakoc's line)."""
+    os.makedirs(workdir, exist_ok=True)
+    c_path, hako_path = os.path.join(workdir, "oracle.c"), os.path.join(workdir, "prog.hako")
+    with open(c_path, "w") as f:
+        f.write(render.c_oracle(cases))
+    with open(hako_path, "w") as f:
+        f.write(render.hako_program(cases))
+    clang = run([opts.clang, "-target", opts.target, "-S", "-emit-llvm", "-O0", "-w", c_path, "-o", "-"])
+    if clang.returncode != 0:
+        raise RuntimeError("clang rejected the generated C (%s):\n%s" % (c_path, clang.stderr))
+    hakoc = run([opts.hakoc, "build", "--target", opts.target, "--emit=llvm-ir", "-O0", hako_path, "-o", "-"])
+    if hakoc.returncode != 0:
+        if len(cases) == 1:
+            return [(cases[0], [], hakoc.stderr.strip() or "exit status %s" % hakoc.returncode)]
+        half = len(cases) // 2
+        return (oracle_batch(opts, cases[:half], workdir + "a") + oracle_batch(opts, cases[half:], workdir + "b"))
+    out = []
+    for c in cases:
+        checks = [("declare", c.symbol, c.symbol, "declare"), ("call", c.symbol, c.symbol, "call")]
+        if c.callback():
+            checks.append(("callback", render.cb_impl_name(c), callback_entry(c), "define"))
+        mismatches = []
+        for what, clang_name, hakoc_name, kind in checks:
+            want = llvm_sig.find(clang.stdout, clang_name, kind)
+            got = llvm_sig.find(hakoc.stdout, hakoc_name, kind)
+            if want is None:
+                raise RuntimeError("no %s of %s in clang's output (%s)" % (kind, clang_name, c_path))
+            want_text = want.text(c.symbol, kind)
+            got_text = got.text(c.symbol, kind) if got else "(none)"
+            if want_text != got_text:
+                mismatches.append((what, want_text, got_text))
+        out.append((c, mismatches, None))
+    return out
+
+
+def describe_case(case):
+    """The minimal C prototype and Hako declaration of a case."""
+    c_text = render.c_struct_defs([case]) + render.c_prototype(case)
+    hako_text = render.hako_structs([case]) + render.hako_extern_fn(case) + "\n"
+    return c_text, hako_text
+
+
+def oracle(opts, cases):
+    groups = batches(cases, opts.batch)
+    with tempfile.TemporaryDirectory(prefix="hako-abi-oracle-") as tmp:
+        workdir = opts.keep or tmp
+        with concurrent.futures.ThreadPoolExecutor(max_workers=opts.jobs) as pool:
+            futures = [pool.submit(oracle_batch, opts, g, os.path.join(workdir, "batch%d" % i))
+                       for i, g in enumerate(groups)]
+            results = [r for f in futures for r in f.result()]
+    shown = 0
+    counts = {"declare": 0, "call": 0, "callback": 0}
+    by_shape = {}
+    mismatched = rejected = 0
+    for case, mismatches, rejection in results:
+        if not mismatches and rejection is None:
+            continue
+        if rejection is not None:
+            rejected += 1
+        else:
+            mismatched += 1
+            by_shape[case.shape] = by_shape.get(case.shape, 0) + 1
+            for what, _, _ in mismatches:
+                counts[what] += 1
+        if shown < opts.show:
+            shown += 1
+            c_text, hako_text = describe_case(case)
+            kind = "REJECTED" if rejection is not None else "MISMATCH"
+            print("%s case %d (%s) on %s" % (kind, case.ident, case.shape, opts.target))
+            print("  C:")
+            print(indent(c_text), end="")
+            print("  Hako:")
+            print(indent(hako_text), end="")
+            if rejection is not None:
+                print("  hakoc:")
+                print(indent(rejection), end="")
+            for what, want, got in mismatches:
+                print("  %s" % what)
+                print("    clang: %s" % want)
+                print("    hakoc: %s" % got)
+        else:
+            print("%s case %d (%s): %s" % ("REJECTED" if rejection is not None else "MISMATCH", case.ident,
+                                           case.shape, ", ".join(m[0] for m in mismatches) or "rejected"))
+    print("abi oracle %s: %d signatures (seed %d, from case %d): %d match, %d mismatch (declare %d, call %d, "
+          "callback %d%s), %d rejected by hakoc"
+          % (opts.target, len(results), opts.seed, opts.first, len(results) - mismatched - rejected, mismatched,
+             counts["declare"], counts["call"], counts["callback"], shape_counts(by_shape), rejected))
+    return 1 if mismatched or rejected else 0
+
+
+# --- the run mode --------------------------------------------------------
+
+class Runner:
+    """Compiles, builds and runs groups of cases for one target."""
+
+    def __init__(self, opts, workdir):
+        self.opts, self.workdir = opts, workdir
+        self.spec = RUN_TARGETS.get(opts.target)
+        self.env = dict(os.environ)
+        self.counter = 0
+
+    def check_tools(self):
+        if self.spec is None:
+            raise Skip("no C compiler and runner for %s on this machine" % self.opts.target)
+        for tool in [self.spec["cc"], self.opts.ar] + self.spec["runner"][:1]:
+            if not shutil.which(tool):
+                raise Skip("%s is not installed" % tool)
+
+    def probe_link(self):
+        """Skip a cross target whose executables hakoc cannot link."""
+        d = os.path.join(self.workdir, "probe")
+        os.makedirs(d, exist_ok=True)
+        src = os.path.join(d, "probe.hako")
+        with open(src, "w") as f:
+            f.write("static box Main {\n    main() {\n        print(1)\n        return 0\n    }\n}\n")
+        r = run(self.hakoc_build(src, os.path.join(d, "probe" + self.spec["exe"]), d) + ["--diagnostics=json"])
+        if r.returncode == 0 or self.opts.target == HOST:
+            return
+        names = set()
+        for line in r.stderr.splitlines():
+            try:
+                names.add(json.loads(line).get("name"))
+            except (ValueError, AttributeError):
+                pass
+        if "codegen.link_failed" in names:
+            raise Skip("hakoc cannot link executables for %s yet:\n%s" % (self.opts.target, r.stderr.strip()))
+
+    def start_wine(self):
+        if self.spec["runner"] != [WINE]:
+            return
+        prefix = os.path.join(self.workdir, "wineprefix")
+        self.env.update({"WINEPREFIX": prefix, "WINEDEBUG": "-all",
+                         "WINEDLLOVERRIDES": "mscoree,mshtml=;winedbg.exe=d"})
+        r = run([WINE, "wineboot", "--init"], timeout=300, env=self.env)
+        if r.returncode != 0:
+            raise RuntimeError("wineboot failed:\n" + r.stderr)
+        subprocess.Popen([WINESERVER, "-p"], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stop_wine(self):
+        if self.spec and self.spec["runner"] == [WINE] and "WINEPREFIX" in self.env:
+            run([WINESERVER, "-k"], env=self.env)
+
+    def hakoc_build(self, src, exe, libdir):
+        cmd = [self.opts.hakoc, "build", "--target", self.opts.target, "-" + self.opts.opt, "-L", libdir, src,
+               "-o", exe]
+        if self.opts.runtime_path:
+            cmd += ["--runtime-path", self.opts.runtime_path]
+        return cmd
+
+    def build_and_run(self, cases):
+        """(status, detail, stdout, stderr): status is build (hakoc
+        rejected the program), ran (it ran; rc in detail)."""
+        self.counter += 1
+        d = os.path.join(self.workdir, "group%d" % self.counter)
+        os.makedirs(d, exist_ok=True)
+        c_path, hako_path = os.path.join(d, "callees.c"), os.path.join(d, "prog.hako")
+        with open(c_path, "w") as f:
+            f.write(render.c_callees(cases))
+        with open(hako_path, "w") as f:
+            f.write(render.hako_program(cases))
+        obj = os.path.join(d, "callees.o")
+        cc = self.spec["cc"]
+        r = run([cc, "-O2", "-fPIC", "-c", c_path, "-o", obj])
+        if r.returncode != 0:
+            raise RuntimeError("%s rejected the generated C (%s):\n%s" % (cc, c_path, r.stderr))
+        r = run([self.opts.ar, "rcs", os.path.join(d, "lib%s.a" % render.LIBRARY), obj])
+        if r.returncode != 0:
+            raise RuntimeError("%s failed:\n%s" % (self.opts.ar, r.stderr))
+        if self.opts.target == HOST:
+            # hakoc checks, before linking for the host, that
+            # lib<name>.so provides every symbol (docs/ffi.md).
+            r = run([cc, "-shared", obj, "-o", os.path.join(d, "lib%s.so" % render.LIBRARY)])
+            if r.returncode != 0:
+                raise RuntimeError("%s -shared failed:\n%s" % (cc, r.stderr))
+        exe = os.path.join(d, "prog" + self.spec["exe"])
+        r = run(self.hakoc_build(hako_path, exe, d))
+        if r.returncode != 0:
+            return "build", r.returncode, r.stdout, r.stderr
+        r = run(self.spec["runner"] + [exe], timeout=RUN_TIMEOUT, env=self.env, cwd=d)
+        return "ran", r.returncode, r.stdout, r.stderr
+
+    def run_group(self, cases):
+        """{case ident: None (passed) or the lines that show its failure}."""
+        status, rc, out, err = self.build_and_run(cases)
+        out_lines, err_lines = out.splitlines(), err.splitlines()
+        ended = {int(m.group(1)) for m in map(re.compile(r"^case (\d+) end$").match, out_lines) if m}
+        normal = (status == "ran" and rc == 0 and out_lines[-1:] == ["all done"]
+                  and ended == {c.ident for c in cases})
+        if not normal:
+            if len(cases) > 1:
+                half = len(cases) // 2
+                results = self.run_group(cases[:half])
+                results.update(self.run_group(cases[half:]))
+                return results
+            what = "hakoc build failed" if status == "build" else "the program ended abnormally (exit status %s)" % rc
+            return {cases[0].ident: [what] + out_lines[-20:] + err_lines[-20:]}
+        results = {c.ident: None for c in cases}
+        for line in out_lines + err_lines:
+            m = re.match(r"^case (\d+): (.*)$", line)
+            if m and m.group(2) != "enter":
+                ident = int(m.group(1))
+                results[ident] = (results[ident] or []) + [line]
+        return results
+
+
+def run_mode(opts, cases):
+    with tempfile.TemporaryDirectory(prefix="hako-abi-run-") as tmp:
+        workdir = opts.keep or tmp
+        runner = Runner(opts, workdir)
+        runner.check_tools()
+        runner.probe_link()
+        runner.start_wine()
+        try:
+            # Groups run one after another inside a worker, each worker with
+            # its own directories (the counter is per Runner).
+            groups = batches(cases, opts.batch)
+            results = {}
+            with concurrent.futures.ThreadPoolExecutor(max_workers=opts.jobs) as pool:
+                workers = []
+                for i, g in enumerate(groups):
+                    r = Runner(opts, os.path.join(workdir, "batch%d" % i))
+                    r.env = runner.env
+                    os.makedirs(r.workdir, exist_ok=True)
+                    workers.append(pool.submit(r.run_group, g))
+                for w in workers:
+                    results.update(w.result())
+        finally:
+            runner.stop_wine()
+    failed = [c for c in cases if results[c.ident] is not None]
+    by_shape = {}
+    for i, c in enumerate(failed):
+        by_shape[c.shape] = by_shape.get(c.shape, 0) + 1
+        print("FAIL case %d (%s) on %s" % (c.ident, c.shape, opts.target))
+        print(indent("\n".join(results[c.ident])), end="")
+        if i < opts.show:
+            print("  Hako (%s):" % "prog.hako")
+            print(indent(render.hako_program([c])), end="")
+            print("  C (lib%s):" % render.LIBRARY)
+            print(indent(render.c_callees([c])), end="")
+    print("abi run %s: %d signatures (seed %d, from case %d, -%s): %d passed, %d failed%s"
+          % (opts.target, len(cases), opts.seed, opts.first, opts.opt, len(cases) - len(failed), len(failed),
+             shape_counts(by_shape)))
+    return 1 if failed else 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--mode", choices=("oracle", "run"), required=True)
+    ap.add_argument("--target", required=True)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--count", type=int, default=300)
+    ap.add_argument("--first", type=int, default=0, help="the first case's id (--first ID --count 1: one case)")
+    ap.add_argument("--hakoc", required=True)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--batch", type=int, default=50, help="cases per program")
+    ap.add_argument("--clang", default="clang-19")
+    ap.add_argument("--ar", default="llvm-ar-19")
+    ap.add_argument("--opt", choices=("O0", "O2"), default="O0", help="run mode: hakoc's optimisation level")
+    ap.add_argument("--runtime-path", help="run mode: passed to hakoc build")
+    ap.add_argument("--show", type=int, default=10, help="failing cases printed in full")
+    ap.add_argument("--keep", help="write the generated files under this directory and keep them")
+    opts = ap.parse_args()
+    if opts.keep:
+        opts.keep = os.path.abspath(opts.keep)
+        os.makedirs(opts.keep, exist_ok=True)
+    try:
+        if opts.target not in hakoc_targets(opts.hakoc):
+            raise Skip("hakoc does not know the target %s (hakoc --help)" % opts.target)
+        if opts.mode == "oracle" and not shutil.which(opts.clang):
+            raise Skip("%s is not installed" % opts.clang)
+        cases = gen_signatures.generate(opts.seed, opts.count, opts.first)
+        return oracle(opts, cases) if opts.mode == "oracle" else run_mode(opts, cases)
+    except Skip as e:
+        print("SKIP abi %s %s: %s" % (opts.mode, opts.target, e))
+        return SKIP
+    except (RuntimeError, llvm_sig.IRError) as e:
+        print("internal error: %s" % e)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
