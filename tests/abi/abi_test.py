@@ -221,14 +221,13 @@ class Runner:
         r = run(self.hakoc_build(src, os.path.join(d, "probe" + self.spec["exe"]), d) + ["--diagnostics=json"])
         if r.returncode == 0 or self.opts.target == HOST:
             return
-        names = set()
         for line in r.stderr.splitlines():
             try:
-                names.add(json.loads(line).get("name"))
-            except (ValueError, AttributeError):
-                pass
-        if "codegen.link_failed" in names:
-            raise Skip("hakoc cannot link executables for %s yet:\n%s" % (self.opts.target, r.stderr.strip()))
+                diag = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(diag, dict) and diag.get("name") == "codegen.link_failed":
+                raise Skip("hakoc cannot link executables for %s: %s" % (self.opts.target, diag.get("message")))
 
     def start_wine(self):
         if self.spec["runner"] != [WINE]:
