@@ -244,6 +244,12 @@ class Runner:
         if self.spec and self.spec["runner"] == [WINE] and "WINEPREFIX" in self.env:
             run([WINESERVER, "-k"], env=self.env)
 
+    def c_source(self, cases):
+        return render.c_callees(cases)
+
+    def hako_source(self, cases):
+        return render.hako_program(cases)
+
     def hakoc_build(self, src, exe, libdir):
         cmd = [self.opts.hakoc, "build", "--target", self.opts.target, "-" + self.opts.opt, "-L", libdir, src,
                "-o", exe]
@@ -259,9 +265,9 @@ class Runner:
         os.makedirs(d, exist_ok=True)
         c_path, hako_path = os.path.join(d, "callees.c"), os.path.join(d, "prog.hako")
         with open(c_path, "w") as f:
-            f.write(render.c_callees(cases))
+            f.write(self.c_source(cases))
         with open(hako_path, "w") as f:
-            f.write(render.hako_program(cases))
+            f.write(self.hako_source(cases))
         obj = os.path.join(d, "callees.o")
         cc = self.spec["cc"]
         r = run([cc, "-O2", "-fPIC", "-c", c_path, "-o", obj])
@@ -307,10 +313,11 @@ class Runner:
         return results
 
 
-def run_mode(opts, cases):
+def run_cases(opts, cases, runner_class=Runner):
+    """{case ident: None (passed) or the lines that show its failure}."""
     with tempfile.TemporaryDirectory(prefix="hako-abi-run-") as tmp:
         workdir = opts.keep or tmp
-        runner = Runner(opts, workdir)
+        runner = runner_class(opts, workdir)
         runner.check_tools()
         runner.probe_link()
         runner.start_wine()
@@ -322,7 +329,7 @@ def run_mode(opts, cases):
             with concurrent.futures.ThreadPoolExecutor(max_workers=opts.jobs) as pool:
                 workers = []
                 for i, g in enumerate(groups):
-                    r = Runner(opts, os.path.join(workdir, "batch%d" % i))
+                    r = runner_class(opts, os.path.join(workdir, "batch%d" % i))
                     r.env = runner.env
                     os.makedirs(r.workdir, exist_ok=True)
                     workers.append(pool.submit(r.run_group, g))
@@ -330,6 +337,11 @@ def run_mode(opts, cases):
                     results.update(w.result())
         finally:
             runner.stop_wine()
+    return results
+
+
+def run_mode(opts, cases):
+    results = run_cases(opts, cases)
     failed = [c for c in cases if results[c.ident] is not None]
     by_shape = {}
     for i, c in enumerate(failed):
@@ -347,7 +359,7 @@ def run_mode(opts, cases):
     return 1 if failed else 0
 
 
-def main():
+def options(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--mode", choices=("oracle", "run"), required=True)
     ap.add_argument("--target", required=True)
@@ -363,10 +375,15 @@ def main():
     ap.add_argument("--runtime-path", help="run mode: passed to hakoc build")
     ap.add_argument("--show", type=int, default=10, help="failing cases printed in full")
     ap.add_argument("--keep", help="write the generated files under this directory and keep them")
-    opts = ap.parse_args()
+    opts = ap.parse_args(argv)
     if opts.keep:
         opts.keep = os.path.abspath(opts.keep)
         os.makedirs(opts.keep, exist_ok=True)
+    return opts
+
+
+def main():
+    opts = options()
     try:
         if opts.target not in hakoc_targets(opts.hakoc):
             raise Skip("hakoc does not know the target %s (hakoc --help)" % opts.target)
