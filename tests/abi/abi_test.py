@@ -359,6 +359,19 @@ def run_mode(opts, cases):
     return 1 if failed else 0
 
 
+def report_coverage(cases):
+    """Print what the cases cover; a run of 100 or more that misses a
+    scalar type or a shape would test less than it claims, an error."""
+    scalars, shapes, sizes = gen_signatures.coverage(cases)
+    all_scalars = {s.name for s in gen_signatures.Whitelist().scalars}
+    print("coverage: %d/%d scalar types, %d/%d shapes, %d struct sizes from %s to %s bytes"
+          % (len(scalars), len(all_scalars), len(shapes), len(gen_signatures.SHAPES), len(sizes),
+             min(sizes, default="-"), max(sizes, default="-")))
+    if len(cases) >= 100 and (scalars != all_scalars or len(shapes) != len(gen_signatures.SHAPES)):
+        raise RuntimeError("the cases miss scalar types %s or shapes %s"
+                           % (sorted(all_scalars - scalars), sorted(set(gen_signatures.SHAPES) - shapes)))
+
+
 def options(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--mode", choices=("oracle", "run"), required=True)
@@ -390,6 +403,7 @@ def main():
         if opts.mode == "oracle" and not shutil.which(opts.clang):
             raise Skip("%s is not installed" % opts.clang)
         cases = gen_signatures.generate(opts.seed, opts.count, opts.first)
+        report_coverage(cases)
         return oracle(opts, cases) if opts.mode == "oracle" else run_mode(opts, cases)
     except Skip as e:
         print("SKIP abi %s %s: %s" % (opts.mode, opts.target, e))

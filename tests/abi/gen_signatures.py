@@ -126,7 +126,12 @@ class _Gen:
         return Struct(name, [("f%d" % i, t) for i, t in enumerate(fields)])
 
     def mixed_struct(self, depth=0):
-        """A struct of scalars, pointers and nested structs, 1 to 64 bytes."""
+        """A struct of scalars, pointers and nested structs, 1 to 64 bytes;
+        one in four of narrow integers only, so that sizes that are not a
+        multiple of 4 or 8 (3, 5, 6, 7, 9...) occur."""
+        if self.rng.random() < 0.25:
+            pool = ["i8", "u8", "bool"] + (["i16", "u16"] if self.rng.random() < 0.4 else [])
+            return self.new_struct([self.named(self.rng.choice(pool)) for _ in range(self.rng.randint(1, 15))])
         target = self.rng.choice(STRUCT_SIZE_TARGETS)
         fields = []
         for _ in range(40):
