@@ -66,13 +66,21 @@ class Skip(Exception):
 
 
 def run(cmd, timeout=COMPILE_TIMEOUT, env=None, cwd=None):
-    try:
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd,
-                              errors="replace")
-    except subprocess.TimeoutExpired as e:
-        out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
-        err = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else (e.stderr or "")
-        return subprocess.CompletedProcess(cmd, None, out, err + "\n(timed out after %ds)" % timeout)
+    """Run cmd to its end; stdout and stderr go through files, not pipes,
+    so that helper processes a program leaves behind (wine's) holding them
+    open do not keep us waiting."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        try:
+            rc = subprocess.run(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, timeout=timeout, env=env,
+                                cwd=cwd).returncode
+            note = ""
+        except subprocess.TimeoutExpired:
+            rc, note = None, "\n(timed out after %ds)" % timeout
+        texts = []
+        for f in (out, err):
+            f.seek(0)
+            texts.append(f.read().decode(errors="replace").replace("\r\n", "\n"))
+    return subprocess.CompletedProcess(cmd, rc, texts[0], texts[1] + note)
 
 
 def hakoc_targets(hakoc):
