@@ -38,27 +38,31 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(HERE))
 
 import gen_signatures  # noqa: E402
 import llvm_sig  # noqa: E402
 import render  # noqa: E402
+import targets  # noqa: E402  (tests/targets.py: how executables of each target run here)
 
 SKIP = 77
-HOST = "x86_64-unknown-linux-gnu"
-WINE = "/usr/lib/wine/wine64"
-WINESERVER = "/usr/lib/wine/wineserver"
-# How the run mode compiles C and runs programs for each target.
-RUN_TARGETS = {
-    "x86_64-unknown-linux-gnu": {"cc": "gcc", "runner": [], "exe": ""},
-    "aarch64-unknown-linux-gnu": {"cc": "aarch64-linux-gnu-gcc",
-                                  "runner": ["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"], "exe": ""},
-    "x86_64-pc-windows-msvc": {"cc": "x86_64-w64-mingw32-gcc", "runner": [WINE], "exe": ".exe"},
-    "x86_64-w64-windows-gnu": {"cc": "x86_64-w64-mingw32-gcc", "runner": [WINE], "exe": ".exe"},
+HOST = targets.HOST
+# The run mode's C compiler for each target whose executables run here: the
+# target's gcc, a compiler independent of the clang that hakoc's lowering is
+# modelled on.
+C_COMPILERS = {
+    targets.HOST: "gcc",
+    targets.AARCH64_LINUX: "aarch64-linux-gnu-gcc",
+    targets.WINDOWS_GNU: "x86_64-w64-mingw32-gcc",
 }
+# The first line of a failure the run mode could not isolate in time.
+UNRESOLVED = "UNRESOLVED"
 COMPILE_TIMEOUT = 120
-RUN_TIMEOUT = 120
+RUN_TIMEOUT = 20
 
 
 class Skip(Exception):
@@ -206,27 +210,19 @@ def oracle(opts, cases):
 class Runner:
     """Compiles, builds and runs groups of cases for one target."""
 
-    def __init__(self, opts, workdir):
-        self.opts, self.workdir = opts, workdir
-        self.spec = RUN_TARGETS.get(opts.target)
-        self.env = dict(os.environ)
+    def __init__(self, opts, workdir, target_runner=None, deadline=None):
+        self.opts, self.workdir, self.target_runner = opts, workdir, target_runner
+        self.deadline = deadline if deadline is not None else time.monotonic() + opts.budget
         self.counter = 0
 
-    def check_tools(self):
-        if self.spec is None:
-            raise Skip("no C compiler and runner for %s on this machine" % self.opts.target)
-        for tool in [self.spec["cc"], self.opts.ar] + self.spec["runner"][:1]:
-            if not shutil.which(tool):
-                raise Skip("%s is not installed" % tool)
-
     def probe_link(self):
-        """Skip a cross target whose executables hakoc cannot link."""
+        """Skip a target whose executables hakoc cannot link (E0505)."""
         d = os.path.join(self.workdir, "probe")
         os.makedirs(d, exist_ok=True)
         src = os.path.join(d, "probe.hako")
         with open(src, "w") as f:
             f.write("static box Main {\n    main() {\n        print(1)\n        return 0\n    }\n}\n")
-        r = run(self.hakoc_build(src, os.path.join(d, "probe" + self.spec["exe"]), d) + ["--diagnostics=json"])
+        r = run(self.hakoc_build(src, os.path.join(d, "probe"), d) + ["--diagnostics=json"])
         if r.returncode == 0 or self.opts.target == HOST:
             return
         for line in r.stderr.splitlines():
@@ -237,20 +233,15 @@ class Runner:
             if isinstance(diag, dict) and diag.get("name") == "codegen.link_failed":
                 raise Skip("hakoc cannot link executables for %s: %s" % (self.opts.target, diag.get("message")))
 
-    def start_wine(self):
-        if self.spec["runner"] != [WINE]:
-            return
-        prefix = os.path.join(self.workdir, "wineprefix")
-        self.env.update({"WINEPREFIX": prefix, "WINEDEBUG": "-all",
-                         "WINEDLLOVERRIDES": "mscoree,mshtml=;winedbg.exe=d"})
-        r = run([WINE, "wineboot", "--init"], timeout=300, env=self.env)
-        if r.returncode != 0:
-            raise RuntimeError("wineboot failed:\n" + r.stderr)
-        subprocess.Popen([WINESERVER, "-p"], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def stop_wine(self):
-        if self.spec and self.spec["runner"] == [WINE] and "WINEPREFIX" in self.env:
-            run([WINESERVER, "-k"], env=self.env)
+    def check_tools(self):
+        if self.opts.target not in targets.RUNNABLE:
+            raise Skip("executables of %s do not run on this machine (tests/targets.py)" % self.opts.target)
+        why = targets.TargetRunner(self.opts.target).missing()
+        if why:
+            raise Skip(why)
+        for tool in (C_COMPILERS[self.opts.target], self.opts.ar):
+            if not shutil.which(tool):
+                raise Skip("%s is not installed" % tool)
 
     def c_source(self, cases):
         return render.c_callees(cases)
@@ -265,19 +256,15 @@ class Runner:
             cmd += ["--runtime-path", self.opts.runtime_path]
         return cmd
 
-    def build_and_run(self, cases):
-        """(status, detail, stdout, stderr): status is build (hakoc
-        rejected the program), ran (it ran; rc in detail)."""
-        self.counter += 1
-        d = os.path.join(self.workdir, "group%d" % self.counter)
-        os.makedirs(d, exist_ok=True)
-        c_path, hako_path = os.path.join(d, "callees.c"), os.path.join(d, "prog.hako")
+    def build_library(self, cases):
+        """Compile the callees of a batch into lib<LIBRARY>.a (and .so on the
+        host) in the Runner's directory, which every program of cases of
+        the batch links with."""
+        d = self.workdir
+        c_path, obj = os.path.join(d, "callees.c"), os.path.join(d, "callees.o")
         with open(c_path, "w") as f:
             f.write(self.c_source(cases))
-        with open(hako_path, "w") as f:
-            f.write(self.hako_source(cases))
-        obj = os.path.join(d, "callees.o")
-        cc = self.spec["cc"]
+        cc = C_COMPILERS[self.opts.target]
         r = run([cc, "-O2", "-fPIC", "-c", c_path, "-o", obj])
         if r.returncode != 0:
             raise RuntimeError("%s rejected the generated C (%s):\n%s" % (cc, c_path, r.stderr))
@@ -290,32 +277,86 @@ class Runner:
             r = run([cc, "-shared", obj, "-o", os.path.join(d, "lib%s.so" % render.LIBRARY)])
             if r.returncode != 0:
                 raise RuntimeError("%s -shared failed:\n%s" % (cc, r.stderr))
-        exe = os.path.join(d, "prog" + self.spec["exe"])
-        r = run(self.hakoc_build(hako_path, exe, d))
+
+    def build_and_run(self, cases):
+        """(status, detail, stdout, stderr): status is build (hakoc
+        rejected the program), ran (it ran; rc in detail)."""
+        self.counter += 1
+        d = os.path.join(self.workdir, "group%d" % self.counter)
+        os.makedirs(d, exist_ok=True)
+        hako_path = os.path.join(d, "prog.hako")
+        with open(hako_path, "w") as f:
+            f.write(self.hako_source(cases))
+        exe = targets.executable_name(os.path.join(d, "prog"), self.opts.target)
+        r = run(self.hakoc_build(hako_path, exe, self.workdir))
         if r.returncode != 0:
             return "build", r.returncode, r.stdout, r.stderr
-        r = run(self.spec["runner"] + [exe], timeout=RUN_TIMEOUT, env=self.env, cwd=d)
+        r = run(self.target_runner.command(exe, []), timeout=RUN_TIMEOUT, env=self.target_runner.env(), cwd=d)
         return "ran", r.returncode, r.stdout, r.stderr
 
+    def run_batch(self, cases):
+        self.build_library(cases)
+        return self.run_group(cases)
+
     def run_group(self, cases):
-        """{case ident: None (passed) or the lines that show its failure}."""
+        """{case ident: None (passed) or the lines that show its failure};
+        the first line of a failure that could not be isolated in time
+        starts with UNRESOLVED."""
         status, rc, out, err = self.build_and_run(cases)
         out_lines, err_lines = out.splitlines(), err.splitlines()
+        ids = [c.ident for c in cases]
         ended = {int(m.group(1)) for m in map(re.compile(r"^case (\d+) end$").match, out_lines) if m}
-        normal = (status == "ran" and rc == 0 and out_lines[-1:] == ["all done"]
-                  and ended == {c.ident for c in cases})
-        if not normal:
-            if len(cases) > 1:
-                half = len(cases) // 2
-                results = self.run_group(cases[:half])
-                results.update(self.run_group(cases[half:]))
-                return results
-            what = "hakoc build failed" if status == "build" else "the program ended abnormally (exit status %s)" % rc
+        if status == "ran" and rc == 0 and out_lines[-1:] == ["all done"] and ended == set(ids):
+            return self.judge(cases, out_lines + err_lines)
+        what = "hakoc build failed" if status == "build" else "the program ended abnormally (exit status %s)" % rc
+        if len(cases) == 1:
             return {cases[0].ident: [what] + out_lines[-20:] + err_lines[-20:]}
+        if time.monotonic() > self.deadline:
+            note = ("%s: %s, in a program of cases %d to %d; the time to isolate failures (--budget) ran out"
+                    % (UNRESOLVED, what, cases[0].ident, cases[-1].ident))
+            return {c.ident: [note] for c in cases}
+        if status == "build":
+            results = self.run_group(cases[:len(cases) // 2])
+            results.update(self.run_group(cases[len(cases) // 2:]))
+            return results
+        # Where did it stop? Each callee announces itself on stderr and
+        # stdout is unbuffered (render.py), so the cases before the first one
+        # without its `end` line finished and are judged from this run
+        # (unless the `end` lines were lost after all: the last callee
+        # entered is past the first missing `end`; then they run again). The
+        # case that stopped the program runs alone, the cases after it
+        # together. A case that stops a program but passes alone is reported
+        # as it is: a wrong call earlier may have corrupted what it used.
+        entered = [int(m.group(1)) for m in map(re.compile(r"^case (\d+): enter$").match, err_lines) if m]
+        i_end = next(i for i, ident in enumerate(ids) if ident not in ended)
+        i_enter = ids.index(entered[-1]) if entered and entered[-1] in ids else -1
+        results = {}
+        if i_end >= i_enter:
+            results.update(self.judge(cases[:i_end], out_lines + err_lines))
+            i = i_end
+        else:
+            results.update(self.run_group(cases[:i_enter]))
+            i = i_enter
+        alone = self.run_group(cases[i:i + 1])
+        if alone[ids[i]] is None:
+            own = [line for line in out_lines + err_lines if re.match(r"^case %d: (?!enter$)" % ids[i], line)]
+            other = [line for line in out_lines + err_lines if not re.match(r"^case \d+[: ]", line)
+                     and line != "all done"]
+            alone[ids[i]] = ["%s, in a program of cases %d to %d, in or after case %d, which passes alone"
+                             % (what, ids[0], ids[-1], ids[i])] + own + other[-20:]
+        results.update(alone)
+        if cases[i + 1:]:
+            results.update(self.run_group(cases[i + 1:]))
+        return results
+
+    @staticmethod
+    def judge(cases, lines):
+        """The results of cases that ran to their end, from the lines that
+        report wrong values."""
         results = {c.ident: None for c in cases}
-        for line in out_lines + err_lines:
+        for line in lines:
             m = re.match(r"^case (\d+): (.*)$", line)
-            if m and m.group(2) != "enter":
+            if m and m.group(2) != "enter" and int(m.group(1)) in results:
                 ident = int(m.group(1))
                 results[ident] = (results[ident] or []) + [line]
         return results
@@ -325,46 +366,45 @@ def run_cases(opts, cases, runner_class=Runner):
     """{case ident: None (passed) or the lines that show its failure}."""
     with tempfile.TemporaryDirectory(prefix="hako-abi-run-") as tmp:
         workdir = opts.keep or tmp
-        runner = runner_class(opts, workdir)
-        runner.check_tools()
-        runner.probe_link()
-        runner.start_wine()
-        try:
-            # Groups run one after another inside a worker, each worker with
-            # its own directories (the counter is per Runner).
-            groups = batches(cases, opts.batch)
+        deadline = time.monotonic() + opts.budget
+        probe = runner_class(opts, workdir, deadline=deadline)
+        probe.probe_link()
+        probe.check_tools()
+        with targets.TargetRunner(opts.target) as target_runner:
+            # One Runner per group of cases, each in its own directory.
             results = {}
             with concurrent.futures.ThreadPoolExecutor(max_workers=opts.jobs) as pool:
                 workers = []
-                for i, g in enumerate(groups):
-                    r = runner_class(opts, os.path.join(workdir, "batch%d" % i))
-                    r.env = runner.env
+                for i, group in enumerate(batches(cases, opts.batch)):
+                    r = runner_class(opts, os.path.join(workdir, "batch%d" % i), target_runner, deadline)
                     os.makedirs(r.workdir, exist_ok=True)
-                    workers.append(pool.submit(r.run_group, g))
+                    workers.append(pool.submit(r.run_batch, group))
                 for w in workers:
                     results.update(w.result())
-        finally:
-            runner.stop_wine()
     return results
 
 
 def run_mode(opts, cases):
     results = run_cases(opts, cases)
-    failed = [c for c in cases if results[c.ident] is not None]
+    unresolved = [c for c in cases if results[c.ident] and results[c.ident][0].startswith(UNRESOLVED)]
+    failed = [c for c in cases if results[c.ident] is not None and c not in unresolved]
     by_shape = {}
     for i, c in enumerate(failed):
         by_shape[c.shape] = by_shape.get(c.shape, 0) + 1
         print("FAIL case %d (%s) on %s" % (c.ident, c.shape, opts.target))
         print(indent("\n".join(results[c.ident])), end="")
         if i < opts.show:
-            print("  Hako (%s):" % "prog.hako")
+            print("  Hako (prog.hako):")
             print(indent(render.hako_program([c])), end="")
             print("  C (lib%s):" % render.LIBRARY)
             print(indent(render.c_callees([c])), end="")
-    print("abi run %s: %d signatures (seed %d, from case %d, -%s): %d passed, %d failed%s"
-          % (opts.target, len(cases), opts.seed, opts.first, opts.opt, len(cases) - len(failed), len(failed),
-             shape_counts(by_shape)))
-    return 1 if failed else 0
+    notes = sorted({results[c.ident][0] for c in unresolved})
+    for note in notes:
+        print(note)
+    print("abi run %s: %d signatures (seed %d, from case %d, -%s): %d passed, %d failed%s, %d unresolved"
+          % (opts.target, len(cases), opts.seed, opts.first, opts.opt, len(cases) - len(failed) - len(unresolved),
+             len(failed), shape_counts(by_shape), len(unresolved)))
+    return 1 if failed or unresolved else 0
 
 
 def report_coverage(cases):
@@ -394,6 +434,8 @@ def options(argv=None):
     ap.add_argument("--ar", default="llvm-ar-19")
     ap.add_argument("--opt", choices=("O0", "O2"), default="O0", help="run mode: hakoc's optimisation level")
     ap.add_argument("--runtime-path", help="run mode: passed to hakoc build")
+    ap.add_argument("--budget", type=float, default=75,
+                    help="run mode: seconds after which failing programs are no longer split to isolate cases")
     ap.add_argument("--show", type=int, default=10, help="failing cases printed in full")
     ap.add_argument("--keep", help="write the generated files under this directory and keep them")
     opts = ap.parse_args(argv)

@@ -14,8 +14,9 @@ For a list of cases (one case alone is a minimal reproduction):
                        checks the results and defines the callbacks, which
                        check their arguments and return known values.
 
-Protocol of a run: each callee writes `case N: enter` to stderr on arrival
-(stderr is unbuffered, so after a crash the last such line names the case),
+Protocol of a run: stdout is unbuffered (a constructor in the callees'
+library), each callee writes `case N: enter` to stderr on arrival (so after
+a crash the last such line names the case),
 and `case N: C got ...` there for a wrong value; the program prints
 `case N: Hako got ...` for a wrong value and `case N end` after each case,
 then `all done`.
@@ -116,6 +117,9 @@ _C_RUN_PRELUDE = r"""#define __USE_MINGW_ANSI_STDIO 1
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+/* Unbuffered, so that after a crash the output shows which cases ended;
+   Hako's print writes through the same C stdout (docs/ffi.md). */
+__attribute__((constructor)) static void abi_unbuffered(void) { setvbuf(stdout, NULL, _IONBF, 0); }
 static void abi_enter(int c) { fprintf(stderr, "case %d: enter\n", c); }
 static void abi_bad_i(int c, const char *w, long long got, long long want) {
   fprintf(stderr, "case %d: C got %s = %lld, want %lld\n", c, w, got, want);
