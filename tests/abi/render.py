@@ -70,6 +70,10 @@ def c_prototypes(cases):
     return _C_TYPEDEFS + c_struct_defs(cases) + "".join(c_prototype(c) for c in cases)
 
 
+# The values of Bool variadic arguments in the oracle's C callers.
+_C_BOOL_VARARGS = "static const int abi_false = 0, abi_true = 1;\n"
+
+
 def _c_return(t, v):
     if t is None:
         return "return;"
@@ -82,9 +86,10 @@ def _c_vararg(kind, v):
     if kind == "float":
         return v.hex()
     if kind == "bool":
-        # A cast, not a bare 0: clang for Windows widens a literal 0 passed
-        # to `...` to pointer size (it might be NULL).
-        return "(int)1" if v else "(int)0"
+        # Not a constant: clang for Windows widens a null pointer constant
+        # (any integer constant expression 0) passed to `...` to pointer
+        # size; a const object is not one in C.
+        return "abi_true" if v else "abi_false"
     return '"%s"' % v
 
 
@@ -98,7 +103,7 @@ def cb_impl_name(case):
 
 def c_oracle(cases):
     """Prototypes, and for each case a caller and its callback's C twin."""
-    out = [c_prototypes(cases)]
+    out = [c_prototypes(cases), _C_BOOL_VARARGS]
     for c in cases:
         cb = c.callback()
         if cb:
