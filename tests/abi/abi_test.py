@@ -136,14 +136,15 @@ def oracle_batch(opts, cases, workdir):
         checks = [("declare", c.symbol, c.symbol, "declare"), ("call", c.symbol, c.symbol, "call")]
         if c.callback():
             checks.append(("callback", render.cb_impl_name(c), callback_entry(c), "define"))
+        label = {"declare": c.symbol, "call": c.symbol, "callback": "callback_of_" + c.symbol}
         mismatches = []
         for what, clang_name, hakoc_name, kind in checks:
             want = llvm_sig.find(clang.stdout, clang_name, kind)
             got = llvm_sig.find(hakoc.stdout, hakoc_name, kind)
             if want is None:
                 raise RuntimeError("no %s of %s in clang's output (%s)" % (kind, clang_name, c_path))
-            want_text = want.text(c.symbol, kind)
-            got_text = got.text(c.symbol, kind) if got else "(none)"
+            want_text = want.text(label[what], kind)
+            got_text = got.text(label[what], kind) if got else "(none)"
             if want_text != got_text:
                 mismatches.append((what, want_text, got_text))
         out.append((c, mismatches, None))
