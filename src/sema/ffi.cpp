@@ -447,8 +447,15 @@ bool Checker::callback_arg(const mir::ExternFn& x, size_t k, const ast::Expr& ar
   const FuncInfo& fn = out_.funcs[f];
   for (size_t j = 0; j < arity; ++j)
     join_local(fn.params[j], mir::hako_tag_of_ctype(out_.ffi, sig.params[j], mir::CSide::Result));
+  std::optional<Tag> want = mir::hako_tag_of_ctype(out_.ffi, sig.ret, mir::CSide::Argument);
+  // A callback that returns only null where C expects a nullable pointer
+  // gives C a null pointer, as null passes for a pointer argument: its
+  // result is widened to a Handle, which both trampolines unbox (Void is
+  // NULL). Every other kind mismatch is reported below.
+  if (want && want->kind == Kind::Ptr && out_.ffi.ctypes[sig.ret].kind != CTypeKind::NonNullPtr &&
+      ret_kinds_[f] && ret_kinds_[f]->kind == Kind::Void)
+    join_ret(f, Tag::of(Kind::Handle));
   if (recording_) {
-    std::optional<Tag> want = mir::hako_tag_of_ctype(out_.ffi, sig.ret, mir::CSide::Argument);
     KindOpt got = ret_kinds_[f];
     if (want && want->kind != Kind::Void && got && *got != *want && got->kind != Kind::Handle &&
         !(got->kind == Kind::Int && want->kind == Kind::Float))

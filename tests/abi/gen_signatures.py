@@ -202,9 +202,8 @@ class _Gen:
             return self.any_struct()
         if r < 0.36 and not callback:
             return self.w.cstr()
-        # hakoc rejects a callback returning a pointer: the method can only
-        # return null, whose kind (Void) it does not accept there (E0608).
-        if r < 0.4 and not callback:
+        # A callback's pointer result is null (its method returns null).
+        if r < 0.4:
             return self.pointer()
         return self.scalar()
 

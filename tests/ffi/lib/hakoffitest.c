@@ -125,6 +125,9 @@ int64_t count_accepted(bool (*f)(const char*)) {
 }
 /* A callback given a Handle to look at (borrowed for the call). */
 int64_t visit_handle(int64_t (*f)(hako_handle_t), hako_handle_t h) { return f(h); }
+
+/* Whether callback `f` gives a null pointer for `x`. */
+bool callback_gives_null(const uint8_t* (*f)(int64_t), int64_t x) { return f(x) == NULL; }
 /* A callback whose i8 result C checks. */
 int64_t call_i8(int8_t (*f)(int64_t), int64_t x) { return f(x); }
 
