@@ -430,6 +430,8 @@ def run_native(path, args, backend, opts, build_may_fail):
         else:
             run_cmd = [exe] + args
         proc = invoke(shlex.split(opts.wrapper) + run_cmd, opts.timeout, env)
+        if runner is not None and runner.emulator_failed(proc.err):
+            proc = invoke(shlex.split(opts.wrapper) + run_cmd, opts.timeout, env)
         return Proc(proc.rc, build.out + proc.out, build.err + proc.err, proc.timed_out), None
     finally:
         shutil.rmtree(work, ignore_errors=True)  # 146 programs x 2 levels would fill the disk

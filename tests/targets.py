@@ -27,6 +27,12 @@ WINE_DIR = "/usr/lib/wine"  # Debian installs the wine64 launcher here, not on P
 WINE_ENV = {"WINEDEBUG": "-all", "WINEDLLOVERRIDES": "mscoree,mshtml=;winedbg.exe=d"}
 
 
+# What wine prints when the connection to its server breaks under a running
+# program (the server was lost, not the program): a failure of the emulator,
+# which one more run settles. Nothing a program prints looks like it.
+WINE_INFRASTRUCTURE_ERRORS = ("wine client error:", "wineserver: could not")
+
+
 def executable_name(path, triple):
     """The file `hakoc build -o PATH --target TRIPLE` writes."""
     if triple == WINDOWS_GNU and not os.path.splitext(path)[1]:
@@ -82,6 +88,15 @@ class TargetRunner:
         if self.triple == WINDOWS_GNU:
             return [os.path.join(WINE_DIR, "wine64"), exe] + list(args)
         return [exe] + list(args)
+
+    def emulator_failed(self, stderr):
+        """Whether a run's stderr (bytes or text) shows that the emulator
+        itself failed, so the run says nothing about the program and is
+        worth repeating once."""
+        if self.triple != WINDOWS_GNU:
+            return False
+        text = stderr.decode("utf-8", errors="replace") if isinstance(stderr, bytes) else stderr
+        return any(marker in text for marker in WINE_INFRASTRUCTURE_ERRORS)
 
     def env(self, extra=None):
         """The environment of a run: this process's, the emulator's settings

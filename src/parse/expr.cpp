@@ -48,6 +48,13 @@ BinaryInfo binary_info(TokenKind k) {
 
 base::Span join(base::Span a, base::Span b) { return base::Span{a.begin, b.end}; }
 
+// Whether a line starting with `k` continues the expression of the line
+// before: a binary operator that cannot begin an expression. `-` can
+// (unary minus), so a line starting with it is a statement of its own.
+bool continues_at_line_start(TokenKind k) {
+  return binary_info(k).cls != OpClass::None && k != TokenKind::Minus;
+}
+
 }  // namespace
 
 ast::ExprPtr Parser::parse_expr() {
@@ -70,6 +77,10 @@ ast::ExprPtr Parser::parse_expr() {
 ast::ExprPtr Parser::parse_binary(int min_prec) {
   ast::ExprPtr lhs = parse_unary();
   for (;;) {
+    // A line starting with a binary operator that cannot begin an
+    // expression continues the expression (`return a == 1` / `or a == 2`);
+    // a line starting with `-` begins a new statement (docs/language.md).
+    if (peek().kind == TokenKind::Newline && continues_at_line_start(peek_kind_after(1))) skip_newlines();
     BinaryInfo info = binary_info(peek().kind);
     if (info.cls == OpClass::None || info.prec < min_prec) return lhs;
     base::Span op_span = advance().span;

@@ -57,11 +57,56 @@ ast::StmtPtr Parser::parse_statement() {
   return stmt;
 }
 
+namespace {
+
+// Whether a statement may begin with token `k`: a statement keyword or the
+// first token of an expression. After a complete statement such a token
+// cannot continue it (the statement would have taken it), so it begins the
+// next statement on the same line: `if c { i = i + 1  continue }`.
+bool starts_statement(TokenKind k) {
+  switch (k) {
+    case TokenKind::KwLocal:
+    case TokenKind::KwIf:
+    case TokenKind::KwLoop:
+    case TokenKind::KwWhile:
+    case TokenKind::KwReturn:
+    case TokenKind::KwPrint:
+    case TokenKind::KwBreak:
+    case TokenKind::KwContinue:
+    case TokenKind::KwFini:
+    case TokenKind::KwUnsafe:
+    case TokenKind::LBrace:
+    case TokenKind::Ident:
+    case TokenKind::Int:
+    case TokenKind::Float:
+    case TokenKind::String:
+    case TokenKind::KwTrue:
+    case TokenKind::KwFalse:
+    case TokenKind::KwNull:
+    case TokenKind::KwVoid:
+    case TokenKind::KwMe:
+    case TokenKind::KwThis:
+    case TokenKind::KwNew:
+    case TokenKind::KwNot:
+    case TokenKind::KwWeak:
+    case TokenKind::Bang:
+    case TokenKind::Tilde:
+    case TokenKind::LParen:
+    case TokenKind::LBracket:
+    case TokenKind::PercentLBrace:
+    case TokenKind::Minus: return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
 void Parser::expect_statement_end() {
   TokenKind k = peek().kind;
   if (k == TokenKind::Newline || k == TokenKind::Semicolon || k == TokenKind::RBrace || k == TokenKind::Eof) return;
   // A statement that ends with a block needs no separator: `if c { } x = 1`.
   if (toks_[prev_].kind == TokenKind::RBrace) return;
+  if (starts_statement(k)) return;
   // An inner block that ran into the next declaration already said so.
   if (missing_brace_at_ == pos_ && at_declaration_start()) return;
   fail_expected("a newline or ';' after the statement");

@@ -313,8 +313,31 @@ TEST(ParserNewlines, NoSeparatorNeededAfterAClosingBrace) {
   EXPECT_EQ(body("if a { return a } return b"), "{(if a {(return a)}); (return b)}");
   EXPECT_EQ(body("loop { break } print(1)"), "{(forever {break}); (print 1)}");
   EXPECT_EQ(body("{ x } y"), "{{x}; y}");
-  // Other statements still need a newline or ';'.
-  EXPECT_EQ(body_codes("a b"), std::vector<std::string>{"E0201"});
+}
+
+// A token that cannot continue a complete statement but can begin one
+// begins the next statement on the same line.
+TEST(ParserNewlines, StatementsFollowEachOtherOnOneLine) {
+  EXPECT_EQ(body("a b"), "{a; b}");
+  EXPECT_EQ(body("if c { i = i + 1  continue }"), "{(if c {(= i (+ i 1)); continue})}");
+  EXPECT_EQ(body("if t { print(\"a\") print(b) }"), "{(if t {(print \"a\"); (print b)})}");
+  EXPECT_EQ(body("x = 1 if x { break }"), "{(= x 1); (if x {break})}");
+  EXPECT_EQ(body("local a = 1 local b = 2"), "{(local a=1); (local b=2)}");
+  // A token that can begin no statement is still an error.
+  EXPECT_EQ(body_codes("x = 1 )"), std::vector<std::string>{"E0201"});
+  EXPECT_EQ(body_codes("x = 1 ,"), std::vector<std::string>{"E0201"});
+}
+
+// A line starting with a binary operator continues the expression before
+// it, except `-`, which can begin an expression and so begins a statement.
+TEST(ParserNewlines, LeadingBinaryOperatorContinues) {
+  EXPECT_EQ(body("return a == 1\n  or a == 2"), "{(return (|| (== a 1) (== a 2)))}");
+  EXPECT_EQ(body("x = a\n  && b\n  || c"), "{(= x (|| (&& a b) c))}");
+  EXPECT_EQ(body("x = a\n  + b\n  * c"), "{(= x (+ a (* b c)))}");
+  EXPECT_EQ(body("x = a\n  and b"), "{(= x (&& a b))}");
+  EXPECT_EQ(body("x = a\n  - b"), "{(= x a); (neg b)}");
+  EXPECT_EQ(body("x = a\n  (b)"), "{(= x a); b}");
+  EXPECT_EQ(body("x = a\n  not b"), "{(= x a); (! b)}");
 }
 
 TEST(ParserNewlines, ContinuationsAfterOperatorsCommasAndDots) {
@@ -325,8 +348,8 @@ TEST(ParserNewlines, ContinuationsAfterOperatorsCommasAndDots) {
   EXPECT_EQ(body("local x = a.\n  b"), "{(local x=(. a b))}");
   EXPECT_EQ(body("local a,\n  b = 1"), "{(local a b=1)}");
   EXPECT_EQ(body("x =\n 5"), "{(= x 5)}");
-  // But a newline before a binary operator ends the statement.
-  EXPECT_EQ(body_codes("local x = 1\n + 2"), std::vector<std::string>{"E0202"});
+  // A line starting with a binary operator continues too (see below).
+  EXPECT_EQ(body("local x = 1\n + 2"), "{(local x=(+ 1 2))}");
 }
 
 TEST(ParserNewlines, InsideBrackets) {
@@ -590,7 +613,7 @@ TEST(ParserErrors, ExpectedTokenNamesWhatWasFound) {
   ASSERT_FALSE(q.codes.empty());
   EXPECT_EQ(q.messages[0], "Expected '{' to start the body of the 'if', found keyword 'print'.");
   EXPECT_EQ(body_codes("local x = new Foo"), std::vector<std::string>{"E0201"});
-  EXPECT_EQ(body_codes("x = 1 2"), std::vector<std::string>{"E0201"});
+  EXPECT_EQ(body_codes("x = 1 )"), std::vector<std::string>{"E0201"});
   EXPECT_EQ(body_codes("local 5 = 1"), std::vector<std::string>{"E0201"});
   EXPECT_EQ(codes("box { }"), std::vector<std::string>{"E0201"});
   EXPECT_EQ(codes("static Main { }"), std::vector<std::string>{"E0201"});
