@@ -9,6 +9,15 @@
 find_program(HAKO_LLVM_AR NAMES llvm-ar-19 llvm-ar HINTS ${LLVM_TOOLS_BINARY_DIR}
              DOC "llvm-ar, to archive the cross-built runtimes")
 
+# The targets whose runtime was built, for the test suites that run their
+# executables (tests/CMakeLists.txt).
+set(HAKO_CROSS_TRIPLES)
+
+# C flags every C file compiled for a target needs (the runtime here, the
+# test libraries in tests/): mingw-w64's C99 printf and strtod (not
+# msvcrt's), so numbers print as on every other target.
+set(HAKO_TARGET_C_FLAGS_x86_64-w64-windows-gnu -D__USE_MINGW_ANSI_STDIO=1)
+
 # hako_cross_runtime(TRIPLE HEADER FLAGS...): the runtime for TRIPLE, built
 # when HEADER (a C library header of that target) exists.
 function(hako_cross_runtime triple header)
@@ -31,7 +40,8 @@ function(hako_cross_runtime triple header)
     set(obj ${dir}/obj/${name}.o)
     add_custom_command(
       OUTPUT ${obj}
-      COMMAND ${HAKO_CLANG19} --target=${triple} -O2 -std=gnu11 ${HAKO_WARNINGS} ${ARGN} ${guard_flags}
+      COMMAND ${HAKO_CLANG19} --target=${triple} -O2 -std=gnu11 ${HAKO_WARNINGS} ${ARGN}
+              ${HAKO_TARGET_C_FLAGS_${triple}} ${guard_flags}
               ${REML_RUNTIME_DEFINE_FLAGS} -I${PROJECT_SOURCE_DIR}/runtime/include -c ${src} -o ${obj}
               -MD -MF ${obj}.d
       DEPENDS ${src}
@@ -50,9 +60,8 @@ function(hako_cross_runtime triple header)
     VERBATIM)
   add_custom_target(reml_runtime_${triple} ALL DEPENDS ${lib})
   install(FILES ${lib} DESTINATION lib/hako/${triple})
+  set(HAKO_CROSS_TRIPLES ${HAKO_CROSS_TRIPLES} ${triple} PARENT_SCOPE)
 endfunction()
 
 hako_cross_runtime(aarch64-unknown-linux-gnu /usr/aarch64-linux-gnu/include/stdio.h -fPIC)
-# C99 printf and strtod from mingw-w64 (not msvcrt's), so numbers print as on
-# every other target.
-hako_cross_runtime(x86_64-w64-windows-gnu /usr/x86_64-w64-mingw32/include/stdio.h -D__USE_MINGW_ANSI_STDIO=1)
+hako_cross_runtime(x86_64-w64-windows-gnu /usr/x86_64-w64-mingw32/include/stdio.h)

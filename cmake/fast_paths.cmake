@@ -7,9 +7,10 @@ find_program(HAKO_CLANG19 NAMES clang-19 REQUIRED
              HINTS ${LLVM_TOOLS_BINARY_DIR}
              DOC "clang-19, to compile the runtime's fast paths to bitcode")
 
-# The triples of src/base/targets.cpp; tests/unit/codegen_test.cpp fails
+# The triples of src/base/targets.cpp, CMake's one list of them (the fast
+# paths and the ABI oracle tests use it); tests/unit/codegen_test.cpp fails
 # when a target there has no bitcode here.
-set(HAKO_FAST_PATH_TRIPLES
+set(HAKO_TARGET_TRIPLES
     x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-w64-windows-gnu x86_64-pc-windows-msvc
     arm64-apple-darwin)
 
@@ -17,7 +18,7 @@ function(hako_embed_fast_paths target source)
   set(cpp ${CMAKE_CURRENT_BINARY_DIR}/fast_paths_bitcode.cpp)
   set(inputs)
   set(bcs)
-  foreach(triple ${HAKO_FAST_PATH_TRIPLES})
+  foreach(triple ${HAKO_TARGET_TRIPLES})
     set(bc ${CMAKE_CURRENT_BINARY_DIR}/fast_paths/${triple}.bc)
     # Only the compiler's own headers (stdint.h, stddef.h, stdbool.h are all
     # the fast paths include), so no target's C library is needed. -fPIC

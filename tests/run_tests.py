@@ -340,7 +340,12 @@ def vm_command(opts, path, args):
 def lib_flags(opts):
     """`-L DIR` for each --lib-dir: where @library libraries are found (other
     scripts reuse this module with options of their own, without lib_dirs)."""
-    return [flag for d in getattr(opts, "lib_dirs", []) for flag in ("-L", d)]
+    return dir_flags(getattr(opts, "lib_dirs", []))
+
+
+def dir_flags(dirs):
+    """`-L DIR` for each of `dirs`."""
+    return [flag for d in dirs for flag in ("-L", d)]
 
 
 def expected_leak_report(spec):
@@ -409,7 +414,7 @@ def run_native(path, args, backend, opts, build_may_fail):
         runner = getattr(opts, "runner", None)
         if runner is not None and runner.triple != targets.HOST:
             # The host VM it is compared with loads the host's libraries.
-            cmd += ["--target", runner.triple] + [f for d in opts.target_lib_dirs for f in ("-L", d)]
+            cmd += ["--target", runner.triple] + dir_flags(opts.target_lib_dirs)
             exe = targets.executable_name(exe, runner.triple)
         else:
             cmd += lib_flags(opts)

@@ -1,11 +1,11 @@
 #include "vm/machine.h"
 
-#include <sys/resource.h>
-
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
+#include "reml_runtime.h"
 #include "vm/ffi_tables.h"
 
 namespace hako::vm {
@@ -85,12 +85,12 @@ reml_string_t* to_string_hook(reml_handle_t self) {
   return result_text(f.ret, vm->invoke(f, &arg, 1));
 }
 
-// How much C stack nested to-string runs may use.
+// How much C stack nested to-string runs may use: half the stack the
+// runtime reports (8 MiB when unknown or unlimited, at most 64 MiB).
 size_t c_stack_budget() {
   constexpr size_t kDefault = size_t{8} << 20;
-  rlimit rl{};
-  size_t limit = kDefault;
-  if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) limit = rl.rlim_cur;
+  const int64_t reported = reml_stack_size();
+  size_t limit = reported <= 0 || reported == INT64_MAX ? kDefault : static_cast<size_t>(reported);
   if (limit > (size_t{64} << 20)) limit = size_t{64} << 20;
   return limit / 2;
 }

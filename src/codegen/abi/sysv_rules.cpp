@@ -184,30 +184,21 @@ void widen_low_piece(Piece& lo, const Piece& hi) {
 Passing direct_struct(const Layout& t, const Eightbytes& eb) {
   Passing p;
   p.kind = Passing::Kind::Direct;
-  switch (eb.lo) {
-    case Class::Integer:
-      p.pieces.push_back(int_piece_at(t, 0, t, 0));
+  // The eightbyte at `offset`, of class INTEGER or SSE.
+  auto take = [&](Class c, uint64_t offset) {
+    if (c == Class::Integer) {
+      p.pieces.push_back(int_piece_at(t, offset, t, offset));
       ++p.int_regs;
-      break;
-    case Class::Sse:
-      p.pieces.push_back(sse_piece_at(t, 0));
+    } else {
+      p.pieces.push_back(sse_piece_at(t, offset));
       ++p.sse_regs;
-      break;
-    case Class::NoClass:
-    case Class::Memory: internal_error("a struct whose first eightbyte is padding or memory passed directly");
-  }
-  switch (eb.hi) {
-    case Class::NoClass: break;
-    case Class::Integer:
-      p.pieces.push_back(int_piece_at(t, 8, t, 8));
-      ++p.int_regs;
-      break;
-    case Class::Sse:
-      p.pieces.push_back(sse_piece_at(t, 8));
-      ++p.sse_regs;
-      break;
-    case Class::Memory: internal_error("a second eightbyte of class memory after the post-merger");
-  }
+    }
+  };
+  if (eb.lo != Class::Integer && eb.lo != Class::Sse)
+    internal_error("a struct whose first eightbyte is padding or memory passed directly");
+  take(eb.lo, 0);
+  if (eb.hi == Class::Memory) internal_error("a second eightbyte of class memory after the post-merger");
+  if (eb.hi != Class::NoClass) take(eb.hi, 8);
   if (p.pieces.size() == 2) widen_low_piece(p.pieces[0], p.pieces[1]);
   return p;
 }
