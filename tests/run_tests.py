@@ -435,7 +435,7 @@ def run_native(path, args, backend, opts, build_may_fail):
         else:
             run_cmd = [exe] + args
         proc = invoke(shlex.split(opts.wrapper) + run_cmd, opts.timeout, env)
-        if runner is not None and runner.emulator_failed(proc.err):
+        if runner is not None and runner.emulator_failed(proc.rc, proc.out, proc.err):
             proc = invoke(shlex.split(opts.wrapper) + run_cmd, opts.timeout, env)
         return Proc(proc.rc, build.out + proc.out, build.err + proc.err, proc.timed_out), None
     finally:

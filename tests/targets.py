@@ -89,14 +89,19 @@ class TargetRunner:
             return [os.path.join(WINE_DIR, "wine64"), exe] + list(args)
         return [exe] + list(args)
 
-    def emulator_failed(self, stderr):
-        """Whether a run's stderr (bytes or text) shows that the emulator
-        itself failed, so the run says nothing about the program and is
-        worth repeating once."""
+    def emulator_failed(self, rc, stdout, stderr):
+        """Whether a run (its status, stdout and stderr, bytes or text) may
+        be a failure of the emulator itself rather than of the program, and
+        so is worth repeating once: wine's message about a lost server, or a
+        failing status with no output at all, which is how a Windows process
+        that wine could not start ends. A program that really ends that way
+        fails again on the second run."""
         if self.triple != WINDOWS_GNU:
             return False
         text = stderr.decode("utf-8", errors="replace") if isinstance(stderr, bytes) else stderr
-        return any(marker in text for marker in WINE_INFRASTRUCTURE_ERRORS)
+        if any(marker in text for marker in WINE_INFRASTRUCTURE_ERRORS):
+            return True
+        return rc != 0 and not stdout and not stderr
 
     def env(self, extra=None):
         """The environment of a run: this process's, the emulator's settings

@@ -293,7 +293,7 @@ class Runner:
         if r.returncode != 0:
             return "build", r.returncode, r.stdout, r.stderr
         r = run(self.target_runner.command(exe, []), timeout=RUN_TIMEOUT, env=self.target_runner.env(), cwd=d)
-        if self.target_runner.emulator_failed(r.stderr):
+        if self.target_runner.emulator_failed(r.returncode, r.stdout, r.stderr):
             r = run(self.target_runner.command(exe, []), timeout=RUN_TIMEOUT, env=self.target_runner.env(), cwd=d)
         return "ran", r.returncode, r.stdout, r.stderr
 
