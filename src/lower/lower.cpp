@@ -1,6 +1,7 @@
 // The module: box types, globals and one function per checked method.
 #include "lower/lower.h"
 
+#include "lower/entry.h"
 #include "lower/function_lowerer.h"
 
 namespace hako::lower {
@@ -64,7 +65,8 @@ mir::Module lower_program(const CheckedProgram& program) {
     f.ret = program.funcs[i].ret;
   }
   for (uint32_t i = 0; i < program.funcs.size(); ++i) FunctionLowerer(program, m, i).lower();
-  m.entry = mir::FuncId{program.main_func};  // kNone becomes kNoFunc
+  // kNone becomes kNoFunc
+  m.entry = program.main_instance ? add_instance_entry(program, m) : mir::FuncId{program.main_func};
   return m;
 }
 

@@ -27,7 +27,8 @@ std::string block_name(BlockId b) { return "bb" + std::to_string(b); }
 
 // The entry function: Main.main/0 without parameters, or Main.main/1 whose
 // one parameter receives the command-line arguments as an ArrayBox (also
-// readable as a Handle: the same bits); no receiver.
+// readable as a Handle: the same bits); no receiver. For an instance Main the
+// entry is entry/0 or entry/1 (lower/entry.h), of the same shape.
 void check_entry(const Module& m, Reporter& report) {
   auto error = [&](std::string message) { report.error(kNoBlock, kNone, std::move(message)); };
   if (m.entry == kNone) {
@@ -39,11 +40,13 @@ void check_entry(const Module& m, Reporter& report) {
     return;
   }
   const Function& f = m.functions[m.entry];
-  if (f.name != "Main.main/0" && f.name != "Main.main/1") {
-    error("entry function must be Main.main/0 or Main.main/1, not @" + f.name);
+  size_t want = 0;
+  if (f.name == "Main.main/1" || f.name == "entry/1") {
+    want = 1;
+  } else if (f.name != "Main.main/0" && f.name != "entry/0") {
+    error("entry function must be Main.main/0, Main.main/1, entry/0 or entry/1, not @" + f.name);
     return;
   }
-  size_t want = f.name == "Main.main/1" ? 1 : 0;
   if (f.params.size() != want) {
     error("entry function @" + f.name + " must take " + std::to_string(want) + " parameter" + (want == 1 ? "" : "s") +
           ", not " + std::to_string(f.params.size()));

@@ -100,6 +100,16 @@ void Parser::parse_box_body(ast::BoxDecl& box) {
 void Parser::parse_member(ast::BoxDecl& box) {
   const Token& t = peek();
   TokenKind next = peek_kind_after(1);
+  // `method name(...)`, `func name(...)`: other languages' habit; Hako (like
+  // hakorune) declares methods by name alone.
+  bool keyword_word = t.kind == TokenKind::KwFn ||
+                      (t.kind == TokenKind::Ident && (t.text == "method" || t.text == "func" || t.text == "function"));
+  if (keyword_word && next == TokenKind::Ident && peek_kind_after(2) == TokenKind::LParen) {
+    std::string word = t.kind == TokenKind::KwFn ? "fn" : t.text;
+    fail(diag::Kind::ExpectedMember, t.span,
+         "Methods are declared without a keyword: write '" + toks_[pos_ + 1].text + "(...) { ... }' instead of '" +
+             word + " " + toks_[pos_ + 1].text + "(...)'.");
+  }
   switch (t.kind) {
     case TokenKind::Ident:
       if (next == TokenKind::LParen) return parse_method(box, ast::MethodKind::Normal);

@@ -183,6 +183,13 @@ struct CheckedProgram {
   std::vector<ExprInfo> exprs;    // indexed by Expr::id
   std::unordered_map<const ast::AssignStmt*, CompoundInfo> compounds;
   uint32_t main_func = kNone;
+  // For an instance `box Main`: main runs on a new Main, made as `new Main()`
+  // is (fields null, then its birth() when it has one).
+  struct MainInstance {
+    uint32_t box = kNone;
+    std::optional<uint32_t> birth;  // Main's birth/0
+  };
+  std::optional<MainInstance> main_instance;
   // The target the program is checked for (base/targets.h).
   std::string target;
   // The C side: `ffi.ctypes` is the C type table pointer tags (Tag::ctype)

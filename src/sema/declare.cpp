@@ -131,11 +131,14 @@ void Checker::declare_box(const ast::BoxDecl& decl) {
 
 void Checker::find_main() {
   uint32_t main_box = find_box("Main");
-  if (main_box == kNone || !out_.boxes[main_box].is_static) {
-    report(diag::Kind::MissingMain, ast::Span{0, 0}, "The program has no 'static box Main' with a main() method.");
+  if (main_box == kNone) {
+    report(diag::Kind::MissingMain, ast::Span{0, 0},
+           "The program has no box 'Main' ('static box Main' or 'box Main') with a main() method.");
     return;
   }
-  for (uint32_t f : out_.boxes[main_box].methods) {
+  const BoxInfo& box = out_.boxes[main_box];
+  const char* what = box.is_static ? "'static box Main'" : "'box Main'";
+  for (uint32_t f : box.methods) {
     if (out_.funcs[f].decl->name != "main") continue;
     if (out_.funcs[f].params.size() > 1) {
       report(diag::Kind::MainSignature, out_.funcs[f].decl->name_span,
@@ -143,10 +146,23 @@ void Checker::find_main() {
       return;
     }
     out_.main_func = f;
+    if (!box.is_static) {
+      // main runs on `new Main()`: that needs a birth() taking nothing, or none at all.
+      uint32_t birth = find_method(main_box, "birth", 0);
+      if (birth == kNone && method_name_exists(main_box, "birth")) {
+        report(diag::Kind::NoMatchingBirth, box.decl->name_span,
+               "'box Main' is created without arguments to run main(), but it has no birth() taking 0 "
+               "arguments.");
+        return;
+      }
+      CheckedProgram::MainInstance inst;
+      inst.box = main_box;
+      if (birth != kNone) inst.birth = birth;
+      out_.main_instance = inst;
+    }
     return;
   }
-  report(diag::Kind::MissingMain, out_.boxes[main_box].decl->name_span,
-        "'static box Main' has no main() method.");
+  report(diag::Kind::MissingMain, box.decl->name_span, std::string(what) + " has no main() method.");
 }
 
 }  // namespace hako::sema
