@@ -197,6 +197,10 @@ using StmtPtr = std::unique_ptr<Stmt>;
 struct Block {
   Span span;
   std::vector<StmtPtr> stmts;
+  // `{ ... } cleanup { ... }` (a standalone block or a method body): runs on
+  // every exit of the block, as a `fini { }` registered before its first
+  // statement would. Null for other blocks.
+  std::unique_ptr<Block> cleanup;
 };
 
 struct BlockExpr : Expr {

@@ -30,6 +30,7 @@ void FunctionLowerer::lower() {
     note_slot(p, next++);
   }
   begin_method_lifetime();
+  if (fn_.decl->body.cleanup) register_fini(*fn_.decl->body.cleanup);
   for (const ast::StmtPtr& s : fn_.decl->body.stmts) stmt(*s);
   close_scope();
   if (!b_.terminated()) end_fini_method();

@@ -10,6 +10,7 @@ using sema::Tag;
 
 ValueId FunctionLowerer::block(const ast::Block& b, const ast::Expr* result) {
   open_scope();
+  if (b.cleanup) register_fini(*b.cleanup);
   for (const ast::StmtPtr& s : b.stmts) stmt(*s);
   ValueId v = result ? value(*result) : mir::kNoValue;
   close_scope();

@@ -215,6 +215,7 @@ void Parser::parse_method(ast::BoxDecl& box, ast::MethodKind kind) {
   }
   parse_type_annotation();  // a return type: accepted, not recorded
   method.body = parse_block("the body of method '" + method.name + "'");
+  parse_cleanup_clause(method.body);
   method.span = base::Span{name.span.begin, prev_span().end};
   box.methods.push_back(std::move(method));
 }

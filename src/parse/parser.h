@@ -161,6 +161,15 @@ class Parser {
   // --- statements (stmt.cpp) ----------------------------------------------
   // Parses `{ stmts }`, allowing newlines before the `{`.
   ast::Block parse_block(const std::string& what);
+  // After the `}` of a standalone block or a method body: parses a following
+  // `cleanup { ... }` (on the same line or a later one) into `block.cleanup`.
+  // `cleanup` is a word with this meaning only here; elsewhere it is a name.
+  void parse_cleanup_clause(ast::Block& block);
+  // Whether the raw tokens at the cursor (after newlines) are `cleanup {`.
+  bool at_cleanup_clause() const;
+  // `stmt`, unless `cleanup {` follows it: an if, loop, fini or unsafe block
+  // takes none (E0201 saying to wrap it in a block).
+  ast::StmtPtr no_cleanup_after(ast::StmtPtr stmt, const char* what);
   // Parses statements up to the `}` of the block opened at `open`.
   void parse_block_body(ast::Block& block, base::Span open);
   // One statement with error recovery; null when it could not be parsed.

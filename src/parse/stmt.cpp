@@ -15,6 +15,28 @@ ast::Block Parser::parse_block(const std::string& what) {
   return block;
 }
 
+bool Parser::at_cleanup_clause() const {
+  uint32_t i = pos_;
+  while (toks_[i].kind == TokenKind::Newline) ++i;
+  return toks_[i].kind == TokenKind::Ident && toks_[i].text == "cleanup" &&
+         peek_kind_after(i + 1 - pos_) == TokenKind::LBrace;
+}
+
+ast::StmtPtr Parser::no_cleanup_after(ast::StmtPtr stmt, const char* what) {
+  if (!at_cleanup_clause()) return stmt;
+  skip_newlines();
+  fail(diag::Kind::ExpectedToken, peek().span,
+       std::string("A 'cleanup' block follows a standalone block or a method body, not ") + what +
+           "; wrap it in a block: '{ ... } cleanup { ... }'.");
+}
+
+void Parser::parse_cleanup_clause(ast::Block& block) {
+  if (!at_cleanup_clause()) return;
+  skip_newlines();
+  advance();  // `cleanup`
+  block.cleanup = std::make_unique<ast::Block>(parse_block("the 'cleanup' block"));
+}
+
 void Parser::parse_block_body(ast::Block& block, base::Span open) {
   DepthGuard guard(*this);
   NewlineMode nl(*this, false);
@@ -115,28 +137,31 @@ void Parser::expect_statement_end() {
 ast::StmtPtr Parser::parse_statement_inner() {
   const Token& t = peek();
   switch (t.kind) {
-    case TokenKind::KwLocal: return parse_local();
-    case TokenKind::KwIf: return parse_if();
-    case TokenKind::KwLoop: return parse_loop();
-    case TokenKind::KwWhile: return parse_while();
+    case TokenKind::KwLocal: return no_cleanup_after(parse_local(), "a 'local'");
+    case TokenKind::KwIf: return no_cleanup_after(parse_if(), "an 'if'");
+    case TokenKind::KwLoop: return no_cleanup_after(parse_loop(), "a loop");
+    case TokenKind::KwWhile: return no_cleanup_after(parse_while(), "a loop");
     case TokenKind::KwReturn: return parse_return();
     case TokenKind::KwPrint: return parse_print();
     case TokenKind::KwBreak: return std::make_unique<ast::BreakStmt>(advance().span);
     case TokenKind::KwContinue: return std::make_unique<ast::ContinueStmt>(advance().span);
     case TokenKind::LBrace: {
       ast::Block b = parse_block("a block");
-      base::Span span = b.span;
+      parse_cleanup_clause(b);
+      base::Span span{b.span.begin, prev_span().end};
       return std::make_unique<ast::BlockStmt>(span, std::move(b));
     }
     case TokenKind::KwFini: {
       uint32_t begin = advance().span.begin;
       ast::Block b = parse_block("the 'fini' block");
-      return std::make_unique<ast::FiniStmt>(base::Span{begin, b.span.end}, std::move(b));
+      return no_cleanup_after(std::make_unique<ast::FiniStmt>(base::Span{begin, b.span.end}, std::move(b)),
+                              "a 'fini' block");
     }
     case TokenKind::KwUnsafe: {
       uint32_t begin = advance().span.begin;
       ast::Block b = parse_block("the 'unsafe' block");
-      return std::make_unique<ast::UnsafeStmt>(base::Span{begin, b.span.end}, std::move(b));
+      return no_cleanup_after(std::make_unique<ast::UnsafeStmt>(base::Span{begin, b.span.end}, std::move(b)),
+                              "an 'unsafe' block");
     }
     default:
       return parse_expr_or_assign();

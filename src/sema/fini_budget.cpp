@@ -36,6 +36,11 @@ class Walk {
   Cost block(const ast::Block& b) {
     Cost c;
     std::vector<std::pair<Cost, ast::Span>> finis;  // each body and where it is
+    if (b.cleanup) {
+      c.emitted = sat_add(c.emitted, 1);
+      c.plain = sat_add(c.plain, 1);
+      finis.emplace_back(block(*b.cleanup), b.cleanup->span);
+    }
     for (const ast::StmtPtr& s : b.stmts) {
       if (s->kind == ast::StmtKind::FiniStmt) {
         Cost body = block(s->as<ast::FiniStmt>().block);

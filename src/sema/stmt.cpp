@@ -23,6 +23,12 @@ uint32_t Checker::lookup_local(const std::string& name) const {
 
 void Checker::block(const ast::Block& b, bool new_scope) {
   if (new_scope) scopes_.emplace_back();
+  // Registered before the first statement: it sees only the names outside.
+  if (b.cleanup) {
+    barriers_.push_back(ControlBarrier{loop_depth_, diag::Kind::ControlInFini, "a cleanup block"});
+    block(*b.cleanup);
+    barriers_.pop_back();
+  }
   bool exited = false;
   bool warned = false;
   for (const ast::StmtPtr& s : b.stmts) {

@@ -1221,7 +1221,7 @@ TEST(MirVerify, EntryFunction) {
   m.entry = kNoFunc;
   expect_one_error(m, "module:", "no entry function");
   m.entry = kFib;
-  expect_one_error(m, "module:", "entry function must be Main.main/0 or Main.main/1, not @Main.fib/1");
+  expect_one_error(m, "module:", "entry function must be Main.main/0, Main.main/1, entry/0 or entry/1, not @Main.fib/1");
   m.entry = 17_f;
   expect_one_error(m, "module:", "entry function #17 does not exist");
 }
