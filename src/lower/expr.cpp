@@ -30,8 +30,8 @@ using mir::Op;
 using sema::Tag;
 
 mir::Loc FunctionLowerer::loc(ast::Span span) const {
-  base::LineCol lc = program_.file->line_col(span.begin);
-  return mir::Loc{lc.line, lc.col};
+  base::Location at = *program_.sources->locate(span.begin);
+  return mir::Loc{at.line, at.col, at.file};
 }
 
 ValueId FunctionLowerer::const_void(Tag tag) {
