@@ -118,6 +118,8 @@ void Parser::parse_member(ast::BoxDecl& box) {
       break;
     case TokenKind::KwWeak:
       return parse_field_line(box, ast::Visibility::Default);
+    case TokenKind::KwUsing:
+      misplaced_using("a box");
     case TokenKind::KwInit:
       if (next == TokenKind::LBrace) {
         advance();

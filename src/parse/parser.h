@@ -131,6 +131,9 @@ class Parser {
   // Parses `using "path" [as Alias]` (the cursor is on `using`) into
   // program.usings; `after_declaration` makes it E0701 (imports come first).
   void parse_using(ast::Program& program, bool after_declaration);
+  // Reports E0701 for a `using` inside a box or a method (the cursor is on
+  // it) and throws SyntaxError, whose recovery skips the line.
+  [[noreturn]] void misplaced_using(const char* where);
 
   // --- extern declarations (extern.cpp, docs/ffi.md "Grammar") ------------
   // Parses `attribute* extern "ABI" { ... }` or `attribute* extern struct

@@ -52,4 +52,10 @@ void Parser::parse_using(ast::Program& program, bool after_declaration) {
   }
 }
 
+void Parser::misplaced_using(const char* where) {
+  fail(diag::Kind::UsingAfterDeclaration, peek().span,
+       std::string("'using' cannot appear inside ") + where +
+           "; write it at the top of the file, before every declaration.");
+}
+
 }  // namespace hako::parse

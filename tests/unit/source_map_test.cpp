@@ -12,6 +12,7 @@
 #include "diag/diag.h"
 #include "driver/program_files.h"
 #include "lex/lex.h"
+#include "parse/parse.h"
 
 namespace hako {
 namespace {
@@ -103,6 +104,46 @@ TEST(SourceMap, DiagnosticsNameTheFileOfTheirSpan) {
   std::string json = diags.render(diag::Format::Json);
   EXPECT_NE(json.find("\"file\":\"lib/util.hako\",\"line\":2,\"col\":3"), std::string::npos) << json;
   EXPECT_NE(json.find("\"span\":{\"begin\":13,\"end\":17,"), std::string::npos) << json;
+}
+
+TEST(Using, ParsesPathsAliasesAndModuleNames) {
+  base::SourceFile file("t.hako",
+                        "// imports\nusing \"a.hako\"\nusing 'lib/b.hako' as B; using x.y.z as Z\n\nstatic box Main { }\n");
+  diag::DiagEngine diags;
+  ast::Program program = parse::parse_program(file, diags);
+  EXPECT_FALSE(diags.has_errors()) << diags.render(diag::Format::Text);
+  ASSERT_EQ(program.usings.size(), 3u);
+  const ast::UsingDecl& a = program.usings[0];
+  EXPECT_EQ(a.path, "a.hako");
+  EXPECT_FALSE(a.is_module);
+  EXPECT_FALSE(a.alias);
+  EXPECT_EQ(file.slice(a.span), "using \"a.hako\"");
+  EXPECT_EQ(file.slice(a.path_span), "\"a.hako\"");
+  const ast::UsingDecl& b = program.usings[1];
+  EXPECT_EQ(b.path, "lib/b.hako");
+  EXPECT_EQ(b.alias, "B");
+  EXPECT_EQ(file.slice(b.alias_span), "B");
+  EXPECT_EQ(file.slice(b.span), "using 'lib/b.hako' as B");
+  const ast::UsingDecl& z = program.usings[2];
+  EXPECT_TRUE(z.is_module);
+  EXPECT_EQ(z.path, "x.y.z");
+  EXPECT_EQ(file.slice(z.path_span), "x.y.z");
+  EXPECT_EQ(z.alias, "Z");
+  ASSERT_EQ(program.boxes.size(), 1u);
+}
+
+TEST(Using, RejectsMalformedLines) {
+  for (const char* bad : {"using 42\nstatic box Main { }\n", "using \"a.hako\" as\nstatic box Main { }\n",
+                          "using \"a.hako\" as A B\nstatic box Main { }\n", "using x.\nstatic box Main { }\n"}) {
+    base::SourceFile file("t.hako", bad);
+    diag::DiagEngine diags;
+    ast::Program program = parse::parse_program(file, diags);
+    ASSERT_EQ(diags.diagnostics().size(), 1u) << bad << diags.render(diag::Format::Text);
+    EXPECT_STREQ(diag::info(diags.diagnostics()[0].kind).code, "E0201") << bad;
+    EXPECT_TRUE(program.usings.empty()) << bad;
+    // Recovery goes on with the next line.
+    EXPECT_EQ(program.boxes.size(), 1u) << bad;
+  }
 }
 
 // A directory of .hako files for the driver tests, removed afterwards.
