@@ -18,7 +18,8 @@ namespace hako::driver {
 // it imports (depth first, as if their text came before it), and every
 // `using` gets the index of the file it names. A file is loaded once, by
 // its canonical path, so import cycles are harmless. Nullopt when the main
-// file cannot be read; other problems are reported to `diags`.
+// file cannot be read or `diags` reached its error cap; other problems are
+// reported to `diags` (the caller checks it for errors).
 std::optional<ast::Program> load_program(const std::string& path, base::SourceMap& sources, diag::DiagEngine& diags);
 
 // How hakoc shows the file a `using` line of `importer` names: the
