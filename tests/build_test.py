@@ -152,6 +152,36 @@ def case_debug_info(ctx):
     expect("!DICompileUnit(" not in plain, "debug info without -g")
 
 
+def case_debug_info_files(ctx):
+    """-g with `using`: a DIFile per source file in the line table, each function in its own file."""
+    dwarfdump = shutil.which("llvm-dwarfdump-19")
+    expect(dwarfdump, "llvm-dwarfdump-19 not found (tools/bootstrap.sh installs llvm-19)")
+    root = os.path.join(ctx.tmp, "multi")
+    os.makedirs(os.path.join(root, "lib"))
+    files = {"main.hako": 'using "lib/geo.hako"\nstatic box Main {\n    main() {\n        return Geo.twice(2)\n    }\n}\n',
+             "lib/geo.hako": 'using "util.hako"\nstatic box Geo {\n    twice(n) { return Util.add(n, n) }\n}\n',
+             "lib/util.hako": '// util\n\nstatic box Util {\n    add(a, b) { return a + b }\n}\n'}
+    for name, text in files.items():
+        with open(os.path.join(root, name), "w") as f:
+            f.write(text)
+    obj = os.path.join(ctx.tmp, "multi.o")
+    build(ctx, [os.path.join(root, "main.hako"), "-O0", "-g", "--emit=obj", "-o", obj])
+    rc, lines, err = run([dwarfdump, "--debug-line", obj])
+    expect(rc == 0, "llvm-dwarfdump-19 --debug-line failed: %s" % err.strip())
+    names = re.findall(r'name: "([^"]+)"', lines)
+    for name in ("main.hako", "geo.hako", "util.hako"):
+        expect(name in names, "the line table does not list %s: %s" % (name, names))
+    rc, info, err = run([dwarfdump, "--debug-info", obj])
+    expect(rc == 0, "llvm-dwarfdump-19 --debug-info failed: %s" % err.strip())
+    for fn, path, line in (("Main.main/0", "main.hako", 4), ("Geo.twice/1", "lib/geo.hako", 3),
+                           ("Util.add/2", "lib/util.hako", 4)):
+        m = re.search(r'DW_AT_name\s+\("%s"\)\s+DW_AT_decl_file\s+\("([^"]+)"\)\s+DW_AT_decl_line\s+\((\d+)\)'
+                      % re.escape(fn), info)
+        expect(m, "no DWARF subprogram entry for %s" % fn)
+        expect(m.group(1) == os.path.join(root, path) and int(m.group(2)) == line,
+               "%s is at %s:%s in DWARF, expected %s:%d" % (fn, m.group(1), m.group(2), path, line))
+
+
 def case_runtime_path(ctx):
     """--runtime-path accepts the library's directory as well as the file."""
     rc, out, err = run([ctx.hakoc, "build", ctx.hello, "-o", os.path.join(ctx.tmp, "probe")])
@@ -175,7 +205,7 @@ def case_linker_override(ctx):
 
 
 CASES = [case_target_objects, case_target_text, case_fast_paths_inlined, case_executables,
-         case_default_names, case_debug_info, case_runtime_path, case_linker_override]
+         case_default_names, case_debug_info, case_debug_info_files, case_runtime_path, case_linker_override]
 
 
 class Context:

@@ -52,16 +52,20 @@ DIFF_LINES = 12  # a short diff: enough to see the first differences
 # colon, so leading blanks and empty lines can be expected too.
 # A directive may name a backend in parentheses, `// expect-exit(native): 3`:
 # group 1 is the kind, group 2 the backend selector (or None), group 3 the text.
-RUN_DIRECTIVE = re.compile(r"//\s*(expect|expect-stderr|expect-exit|expect-runtime-error|expect-leak|args|skip-backend|"
-                           r"backend-reason)(?:\(([\w-]*)\))?:(?: (.*))?$")
+RUN_DIRECTIVE = re.compile(r"//\s*(expect|expect-stderr|expect-exit|expect-runtime-error-at|expect-runtime-error|expect-leak|"
+                           r"args|skip-backend|backend-reason)(?:\(([\w-]*)\))?:(?: (.*))?$")
 # The kinds that describe the outcome; a backend-specific one replaces the
 # plain ones of its kind on the backends it selects.
-OUTCOME_KINDS = ("expect", "expect-stderr", "expect-exit", "expect-runtime-error")
+OUTCOME_KINDS = ("expect", "expect-stderr", "expect-exit", "expect-runtime-error", "expect-runtime-error-at")
 BACKENDS = ("vm", "native-O0", "native-O2")
 # Selector -> the backends it names.
 SELECTORS = {"vm": ("vm",), "native": ("native-O0", "native-O2"), "native-O0": ("native-O0",),
              "native-O2": ("native-O2",)}
 RUNTIME_ERROR_LINE = re.compile(r"^(.*):(\d+):(\d+): runtime error: (.*)$")
+# `expect-runtime-error-at: FILE:LINE: MESSAGE`: a runtime error in another
+# file of the program (one its `using` lines name), FILE relative to the
+# program's directory.
+RUNTIME_ERROR_AT = re.compile(r"^(\S+):(\d+): (.*)$")
 # With --leak-check: the report's lines at the end of stderr, the note debug
 # mode adds after a runtime error, and the report of a clean run.
 LEAK_LINE = "leak-check: "
@@ -204,12 +208,20 @@ class RunSpec:
                 self.exit = int(exits[0].text.strip())
             except ValueError:
                 self.errors.append("expect-exit is not an integer: %r" % exits[0].text)
+        # (line, message, file): file is None for this program's own file,
+        # else a path relative to its directory.
         self.runtime_error = None
-        rerrs = self.effective("expect-runtime-error")
+        rerrs = self.effective("expect-runtime-error") + self.effective("expect-runtime-error-at")
         if len(rerrs) > 1:
             self.errors.append("more than one expect-runtime-error")
-        if rerrs:
-            self.runtime_error = (rerrs[0].line, rerrs[0].text)
+        if rerrs and rerrs[0].kind == "expect-runtime-error-at":
+            m = RUNTIME_ERROR_AT.match(rerrs[0].text)
+            if m:
+                self.runtime_error = (int(m.group(2)), m.group(3), m.group(1))
+            else:
+                self.errors.append("line %d: expect-runtime-error-at needs FILE:LINE: MESSAGE" % rerrs[0].line)
+        elif rerrs:
+            self.runtime_error = (rerrs[0].line, rerrs[0].text, None)
         self.args = []
         for d in self.of("args"):
             try:
@@ -289,6 +301,14 @@ class RunSpec:
         return any("error[" in s for s in self.stderr)
 
 
+def runtime_error_path(spec, path):
+    """The file the expected runtime error names: the program itself, or the
+    file of `expect-runtime-error-at` as hakoc shows it (joined with the
+    program's directory and normalized)."""
+    file = spec.runtime_error[2]
+    return path if file is None else os.path.normpath(os.path.join(os.path.dirname(path), file))
+
+
 def stderr_matches(spec, path, actual_lines):
     """Whether stderr is exactly the expect-stderr lines, then (when one is
     expected) the runtime error line at the directive's line."""
@@ -298,14 +318,16 @@ def stderr_matches(spec, path, actual_lines):
     if len(actual_lines) != len(expected) + 1 or actual_lines[:-1] != expected:
         return False
     m = RUNTIME_ERROR_LINE.match(actual_lines[-1])
-    line, message = spec.runtime_error
-    return bool(m) and m.group(1) == path and int(m.group(2)) == line and m.group(4) == message
+    line, message, _ = spec.runtime_error
+    return (bool(m) and m.group(1) == runtime_error_path(spec, path) and int(m.group(2)) == line and
+            m.group(4) == message)
 
 
 def expected_stderr_display(spec, path):
     lines = list(spec.stderr)
     if spec.runtime_error is not None:
-        lines.append("%s:%d:<col>: runtime error: %s" % (path, spec.runtime_error[0], spec.runtime_error[1]))
+        lines.append("%s:%d:<col>: runtime error: %s" % (runtime_error_path(spec, path), spec.runtime_error[0],
+                                                          spec.runtime_error[1]))
     return lines
 
 
@@ -326,6 +348,8 @@ def run_one(path, opts):
     if opts.autoupdate and not proc.timed_out and proc.rc is not None and proc.rc >= 0:
         if any(d.selects("vm") for d in spec.directives if d.kind in OUTCOME_KINDS):
             return Outcome(name, False, "not updated: it has VM-specific expectations; edit them by hand")
+        if spec.of("expect-runtime-error-at"):
+            return Outcome(name, False, "not updated: it expects a runtime error in another file; edit it by hand")
         if autoupdate_run(path, text, spec, proc):
             return Outcome(name, True, "updated")
         return Outcome(name, True)

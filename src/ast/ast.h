@@ -390,8 +390,28 @@ struct ExternStruct {
   std::vector<ExternStructField> fields;
 };
 
-// The whole file.
+// ---------------------------------------------------------------------------
+// Imports (docs/language.md, "Multi-file programs (using)")
+// ---------------------------------------------------------------------------
+
+// `using "path.hako" [as Alias]` (or `using a.b.c [as Alias]`, a module
+// name) at the top of a file.
+struct UsingDecl {
+  std::string path;  // as written: a path relative to the importing file, or the dotted module name
+  bool is_module = false;  // `using a.b.c`: `path` is a module name, not a file path
+  Span span;               // the whole line, `using` to the end of the path or alias
+  Span path_span;
+  std::optional<std::string> alias;
+  Span alias_span;
+  // The imported file's index in the program's SourceMap, set by the driver
+  // once it has loaded the file (absent until then, or when it could not).
+  std::optional<uint32_t> file;
+};
+
+// The whole program: the declarations of every file, in load order (the
+// main file first); each declaration's spans say which file it is in.
 struct Program {
+  std::vector<UsingDecl> usings;  // of every file, in load order
   std::vector<BoxDecl> boxes;
   std::vector<ExternBlock> externs;   // extern blocks, in source order
   std::vector<ExternStruct> structs;  // extern structs, in source order

@@ -4,19 +4,30 @@
 
 namespace hako::base {
 
-SourceFile::SourceFile(std::string path, std::string text)
-    : path_(std::move(path)), text_(std::move(text)) {
+SourceFile::SourceFile(std::string path, std::string text, uint32_t base, uint32_t id)
+    : path_(std::move(path)), text_(std::move(text)), base_(base), id_(id) {
   line_starts_.push_back(0);
   for (uint32_t i = 0; i < text_.size(); ++i) {
     if (text_[i] == '\n') line_starts_.push_back(i + 1);
   }
 }
 
+uint32_t SourceFile::local(uint32_t offset) const {
+  if (offset < base_) return 0;
+  return std::min<uint32_t>(offset - base_, static_cast<uint32_t>(text_.size()));
+}
+
 LineCol SourceFile::line_col(uint32_t offset) const {
-  offset = std::min<uint32_t>(offset, static_cast<uint32_t>(text_.size()));
-  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  uint32_t at = local(offset);
+  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), at);
   uint32_t line = static_cast<uint32_t>(it - line_starts_.begin());
-  return LineCol{line, offset - line_starts_[line - 1] + 1};
+  return LineCol{line, at - line_starts_[line - 1] + 1};
+}
+
+std::string_view SourceFile::slice(Span span) const {
+  uint32_t begin = local(span.begin);
+  uint32_t end = std::max(begin, local(span.end));
+  return std::string_view(text_).substr(begin, end - begin);
 }
 
 std::string_view SourceFile::line_text(uint32_t line) const {

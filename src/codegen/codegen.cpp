@@ -47,7 +47,7 @@ std::string first_line(const std::string& text) {
 
 // Reports an internal error (a hakoc bug, never the user's input) with `what`.
 void internal_error(diag::DiagEngine& diags, const mir::Module& m, diag::Kind kind, const std::string& what) {
-  diags.report_path(kind, m.source_path, "internal compiler error: " + what);
+  diags.report_path(kind, m.main_source(), "internal compiler error: " + what);
 }
 
 // Clang's settings for a PIE executable on ELF: definitions are local to
@@ -130,7 +130,7 @@ std::optional<std::string> compile(const mir::Module& m, const CodegenOptions& o
   std::string out;
   if (!emit(*module, *tm, kind, out) || !problems.first_error.empty()) {
     std::string why = problems.first_error.empty() ? "the target cannot emit this file type" : problems.first_error;
-    diags.report_path(diag::Kind::TargetError, m.source_path, "Code generation for '" + options.triple + "' failed: " + why);
+    diags.report_path(diag::Kind::TargetError, m.main_source(), "Code generation for '" + options.triple + "' failed: " + why);
     return std::nullopt;
   }
   return out;

@@ -8,9 +8,12 @@
 
 namespace hako::codegen {
 
-DebugInfo::DebugInfo(llvm::Module& mod, const std::string& source_path, const std::string& triple)
-    : ctx_(mod.getContext()), builder_(std::make_unique<llvm::DIBuilder>(mod)) {
-  // The directory makes a relative source path resolvable from the debugger.
+namespace {
+
+// The DIFile of `source_path`: an absolute path as its directory and name,
+// a relative one relative to the current directory, which makes it
+// resolvable from the debugger.
+llvm::DIFile* make_file(llvm::DIBuilder& builder, const std::string& source_path) {
   llvm::SmallString<256> dir;
   llvm::StringRef parent = llvm::sys::path::parent_path(source_path);
   if (llvm::sys::path::is_absolute(source_path)) {
@@ -20,10 +23,18 @@ DebugInfo::DebugInfo(llvm::Module& mod, const std::string& source_path, const st
   }
   llvm::StringRef name = source_path;
   if (llvm::sys::path::is_absolute(source_path)) name = llvm::sys::path::filename(source_path);
-  file_ = builder_->createFile(name, dir);
+  return builder.createFile(name, dir);
+}
+
+}  // namespace
+
+DebugInfo::DebugInfo(llvm::Module& mod, const std::vector<std::string>& sources, const std::string& triple)
+    : ctx_(mod.getContext()), builder_(std::make_unique<llvm::DIBuilder>(mod)) {
+  if (sources.empty()) files_.push_back(make_file(*builder_, ""));
+  for (const std::string& path : sources) files_.push_back(make_file(*builder_, path));
   // No DWARF language code exists for Hako; C is what debuggers handle best
   // for code without types.
-  builder_->createCompileUnit(llvm::dwarf::DW_LANG_C, file_, "hakoc", /*isOptimized=*/false, "", 0);
+  builder_->createCompileUnit(llvm::dwarf::DW_LANG_C, files_[0], "hakoc", /*isOptimized=*/false, "", 0);
   fn_type_ = builder_->createSubroutineType(builder_->getOrCreateTypeArray({}));
 
   mod.addModuleFlag(llvm::Module::Warning, "Debug Info Version", llvm::DEBUG_METADATA_VERSION);
@@ -36,19 +47,25 @@ DebugInfo::DebugInfo(llvm::Module& mod, const std::string& source_path, const st
   }
 }
 
-llvm::DISubprogram* DebugInfo::attach(llvm::Function* fn, const std::string& name, uint32_t line, bool artificial) {
+llvm::DISubprogram* DebugInfo::attach(llvm::Function* fn, const std::string& name, uint32_t file, uint32_t line,
+                                      bool artificial) {
   llvm::DINode::DIFlags flags = llvm::DINode::FlagPrototyped;
   if (artificial) flags |= llvm::DINode::FlagArtificial;
   llvm::DISubprogram::DISPFlags sp_flags = llvm::DISubprogram::SPFlagDefinition;
   if (fn->hasLocalLinkage()) sp_flags |= llvm::DISubprogram::SPFlagLocalToUnit;
   llvm::DISubprogram* sp =
-      builder_->createFunction(file_, name, fn->getName(), file_, line, fn_type_, line, flags, sp_flags);
+      builder_->createFunction(this->file(file), name, fn->getName(), this->file(file), line, fn_type_, line, flags,
+                               sp_flags);
   fn->setSubprogram(sp);
   return sp;
 }
 
-llvm::DILocation* DebugInfo::location(llvm::DISubprogram* sp, uint32_t line, uint32_t col) {
-  return llvm::DILocation::get(ctx_, line, col, sp);
+llvm::DILocation* DebugInfo::location(llvm::DISubprogram* sp, uint32_t file, uint32_t line, uint32_t col) {
+  llvm::DIFile* f = this->file(file);
+  if (f == sp->getFile()) return llvm::DILocation::get(ctx_, line, col, sp);
+  auto [it, fresh] = file_scopes_.try_emplace({sp, file}, nullptr);
+  if (fresh) it->second = builder_->createLexicalBlockFile(sp, f);
+  return llvm::DILocation::get(ctx_, line, col, it->second);
 }
 
 void DebugInfo::finish() { builder_->finalize(); }

@@ -17,12 +17,13 @@ using mir::BlockId;
 using mir::Inst;
 using mir::Op;
 
-// The line a function's debug entry starts at: its first located instruction.
-uint32_t first_line(const mir::Function& f) {
+// Where a function's debug entry starts: its first located instruction
+// (in the file the function is written in).
+mir::Loc first_loc(const mir::Function& f) {
   for (const mir::Block& blk : f.blocks)
     for (const Inst& in : blk.insts)
-      if (in.loc.line != 0) return in.loc.line;
-  return 0;
+      if (in.loc.line != 0) return in.loc;
+  return mir::Loc{};
 }
 
 void terminator(FunctionState& fs, const Inst& in) {
@@ -106,7 +107,8 @@ void lower_function(ModuleState& ms, mir::FuncId id) {
   std::sort(sorted.begin(), sorted.end());  // LLVM blocks in MIR order (bb0 first) for readable IR
   for (BlockId bb : sorted) fs.blocks[bb] = llvm::BasicBlock::Create(ms.ctx, "bb" + std::to_string(bb), fs.fn);
 
-  llvm::DISubprogram* sp = ms.di != nullptr ? ms.di->attach(fs.fn, f.name, first_line(f), false) : nullptr;
+  const mir::Loc start = first_loc(f);
+  llvm::DISubprogram* sp = ms.di != nullptr ? ms.di->attach(fs.fn, f.name, start.file, start.line, false) : nullptr;
 
   auto arg = fs.fn->arg_begin();
   for (size_t k = 0; k < f.params.size(); ++k) {
@@ -127,7 +129,7 @@ void lower_function(ModuleState& ms, mir::FuncId id) {
   for (BlockId bb : order) {
     fs.b.SetInsertPoint(fs.blocks[bb]);
     for (const Inst& in : f.blocks[bb].insts) {
-      if (sp != nullptr) fs.b.SetCurrentDebugLocation(ms.di->location(sp, in.loc.line, in.loc.col));
+      if (sp != nullptr) fs.b.SetCurrentDebugLocation(ms.di->location(sp, in.loc.file, in.loc.line, in.loc.col));
       if (in.op == Op::Phi) {
         if (in.result == mir::kNone) continue;
         if (in.tag.kind == mir::Kind::Void) {
@@ -148,7 +150,7 @@ void lower_function(ModuleState& ms, mir::FuncId id) {
   }
 
   llvm::IRBuilder<> at_entry(fs.entry);
-  if (sp != nullptr) at_entry.SetCurrentDebugLocation(ms.di->location(sp, 0, 0));
+  if (sp != nullptr) at_entry.SetCurrentDebugLocation(ms.di->location(sp, start.file, 0, 0));
   at_entry.CreateBr(fs.blocks[0]);
 
   // Every value exists now; inputs from unreachable predecessors are dropped

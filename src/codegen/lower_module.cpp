@@ -46,13 +46,14 @@ void declare_functions(ModuleState& ms) {
 std::unique_ptr<llvm::Module> lower_to_llvm(const mir::Module& m, llvm::LLVMContext& ctx,
                                             const std::string& triple, const llvm::DataLayout& layout,
                                             bool debug_info) {
-  auto mod = std::make_unique<llvm::Module>(m.source_path, ctx);
+  const std::string main_source = m.main_source();
+  auto mod = std::make_unique<llvm::Module>(main_source, ctx);
   mod->setTargetTriple(triple);
   mod->setDataLayout(layout);
-  mod->setSourceFileName(m.source_path);
+  mod->setSourceFileName(main_source);
 
   std::unique_ptr<DebugInfo> di;
-  if (debug_info) di = std::make_unique<DebugInfo>(*mod, m.source_path, triple);
+  if (debug_info) di = std::make_unique<DebugInfo>(*mod, m.sources, triple);
 
   ModuleState ms(m, *mod, di.get());
   ms.rt.declare_seed_api();

@@ -52,15 +52,17 @@ llvm::Type* ModuleState::type_of(mir::Tag t) const {
 llvm::Constant* ModuleState::void_value() const { return llvm::ConstantInt::get(i64, REML_VOID); }
 
 llvm::Constant* ModuleState::loc(mir::Loc l) {
-  auto key = std::make_pair(l.line, l.col);
+  auto key = std::make_tuple(l.file, l.line, l.col);
   if (auto it = locs_.find(key); it != locs_.end()) return it->second;
-  if (file_name_ == nullptr) file_name_ = cstring(mir.source_path);
+  // The verifier allows file 0 without sources: no path then, as in the VM.
+  llvm::Constant* file_name = cstring(l.file < mir.sources.size() ? mir.sources[l.file] : std::string());
   // reml_loc_t: {const char* file; uint32_t line; uint32_t col;}
   auto* type = llvm::StructType::get(ctx, {ptr, i32, i32});
   auto* init = llvm::ConstantStruct::get(
-      type, {file_name_, llvm::ConstantInt::get(i32, l.line), llvm::ConstantInt::get(i32, l.col)});
+      type, {file_name, llvm::ConstantInt::get(i32, l.line), llvm::ConstantInt::get(i32, l.col)});
   auto* gv = new llvm::GlobalVariable(mod, type, /*isConstant=*/true, llvm::GlobalValue::PrivateLinkage, init,
-                                      "hako.loc." + std::to_string(l.line) + "." + std::to_string(l.col));
+                                      "hako.loc." + (l.file != 0 ? std::to_string(l.file) + "." : std::string()) +
+                                          std::to_string(l.line) + "." + std::to_string(l.col));
   gv->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
   gv->setAlignment(llvm::Align(8));
   locs_.emplace(key, gv);
@@ -142,8 +144,8 @@ llvm::Function* ModuleState::stack_overflow() {
   stack_overflow_->addFnAttr(llvm::Attribute::NoInline);
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", stack_overflow_));
   if (di != nullptr) {
-    llvm::DISubprogram* sp = di->attach(stack_overflow_, "hako.stack_overflow", 0, true);
-    b.SetCurrentDebugLocation(di->location(sp, 0, 0));
+    llvm::DISubprogram* sp = di->attach(stack_overflow_, "hako.stack_overflow", 0, 0, true);
+    b.SetCurrentDebugLocation(di->location(sp, 0, 0, 0));
   }
   b.CreateCall(rt.get(Rt::StackOverflow), {stack_overflow_->getArg(0)});
   b.CreateUnreachable();
@@ -154,8 +156,8 @@ Glue::Glue(ModuleState& ms, llvm::Function* fn, const std::string& name) : b(ms.
   auto* entry = llvm::BasicBlock::Create(ms.ctx, "entry", fn);
   b.SetInsertPoint(entry);
   if (ms.di != nullptr) {
-    llvm::DISubprogram* sp = ms.di->attach(fn, name, 0, true);
-    b.SetCurrentDebugLocation(ms.di->location(sp, 0, 0));
+    llvm::DISubprogram* sp = ms.di->attach(fn, name, 0, 0, true);
+    b.SetCurrentDebugLocation(ms.di->location(sp, 0, 0, 0));
   }
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -95,11 +96,10 @@ class ModuleState {
   llvm::Function* callback(mir::FuncId f, mir::CTypeId sig);
 
  private:
-  llvm::Constant* file_name_ = nullptr;
   llvm::GlobalVariable* stack_limit_ = nullptr;
   llvm::GlobalVariable* runtime_loc_ = nullptr;
   llvm::Function* stack_overflow_ = nullptr;
-  std::map<std::pair<uint32_t, uint32_t>, llvm::Constant*> locs_;
+  std::map<std::tuple<uint32_t, uint32_t, uint32_t>, llvm::Constant*> locs_;  // by (file, line, col)
   std::unordered_map<std::string, llvm::Constant*> strings_;
   std::unordered_map<std::string, llvm::Constant*> cstrings_;
   std::map<std::pair<std::string, uint32_t>, llvm::Function*> dispatchers_;

@@ -77,6 +77,11 @@ void DiagEngine::report(Kind kind, const base::SourceFile* file, base::Span span
   diags_.push_back(Diagnostic{kind, file, std::move(path), span, std::move(message), std::move(help)});
 }
 
+void DiagEngine::report(Kind kind, const base::SourceMap& sources, base::Span span, std::string message,
+                        std::string help) {
+  report(kind, sources.file_of(span.begin), span, std::move(message), std::move(help));
+}
+
 void DiagEngine::report_path(Kind kind, std::string_view path, std::string message) {
   if (info(kind).severity == Severity::Error) ++error_count_;
   diags_.push_back(Diagnostic{kind, nullptr, std::string(path), base::Span{}, std::move(message), ""});
@@ -96,9 +101,14 @@ std::string render_one(const Diagnostic& d, Format format) {
   const KindInfo& ki = info(d.kind);
   base::LineCol lc{0, 0};
   base::LineCol end_lc{0, 0};
+  // Byte offsets as the user counts them: from the start of the file.
+  uint32_t begin = d.span.begin;
+  uint32_t end = d.span.end;
   if (d.file) {
     lc = d.file->line_col(d.span.begin);
     end_lc = d.file->line_col(d.span.end);
+    begin = d.span.begin >= d.file->base() ? d.span.begin - d.file->base() : 0;
+    end = d.span.end >= d.file->base() ? d.span.end - d.file->base() : 0;
   }
   std::string out;
   if (format == Format::Json) {
@@ -119,7 +129,7 @@ std::string render_one(const Diagnostic& d, Format format) {
     out += ",\"file\":";
     append_json_string(out, d.path);
     out += ",\"line\":" + std::to_string(lc.line) + ",\"col\":" + std::to_string(lc.col);
-    out += ",\"span\":{\"begin\":" + std::to_string(d.span.begin) + ",\"end\":" + std::to_string(d.span.end) +
+    out += ",\"span\":{\"begin\":" + std::to_string(begin) + ",\"end\":" + std::to_string(end) +
            ",\"end_line\":" + std::to_string(end_lc.line) + ",\"end_col\":" + std::to_string(end_lc.col) + "}}\n";
     return out;
   }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/source.h"
+#include "base/source_map.h"
 
 namespace hako::diag {
 
@@ -52,6 +53,10 @@ class DiagEngine {
   void report(Kind kind, const base::SourceFile* file, base::Span span, std::string message);
   // The same with a suggested fix, shown as `help:` (and `help` in JSON).
   void report(Kind kind, const base::SourceFile* file, base::Span span, std::string message, std::string help);
+  // The same at a span of a program of several files: the file is the one
+  // whose range holds span.begin.
+  void report(Kind kind, const base::SourceMap& sources, base::Span span, std::string message,
+              std::string help = std::string());
   // A diagnostic without a source position (e.g. an unreadable file).
   void report_path(Kind kind, std::string_view path, std::string message);
 
@@ -68,7 +73,8 @@ class DiagEngine {
   // (`error[CODE stable.name]` for the FFI contract kinds, whose names users
   // search for), the source line, a caret and any `help:` line; JSON is one
   // object per line with `code`, `name`, `severity`, `message`, `help`
-  // (or null), file and span.
+  // (or null), file and span (line, column and byte offsets within the
+  // file, not the global offsets of base/source_map.h).
   std::string render(Format format) const;
 
  private:

@@ -60,8 +60,12 @@ Ownership summary_ownership(const mir::ExternFn& x) {
   return transferred ? Ownership::Transferred : reference ? Ownership::Reference : Ownership::Borrowed;
 }
 
-void span_json(std::string& out, const base::SourceFile& file, const sema::ExternDeclInfo* decl, const mir::Loc& loc) {
+// The declaration's place: its file (of a program of several files) when
+// the declaration is known, else the input file at the MIR location.
+void span_json(std::string& out, const base::SourceMap& sources, const sema::ExternDeclInfo* decl,
+               const mir::Loc& loc) {
   out += "\"span\":{";
+  const base::SourceFile& file = decl ? *sources.file_of(decl->span.begin) : sources.file(0);
   field(out, "file", file.path());
   base::LineCol begin{loc.line, loc.col}, end{loc.line, loc.col};
   if (decl) {
@@ -75,7 +79,7 @@ void span_json(std::string& out, const base::SourceFile& file, const sema::Exter
 }  // namespace
 
 std::string audit_records(const mir::Module& m, std::span<const sema::ExternDeclInfo> decls,
-                          std::span<const ResolvedExtern> resolved, const base::SourceFile& file,
+                          std::span<const ResolvedExtern> resolved, const base::SourceMap& sources,
                           const base::TargetInfo& target, const std::string& timestamp) {
   std::string out;
   for (size_t i = 0; i < m.externs.size(); ++i) {
@@ -89,7 +93,7 @@ std::string audit_records(const mir::Module& m, std::span<const sema::ExternDecl
     out += ',';
     field(out, "category", "ffi.bridge");
     out += ',';
-    span_json(out, file, decl, x.loc);
+    span_json(out, sources, decl, x.loc);
     out += ",\"metadata\":{\"bridge\":{";
     field(out, "status", status);
     for (auto [key, value] : {std::pair{"target", target.triple}, {"arch", target.arch}, {"abi", target.abi},

@@ -6,7 +6,7 @@
 #include <span>
 #include <string>
 
-#include "base/source.h"
+#include "base/source_map.h"
 #include "base/targets.h"
 #include "driver/foreign.h"
 #include "mir/mir.h"
@@ -19,7 +19,7 @@ namespace hako::driver {
 // MIR input has no declarations; a cross build resolves nothing).
 // `timestamp` is an RFC 3339 UTC time, the same for every line of one run.
 std::string audit_records(const mir::Module& m, std::span<const sema::ExternDeclInfo> decls,
-                          std::span<const ResolvedExtern> resolved, const base::SourceFile& file,
+                          std::span<const ResolvedExtern> resolved, const base::SourceMap& sources,
                           const base::TargetInfo& target, const std::string& timestamp);
 
 // The current time as RFC 3339 UTC ("2026-12-07T10:00:00Z").

@@ -238,11 +238,11 @@ bool resolves_here(const CommandLine& cl) {
 std::optional<std::vector<ResolvedExtern>> bridge_externs(const CommandLine& cl, const Compilation& c) {
   diag::DiagEngine diags;
   std::vector<ResolvedExtern> resolved;
-  if (resolves_here(cl)) resolved = resolve_externs(*c.module, c.extern_decls, *c.file, cl.lib_dirs, diags);
+  if (resolves_here(cl)) resolved = resolve_externs(*c.module, c.extern_decls, c.sources, cl.lib_dirs, diags);
   bool ok = !diags.has_errors();
   if (!cl.audit_path.empty()) {
     std::optional<base::TargetInfo> target = base::find_target(cl.pipeline.target);
-    std::string records = audit_records(*c.module, c.extern_decls, resolved, *c.file,
+    std::string records = audit_records(*c.module, c.extern_decls, resolved, c.sources,
                                         target ? *target : base::targets().front(), utc_timestamp());
     std::ofstream out(cl.audit_path, std::ios::binary);
     out << records;

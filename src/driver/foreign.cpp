@@ -103,7 +103,7 @@ std::optional<std::string> find_library(const std::string& name, const std::vect
 }
 
 std::vector<ResolvedExtern> resolve_externs(const mir::Module& m, std::span<const sema::ExternDeclInfo> decls,
-                                            const base::SourceFile& file, const std::vector<std::string>& dirs,
+                                            const base::SourceMap& sources, const std::vector<std::string>& dirs,
                                             diag::DiagEngine& diags) {
   std::vector<ResolvedExtern> out(m.externs.size());
   // A library that cannot be found or opened is reported once, at the first
@@ -112,9 +112,9 @@ std::vector<ResolvedExtern> resolve_externs(const mir::Module& m, std::span<cons
   auto report = [&](size_t i, diag::Kind kind, std::string message, std::string help) {
     out[i].problems.push_back(kind);
     if (i < decls.size() && decls.size() == m.externs.size())
-      diags.report(kind, &file, decls[i].span, std::move(message), std::move(help));
+      diags.report(kind, sources, decls[i].span, std::move(message), std::move(help));
     else
-      diags.report_path(kind, file.path(), message + " (" + help + ")");
+      diags.report_path(kind, sources.file(0).path(), message + " (" + help + ")");
   };
   for (size_t i = 0; i < m.externs.size(); ++i) {
     const mir::ExternFn& x = m.externs[i];

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "base/source.h"
+#include "base/source_map.h"
 #include "diag/diag.h"
 #include "mir/mir.h"
 #include "sema/checked.h"
@@ -45,7 +45,7 @@ struct ResolvedExtern {
 // m.externs[i]; for MIR input, where there are none, at the file). The
 // libraries stay loaded for the rest of the process. One entry per extern.
 std::vector<ResolvedExtern> resolve_externs(const mir::Module& m, std::span<const sema::ExternDeclInfo> decls,
-                                            const base::SourceFile& file, const std::vector<std::string>& dirs,
+                                            const base::SourceMap& sources, const std::vector<std::string>& dirs,
                                             diag::DiagEngine& diags);
 
 // The distinct @library names of `m`, in declaration order (for the linker).

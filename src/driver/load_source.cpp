@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 namespace hako::driver {
@@ -46,38 +47,57 @@ size_t first_invalid_utf8(const std::string& text) {
   return std::string::npos;
 }
 
-LoadedSource load_source(const std::string& path, diag::DiagEngine& diags) {
+namespace {
+
+// Adds `text` to `sources`, or reports that the program's offset space is full.
+const base::SourceFile* add_file(const std::string& path, std::string text, base::SourceMap& sources,
+                                 const std::function<void(diag::Kind, std::string)>& refuse) {
+  const base::SourceFile* file = sources.add(path, std::move(text));
+  if (file == nullptr)
+    refuse(diag::Kind::FileTooLarge, "The program's files together are larger than 4 GiB; '" + path +
+                                         "' does not fit in.");
+  return file;
+}
+
+}  // namespace
+
+LoadedSource load_source(const std::string& path, base::SourceMap& sources, diag::DiagEngine& diags,
+                         const LoadSite& site) {
+  // The main file's problems have no position; an imported file's are
+  // reported at the `using` line that names it.
+  auto refuse = [&](diag::Kind kind, std::string message) {
+    if (site.sources != nullptr)
+      diags.report(kind, *site.sources, site.at, std::move(message));
+    else
+      diags.report_path(kind, path, std::move(message));
+  };
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
-    diags.report_path(diag::Kind::FileNotReadable, path,
-                      "Cannot read '" + path + "': " + std::strerror(errno) + ".");
+    refuse(diag::Kind::FileNotReadable, "Cannot read '" + path + "': " + std::strerror(errno) + ".");
     return {};
   }
   if (S_ISDIR(st.st_mode)) {
-    diags.report_path(diag::Kind::FileIsDirectory, path, "'" + path + "' is a directory, not a source file.");
+    refuse(diag::Kind::FileIsDirectory, "'" + path + "' is a directory, not a source file.");
     return {};
   }
   if (static_cast<uint64_t>(st.st_size) > kMaxSourceBytes) {
-    diags.report_path(diag::Kind::FileTooLarge, path,
-                      "'" + path + "' is larger than " + std::to_string(kMaxSourceBytes >> 20) + " MiB.");
+    refuse(diag::Kind::FileTooLarge, "'" + path + "' is larger than " + std::to_string(kMaxSourceBytes >> 20) + " MiB.");
     return {};
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    diags.report_path(diag::Kind::FileNotReadable, path, "Cannot open '" + path + "' for reading.");
+    refuse(diag::Kind::FileNotReadable, "Cannot open '" + path + "' for reading.");
     return {};
   }
   std::ostringstream buf;
   buf << in.rdbuf();
   std::string text = buf.str();
   if (text.size() > kMaxSourceBytes) {
-    diags.report_path(diag::Kind::FileTooLarge, path,
-                      "'" + path + "' is larger than " + std::to_string(kMaxSourceBytes >> 20) + " MiB.");
+    refuse(diag::Kind::FileTooLarge, "'" + path + "' is larger than " + std::to_string(kMaxSourceBytes >> 20) + " MiB.");
     return {};
   }
-  if (text.empty()) {
-    diags.report_path(diag::Kind::FileEmpty, path,
-                      "'" + path + "' is empty; a program needs a 'static box Main' with main().");
+  if (text.empty() && site.sources == nullptr) {
+    refuse(diag::Kind::FileEmpty, "'" + path + "' is empty; a program needs a 'static box Main' with main().");
     return {};
   }
   size_t bad = first_invalid_utf8(text);
@@ -86,12 +106,15 @@ LoadedSource load_source(const std::string& path, diag::DiagEngine& diags) {
     std::string shown = text;
     for (char& c : shown)
       if (static_cast<unsigned char>(c) >= 0x80 || (c < 0x20 && c != '\n' && c != '\t')) c = '?';
-    auto file = std::make_unique<base::SourceFile>(path, std::move(shown));
-    diags.report(diag::Kind::InvalidUtf8, file.get(), base::Span{static_cast<uint32_t>(bad), static_cast<uint32_t>(bad + 1)},
-                 "The file is not valid UTF-8 (first bad byte at offset " + std::to_string(bad) + ").");
-    return LoadedSource{std::move(file), false};
+    const base::SourceFile* file = add_file(path, std::move(shown), sources, refuse);
+    if (file != nullptr)
+      diags.report(diag::Kind::InvalidUtf8, file,
+                   base::Span{file->base() + static_cast<uint32_t>(bad), file->base() + static_cast<uint32_t>(bad + 1)},
+                   "The file is not valid UTF-8 (first bad byte at offset " + std::to_string(bad) + ").");
+    return LoadedSource{file, false};
   }
-  return LoadedSource{std::make_unique<base::SourceFile>(path, std::move(text)), true};
+  const base::SourceFile* file = add_file(path, std::move(text), sources, refuse);
+  return LoadedSource{file, file != nullptr};
 }
 
 }  // namespace hako::driver

@@ -3,12 +3,12 @@
 #include <cstdio>
 
 #include "driver/load_source.h"
+#include "driver/program_files.h"
 #include "lower/lower.h"
 #include "mir/infer_hints.h"
 #include "mir/printer.h"
 #include "mir/text_parser.h"
 #include "mir/verify.h"
-#include "parse/parse.h"
 #include "rc/rc.h"
 #include "region/region.h"
 #include "sema/sema.h"
@@ -82,24 +82,21 @@ void make_rc_explicit(mir::Module& m, const PipelineOptions& options, Compilatio
 
 Compilation compile_source(const std::string& path, const PipelineOptions& options, diag::DiagEngine& diags) {
   Compilation c;
-  LoadedSource loaded = load_source(path, diags);
-  c.file = std::move(loaded.file);
-  if (!loaded.usable) return c;
+  std::optional<ast::Program> program = load_program(path, c.sources, diags);
+  if (!program || diags.has_errors()) return c;
 
-  ast::Program program = parse::parse_program(*c.file, diags);
-  if (diags.has_errors()) return c;
-
-  std::optional<sema::CheckedProgram> checked = sema::check(program, *c.file, diags, sema::CheckOptions{options.target});
+  std::optional<sema::CheckedProgram> checked =
+      sema::check(*program, c.sources, diags, sema::CheckOptions{options.target});
   if (!checked) return c;
   c.extern_decls = checked->extern_decls;
 
   mir::Module module = lower::lower_program(*checked);
   if (options.dump_mir) std::fputs(mir::print_module(module).c_str(), stderr);
   const bool check = options.verify_mir || kAlwaysVerify;
-  if (check && !verify(module, c.file.get(), /*internal=*/true, diags)) return c;
+  if (check && !verify(module, &c.sources.file(0), /*internal=*/true, diags)) return c;
 
   make_rc_explicit(module, options, c);
-  if (check && !verify(module, c.file.get(), /*internal=*/true, diags)) return c;
+  if (check && !verify(module, &c.sources.file(0), /*internal=*/true, diags)) return c;
 
   // Soft hints for the back ends: optional, never checked (mir/hints.def).
   mir::infer_hints(module);
@@ -110,16 +107,16 @@ Compilation compile_source(const std::string& path, const PipelineOptions& optio
 
 Compilation load_mir(const std::string& path, const PipelineOptions& options, diag::DiagEngine& diags) {
   Compilation c;
-  LoadedSource loaded = load_source(path, diags);
-  c.file = std::move(loaded.file);
+  LoadedSource loaded = load_source(path, c.sources, diags);
   if (!loaded.usable) return c;
+  const base::SourceFile* file = loaded.file;
   mir::TextPositions positions;
-  std::optional<mir::Module> module = mir::parse_module(*c.file, diags, &positions);
+  std::optional<mir::Module> module = mir::parse_module(*file, diags, &positions);
   if (!module || diags.has_errors()) return c;
-  if (!verify(*module, c.file.get(), /*internal=*/false, diags, &positions)) return c;
+  if (!verify(*module, file, /*internal=*/false, diags, &positions)) return c;
   if (!module->rc_explicit) {
     make_rc_explicit(*module, options, c);
-    if (!verify(*module, c.file.get(), /*internal=*/true, diags)) return c;
+    if (!verify(*module, file, /*internal=*/true, diags)) return c;
   } else {
     // Counts already explicit: the regions are observed as the text has them.
     for (const mir::Function& f : module->functions)

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "base/source.h"
+#include "base/source_map.h"
 #include "base/targets.h"
 #include "diag/diag.h"
 #include "mir/mir.h"
@@ -26,9 +26,10 @@ struct PipelineOptions {
   std::string target = base::default_triple();
 };
 
-// Keeps the source alive while diagnostics point into it.
+// Keeps the sources alive while diagnostics point into them.
 struct Compilation {
-  std::unique_ptr<base::SourceFile> file;
+  // The program's files (the main file first; one file for MIR text).
+  base::SourceMap sources;
   std::optional<mir::Module> module;
   std::vector<region::FunctionRegions> regions;  // with PipelineOptions::keep_regions
   // The checked program's extern declarations (for the audit records);
@@ -36,7 +37,7 @@ struct Compilation {
   std::vector<sema::ExternDeclInfo> extern_decls;
 };
 
-// .hako source → lowered MIR → regions (traced when NYASH_REGION_TRACE=1) →
+// .hako source (the main file and the files its `using` lines name) → lowered MIR → regions (traced when NYASH_REGION_TRACE=1) →
 // explicit reference counts → verified MIR module (module empty when errors
 // were reported).
 Compilation compile_source(const std::string& path, const PipelineOptions& options, diag::DiagEngine& diags);

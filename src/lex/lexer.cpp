@@ -12,14 +12,14 @@ Lexer::Lexer(const base::SourceFile& file, diag::DiagEngine& diags)
     : file_(file), src_(file.text()), diags_(diags), size_(static_cast<uint32_t>(file.text().size())) {}
 
 void Lexer::error(diag::Kind kind, uint32_t begin, uint32_t end, std::string message) {
-  diags_.report(kind, &file_, base::Span{begin, end}, std::move(message));
+  diags_.report(kind, &file_, span(begin, end), std::move(message));
   if (diags_capped(diags_)) stopped_ = true;
 }
 
 Token& Lexer::push(TokenKind kind, uint32_t begin) {
   Token& t = out_.emplace_back();
   t.kind = kind;
-  t.span = base::Span{begin, pos_};
+  t.span = span(begin, pos_);
   return t;
 }
 
@@ -27,7 +27,7 @@ void Lexer::newline(uint32_t at) {
   if (out_.empty() || out_.back().kind == TokenKind::Newline) return;
   Token& t = out_.emplace_back();
   t.kind = TokenKind::Newline;
-  t.span = base::Span{at, at + 1};
+  t.span = span(at, at + 1);
 }
 
 std::vector<Token> Lexer::run() {

@@ -35,6 +35,9 @@ class Lexer {
   }
   // Whether the cursor is past the last byte.
   bool at_end() const { return pos_ >= size_; }
+  // The global span of the file positions [begin, end): the lexer scans in
+  // file positions, tokens and reports carry global offsets (base/source.h).
+  base::Span span(uint32_t begin, uint32_t end) const { return base::Span{file_.base() + begin, file_.base() + end}; }
   // Reports an error over [begin, end) and notes when the cap is reached.
   void error(diag::Kind kind, uint32_t begin, uint32_t end, std::string message);
   // Appends a token of `kind` spanning [begin, pos_).

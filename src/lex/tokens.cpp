@@ -49,10 +49,7 @@ TokenKind keyword_kind(std::string_view word) {
 }
 
 std::string describe_token(const Token& token, const base::SourceFile& file) {
-  const std::string& src = file.text();
-  uint32_t begin = std::min<uint32_t>(token.span.begin, static_cast<uint32_t>(src.size()));
-  uint32_t end = std::clamp<uint32_t>(token.span.end, begin, static_cast<uint32_t>(src.size()));
-  std::string_view text(src.data() + begin, end - begin);
+  std::string_view text = file.slice(token.span);
   // Long literals would drown the message; the caret shows the full extent.
   constexpr size_t kMaxShown = 32;
   std::string shown(text.substr(0, kMaxShown));

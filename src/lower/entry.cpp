@@ -1,6 +1,7 @@
 // The entry of an instance Main: `new Main()` then main on it.
 #include "lower/entry.h"
 
+#include "lower/function_lowerer.h"
 #include "mir/builder.h"
 
 namespace hako::lower {
@@ -9,14 +10,18 @@ using mir::Inst;
 using mir::Op;
 using mir::Tag;
 
+mir::Loc source_loc(const sema::CheckedProgram& program, base::Span span) {
+  base::Location at = *program.sources->locate(span.begin);
+  return mir::Loc{at.line, at.col, at.file};
+}
+
 std::string instance_entry_name(uint32_t arity) { return "entry/" + std::to_string(arity); }
 
 mir::FuncId add_instance_entry(const sema::CheckedProgram& program, mir::Module& m) {
   const sema::CheckedProgram::MainInstance& inst = *program.main_instance;
   const sema::FuncInfo& main = program.funcs[program.main_func];
   uint32_t arity = static_cast<uint32_t>(main.params.size());
-  base::LineCol at = program.file->line_col(program.boxes[inst.box].decl->name_span.begin);
-  mir::Loc loc{at.line, at.col};
+  mir::Loc loc = source_loc(program, program.boxes[inst.box].decl->name_span);
 
   m.functions.emplace_back();
   mir::FuncId id{static_cast<uint32_t>(m.functions.size() - 1)};

@@ -30,8 +30,7 @@ using mir::Op;
 using sema::Tag;
 
 mir::Loc FunctionLowerer::loc(ast::Span span) const {
-  base::LineCol lc = program_.file->line_col(span.begin);
-  return mir::Loc{lc.line, lc.col};
+  return source_loc(program_, span);
 }
 
 ValueId FunctionLowerer::const_void(Tag tag) {

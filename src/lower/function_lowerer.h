@@ -16,6 +16,9 @@
 
 namespace hako::lower {
 
+// The MIR location (file, line, column) of a source position of `program`.
+mir::Loc source_loc(const sema::CheckedProgram& program, base::Span span);
+
 using mir::BlockId;
 using mir::Tag;
 using mir::ValueId;

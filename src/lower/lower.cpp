@@ -43,7 +43,7 @@ void FunctionLowerer::lower() {
 
 mir::Module lower_program(const CheckedProgram& program) {
   mir::Module m;
-  m.source_path = program.file->path();
+  m.sources = program.sources->paths();
   for (const sema::BoxInfo& box : program.boxes) {
     mir::BoxType t;
     t.name = box.name;

@@ -153,10 +153,13 @@ void inst_json(std::string& out, const Module& m, const Function& f, const Inst&
     key(out, "targets");
     list(out, inst.targets, [&](BlockId b) { block_or_null(out, b); });
   }
-  if (inst.loc.line != 0 || inst.loc.col != 0) {
+  if (inst.loc.line != 0 || inst.loc.col != 0 || inst.loc.file != 0) {
     out += ", ";
     key(out, "loc");
-    out += "{\"line\": " + std::to_string(inst.loc.line) + ", \"col\": " + std::to_string(inst.loc.col) + "}";
+    out += "{";
+    key(out, "file");
+    str_or_null(out, inst.loc.file < m.sources.size() ? &m.sources[inst.loc.file] : nullptr);
+    out += ", \"line\": " + std::to_string(inst.loc.line) + ", \"col\": " + std::to_string(inst.loc.col) + "}";
   }
   out += "}";
 }
@@ -254,8 +257,8 @@ void function_json(std::string& out, const Module& m, const Function& f) {
 
 std::string module_to_json(const Module& m) {
   std::string out = "{\n  ";
-  key(out, "source");
-  str(out, m.source_path);
+  key(out, "sources");
+  list(out, m.sources, [&](const std::string& path) { str(out, path); });
   out += ",\n  ";
   key(out, "entry");
   str_or_null(out, function_name(m, m.entry));

@@ -140,10 +140,12 @@ uint32_t rt_count();
 // (I F B S H A M C W); nullopt for other letters.
 std::optional<Tag> tag_of_letter(char letter);
 
-// A source position for runtime errors (0:0 when none).
+// A source position for runtime errors (0:0 when none): line and column in
+// the module's source file `file` (an index into Module::sources).
 struct Loc {
   uint32_t line = 0;
   uint32_t col = 0;
+  uint32_t file = 0;
 };
 
 // --- C types (docs/ffi.md) ------------------------------------------------------------
@@ -348,7 +350,12 @@ struct Global {
 };
 
 struct Module {
-  std::string source_path;  // the .hako file, for runtime error locations
+  // The .hako files of the program, for runtime error locations (Loc::file
+  // indexes it): the main file first, then the files its `using` lines
+  // name. Empty when unknown.
+  std::vector<std::string> sources;
+  // The main file's path ("" when the module lists no sources).
+  std::string main_source() const { return sources.empty() ? std::string() : sources.front(); }
   std::vector<BoxType> boxes;
   std::vector<Global> globals;
   std::vector<std::string> strings;  // string pool (const_s, call_method names, field names)

@@ -26,6 +26,15 @@ std::string tag_text(const Module& m, Tag t) {
 std::string value_text(ValueId v) { return v == kNone ? std::string("<bad value>") : "%" + std::to_string(v); }
 std::string block_text(BlockId b) { return b == kNone ? std::string("none") : "bb" + std::to_string(b); }
 
+// ` @line:col` in the main source file, ` @file:line:col` in another (the
+// index of its `source` line); nothing for "no location".
+std::string loc_text(const Loc& loc) {
+  if (loc.line == 0 && loc.col == 0 && loc.file == 0) return "";
+  std::string out = " @";
+  if (loc.file != 0) out += std::to_string(loc.file) + ":";
+  return out + std::to_string(loc.line) + ":" + std::to_string(loc.col);
+}
+
 std::string function_ref(const Module& m, FuncId f) {
   if (f >= m.functions.size()) return bad("function", f);
   const std::string& name = m.functions[f].name;
@@ -108,7 +117,7 @@ std::string extern_decl_text(const Module& m, ExternId e) {
   if (x.variadic) out += x.params.empty() ? "..." : ", ...";
   out += ") -> " + ctype_text(m, x.ret);
   if (x.ret_own != Ownership::Borrowed) out += std::string(" ") + ownership_name(x.ret_own);
-  if (x.loc.line != 0 || x.loc.col != 0) out += " @" + std::to_string(x.loc.line) + ":" + std::to_string(x.loc.col);
+  out += loc_text(x.loc);
   return out + "\n";
 }
 
@@ -192,8 +201,7 @@ void print_inst(const Module& m, const Function& f, const Inst& inst, std::strin
   }
   out += op_info(inst.op).mnemonic;
   print_operands(m, inst, out);
-  if (inst.loc.line != 0 || inst.loc.col != 0)
-    out += " @" + std::to_string(inst.loc.line) + ":" + std::to_string(inst.loc.col);
+  out += loc_text(inst.loc);
   if (inst.result != kNone) out += hints_text(f.hints_of(inst.result));
   out += "\n";
 }
@@ -241,7 +249,7 @@ std::string print_function(const Module& m, const Function& f) {
 
 std::string print_module(const Module& m) {
   std::string out = "; hakoc MIR\n";
-  if (!m.source_path.empty()) out += "source " + text::quote(m.source_path) + "\n";
+  for (const std::string& path : m.sources) out += "source " + text::quote(path) + "\n";
   for (const BoxType& box : m.boxes) {
     out += "box " + text::name_or_quoted(box.name, text::is_ident(box.name)) + " {\n";
     for (const Field& field : box.fields) {

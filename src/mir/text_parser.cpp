@@ -396,12 +396,7 @@ class Parser {
     take();
     x.ret = ctype();
     x.ret_own = ownership_opt();
-    if (at_punct('@')) {
-      take();
-      x.loc.line = u32("a line number");
-      expect_punct(':');
-      x.loc.col = u32("a column number");
-    }
+    if (at_punct('@')) x.loc = loc();
     expect_eol();
     m_.externs.push_back(std::move(x));
   }
@@ -501,13 +496,29 @@ class Parser {
     resolve_functions();
   }
 
+  // `source "path"`: the next of the module's source files (the first is
+  // file 0, the main file).
   void source_line() {
-    const Token& kw = take();
-    if (seen_source_) fail(diag::Kind::MirSyntax, kw.span, "duplicate 'source' line");
-    seen_source_ = true;
+    take();
     if (peek().kind != Tok::String) expected(peek(), "a string literal");
-    m_.source_path = take().text;
+    m_.sources.push_back(take().text);
     expect_eol();
+  }
+
+  // `@line:col` (in source file 0) or `@file:line:col`; the cursor is on `@`.
+  Loc loc() {
+    take();
+    Loc l;
+    l.line = u32("a line number");
+    expect_punct(':');
+    l.col = u32("a column number");
+    if (at_punct(':')) {
+      take();
+      l.file = l.line;
+      l.line = l.col;
+      l.col = u32("a column number");
+    }
+    return l;
   }
 
   void box_decl() {
@@ -878,12 +889,7 @@ class Parser {
         case OperandKind::Value: separator(); inst.args.push_back(use_value(st)); break;
       }
     }
-    if (at_punct('@')) {
-      take();
-      inst.loc.line = u32("a line number");
-      expect_punct(':');
-      inst.loc.col = u32("a column number");
-    }
+    if (at_punct('@')) inst.loc = loc();
     if (at_punct('!')) {
       if (!def) fail(diag::Kind::MirHint, peek().span, "'" + mn.text + "' produces no value to carry hints");
       HintSet hints = hint_list(HintScope::Value, inst.tag);
@@ -937,7 +943,6 @@ class Parser {
   std::vector<Token> toks_;
   size_t pos_ = 0;
   Module m_;
-  bool seen_source_ = false;
   bool seen_entry_ = false;
   std::unordered_map<std::string, FuncId> functions_;
   std::vector<FuncUse> func_uses_;

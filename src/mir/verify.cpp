@@ -25,6 +25,14 @@ bool tag_valid(const Module& m, Tag t) { return t.kind != Kind::Box || t.box < m
 std::string value_name(ValueId v) { return "%" + std::to_string(v); }
 std::string block_name(BlockId b) { return "bb" + std::to_string(b); }
 
+// Whether `loc` names a file of the module: runtime errors print that path.
+// File 0 is always valid (a module without sources prints no path).
+bool loc_valid(const Module& m, const Loc& loc) { return loc.file == 0 || loc.file < m.sources.size(); }
+
+std::string loc_error(const Loc& loc) {
+  return "the location names source file #" + std::to_string(loc.file) + ", which the module does not list";
+}
+
 // The entry function: Main.main/0 without parameters, or Main.main/1 whose
 // one parameter receives the command-line arguments as an ArrayBox (also
 // readable as a Handle: the same bits); no receiver. For an instance Main the
@@ -86,7 +94,10 @@ void check_module(const Module& m, std::vector<VerifyError>& out) {
   Reporter report(out, "", kNoFunc);
   auto error = [&](std::string message) { report.error(kNoBlock, kNone, std::move(message)); };
   check_entry(m, report);
-  if (m.source_path.find('\0') != std::string::npos) error("the source path contains a NUL byte");
+  for (const std::string& path : m.sources)
+    if (path.find('\0') != std::string::npos) error("the source path " + text::quote(path) + " contains a NUL byte");
+  for (const ExternFn& x : m.externs)
+    if (!loc_valid(m, x.loc)) error("extern $" + x.name + ": " + loc_error(x.loc));
 
   std::unordered_set<std::string> names;
   for (uint32_t b = 0; b < m.boxes.size(); ++b) {
@@ -133,6 +144,7 @@ class FunctionVerifier {
         const Inst& inst = insts[i];
         if (static_cast<uint32_t>(inst.op) >= op_count()) continue;  // reported by structure()
         uses(b, i, inst);
+        if (!loc_valid(m_, inst.loc)) report_.error(b, i, loc_error(inst.loc));
         verify_detail::check_inst(m_, f_, b, i, inst, report_);
         if (inst.op == Op::Phi) phi(b, i, inst);
       }

@@ -4,6 +4,7 @@
 namespace hako::parse {
 
 void Parser::parse_top_level(ast::Program& program) {
+  bool declared = false;  // `using` lines must come before every declaration
   for (;;) {
     skip_separators();
     if (at(TokenKind::Eof)) return;
@@ -11,12 +12,17 @@ void Parser::parse_top_level(ast::Program& program) {
     try {
       check_cap();
       switch (peek().kind) {
+        case TokenKind::KwUsing:
+          parse_using(program, declared);
+          break;
         case TokenKind::KwBox:
         case TokenKind::KwStatic:
+          declared = true;
           parse_box(program);
           break;
         case TokenKind::At:
         case TokenKind::KwExtern:
+          declared = true;
           parse_extern_decl(program);
           break;
         default:
@@ -122,6 +128,8 @@ void Parser::parse_member(ast::BoxDecl& box) {
       break;
     case TokenKind::KwWeak:
       return parse_field_line(box, ast::Visibility::Default);
+    case TokenKind::KwUsing:
+      misplaced_using("a box");
     case TokenKind::KwInit:
       if (next == TokenKind::LBrace) {
         advance();

@@ -106,8 +106,7 @@ std::string Parser::parenthesized_text(uint32_t open) const {
     if (toks_[i].kind == TokenKind::LParen) ++depth;
     if (toks_[i].kind != TokenKind::RParen || --depth != 0) continue;
     if (i == open + 1) return "";
-    const uint32_t begin = toks_[open + 1].span.begin;
-    return file_.text().substr(begin, toks_[i - 1].span.end - begin);
+    return std::string(file_.slice(base::Span{toks_[open + 1].span.begin, toks_[i - 1].span.end}));
   }
   return "";
 }

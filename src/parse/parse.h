@@ -8,6 +8,12 @@
 
 namespace hako::parse {
 
+// Parses one file on its own into a program.
 ast::Program parse_program(const base::SourceFile& file, diag::DiagEngine& diags);
+
+// Parses `file` and appends its `using` lines and declarations to `program`,
+// numbering its expressions and locals after those already there (a program
+// of several files is parsed file by file into one Program).
+void parse_file(const base::SourceFile& file, diag::DiagEngine& diags, ast::Program& program);
 
 }  // namespace hako::parse

@@ -7,8 +7,14 @@
 namespace hako::parse {
 
 ast::Program parse_program(const base::SourceFile& file, diag::DiagEngine& diags) {
+  ast::Program program;
+  parse_file(file, diags, program);
+  return program;
+}
+
+void parse_file(const base::SourceFile& file, diag::DiagEngine& diags, ast::Program& program) {
   std::vector<Token> tokens = lex::lex(file, diags);
-  return Parser(file, diags, std::move(tokens)).parse_program();
+  Parser(file, diags, std::move(tokens)).parse_into(program);
 }
 
 Parser::Parser(const base::SourceFile& file, diag::DiagEngine& diags, std::vector<Token> tokens)
@@ -16,8 +22,7 @@ Parser::Parser(const base::SourceFile& file, diag::DiagEngine& diags, std::vecto
   // The cursor relies on a final Eof; lex() always adds one, tests may not.
   if (toks_.empty() || toks_.back().kind != TokenKind::Eof) {
     Token eof;
-    uint32_t end = static_cast<uint32_t>(file.text().size());
-    eof.span = base::Span{end, end};
+    eof.span = base::Span{file.end(), file.end()};
     toks_.push_back(eof);
   }
   skip_newlines_.push_back(false);
@@ -25,6 +30,13 @@ Parser::Parser(const base::SourceFile& file, diag::DiagEngine& diags, std::vecto
 
 ast::Program Parser::parse_program() {
   ast::Program program;
+  parse_into(program);
+  return program;
+}
+
+void Parser::parse_into(ast::Program& program) {
+  next_expr_id_ = program.expr_count;
+  next_local_ = program.local_count;
   // A capped engine drops every report, and the lexer stopped early: the
   // tokens are incomplete and nothing more can be said about them.
   if (!lex::diags_capped(diags_)) {
@@ -33,7 +45,6 @@ ast::Program Parser::parse_program() {
   }
   program.expr_count = next_expr_id_;
   program.local_count = next_local_;
-  return program;
 }
 
 // --- cursor ------------------------------------------------------------------
@@ -169,7 +180,9 @@ void Parser::sync_to_declaration(uint32_t start) {
   if (pos_ == start && toks_[pos_].kind != TokenKind::Eof) ++pos_;
   for (;;) {
     TokenKind k = toks_[pos_].kind;
-    if (k == TokenKind::Eof || k == TokenKind::KwBox || k == TokenKind::KwStatic || k == TokenKind::KwExtern) break;
+    if (k == TokenKind::Eof || k == TokenKind::KwBox || k == TokenKind::KwStatic || k == TokenKind::KwExtern ||
+        k == TokenKind::KwUsing)
+      break;
     if (k == TokenKind::At) {
       uint32_t end = attribute_run_end(pos_);
       if (end != pos_ && toks_[end].kind == TokenKind::KwExtern) break;
@@ -228,7 +241,7 @@ void Parser::report_missing_brace(base::Span open, const char* what) {
 void Parser::flush_min_literals() {
   for (const auto& [id, span] : min_literals_) {
     (void)id;
-    std::string text = file_.text().substr(span.begin, span.end - span.begin);
+    std::string text(file_.slice(span));
     report(diag::Kind::IntegerTooLarge, span,
            "Integer literal '" + text +
                "' does not fit in a 64-bit signed integer (the largest is 9223372036854775807); only a minus "

@@ -40,6 +40,8 @@ class Parser {
   Parser(const base::SourceFile& file, diag::DiagEngine& diags, std::vector<Token> tokens);
   // Parses the whole file; what could not be parsed is left out.
   ast::Program parse_program();
+  // The same, appending to `program` (ids continue from its counts).
+  void parse_into(ast::Program& program);
 
  private:
   friend class NewlineMode;
@@ -84,8 +86,8 @@ class Parser {
   // `open_base` in open_) is closed, or up to (not including) a `}` that
   // closes the enclosing block.
   void sync_to_line_end(size_t open_base, uint32_t start);
-  // Skips to the next `box`, `static`, `extern` or attributes before
-  // `extern` (consumes >= 1 token).
+  // Skips to the next `box`, `static`, `extern`, `using` or attributes
+  // before `extern` (consumes >= 1 token).
   void sync_to_declaration(uint32_t start);
   // Whether the cursor starts a top-level declaration (`box Name`,
   // `static box`, `extern`, attributes before `extern`), which ends any
@@ -124,6 +126,14 @@ class Parser {
   void parse_method(ast::BoxDecl& box, ast::MethodKind kind);
   // Parses `: Type` if present and returns the type's text ("" when absent).
   std::string parse_type_annotation();
+
+  // --- imports (using.cpp) -----------------------------------------------
+  // Parses `using "path" [as Alias]` (the cursor is on `using`) into
+  // program.usings; `after_declaration` makes it E0701 (imports come first).
+  void parse_using(ast::Program& program, bool after_declaration);
+  // Reports E0701 for a `using` inside a box or a method (the cursor is on
+  // it) and throws SyntaxError, whose recovery skips the line.
+  [[noreturn]] void misplaced_using(const char* where);
 
   // --- extern declarations (extern.cpp, docs/ffi.md "Grammar") ------------
   // Parses `attribute* extern "ABI" { ... }` or `attribute* extern struct

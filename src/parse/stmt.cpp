@@ -143,6 +143,7 @@ ast::StmtPtr Parser::parse_statement_inner() {
     case TokenKind::KwWhile: return no_cleanup_after(parse_while(), "a loop");
     case TokenKind::KwReturn: return parse_return();
     case TokenKind::KwPrint: return parse_print();
+    case TokenKind::KwUsing: misplaced_using("a method");
     case TokenKind::KwBreak: return std::make_unique<ast::BreakStmt>(advance().span);
     case TokenKind::KwContinue: return std::make_unique<ast::ContinueStmt>(advance().span);
     case TokenKind::LBrace: {

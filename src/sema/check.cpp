@@ -11,15 +11,16 @@ namespace {
 constexpr int kMaxWalks = 64;
 }  // namespace
 
-std::optional<CheckedProgram> check(const ast::Program& program, const base::SourceFile& file,
+std::optional<CheckedProgram> check(const ast::Program& program, const base::SourceMap& sources,
                                     diag::DiagEngine& diags, const CheckOptions& options) {
-  return Checker(program, file, diags, options).run();
+  return Checker(program, sources, diags, options).run();
 }
 
 std::optional<CheckedProgram> Checker::run() {
   uint32_t errors_before = diags_.error_count();
   recording_ = true;
   declare_boxes();
+  declare_aliases();
   declare_externs();
   find_main();
   if (out_.main_func != kNone) {
@@ -99,11 +100,11 @@ void Checker::finalize_kinds() {
 }
 
 void Checker::report(diag::Kind kind, ast::Span span, std::string message) {
-  if (recording_) diags_.report(kind, &file_, span, std::move(message));
+  if (recording_) diags_.report(kind, sources_, span, std::move(message));
 }
 
 void Checker::report(diag::Kind kind, ast::Span span, std::string message, std::string help) {
-  if (recording_) diags_.report(kind, &file_, span, std::move(message), std::move(help));
+  if (recording_) diags_.report(kind, sources_, span, std::move(message), std::move(help));
 }
 
 void Checker::join_local(uint32_t local, KindOpt kind) {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "ast/ast.h"
-#include "base/source.h"
+#include "base/source_map.h"
 #include "mir/mir.h"
 
 namespace hako::sema {
@@ -175,7 +175,7 @@ struct ExternDeclInfo {
 
 struct CheckedProgram {
   const ast::Program* program = nullptr;
-  const base::SourceFile* file = nullptr;
+  const base::SourceMap* sources = nullptr;  // the program's files, for positions
   std::vector<BoxInfo> boxes;     // user boxes, static and instance, in source order
   std::vector<FuncInfo> funcs;
   std::vector<GlobalInfo> globals;

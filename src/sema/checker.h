@@ -24,7 +24,7 @@ bool is_builtin_box_name(const std::string& name);
 
 class Checker {
  public:
-  Checker(const ast::Program& program, const base::SourceFile& file, diag::DiagEngine& diags,
+  Checker(const ast::Program& program, const base::SourceMap& sources, diag::DiagEngine& diags,
           const CheckOptions& options);
 
   // Runs all passes; the program when no error was reported.
@@ -33,6 +33,10 @@ class Checker {
  private:
   // --- declarations (declare.cpp) ---
   void declare_boxes();
+  // Gives each `using ... as Alias` its static box, in the importing file.
+  void declare_aliases();
+  // "path:line" of a global offset, for messages that point elsewhere.
+  std::string where(uint32_t offset) const;
   void declare_box(const ast::BoxDecl& decl);
   void find_main();
   uint32_t find_box(const std::string& name) const;
@@ -128,7 +132,10 @@ class Checker {
   std::string name(KindOpt t) const { return t ? kind_name(out_, *t) : "Void"; }
 
   const ast::Program& program_;
-  const base::SourceFile& file_;
+  const base::SourceMap& sources_;
+  // The `using ... as Alias` names of each file (by SourceMap index): alias
+  // → the static box it stands for (docs/language.md, "Multi-file programs").
+  std::vector<std::unordered_map<std::string, uint32_t>> aliases_;
   diag::DiagEngine& diags_;
   CheckOptions options_;
   CheckedProgram out_;

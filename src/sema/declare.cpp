@@ -4,12 +4,13 @@
 
 namespace hako::sema {
 
-Checker::Checker(const ast::Program& program, const base::SourceFile& file, diag::DiagEngine& diags,
+Checker::Checker(const ast::Program& program, const base::SourceMap& sources, diag::DiagEngine& diags,
                  const CheckOptions& options)
-    : program_(program), file_(file), diags_(diags), options_(options) {
+    : program_(program), sources_(sources), diags_(diags), options_(options) {
   out_.target = options.target;
   out_.program = &program;
-  out_.file = &file;
+  out_.sources = &sources;
+  aliases_.resize(sources.size());
   out_.locals.resize(program.local_count);
   out_.exprs.resize(program.expr_count);
   local_kinds_.resize(program.local_count);
@@ -18,7 +19,21 @@ Checker::Checker(const ast::Program& program, const base::SourceFile& file, diag
 uint32_t Checker::find_box(const std::string& name) const {
   for (uint32_t i = 0; i < out_.boxes.size(); ++i)
     if (out_.boxes[i].name == name) return i;
+  // Inside a method, the aliases of the file the method is written in.
+  if (cur_box_ != kNone && out_.boxes[cur_box_].decl != nullptr) {
+    const base::SourceFile* file = sources_.file_of(out_.boxes[cur_box_].decl->span.begin);
+    if (file != nullptr && file->id() < aliases_.size()) {
+      const auto& in_file = aliases_[file->id()];
+      if (auto it = in_file.find(name); it != in_file.end()) return it->second;
+    }
+  }
   return kNone;
+}
+
+std::string Checker::where(uint32_t offset) const {
+  const base::SourceFile* file = sources_.file_of(offset);
+  if (file == nullptr) return "?";
+  return file->path() + ":" + std::to_string(file->line_col(offset).line);
 }
 
 uint32_t Checker::find_method(uint32_t box, const std::string& name, uint32_t arity) const {
@@ -56,8 +71,13 @@ bool is_builtin_box_name(const std::string& name) {
 
 void Checker::declare_boxes() {
   for (const ast::BoxDecl& decl : program_.boxes) {
-    if (find_box(decl.name) != kNone) {
-      report(diag::Kind::DuplicateDefinition, decl.name_span, "The box '" + decl.name + "' is defined twice.");
+    if (uint32_t first = find_box(decl.name); first != kNone) {
+      // Across files the first definition is the one loaded first: an
+      // imported file's before its importer's.
+      const ast::BoxDecl* earlier = out_.boxes[first].decl;
+      report(diag::Kind::DuplicateDefinition, decl.name_span,
+             "The box '" + decl.name + "' is defined twice; the first definition is at " +
+                 (earlier ? where(earlier->name_span.begin) : std::string("?")) + ".");
       continue;
     }
     if (is_builtin_box_name(decl.name)) {
@@ -68,6 +88,51 @@ void Checker::declare_boxes() {
     declare_box(decl);
   }
   declare_struct_boxes();
+}
+
+void Checker::declare_aliases() {
+  for (const ast::UsingDecl& u : program_.usings) {
+    if (!u.alias || !u.file) continue;
+    const base::SourceFile* importer = sources_.file_of(u.span.begin);
+    const base::SourceFile& target = sources_.file(*u.file);
+    // The alias stands for the imported file's static box, so the file must
+    // have exactly one.
+    std::vector<uint32_t> statics;
+    for (uint32_t b = 0; b < out_.boxes.size(); ++b) {
+      const ast::BoxDecl* d = out_.boxes[b].decl;
+      if (d != nullptr && out_.boxes[b].is_static && target.contains(d->name_span.begin)) statics.push_back(b);
+    }
+    if (statics.size() != 1) {
+      std::string found = "none";
+      if (!statics.empty()) {
+        found.clear();
+        for (uint32_t b : statics) found += (found.empty() ? "'" : ", '") + out_.boxes[b].name + "'";
+      }
+      report(diag::Kind::UsingAliasTarget, u.alias_span,
+             "'as " + *u.alias + "' names the static box of '" + target.path() +
+                 "', but that file must declare exactly one static box (it declares " + found + ").");
+      continue;
+    }
+    uint32_t box = statics[0];
+    if (*u.alias != out_.boxes[box].name) {
+      if (uint32_t other = find_box(*u.alias); other != kNone) {
+        report(diag::Kind::UsingAliasConflict, u.alias_span,
+               "The alias '" + *u.alias + "' is already the name of the box defined at " +
+                   where(out_.boxes[other].decl ? out_.boxes[other].decl->name_span.begin : 0) + ".");
+        continue;
+      }
+      if (is_builtin_box_name(*u.alias)) {
+        report(diag::Kind::UsingAliasConflict, u.alias_span,
+               "The alias '" + *u.alias + "' is the name of a built-in box.");
+        continue;
+      }
+    }
+    auto [it, fresh] = aliases_[importer->id()].emplace(*u.alias, box);
+    if (!fresh && it->second != box)
+      report(diag::Kind::UsingAliasConflict, u.alias_span,
+             "The alias '" + *u.alias + "' already stands for the static box '" + out_.boxes[it->second].name +
+                 "' in this file.");
+  }
 }
 
 void Checker::declare_box(const ast::BoxDecl& decl) {

@@ -343,8 +343,8 @@ void Checker::declare_extern(const ast::ExternBlock& block, const FfiAttrs& bloc
   const ast::Attribute* library = attrs.library ? attrs.library : block_attrs.library;
   if (library) x.library = library->value;
   x.variadic = fn.variadic;
-  base::LineCol lc = file_.line_col(fn.name_span.begin);
-  x.loc = mir::Loc{lc.line, lc.col};
+  base::Location at = *sources_.locate(fn.name_span.begin);
+  x.loc = mir::Loc{at.line, at.col, at.file};
 
   for (const ast::ExternParam& p : fn.params) {
     FfiAttrs pattrs = ffi_attributes(p.attrs, AttrSite::Param);

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "ast/ast.h"
-#include "base/source.h"
+#include "base/source_map.h"
 #include "base/targets.h"
 #include "diag/diag.h"
 #include "sema/checked.h"
@@ -24,7 +24,8 @@ struct CheckOptions {
 };
 
 // The checked program, or nullopt when errors were reported.
-std::optional<CheckedProgram> check(const ast::Program& program, const base::SourceFile& file,
+// `sources` holds the program's files (reports name the file of each span).
+std::optional<CheckedProgram> check(const ast::Program& program, const base::SourceMap& sources,
                                     diag::DiagEngine& diags, const CheckOptions& options);
 
 }  // namespace hako::sema

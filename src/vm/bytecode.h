@@ -109,7 +109,12 @@ struct Program {
   // Frees the FFI structures (callback closures included).
   ~Program();
 
-  std::string source_path;
+  // The module's source files (mir::Module::sources): runtime-error
+  // locations point at these strings.
+  std::vector<std::string> sources;
+  // The C string runtime errors print for source file `file` ("" when the
+  // module lists none).
+  const char* source_name(uint32_t file) const { return file < sources.size() ? sources[file].c_str() : ""; }
   std::vector<FuncCode> funcs;            // indexed by mir::FuncId
   std::vector<reml_loc_t> locs;           // runtime-error locations
   std::vector<uint32_t> pool;             // argument register lists

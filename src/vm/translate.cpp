@@ -46,7 +46,7 @@ const FuncCode* Program::find_method(uint32_t box, uint64_t key) const {
 
 std::unique_ptr<Program> translate(const mir::Module& m, const TranslateOptions& options) {
   auto p = std::make_unique<Program>();
-  p->source_path = m.source_path;
+  p->sources = m.sources;
   p->entry = m.entry;
   p->null_text = reml_str_new_immortal("null", 4);
   p->strings.assign(m.strings.size(), nullptr);
@@ -88,7 +88,6 @@ std::unique_ptr<Program> translate(const mir::Module& m, const TranslateOptions&
       if (meth.name == "toString" && meth.arity == 0) p->to_string[b] = fc;
     }
   }
-  for (reml_loc_t& l : p->locs) l.file = p->source_path.c_str();
   return p;
 }
 

@@ -104,7 +104,7 @@ class FunctionTranslator {
   uint32_t dst(const Inst& in) const { return in.result != kNone ? facts_.reg_of[in.result] : facts_.sink; }
 
   uint32_t loc(const Inst& in) {
-    p_.locs.push_back(reml_loc_t{nullptr, in.loc.line, in.loc.col});
+    p_.locs.push_back(reml_loc_t{p_.source_name(in.loc.file), in.loc.line, in.loc.col});
     return static_cast<uint32_t>(p_.locs.size() - 1);
   }
 

@@ -68,12 +68,13 @@ struct Lowered {
   std::optional<mir::Module> mir;
 
   explicit Lowered(const std::string& src, bool debug_info = false, const std::string& triple = kHost) {
-    base::SourceFile file("t.hako", src);
+    base::SourceMap sources;
+    const base::SourceFile& file = *sources.add("t.hako", src);
     diag::DiagEngine diags;
     ast::Program program = parse::parse_program(file, diags);
     EXPECT_FALSE(diags.has_errors()) << diags.render(diag::Format::Text);
     if (diags.has_errors()) return;
-    std::optional<sema::CheckedProgram> checked = sema::check(program, file, diags, sema::CheckOptions{});
+    std::optional<sema::CheckedProgram> checked = sema::check(program, sources, diags, sema::CheckOptions{});
     EXPECT_TRUE(checked) << diags.render(diag::Format::Text);
     if (!checked) return;
     mir = lower::lower_program(*checked);

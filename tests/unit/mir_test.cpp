@@ -180,7 +180,7 @@ void build_main(Module& m) {
 // runtime calls and every operand letter.
 Module sample() {
   Module m;
-  m.source_path = "tests/run/sample.hako";
+  m.sources = {"tests/run/sample.hako", "tests/run/modules/sample_lib.hako"};
   m.boxes.push_back(BoxType{"Point", {Field{"x", false}, Field{"owner", true}}, {}});
   m.boxes.push_back(BoxType{"Util", {}, {}});
   m.globals.push_back(Global{"Util.count"});
@@ -232,7 +232,7 @@ void add_every_op(Module& m) {
     if ((info.flags & TERM) || op == Op::Phi) continue;
     Inst inst;
     inst.op = op;
-    inst.loc = Loc{k + 1, 2};
+    inst.loc = Loc{k + 1, 2, k % 2};  // in both source files
     for (const char* p = info.operands; *p; ++p) {
       switch (*p) {
         case 'i': inst.imm = 1; break;
@@ -300,7 +300,7 @@ void add_every_op(Module& m) {
 // The first structural difference between two modules ("" when equal).
 // String operands compare by text: the pool is rebuilt by the parser.
 std::string difference(const Module& a, const Module& b) {
-  if (a.source_path != b.source_path) return "source";
+  if (a.sources != b.sources) return "sources";
   if (a.rc_explicit != b.rc_explicit) return "rc explicit";
   for (size_t i = 0; i < a.functions.size() && i < b.functions.size(); ++i) {
     const Function &x = a.functions[i], &y = b.functions[i];
@@ -363,7 +363,7 @@ std::string difference(const Module& a, const Module& b) {
         if (x.op != y.op || x.result != y.result || x.args != y.args || x.targets != y.targets) return at + "shape";
         if (x.result != kNoValue && x.tag != y.tag) return at + "tag";
         if (x.imm != y.imm || bits(x.fimm) != bits(y.fimm)) return at + "immediate";
-        if (x.loc.line != y.loc.line || x.loc.col != y.loc.col) return at + "loc";
+        if (x.loc.line != y.loc.line || x.loc.col != y.loc.col || x.loc.file != y.loc.file) return at + "loc";
         bool string_ref = std::strchr(op_info(x.op).operands, 's') != nullptr;
         if (string_ref ? a.strings.at(x.ref) != b.strings.at(y.ref) : x.ref != y.ref) return at + "ref";
       }
@@ -431,6 +431,7 @@ TEST(MirPrinter, PrintsModuleHeaderAndMethods) {
   EXPECT_EQ(text.substr(0, text.find("\nfn ")),
             "; hakoc MIR\n"
             "source \"tests/run/sample.hako\"\n"
+            "source \"tests/run/modules/sample_lib.hako\"\n"
             "box Point {\n"
             "  field x\n"
             "  field weak owner\n"
@@ -525,7 +526,7 @@ TEST(MirText, UnusualNamesAreQuoted) {
   m.boxes[1].fields.push_back(Field{"a-b", false});
   m.globals[0].name = "Util.1st";
   m.functions[kSum].name = "Main.sum loop/1";
-  m.source_path = "dir/with \"quotes\"\n.hako";
+  m.sources[0] = "dir/with \"quotes\"\n.hako";
   std::string text = print_module(m);
   EXPECT_NE(text.find("box \"Odd Box\" {\n  field \"a-b\"\n}\n"), std::string::npos);
   EXPECT_NE(text.find("global \"Util.1st\"\n"), std::string::npos);
@@ -827,10 +828,11 @@ TEST(MirJson, IsValidAndRendersReferencesByMeaning) {
   std::string json = module_to_json(m);
   EXPECT_TRUE(JsonChecker(json).valid()) << json;
   for (const char* fragment :
-       {"\"source\": \"tests/run/sample.hako\"", "\"entry\": \"Main.main/0\"", "\"globals\": [\"Util.count\"]",
+       {"\"sources\": [\"tests/run/sample.hako\", \"tests/run/modules/sample_lib.hako\"]", "\"entry\": \"Main.main/0\"", "\"globals\": [\"Util.count\"]",
         "{\"name\": \"owner\", \"weak\": true}", "{\"name\": \"norm2\", \"arity\": 0, \"function\": \"Point.norm2/0\"}",
         "{\"op\": \"call\", \"result\": 5, \"tag\": \"Int\", \"args\": [4], \"function\": \"Main.fib/1\", "
-        "\"loc\": {\"line\": 12, \"col\": 16}}",
+        "\"loc\": {\"file\": \"tests/run/sample.hako\", \"line\": 12, \"col\": 16}}",
+        "\"loc\": {\"file\": \"tests/run/modules/sample_lib.hako\", \"line\": 2, \"col\": 2}}",
         "\"string\": \"hi\\n\\t\\\"q\\\"\\\\ \\u0001 \xc3\xa9\"", "\"fimm\": \"nan\"", "\"fimm\": 0.1",
         "\"runtime\": \"reml_str_len\"", "\"box\": \"Point\", \"field\": \"x\", \"field_index\": 0",
         "\"global\": \"Util.count\"", "\"args\": [1, 7], \"targets\": [0, 3]", "\"args\": [2], \"targets\": [1, 2]",
@@ -877,6 +879,18 @@ TEST(MirVerify, FormatsLocations) {
   EXPECT_EQ(format_verify_error(VerifyError{"Main.f/0", 2_b, kNone, "boom"}), "fn @Main.f/0 bb2: boom");
   EXPECT_EQ(format_verify_error(VerifyError{"Main.f/0", kNoBlock, kNone, "boom"}), "fn @Main.f/0: boom");
   EXPECT_EQ(format_verify_error(VerifyError{"", kNoBlock, kNone, "boom"}), "module: boom");
+}
+
+TEST(MirVerify, LocationOfAMissingSourceFile) {
+  Module m = sample();
+  m.functions[kMain].blocks[4].insts[0].loc = Loc{3, 1, 2};  // sample() lists two sources
+  expect_one_error(m, "fn @Main.main/0 bb4 #0:",
+                   "the location names source file #2, which the module does not list");
+  // File 0 needs no source: a module may list none.
+  Module bare = sample();
+  bare.sources.clear();
+  bare.functions[kMain].blocks[4].insts[0].loc = Loc{3, 1, 0};
+  EXPECT_EQ(messages(verify_module(bare)), "");
 }
 
 TEST(MirVerify, EmptyBlock) {

@@ -37,14 +37,15 @@ using namespace mir::id_literals;
 
 // Hako source → MIR as lowering leaves it (keep markers present).
 std::optional<mir::Module> lower_source(const std::string& src) {
-  base::SourceFile file("t.hako", src);
+  base::SourceMap sources;
+  const base::SourceFile& file = *sources.add("t.hako", src);
   diag::DiagEngine diags;
   ast::Program program = parse::parse_program(file, diags);
   if (diags.has_errors()) {
     ADD_FAILURE() << diags.render(diag::Format::Text);
     return std::nullopt;
   }
-  std::optional<sema::CheckedProgram> checked = sema::check(program, file, diags, sema::CheckOptions{});
+  std::optional<sema::CheckedProgram> checked = sema::check(program, sources, diags, sema::CheckOptions{});
   if (!checked) {
     ADD_FAILURE() << diags.render(diag::Format::Text);
     return std::nullopt;

@@ -16,14 +16,16 @@ namespace hako {
 namespace {
 
 struct Checked {
-  base::SourceFile file;
+  base::SourceMap sources;
+  const base::SourceFile& file;
   diag::DiagEngine diags;
   ast::Program program;
   std::optional<sema::CheckedProgram> checked;
 
-  Checked(const std::string& src, const std::string& target = base::default_triple()) : file("t.hako", src) {
+  Checked(const std::string& src, const std::string& target = base::default_triple())
+      : file(*sources.add("t.hako", src)) {
     program = parse::parse_program(file, diags);
-    if (!diags.has_errors()) checked = sema::check(program, file, diags, sema::CheckOptions{target});
+    if (!diags.has_errors()) checked = sema::check(program, sources, diags, sema::CheckOptions{target});
   }
 
   std::string local_kind(const std::string& name) const {

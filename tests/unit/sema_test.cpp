@@ -14,14 +14,15 @@ namespace hako {
 namespace {
 
 struct Checked {
-  base::SourceFile file;
+  base::SourceMap sources;
+  const base::SourceFile& file;
   diag::DiagEngine diags;
   ast::Program program;
   std::optional<sema::CheckedProgram> checked;
 
-  explicit Checked(const std::string& src) : file("t.hako", src) {
+  explicit Checked(const std::string& src) : file(*sources.add("t.hako", src)) {
     program = parse::parse_program(file, diags);
-    if (!diags.has_errors()) checked = sema::check(program, file, diags, sema::CheckOptions{});
+    if (!diags.has_errors()) checked = sema::check(program, sources, diags, sema::CheckOptions{});
   }
 
   // The inferred kind of the local or parameter called `name`.

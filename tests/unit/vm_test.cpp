@@ -116,7 +116,7 @@ Outcome run_both(const mir::Module& m, const std::vector<std::string>& args = {}
 // references stay valid), then given bodies through Fn.
 struct Mod {
   mir::Module m;
-  Mod() { m.source_path = "test.hako"; }
+  Mod() { m.sources = {"test.hako"}; }
 
   FuncId declare(const std::string& name, std::vector<Tag> params, Tag ret, uint32_t box = mir::kNone) {
     mir::Function f;
