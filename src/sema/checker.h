@@ -22,6 +22,10 @@ namespace hako::sema {
 // declaration may redefine.
 bool is_builtin_box_name(const std::string& name);
 
+// The end of the message of each warning about an operand that is always
+// Void (W0302-W0306).
+inline constexpr const char* kVoidReached = "; if this is reached, it is a runtime error.";
+
 class Checker {
  public:
   Checker(const ast::Program& program, const base::SourceFile& file, diag::DiagEngine& diags,
@@ -121,6 +125,11 @@ class Checker {
   void convert(const ast::Expr& e, KindOpt from, Tag to, const char* position);
   // Checks `e` as a condition: records Truthy (or nothing for Bool).
   void condition(const ast::Expr& e);
+  // Boxes `e`, which sema found always Void, into the Handle holding Void
+  // it is at run time: the operation using it then gets the run-time check
+  // (and error) a Void Handle gets, for code that may never run
+  // (docs/language.md, "Kinds and type errors"). The caller warns.
+  void void_as_handle(const ast::Expr& e);
   // The static box a receiver expression names (`Util` or `me` in a static
   // box), or kNone.
   uint32_t static_receiver(const ast::Expr& receiver);

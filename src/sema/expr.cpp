@@ -26,6 +26,15 @@ void Checker::convert(const ast::Expr& e, KindOpt from, Tag to, const char* posi
   if (!from) return;
   ExprInfo& info = out_.exprs[e.id];
   auto c = conversion(*from, to);
+  if (!c && from->kind == Kind::Void && conversion(Tag::of(Kind::Handle), to) == Coercion::Unbox) {
+    // Unboxed as a Void Handle would be: `Type error: expected K, got Void`.
+    report(diag::Kind::VoidConversion, e.span,
+           "Expected " + name(to) + (*position ? std::string(" ") + position : std::string()) +
+               ", found a value that is always null (Void)" + kVoidReached);
+    info.coercion = Coercion::Unbox;
+    info.target = to;
+    return;
+  }
   if (!c) {
     report(diag::Kind::BadConversion, e.span,
           "Expected " + name(to) + (*position ? std::string(" ") + position : std::string()) + ", found " +
@@ -50,9 +59,21 @@ void Checker::condition(const ast::Expr& e) {
       info.coercion = Coercion::Truthy;
       info.target = Tag::of(Kind::Bool);
       return;
+    case Kind::Void:
+      // Lowered as a Void Handle's truthiness: `Void in boolean context`.
+      report(diag::Kind::VoidCondition, e.span, std::string("This condition is always null (Void)") + kVoidReached);
+      info.coercion = Coercion::Truthy;
+      info.target = Tag::of(Kind::Bool);
+      return;
     default:
       report(diag::Kind::InvalidOperands, e.span, name(k) + " cannot be used as a condition (it is never true or false).");
   }
+}
+
+void Checker::void_as_handle(const ast::Expr& e) {
+  ExprInfo& info = out_.exprs[e.id];
+  info.coercion = Coercion::Box;
+  info.target = Tag::of(Kind::Handle);
 }
 
 KindOpt Checker::expr_inner(const ast::Expr& e, ExprInfo& info) {
@@ -74,8 +95,13 @@ KindOpt Checker::expr_inner(const ast::Expr& e, ExprInfo& info) {
     case ast::ExprKind::Unary: return unary(e.as<ast::Unary>(), info);
     case ast::ExprKind::WeakExpr: {
       // The operand stays as it is: weak_new takes any box, or a Handle it checks.
-      KindOpt k = expr(*e.as<ast::WeakExpr>().operand);
-      if (k && !mir::is_weak_target_kind(k->kind))
+      const ast::Expr& operand = *e.as<ast::WeakExpr>().operand;
+      KindOpt k = expr(operand);
+      if (k && k->kind == Kind::Void) {
+        report(diag::Kind::VoidOperand, e.span, std::string("The operand of 'weak' is always null (Void)") + kVoidReached,
+               "a weak field is cleared with plain null");
+        void_as_handle(operand);
+      } else if (k && !mir::is_weak_target_kind(k->kind))
         report(diag::Kind::WeakOfNonBox, e.span,
               "'weak' needs a box (an instance, ArrayBox, MapBox or ConsoleBox), found " + name(k) + ".");
       return Tag::of(Kind::Weak);
@@ -113,7 +139,10 @@ KindOpt Checker::expr_inner(const ast::Expr& e, ExprInfo& info) {
     case ast::ExprKind::MapLit: {
       for (const auto& entry : e.as<ast::MapLit>().entries) {
         KindOpt k = expr(*entry.key);
-        if (k && k->kind != Kind::Int && k->kind != Kind::String && k->kind != Kind::Handle)
+        if (k && k->kind == Kind::Void)
+          report(diag::Kind::VoidConversion, entry.key->span,
+                 std::string("Map keys must be Int or String, found a value that is always null (Void)") + kVoidReached);
+        if (k && k->kind != Kind::Int && k->kind != Kind::String && k->kind != Kind::Handle && k->kind != Kind::Void)
           report(diag::Kind::BadConversion, entry.key->span, "Map keys must be Int or String, found " + name(k) + ".");
         else
           convert(*entry.key, k, Tag::of(Kind::Handle), "as a map key");
@@ -174,6 +203,12 @@ KindOpt Checker::unary(const ast::Unary& e, ExprInfo& info) {
     case Kind::Handle:
       info.op = neg ? mir::Op::NegH : mir::Op::NotH;
       return k;
+    case Kind::Void:
+      report(diag::Kind::VoidOperand, e.span,
+             std::string("The operand of '") + ast::unary_op_text(e.op) + "' is always null (Void)" + kVoidReached);
+      void_as_handle(*e.operand);
+      info.op = neg ? mir::Op::NegH : mir::Op::NotH;
+      return Tag::of(Kind::Handle);
     default:
       break;
   }
@@ -187,6 +222,11 @@ KindOpt Checker::binary(const ast::Binary& e, ExprInfo& info) {
   KindOpt r = expr(*e.rhs);
   if (!l || !r) return std::nullopt;
   auto plan = plan_binary(e.op, *l, *r);
+  if (!plan && (plan = plan_binary_void_as_handle(e.op, *l, *r))) {
+    report(diag::Kind::VoidOperand, e.op_span,
+           std::string("An operand of '") + ast::binary_op_text(e.op) + "' is always null (" + name(l) + " and " +
+               name(r) + ")" + kVoidReached);
+  }
   if (!plan) {
     report(diag::Kind::InvalidOperands, e.op_span,
           std::string("Cannot apply '") + ast::binary_op_text(e.op) + "' to " + name(l) + " and " + name(r) + ".");
@@ -247,6 +287,14 @@ KindOpt Checker::field_get(const ast::FieldGet& e, ExprInfo& info) {
     return Tag::of(Kind::Handle);
   }
   if (k->kind == Kind::Handle) {
+    info.res = ResKind::DynamicField;
+    return Tag::of(Kind::Handle);
+  }
+  if (k->kind == Kind::Void) {
+    // Looked up on a Void Handle: `Unknown field 'f' on Void`.
+    report(diag::Kind::FieldOfVoid, e.field_span,
+           "Field '" + e.field + "' is used on a value that is always null (Void)" + kVoidReached);
+    void_as_handle(*e.object);
     info.res = ResKind::DynamicField;
     return Tag::of(Kind::Handle);
   }
@@ -372,8 +420,16 @@ KindOpt Checker::method_call(const ast::MethodCall& e, ExprInfo& info) {
   }
 
   if (recv->kind == Kind::Void && !find_builtin(Kind::Void, e.method, arity)) {
-    check_args_only();
-    report(diag::Kind::InvalidOperands, e.method_span, "Method '" + e.method + "' is called on null.");
+    // Called on a Void Handle: `Type error: method 'm' called on Void`. No
+    // user method can be reached, so dynamic_calls_ is left alone.
+    report(diag::Kind::MethodOnVoid, e.method_span,
+           "Method '" + e.method + "' is called on a value that is always null (Void)" + kVoidReached);
+    void_as_handle(*e.receiver);
+    for (const auto& a : e.args) {
+      KindOpt k = expr(*a);
+      convert(*a, k, Tag::of(Kind::Handle), "as an argument");
+    }
+    info.res = ResKind::DynamicCall;
     return Tag::of(Kind::Handle);
   }
 
