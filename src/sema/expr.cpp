@@ -76,6 +76,11 @@ void Checker::void_as_handle(const ast::Expr& e) {
   info.target = Tag::of(Kind::Handle);
 }
 
+void Checker::void_map_key(const ast::Expr& key) {
+  report(diag::Kind::VoidConversion, key.span,
+         std::string("Map keys must be Int or String, found a value that is always null (Void)") + kVoidReached);
+}
+
 KindOpt Checker::expr_inner(const ast::Expr& e, ExprInfo& info) {
   switch (e.kind) {
     case ast::ExprKind::IntLit: return Tag::of(Kind::Int);
@@ -139,9 +144,7 @@ KindOpt Checker::expr_inner(const ast::Expr& e, ExprInfo& info) {
     case ast::ExprKind::MapLit: {
       for (const auto& entry : e.as<ast::MapLit>().entries) {
         KindOpt k = expr(*entry.key);
-        if (k && k->kind == Kind::Void)
-          report(diag::Kind::VoidConversion, entry.key->span,
-                 std::string("Map keys must be Int or String, found a value that is always null (Void)") + kVoidReached);
+        if (k && k->kind == Kind::Void) void_map_key(*entry.key);
         if (k && k->kind != Kind::Int && k->kind != Kind::String && k->kind != Kind::Handle && k->kind != Kind::Void)
           report(diag::Kind::BadConversion, entry.key->span, "Map keys must be Int or String, found " + name(k) + ".");
         else
@@ -447,8 +450,11 @@ KindOpt Checker::method_call(const ast::MethodCall& e, ExprInfo& info) {
   std::vector<KindOpt> kinds;
   for (const auto& a : e.args) kinds.push_back(expr(*a));
   bm = resolve_builtin(recv->kind, e.method, kinds);
-  for (size_t i = 0; i < e.args.size(); ++i)
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    // A key goes in as a Handle the call checks; a Void one is sure to fail.
+    if (bm->params[i] == 'K' && kinds[i] && kinds[i]->kind == Kind::Void) void_map_key(*e.args[i]);
     convert(*e.args[i], kinds[i], tag_of_builtin_letter(bm->params[i]), "as an argument");
+  }
   info.res = ResKind::Builtin;
   info.builtin = bm;
   return tag_of_builtin_letter(bm->result);
