@@ -114,6 +114,10 @@ class Checker {
   KindOpt name_ref(const ast::NameRef& e, ExprInfo& info);
   KindOpt unary(const ast::Unary& e, ExprInfo& info);
   KindOpt binary(const ast::Binary& e, ExprInfo& info);
+  // The plan of operator `op` (at `span`) on `l` and `r`, a Binary or a
+  // compound assignment: W0304 when an always-Void operand makes it a
+  // run-time check, E0312 (and nullopt) when it cannot work.
+  std::optional<BinaryPlan> operator_plan(ast::BinaryOp op, ast::Span span, Tag l, Tag r);
   KindOpt field_get(const ast::FieldGet& e, ExprInfo& info);
   KindOpt call(const ast::Call& e, ExprInfo& info);
   KindOpt method_call(const ast::MethodCall& e, ExprInfo& info);

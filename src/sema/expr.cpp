@@ -220,21 +220,25 @@ KindOpt Checker::unary(const ast::Unary& e, ExprInfo& info) {
   return Tag::of(Kind::Handle);
 }
 
+std::optional<BinaryPlan> Checker::operator_plan(ast::BinaryOp op, ast::Span span, Tag l, Tag r) {
+  if (auto plan = plan_binary(op, l, r)) return plan;
+  if (auto plan = plan_binary_void_as_handle(op, l, r)) {
+    report(diag::Kind::VoidOperand, span,
+           std::string("An operand of '") + ast::binary_op_text(op) + "' is always null (" + name(l) + " and " +
+               name(r) + ")" + kVoidReached);
+    return plan;
+  }
+  report(diag::Kind::InvalidOperands, span,
+         std::string("Cannot apply '") + ast::binary_op_text(op) + "' to " + name(l) + " and " + name(r) + ".");
+  return std::nullopt;
+}
+
 KindOpt Checker::binary(const ast::Binary& e, ExprInfo& info) {
   KindOpt l = expr(*e.lhs);
   KindOpt r = expr(*e.rhs);
   if (!l || !r) return std::nullopt;
-  auto plan = plan_binary(e.op, *l, *r);
-  if (!plan && (plan = plan_binary_void_as_handle(e.op, *l, *r))) {
-    report(diag::Kind::VoidOperand, e.op_span,
-           std::string("An operand of '") + ast::binary_op_text(e.op) + "' is always null (" + name(l) + " and " +
-               name(r) + ")" + kVoidReached);
-  }
-  if (!plan) {
-    report(diag::Kind::InvalidOperands, e.op_span,
-          std::string("Cannot apply '") + ast::binary_op_text(e.op) + "' to " + name(l) + " and " + name(r) + ".");
-    return e.op >= ast::BinaryOp::Eq ? Tag::of(Kind::Bool) : Tag::of(Kind::Handle);
-  }
+  auto plan = operator_plan(e.op, e.op_span, *l, *r);
+  if (!plan) return e.op >= ast::BinaryOp::Eq ? Tag::of(Kind::Bool) : Tag::of(Kind::Handle);
   info.binary = *plan;
   return plan->result;
 }

@@ -254,18 +254,8 @@ void Checker::assign_stmt(const ast::AssignStmt& s) {
                                        ast::BinaryOp::Mul, ast::BinaryOp::Div, ast::BinaryOp::Mod};
   ast::BinaryOp op = kOps[static_cast<int>(s.op)];
   if (!current || !value) return;
-  auto plan = plan_binary(op, *current, *value);
-  if (!plan && (plan = plan_binary_void_as_handle(op, *current, *value))) {
-    report(diag::Kind::VoidOperand, s.op_span,
-           std::string("An operand of '") + ast::binary_op_text(op) + "' is always null (" + name(current) + " and " +
-               name(value) + ")" + kVoidReached);
-  }
-  if (!plan) {
-    report(diag::Kind::InvalidOperands, s.op_span,
-          std::string("Cannot apply '") + ast::binary_op_text(op) + "' to " + name(current) + " and " + name(value) +
-              ".");
-    return;
-  }
+  auto plan = operator_plan(op, s.op_span, *current, *value);
+  if (!plan) return;
   if (target.kind == ast::ExprKind::FieldGet) weak_field_contract(target, plan->result, s.value->span);
   CompoundInfo ci;
   ci.plan = *plan;
