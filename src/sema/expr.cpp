@@ -103,7 +103,8 @@ KindOpt Checker::expr_inner(const ast::Expr& e, ExprInfo& info) {
       const ast::Expr& operand = *e.as<ast::WeakExpr>().operand;
       KindOpt k = expr(operand);
       if (k && k->kind == Kind::Void) {
-        report(diag::Kind::VoidOperand, e.span, std::string("The operand of 'weak' is always null (Void)") + kVoidReached,
+        report(diag::Kind::VoidOperand, e.span,
+               std::string("The operand of 'weak' is always null (Void)") + kVoidReached,
                "a weak field is cleared with plain null");
         void_as_handle(operand);
       } else if (k && !mir::is_weak_target_kind(k->kind))
