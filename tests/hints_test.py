@@ -113,13 +113,13 @@ def run_variant(name, path, mir_path, spec_vm, spec_native, opts):
     program's expectations. Returns a list of Outcomes."""
     outcomes = []
     proc = run_tests.invoke([opts.hakoc, "run-mir", mir_path, "--"] + spec_vm.args, opts.timeout)
-    outcomes.append(run_tests.judge_run(name + " (run-mir)", path, spec_vm, proc, opts))
+    outcomes.append(run_tests.judge_run(name + " (run-mir)", path, spec_vm, proc, opts, compiled=False))
     if spec_native.skip_reason() is None:
         proc, problem = run_tests.run_native(mir_path, spec_native.args, "native-O2", opts, False)
         if problem:
             outcomes.append(Outcome(name + " (native-O2)", False, problem[0], problem[1]))
         else:
-            outcomes.append(run_tests.judge_run(name + " (native-O2)", path, spec_native, proc, opts))
+            outcomes.append(run_tests.judge_run(name + " (native-O2)", path, spec_native, proc, opts, compiled=False))
     return outcomes
 
 

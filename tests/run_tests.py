@@ -66,6 +66,14 @@ RUNTIME_ERROR_LINE = re.compile(r"^(.*):(\d+):(\d+): runtime error: (.*)$")
 # file of the program (one its `using` lines name), FILE relative to the
 # program's directory.
 RUNTIME_ERROR_AT = re.compile(r"^(\S+):(\d+): (.*)$")
+# `// expect-warning: W0302` (before any other directive on its line): hakoc
+# warns with that code on this line when it compiles the program. Warnings
+# come first on stderr (`hakoc run` and `hakoc build` print them before the
+# program runs), as a header line, the source line, the caret line and
+# perhaps a help line (src/diag/diag.cpp); the rest of stderr is compared as
+# usual.
+WARNING_DIRECTIVE = re.compile(r"//\s*expect-warning:\s*((?:W\d{4}\b[ \t]*)+)")
+WARNING_LINE = re.compile(r"^(.*):(\d+):(\d+): warning\[(W\d{4})\]: ")
 # With --leak-check: the report's lines at the end of stderr, the note debug
 # mode adds after a runtime error, and the report of a clean run.
 LEAK_LINE = "leak-check: "
@@ -190,11 +198,18 @@ class RunSpec:
     def __init__(self, text, backend="vm"):
         self.backend = backend
         self.directives = []
+        self.errors = []
+        self.warnings = []  # sorted (line, code) pairs
         for i, line in enumerate(source_lines(text), start=1):
             m = RUN_DIRECTIVE.search(line.rstrip("\r"))  # tolerate CRLF files
             if m:
                 self.directives.append(Directive(m.group(1), m.group(2), m.group(3) or "", i))
-        self.errors = []
+            w = WARNING_DIRECTIVE.search(line)
+            if w:
+                self.warnings += [(i, code) for code in CODE.findall(w.group(1))]
+                if m and m.start() < w.start():
+                    self.errors.append("line %d: expect-warning must come before the %s directive" % (i, m.group(1)))
+        self.warnings.sort()
         self.check_backend_directives()
         self.stdout = [d.text for d in self.effective("expect")]
         self.stderr = [d.text for d in self.effective("expect-stderr")]
@@ -387,8 +402,26 @@ def split_leak_report(err_lines):
     return own, [l for l in err_lines if l.startswith(LEAK_LINE)]
 
 
-def judge_run(name, path, spec, proc, opts):
-    """Compares one run (`proc`) of the program at `path` with `spec`."""
+def leading_warnings(lines, path):
+    """The warnings about `path` at the start of stderr `lines`, as sorted
+    (line, code) pairs, and how many lines they take."""
+    found = []
+    i = 0
+    while i + 2 < len(lines):
+        m = WARNING_LINE.match(lines[i])
+        if not m or m.group(1) != path or not lines[i + 1].startswith("  ") or not lines[i + 2].startswith("  "):
+            break
+        found.append((int(m.group(2)), m.group(4)))
+        i += 3
+        if i < len(lines) and lines[i].startswith("  help: "):
+            i += 1
+    return sorted(found), i
+
+
+def judge_run(name, path, spec, proc, opts, compiled=True):
+    """Compares one run (`proc`) of the program at `path` with `spec`.
+    `compiled`: proc is `hakoc run` or a build and run of the source, whose
+    stderr begins with the warnings of compiling it (not a run of MIR text)."""
     if proc.timed_out or proc.rc is None or proc.rc < 0:
         return Outcome(name, False, describe_status(proc, opts.timeout),
                        short_diff(spec.stdout, split_lines(proc.out_text), "stdout") +
@@ -404,6 +437,12 @@ def judge_run(name, path, spec, proc, opts):
             diff = ["(stdout differs only in its final newline)"]
         details += diff
     err_lines = split_lines(proc.err_text)
+    if compiled:
+        warnings, count = leading_warnings(err_lines, path)
+        err_lines = err_lines[count:]
+        if warnings != spec.warnings:
+            problems.append("warnings differ")
+            details += multiset_diff(spec.warnings, warnings)[:DIFF_LINES]
     if opts.leak_check:
         err_lines, report = split_leak_report(err_lines)
         if report != expected_leak_report(spec):
@@ -598,6 +637,7 @@ def autoupdate_run(path, text, spec, proc):
     doomed = set()
     appended = []
     err_lines = split_lines(proc.err_text)
+    err_lines = err_lines[leading_warnings(err_lines, path)[1]:]  # expect-warning is written by hand
 
     # A final runtime error line of this file becomes expect-runtime-error on
     # its line; everything else on stderr is expected literally.
@@ -888,9 +928,12 @@ def roundtrip_one(path, opts, tmp_dir):
         if direct.out != via_mir.out:
             problems.append("stdout differs")
             details += short_diff(split_lines(direct.out_text), split_lines(via_mir.out_text), "stdout (run vs run-mir)")
-        if direct.err != via_mir.err:
+        # Only compiling the source warns: the MIR text carries no warnings.
+        direct_lines = direct.err_text.split("\n")
+        direct_err = "\n".join(direct_lines[leading_warnings(direct_lines, path)[1]:])
+        if direct_err != via_mir.err_text:
             problems.append("stderr differs")
-            details += short_diff(split_lines(direct.err_text), split_lines(via_mir.err_text), "stderr (run vs run-mir)")
+            details += short_diff(split_lines(direct_err), split_lines(via_mir.err_text), "stderr (run vs run-mir)")
         if direct.rc != via_mir.rc:
             problems.append("exit status %d (run) vs %d (run-mir)" % (direct.rc, via_mir.rc))
     if problems:

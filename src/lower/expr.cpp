@@ -71,6 +71,9 @@ ValueId FunctionLowerer::apply(ValueId v, Tag from, Coercion c, Tag to, mir::Loc
       if (from.kind == Kind::Void) return const_void(Tag::of(Kind::Handle));
       return b_.unary(Op::Box, Tag::of(Kind::Handle), v, l);
     case Coercion::Unbox:
+      // A value sema found always Void (it warned) is checked as the Void
+      // Handle it is, with the same runtime error.
+      if (from.kind == Kind::Void) v = const_void(Tag::of(Kind::Handle));
       return b_.unary(Op::Unbox, to, v, l);
     case Coercion::IntToFloat:
       return b_.unary(Op::IToF, Tag::of(Kind::Float), v, l);
@@ -78,6 +81,7 @@ ValueId FunctionLowerer::apply(ValueId v, Tag from, Coercion c, Tag to, mir::Loc
       return const_void(to);
     case Coercion::Truthy:
       if (from.kind == Kind::Bool) return v;
+      if (from.kind == Kind::Void) v = const_void(Tag::of(Kind::Handle));  // as for Unbox
       return b_.unary(Op::Truthy, Tag::of(Kind::Bool), v, l);
     case Coercion::ToString: {
       if (from.kind == Kind::String) return v;

@@ -22,6 +22,10 @@ namespace hako::sema {
 // declaration may redefine.
 bool is_builtin_box_name(const std::string& name);
 
+// The end of the message of each warning about an operand that is always
+// Void (W0302-W0306).
+inline constexpr const char* kVoidReached = "; if this is reached, it is a runtime error.";
+
 class Checker {
  public:
   Checker(const ast::Program& program, const base::SourceMap& sources, diag::DiagEngine& diags,
@@ -114,6 +118,10 @@ class Checker {
   KindOpt name_ref(const ast::NameRef& e, ExprInfo& info);
   KindOpt unary(const ast::Unary& e, ExprInfo& info);
   KindOpt binary(const ast::Binary& e, ExprInfo& info);
+  // The plan of operator `op` (at `span`) on `l` and `r`, a Binary or a
+  // compound assignment: W0304 when an always-Void operand makes it a
+  // run-time check, E0312 (and nullopt) when it cannot work.
+  std::optional<BinaryPlan> operator_plan(ast::BinaryOp op, ast::Span span, Tag l, Tag r);
   KindOpt field_get(const ast::FieldGet& e, ExprInfo& info);
   KindOpt call(const ast::Call& e, ExprInfo& info);
   KindOpt method_call(const ast::MethodCall& e, ExprInfo& info);
@@ -125,6 +133,14 @@ class Checker {
   void convert(const ast::Expr& e, KindOpt from, Tag to, const char* position);
   // Checks `e` as a condition: records Truthy (or nothing for Bool).
   void condition(const ast::Expr& e);
+  // Boxes `e`, which sema found always Void, into the Handle holding Void
+  // it is at run time: the operation using it then gets the run-time check
+  // (and error) a Void Handle gets, for code that may never run
+  // (docs/language.md, "Kinds and type errors"). The caller warns.
+  void void_as_handle(const ast::Expr& e);
+  // W0306 for a map key that is always Void (a map literal's, or the key
+  // argument of a MapBox method), which the run-time key check refuses.
+  void void_map_key(const ast::Expr& key);
   // The static box a receiver expression names (`Util` or `me` in a static
   // box), or kNone.
   uint32_t static_receiver(const ast::Expr& receiver);

@@ -26,6 +26,15 @@ void Checker::convert(const ast::Expr& e, KindOpt from, Tag to, const char* posi
   if (!from) return;
   ExprInfo& info = out_.exprs[e.id];
   auto c = conversion(*from, to);
+  if (!c && from->kind == Kind::Void && conversion(Tag::of(Kind::Handle), to) == Coercion::Unbox) {
+    // Unboxed as a Void Handle would be: `Type error: expected K, got Void`.
+    report(diag::Kind::VoidConversion, e.span,
+           "Expected " + name(to) + (*position ? std::string(" ") + position : std::string()) +
+               ", found a value that is always null (Void)" + kVoidReached);
+    info.coercion = Coercion::Unbox;
+    info.target = to;
+    return;
+  }
   if (!c) {
     report(diag::Kind::BadConversion, e.span,
           "Expected " + name(to) + (*position ? std::string(" ") + position : std::string()) + ", found " +
@@ -50,9 +59,26 @@ void Checker::condition(const ast::Expr& e) {
       info.coercion = Coercion::Truthy;
       info.target = Tag::of(Kind::Bool);
       return;
+    case Kind::Void:
+      // Lowered as a Void Handle's truthiness: `Void in boolean context`.
+      report(diag::Kind::VoidCondition, e.span, std::string("This condition is always null (Void)") + kVoidReached);
+      info.coercion = Coercion::Truthy;
+      info.target = Tag::of(Kind::Bool);
+      return;
     default:
       report(diag::Kind::InvalidOperands, e.span, name(k) + " cannot be used as a condition (it is never true or false).");
   }
+}
+
+void Checker::void_as_handle(const ast::Expr& e) {
+  ExprInfo& info = out_.exprs[e.id];
+  info.coercion = Coercion::Box;
+  info.target = Tag::of(Kind::Handle);
+}
+
+void Checker::void_map_key(const ast::Expr& key) {
+  report(diag::Kind::VoidConversion, key.span,
+         std::string("Map keys must be Int or String, found a value that is always null (Void)") + kVoidReached);
 }
 
 KindOpt Checker::expr_inner(const ast::Expr& e, ExprInfo& info) {
@@ -74,8 +100,14 @@ KindOpt Checker::expr_inner(const ast::Expr& e, ExprInfo& info) {
     case ast::ExprKind::Unary: return unary(e.as<ast::Unary>(), info);
     case ast::ExprKind::WeakExpr: {
       // The operand stays as it is: weak_new takes any box, or a Handle it checks.
-      KindOpt k = expr(*e.as<ast::WeakExpr>().operand);
-      if (k && !mir::is_weak_target_kind(k->kind))
+      const ast::Expr& operand = *e.as<ast::WeakExpr>().operand;
+      KindOpt k = expr(operand);
+      if (k && k->kind == Kind::Void) {
+        report(diag::Kind::VoidOperand, e.span,
+               std::string("The operand of 'weak' is always null (Void)") + kVoidReached,
+               "a weak field is cleared with plain null");
+        void_as_handle(operand);
+      } else if (k && !mir::is_weak_target_kind(k->kind))
         report(diag::Kind::WeakOfNonBox, e.span,
               "'weak' needs a box (an instance, ArrayBox, MapBox or ConsoleBox), found " + name(k) + ".");
       return Tag::of(Kind::Weak);
@@ -113,7 +145,8 @@ KindOpt Checker::expr_inner(const ast::Expr& e, ExprInfo& info) {
     case ast::ExprKind::MapLit: {
       for (const auto& entry : e.as<ast::MapLit>().entries) {
         KindOpt k = expr(*entry.key);
-        if (k && k->kind != Kind::Int && k->kind != Kind::String && k->kind != Kind::Handle)
+        if (k && k->kind == Kind::Void) void_map_key(*entry.key);
+        if (k && k->kind != Kind::Int && k->kind != Kind::String && k->kind != Kind::Handle && k->kind != Kind::Void)
           report(diag::Kind::BadConversion, entry.key->span, "Map keys must be Int or String, found " + name(k) + ".");
         else
           convert(*entry.key, k, Tag::of(Kind::Handle), "as a map key");
@@ -174,6 +207,12 @@ KindOpt Checker::unary(const ast::Unary& e, ExprInfo& info) {
     case Kind::Handle:
       info.op = neg ? mir::Op::NegH : mir::Op::NotH;
       return k;
+    case Kind::Void:
+      report(diag::Kind::VoidOperand, e.span,
+             std::string("The operand of '") + ast::unary_op_text(e.op) + "' is always null (Void)" + kVoidReached);
+      void_as_handle(*e.operand);
+      info.op = neg ? mir::Op::NegH : mir::Op::NotH;
+      return Tag::of(Kind::Handle);
     default:
       break;
   }
@@ -182,16 +221,25 @@ KindOpt Checker::unary(const ast::Unary& e, ExprInfo& info) {
   return Tag::of(Kind::Handle);
 }
 
+std::optional<BinaryPlan> Checker::operator_plan(ast::BinaryOp op, ast::Span span, Tag l, Tag r) {
+  if (auto plan = plan_binary(op, l, r)) return plan;
+  if (auto plan = plan_binary_void_as_handle(op, l, r)) {
+    report(diag::Kind::VoidOperand, span,
+           std::string("An operand of '") + ast::binary_op_text(op) + "' is always null (" + name(l) + " and " +
+               name(r) + ")" + kVoidReached);
+    return plan;
+  }
+  report(diag::Kind::InvalidOperands, span,
+         std::string("Cannot apply '") + ast::binary_op_text(op) + "' to " + name(l) + " and " + name(r) + ".");
+  return std::nullopt;
+}
+
 KindOpt Checker::binary(const ast::Binary& e, ExprInfo& info) {
   KindOpt l = expr(*e.lhs);
   KindOpt r = expr(*e.rhs);
   if (!l || !r) return std::nullopt;
-  auto plan = plan_binary(e.op, *l, *r);
-  if (!plan) {
-    report(diag::Kind::InvalidOperands, e.op_span,
-          std::string("Cannot apply '") + ast::binary_op_text(e.op) + "' to " + name(l) + " and " + name(r) + ".");
-    return e.op >= ast::BinaryOp::Eq ? Tag::of(Kind::Bool) : Tag::of(Kind::Handle);
-  }
+  auto plan = operator_plan(e.op, e.op_span, *l, *r);
+  if (!plan) return e.op >= ast::BinaryOp::Eq ? Tag::of(Kind::Bool) : Tag::of(Kind::Handle);
   info.binary = *plan;
   return plan->result;
 }
@@ -247,6 +295,14 @@ KindOpt Checker::field_get(const ast::FieldGet& e, ExprInfo& info) {
     return Tag::of(Kind::Handle);
   }
   if (k->kind == Kind::Handle) {
+    info.res = ResKind::DynamicField;
+    return Tag::of(Kind::Handle);
+  }
+  if (k->kind == Kind::Void) {
+    // Looked up on a Void Handle: `Unknown field 'f' on Void`.
+    report(diag::Kind::FieldOfVoid, e.field_span,
+           "Field '" + e.field + "' is used on a value that is always null (Void)" + kVoidReached);
+    void_as_handle(*e.object);
     info.res = ResKind::DynamicField;
     return Tag::of(Kind::Handle);
   }
@@ -372,8 +428,16 @@ KindOpt Checker::method_call(const ast::MethodCall& e, ExprInfo& info) {
   }
 
   if (recv->kind == Kind::Void && !find_builtin(Kind::Void, e.method, arity)) {
-    check_args_only();
-    report(diag::Kind::InvalidOperands, e.method_span, "Method '" + e.method + "' is called on null.");
+    // Called on a Void Handle: `Type error: method 'm' called on Void`. No
+    // user method can be reached, so dynamic_calls_ is left alone.
+    report(diag::Kind::MethodOnVoid, e.method_span,
+           "Method '" + e.method + "' is called on a value that is always null (Void)" + kVoidReached);
+    void_as_handle(*e.receiver);
+    for (const auto& a : e.args) {
+      KindOpt k = expr(*a);
+      convert(*a, k, Tag::of(Kind::Handle), "as an argument");
+    }
+    info.res = ResKind::DynamicCall;
     return Tag::of(Kind::Handle);
   }
 
@@ -391,8 +455,11 @@ KindOpt Checker::method_call(const ast::MethodCall& e, ExprInfo& info) {
   std::vector<KindOpt> kinds;
   for (const auto& a : e.args) kinds.push_back(expr(*a));
   bm = resolve_builtin(recv->kind, e.method, kinds);
-  for (size_t i = 0; i < e.args.size(); ++i)
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    // A key goes in as a Handle the call checks; a Void one is sure to fail.
+    if (bm->params[i] == 'K' && kinds[i] && kinds[i]->kind == Kind::Void) void_map_key(*e.args[i]);
     convert(*e.args[i], kinds[i], tag_of_builtin_letter(bm->params[i]), "as an argument");
+  }
   info.res = ResKind::Builtin;
   info.builtin = bm;
   return tag_of_builtin_letter(bm->result);

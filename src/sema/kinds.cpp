@@ -1,5 +1,7 @@
 #include "sema/kinds.h"
 
+#include <stdexcept>
+
 namespace hako::sema {
 
 namespace {
@@ -192,6 +194,20 @@ std::optional<BinaryPlan> plan_binary(ast::BinaryOp op, Tag l, Tag r) {
     }
   }
   return std::nullopt;
+}
+
+std::optional<BinaryPlan> plan_binary_void_as_handle(ast::BinaryOp op, Tag l, Tag r) {
+  if (l.kind != Kind::Void && r.kind != Kind::Void) return std::nullopt;
+  auto as_handle = [](Tag t) { return t.kind == Kind::Void ? Tag::of(Kind::Handle) : t; };
+  std::optional<BinaryPlan> p = plan_binary(op, as_handle(l), as_handle(r));
+  if (!p) return std::nullopt;
+  // With a Handle operand every plan is dynamic: both operands go in as
+  // Handles, and the Void one must be boxed (dynamic() saw a Handle there).
+  if (p->lhs_target.kind != Kind::Handle || p->rhs_target.kind != Kind::Handle)
+    throw std::logic_error("plan_binary_void_as_handle: a plan with a Handle operand that is not dynamic");
+  if (l.kind == Kind::Void) p->lhs = Coercion::Box;
+  if (r.kind == Kind::Void) p->rhs = Coercion::Box;
+  return p;
 }
 
 Tag tag_of_builtin_letter(char letter) {

@@ -31,6 +31,13 @@ std::optional<Coercion> conversion(Tag from, Tag to);
 // The plan of `lhs op rhs`, or nullopt when the kinds make it a type error.
 std::optional<BinaryPlan> plan_binary(ast::BinaryOp op, Tag lhs, Tag rhs);
 
+// The plan of `lhs op rhs` when plan_binary refuses it and an operand is
+// Void: that operand taken as the Handle holding Void it is at run time, so
+// the dynamic instruction reports the type error if the operation is ever
+// reached. Nullopt when the operation would fail even on a Handle there
+// (`true * null`: Bool is the offending operand).
+std::optional<BinaryPlan> plan_binary_void_as_handle(ast::BinaryOp op, Tag lhs, Tag rhs);
+
 // The kind a letter of reml_builtin_methods.def stands for ('-' is Void, K
 // a map key is a Handle).
 Tag tag_of_builtin_letter(char letter);

@@ -260,13 +260,8 @@ void Checker::assign_stmt(const ast::AssignStmt& s) {
                                        ast::BinaryOp::Mul, ast::BinaryOp::Div, ast::BinaryOp::Mod};
   ast::BinaryOp op = kOps[static_cast<int>(s.op)];
   if (!current || !value) return;
-  auto plan = plan_binary(op, *current, *value);
-  if (!plan) {
-    report(diag::Kind::InvalidOperands, s.op_span,
-          std::string("Cannot apply '") + ast::binary_op_text(op) + "' to " + name(current) + " and " + name(value) +
-              ".");
-    return;
-  }
+  auto plan = operator_plan(op, s.op_span, *current, *value);
+  if (!plan) return;
   if (target.kind == ast::ExprKind::FieldGet) weak_field_contract(target, plan->result, s.value->span);
   CompoundInfo ci;
   ci.plan = *plan;

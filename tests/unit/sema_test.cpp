@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "lower/lower.h"
 #include "mir/printer.h"
@@ -124,10 +126,46 @@ TEST(SemaKinds, DynamicallyCalledMethodsTakeHandles) {
 
 TEST(SemaKinds, StaticTypeErrorsAreCompileErrors) {
   Checked c(R"hako(static box Main {
-    main() { local a = 1 + null; if null { }; local s = "a" < 1; return 0 }
+    main() { local a = true * 2; if [1] { }; local s = "a" < 1; local n = true * null; return 0 }
   })hako");
   EXPECT_FALSE(c.checked);
-  EXPECT_EQ(c.codes(), "E0312 E0312 E0312 ");
+  EXPECT_EQ(c.codes(), "E0312 E0312 E0312 E0312 ");
+}
+
+// An operand that is always Void may sit in code that never runs: a warning
+// each, and the program checks, its Void boxed into the Handle the run-time
+// check takes (docs/language.md, "Kinds and type errors").
+TEST(SemaKinds, AlwaysVoidOperandsAreWarnings) {
+  Checked c(R"hako(static box Main {
+    main() {
+      local s; local i = 0
+      if i < 0 && s.get(0) == 1 { print(1) }
+      if i < 0 { if s { }; print(s + 1); print(s.x); print("abc".substring(s)) }
+      return 0
+    }
+  })hako");
+  ASSERT_TRUE(c.checked) << c.diags.render(diag::Format::Text);
+  EXPECT_EQ(c.codes(), "W0303 W0302 W0304 W0305 W0306 ");
+  EXPECT_EQ(c.local_kind("s"), "Void");
+  // Each use of s: the call's receiver, the field's object and the operand
+  // of + are boxed; the condition takes truthiness, the argument an unbox.
+  std::vector<std::pair<sema::Coercion, std::string>> uses;
+  for (const sema::ExprInfo& e : c.checked->exprs)
+    if (e.res == sema::ResKind::Local && e.kind.kind == sema::Kind::Void)
+      uses.push_back({e.coercion, sema::kind_name(*c.checked, e.target)});
+  std::vector<std::pair<sema::Coercion, std::string>> want = {{sema::Coercion::Box, "a value of unknown kind"},
+                                                              {sema::Coercion::Truthy, "Bool"},
+                                                              {sema::Coercion::None, "Void"},
+                                                              {sema::Coercion::Box, "a value of unknown kind"},
+                                                              {sema::Coercion::Unbox, "Int"}};
+  EXPECT_EQ(uses, want);
+  // Lowered, the module verifies: no instruction gets a Void where it needs
+  // a value of a kind.
+  mir::Module m = lower::lower_program(*c.checked);
+  auto errors = mir::verify_module(m);
+  std::string all;
+  for (const auto& e : errors) all += mir::format_verify_error(e) + "\n";
+  EXPECT_TRUE(errors.empty()) << all << mir::print_module(m);
 }
 
 TEST(SemaKinds, UnknownMembersOnKnownBoxes) {
