@@ -474,6 +474,15 @@ void Checker::extern_arg(const mir::ExternFn& x, size_t k, const ast::Expr& arg)
   KindOpt got = expr(arg);
   if (!got) return;
   ExprInfo& info = out_.exprs[arg.id];
+  // An argument that is always Void may sit in code that never runs (`if s !=
+  // null { strlen(s) }`): a warning, and reached, the check a Void Handle gets.
+  auto void_argument = [&] {
+    report(diag::Kind::VoidConversion, arg.span,
+           "Argument '" + p.name + "' of '" + x.name + "' is " + ctype(p.type) +
+               ", found a value that is always null (Void)" + kVoidReached);
+    info.coercion = Coercion::Unbox;
+    info.target = want;
+  };
   auto mismatch = [&](diag::Kind kind, const std::string& help) {
     report(kind, arg.span,
            "Argument '" + p.name + "' of '" + x.name + "' is " + ctype(p.type) + ", which does not take " + name(got) +
@@ -489,7 +498,7 @@ void Checker::extern_arg(const mir::ExternFn& x, size_t k, const ast::Expr& arg)
     }
     if (got->kind == Kind::Void) {
       if (c.kind == CTypeKind::NonNullPtr) {
-        mismatch(diag::Kind::FfiPointerMismatch, "NonNullPtr parameters never take null");
+        void_argument();
         return;
       }
       info.coercion = Coercion::NullPtr;
@@ -520,6 +529,10 @@ void Checker::extern_arg(const mir::ExternFn& x, size_t k, const ast::Expr& arg)
   if (got->kind == Kind::Int && want.kind == Kind::Float) {
     info.coercion = Coercion::IntToFloat;
     info.target = want;
+    return;
+  }
+  if (got->kind == Kind::Void) {
+    void_argument();
     return;
   }
   std::string help = "pass " + name(want);
