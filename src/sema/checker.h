@@ -138,9 +138,11 @@ class Checker {
   // (and error) a Void Handle gets, for code that may never run
   // (docs/language.md, "Kinds and type errors"). The caller warns.
   void void_as_handle(const ast::Expr& e);
-  // W0306 for a map key that is always Void (a map literal's, or the key
-  // argument of a MapBox method), which the run-time key check refuses.
-  void void_map_key(const ast::Expr& key);
+  // Checks a map key of kind `k` (a map literal's, or the key argument of a
+  // MapBox method): Int, String and Handle pass; always Void is W0306 (the
+  // run-time key check refuses it); another known kind is E0320 and gives
+  // false (nothing to convert).
+  bool map_key(const ast::Expr& key, KindOpt k);
   // The static box a receiver expression names (`Util` or `me` in a static
   // box), or kNone.
   uint32_t static_receiver(const ast::Expr& receiver);

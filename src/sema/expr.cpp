@@ -76,9 +76,16 @@ void Checker::void_as_handle(const ast::Expr& e) {
   info.target = Tag::of(Kind::Handle);
 }
 
-void Checker::void_map_key(const ast::Expr& key) {
-  report(diag::Kind::VoidConversion, key.span,
-         std::string("Map keys must be Int or String, found a value that is always null (Void)") + kVoidReached);
+bool Checker::map_key(const ast::Expr& key, KindOpt k) {
+  if (!k || k->kind == Kind::Int || k->kind == Kind::String || k->kind == Kind::Handle) return true;
+  if (k->kind == Kind::Void) {
+    // It goes in as the Void Handle it is, which the map refuses when reached.
+    report(diag::Kind::VoidConversion, key.span,
+           std::string("Map keys must be Int or String, found a value that is always null (Void)") + kVoidReached);
+    return true;
+  }
+  report(diag::Kind::BadConversion, key.span, "Map keys must be Int or String, found " + name(k) + ".");
+  return false;
 }
 
 KindOpt Checker::expr_inner(const ast::Expr& e, ExprInfo& info) {
@@ -145,11 +152,7 @@ KindOpt Checker::expr_inner(const ast::Expr& e, ExprInfo& info) {
     case ast::ExprKind::MapLit: {
       for (const auto& entry : e.as<ast::MapLit>().entries) {
         KindOpt k = expr(*entry.key);
-        if (k && k->kind == Kind::Void) void_map_key(*entry.key);
-        if (k && k->kind != Kind::Int && k->kind != Kind::String && k->kind != Kind::Handle && k->kind != Kind::Void)
-          report(diag::Kind::BadConversion, entry.key->span, "Map keys must be Int or String, found " + name(k) + ".");
-        else
-          convert(*entry.key, k, Tag::of(Kind::Handle), "as a map key");
+        if (map_key(*entry.key, k)) convert(*entry.key, k, Tag::of(Kind::Handle), "as a map key");
         KindOpt v = expr(*entry.value);
         convert(*entry.value, v, Tag::of(Kind::Handle), "as a map value");
       }
@@ -456,8 +459,9 @@ KindOpt Checker::method_call(const ast::MethodCall& e, ExprInfo& info) {
   for (const auto& a : e.args) kinds.push_back(expr(*a));
   bm = resolve_builtin(recv->kind, e.method, kinds);
   for (size_t i = 0; i < e.args.size(); ++i) {
-    // A key goes in as a Handle the call checks; a Void one is sure to fail.
-    if (bm->params[i] == 'K' && kinds[i] && kinds[i]->kind == Kind::Void) void_map_key(*e.args[i]);
+    // A key goes in as a Handle the call checks; one of a known kind that is
+    // never a key (`m.get(true)`) is the error a map literal gives it.
+    if (bm->params[i] == 'K' && !map_key(*e.args[i], kinds[i])) continue;
     convert(*e.args[i], kinds[i], tag_of_builtin_letter(bm->params[i]), "as an argument");
   }
   info.res = ResKind::Builtin;
