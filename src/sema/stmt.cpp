@@ -1,7 +1,57 @@
 // Statements: scopes, locals, assignments, control flow checks.
 #include "sema/checker.h"
 
+#include <stdexcept>
+
 namespace hako::sema {
+
+namespace {
+
+// Whether evaluating `e` does nothing but compute a value (a runtime error
+// aside): no call, no allocation the program could observe, no block.
+bool computes_only(const ast::Expr& e) {
+  switch (e.kind) {
+    case ast::ExprKind::IntLit:
+    case ast::ExprKind::FloatLit:
+    case ast::ExprKind::StringLit:
+    case ast::ExprKind::BoolLit:
+    case ast::ExprKind::NullLit:
+    case ast::ExprKind::NameRef:
+    case ast::ExprKind::MeRef:
+      return true;
+    case ast::ExprKind::Unary: return computes_only(*e.as<ast::Unary>().operand);
+    case ast::ExprKind::WeakExpr: return computes_only(*e.as<ast::WeakExpr>().operand);
+    case ast::ExprKind::Binary: {
+      const auto& b = e.as<ast::Binary>();
+      return computes_only(*b.lhs) && computes_only(*b.rhs);
+    }
+    case ast::ExprKind::Logical: {
+      const auto& l = e.as<ast::Logical>();
+      return computes_only(*l.lhs) && computes_only(*l.rhs);
+    }
+    case ast::ExprKind::Ternary: {
+      const auto& t = e.as<ast::Ternary>();
+      return computes_only(*t.cond) && computes_only(*t.then_expr) && computes_only(*t.else_expr);
+    }
+    case ast::ExprKind::FieldGet: return computes_only(*e.as<ast::FieldGet>().object);
+    case ast::ExprKind::ArrayLit:
+      for (const auto& el : e.as<ast::ArrayLit>().elements)
+        if (!computes_only(*el)) return false;
+      return true;
+    case ast::ExprKind::MapLit:
+      for (const auto& entry : e.as<ast::MapLit>().entries)
+        if (!computes_only(*entry.key) || !computes_only(*entry.value)) return false;
+      return true;
+    case ast::ExprKind::Call:
+    case ast::ExprKind::MethodCall:
+    case ast::ExprKind::New:
+    case ast::ExprKind::BlockExpr:
+      return false;
+  }
+  throw std::logic_error("computes_only: unknown expression kind");
+}
+
+}  // namespace
 
 void Checker::declare_local(uint32_t id, const std::string& name, ast::Span span) {
   auto& scope = scopes_.back();
@@ -142,6 +192,17 @@ void Checker::stmt(const ast::Stmt& s) {
     }
     case ast::StmtKind::ExprStmt: {
       const auto& e = s.as<ast::ExprStmt>();
+      if (computes_only(*e.expr)) {
+        // Often a line meant to continue the one before: `x = a` / `- b`.
+        bool may_continue = e.expr->kind == ast::ExprKind::ArrayLit ||
+                            (e.expr->kind == ast::ExprKind::Unary && e.expr->as<ast::Unary>().op == ast::UnaryOp::Neg);
+        if (may_continue)
+          report(diag::Kind::UnusedValue, e.expr->span, "This expression's value is never used.",
+                 "a line starting with '-' or '[' begins a new statement; to continue the expression of the line "
+                 "before, end that line with the operator");
+        else
+          report(diag::Kind::UnusedValue, e.expr->span, "This expression's value is never used.");
+      }
       expr(*e.expr);
       out_.exprs[e.expr->id].coercion = Coercion::Discard;
       break;
