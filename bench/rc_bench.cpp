@@ -121,7 +121,7 @@ constexpr int64_t kOps = 1000;
 
 // A user box type for instance targets (one field, like a small node).
 const char* const kNodeFields[] = {"next"};
-const reml_box_type_t kBenchTypes[] = {{"Node", 1, kNodeFields, 0, nullptr}};
+const reml_box_type_t kBenchTypes[] = {{"Node", 1, kNodeFields, 0, nullptr, 0, nullptr, nullptr}};
 
 // A new box of kind `kind` (0 instance, 1 ArrayBox, 2 MapBox, 3 ConsoleBox),
 // owned, as a handle.

@@ -751,6 +751,11 @@ typedef struct reml_box_type {
   const char* const* field_names;
   int has_to_string;           /* defines toString(): printed through the hook */
   const uint8_t* field_weak;   /* per field: 1 for a weak field (§7); NULL: none is */
+  /* The instance methods, by name and arity (without the receiver), for the
+   * message of a call with an arity the box lacks; NULL when count is 0. */
+  uint32_t method_count;
+  const char* const* method_names;
+  const uint32_t* method_arities;
 } reml_box_type_t;
 
 /* An instance: `flags` (the lifetime state in bits 0-1, and the instance's
@@ -1027,13 +1032,16 @@ int32_t reml_builtin_method_id(const char* name);
  * giving the name for the message) with `argc` handle arguments on a String,
  * Int, Float, Bool, ArrayBox, MapBox, ConsoleBox or WeakRef receiver. No such method
  * for that receiver and arity is the runtime error
- * `Unknown method '<name>' on <Kind>`; a Void receiver is
+ * `Unknown method '<name>' on <Kind>`, or, when the receiver has the method
+ * with other arities, `Method '<name>' of <Kind> takes 1 argument, not 2`
+ * (`takes 0 or 2 arguments`); a Void receiver is
  * `Type error: method '<name>' called on Void`, except for toString(), which
  * every value has (Void gives "null"). Arguments of the wrong kind
  * are `Type error: expected <Kind>, got <Kind>`. User methods are the
  * engine's to dispatch first: on a user-box instance this only answers
  * toString() (the hook or `<Name instance>`) and reports any other name as
- * `Unknown method '<name>' on <Name>`; so does a C pointer value
+ * `Unknown method '<name>' on <Name>` (or the arity message above, from the
+ * box's method table); so does a C pointer value
  * (`Unknown method '<name>' on Ptr<u8>`). */
 REML_OWN reml_handle_t reml_call_builtin(REML_BOR reml_handle_t recv, int32_t method, const char* name,
                                          int64_t argc, REML_BOR const reml_handle_t* args,

@@ -4,6 +4,7 @@
  * method id and the arity, converts the handle arguments to the row's
  * parameter kinds, calls the row's C function through an adapter chosen by
  * that function's C type, and boxes the result by the row's result kind. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -235,6 +236,47 @@ static reml_handle_t run_row(const row_t* r, reml_handle_t recv, const reml_hand
   return result_handle(r->adapter(r->fn, slots, loc), r->result);
 }
 
+/* The arities (at most `cap`, ascending, no repeats) with which `recv` has
+ * method `name`: built-in rows, or the user box's method table. */
+static int method_arities(reml_handle_t recv, int32_t method, const char* name, uint32_t* out, int cap) {
+  int n = 0;
+  uint32_t found[64];
+  recv_kind_t kind = recv_kind_of(recv);
+  if (kind == RECV_Box) {
+    const reml_box_type_t* t = reml_box_type_of_tag(reml_h_tag(recv));
+    for (uint32_t i = 0; t != NULL && i < t->method_count && n < 64; i++)
+      if (strcmp(t->method_names[i], name) == 0) found[n++] = t->method_arities[i];
+  } else if (method >= 0) {
+    for (int32_t i = 0; i < ROW_COUNT && n < 64; i++)
+      if (g_rows[i].recv == kind && g_rows[i].method == method) found[n++] = (uint32_t)strlen(g_rows[i].params);
+  }
+  int m = 0;
+  for (uint32_t a = 0; a <= 64 && m < cap; a++)
+    for (int i = 0; i < n; i++)
+      if (found[i] == a) {
+        out[m++] = a;
+        break;
+      }
+  return m;
+}
+
+/* Reports a method `name` that `recv` lacks for `argc` arguments. */
+REML_NORETURN static void no_such_method(reml_handle_t recv, int32_t method, const char* name, int64_t argc,
+                                         const reml_loc_t* loc) {
+  uint32_t arities[4];
+  int n = method_arities(recv, method, name, arities, 4);
+  if (n == 0) reml_panic_at(loc, "Unknown method '%s' on %s", name, reml_h_kind_name(recv));
+  char takes[64];
+  size_t len = 0;
+  for (int i = 0; i < n; i++) {
+    const char* sep = i == 0 ? "" : (i == n - 1 ? " or " : ", ");
+    len += (size_t)snprintf(takes + len, sizeof takes - len, "%s%u", sep, arities[i]);
+  }
+  const char* noun = n == 1 && arities[0] == 1 ? "argument" : "arguments";
+  reml_panic_at(loc, "Method '%s' of %s takes %s %s, not %lld", name, reml_h_kind_name(recv), takes, noun,
+                (long long)argc);
+}
+
 /* reml_call_builtin without the guard. */
 REML_INLINE reml_handle_t call_builtin(reml_handle_t recv, int32_t method, const char* name, int64_t argc,
                                        const reml_handle_t* args, const reml_loc_t* loc) {
@@ -244,7 +286,7 @@ REML_INLINE reml_handle_t call_builtin(reml_handle_t recv, int32_t method, const
   int32_t row = known != NULL ? reml_builtin_row(recv, method, argc) : -1;
   /* Void has toString() only (its row); any other method is a type error. */
   if (row < 0 && recv == REML_VOID) reml_panic_at(loc, "Type error: method '%s' called on Void", shown);
-  if (row < 0) reml_panic_at(loc, "Unknown method '%s' on %s", shown, reml_h_kind_name(recv));
+  if (row < 0) no_such_method(recv, known != NULL ? method : -1, shown, argc, loc);
   return run_row(&g_rows[row], recv, args, loc);
 }
 

@@ -150,8 +150,9 @@ llvm::Constant* box_table(ModuleState& ms) {
   if (ms.mir.boxes.empty()) return llvm::ConstantPointerNull::get(ms.ptr);
   // reml_box_type_t: {const char* name; uint32_t field_count;
   //                   const char* const* field_names; int has_to_string;
-  //                   const uint8_t* field_weak;}
-  auto* type = llvm::StructType::get(ms.ctx, {ms.ptr, ms.i32, ms.ptr, ms.i32, ms.ptr});
+  //                   const uint8_t* field_weak; uint32_t method_count;
+  //                   const char* const* method_names; const uint32_t* method_arities;}
+  auto* type = llvm::StructType::get(ms.ctx, {ms.ptr, ms.i32, ms.ptr, ms.i32, ms.ptr, ms.i32, ms.ptr, ms.ptr});
   std::vector<llvm::Constant*> rows;
   for (const mir::BoxType& box : ms.mir.boxes) {
     llvm::Constant* names = llvm::ConstantPointerNull::get(ms.ptr);
@@ -173,9 +174,29 @@ llvm::Constant* box_table(ModuleState& ms) {
                                       flags_init, "hako.weak_fields." + box.name);
     }
     const bool has_to_string = find_method(box, "toString", 0) != mir::kNone;
+    llvm::Constant* method_names = llvm::ConstantPointerNull::get(ms.ptr);
+    llvm::Constant* method_arities = llvm::ConstantPointerNull::get(ms.ptr);
+    if (!box.methods.empty()) {
+      std::vector<llvm::Constant*> names_of;
+      std::vector<uint32_t> arities;
+      for (const mir::BoxType::Method& m : box.methods) {
+        names_of.push_back(ms.cstring(m.name));
+        arities.push_back(m.arity);
+      }
+      auto* arr_type = llvm::ArrayType::get(ms.ptr, names_of.size());
+      auto* gv = new llvm::GlobalVariable(ms.mod, arr_type, true, llvm::GlobalValue::PrivateLinkage,
+                                          llvm::ConstantArray::get(arr_type, names_of), "hako.methods." + box.name);
+      gv->setAlignment(llvm::Align(8));
+      method_names = gv;
+      auto* arities_init = llvm::ConstantDataArray::get(ms.ctx, arities);
+      method_arities = new llvm::GlobalVariable(ms.mod, arities_init->getType(), true,
+                                                llvm::GlobalValue::PrivateLinkage, arities_init,
+                                                "hako.method_arities." + box.name);
+    }
     rows.push_back(llvm::ConstantStruct::get(
         type, {ms.cstring(box.name), llvm::ConstantInt::get(ms.i32, box.fields.size()), names,
-               llvm::ConstantInt::get(ms.i32, has_to_string ? 1 : 0), weak}));
+               llvm::ConstantInt::get(ms.i32, has_to_string ? 1 : 0), weak,
+               llvm::ConstantInt::get(ms.i32, box.methods.size()), method_names, method_arities}));
   }
   auto* table_type = llvm::ArrayType::get(type, rows.size());
   auto* gv = new llvm::GlobalVariable(ms.mod, table_type, true, llvm::GlobalValue::PrivateLinkage,

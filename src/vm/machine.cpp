@@ -19,6 +19,8 @@ struct BoxTable {
   std::vector<std::vector<std::string>> field_names;
   std::vector<std::vector<const char*>> field_ptrs;
   std::vector<std::vector<uint8_t>> field_weak;
+  std::vector<std::vector<const char*>> method_names;  // into the module's BoxType::methods
+  std::vector<std::vector<uint32_t>> method_arities;
   std::vector<reml_box_type_t> types;
 };
 BoxTable* g_box_table = nullptr;
@@ -30,6 +32,8 @@ void register_boxes(const mir::Module& m) {
   t->field_names.resize(n);
   t->field_ptrs.resize(n);
   t->field_weak.resize(n);
+  t->method_names.resize(n);
+  t->method_arities.resize(n);
   t->types.resize(n);
   for (size_t b = 0; b < n; ++b) {
     const mir::BoxType& box = m.boxes[b];
@@ -40,8 +44,18 @@ void register_boxes(const mir::Module& m) {
     bool has_to_string = false;
     for (const mir::BoxType::Method& meth : box.methods)
       has_to_string = has_to_string || (meth.name == "toString" && meth.arity == 0);
-    t->types[b] = reml_box_type_t{t->names[b].c_str(), static_cast<uint32_t>(box.fields.size()),
-                                  t->field_ptrs[b].data(), has_to_string ? 1 : 0, t->field_weak[b].data()};
+    for (const mir::BoxType::Method& meth : box.methods) {
+      t->method_names[b].push_back(meth.name.c_str());
+      t->method_arities[b].push_back(meth.arity);
+    }
+    t->types[b] = reml_box_type_t{t->names[b].c_str(),
+                                  static_cast<uint32_t>(box.fields.size()),
+                                  t->field_ptrs[b].data(),
+                                  has_to_string ? 1 : 0,
+                                  t->field_weak[b].data(),
+                                  static_cast<uint32_t>(box.methods.size()),
+                                  t->method_names[b].data(),
+                                  t->method_arities[b].data()};
   }
   reml_register_box_types(t->types.data(), static_cast<uint32_t>(n));
   delete g_box_table;

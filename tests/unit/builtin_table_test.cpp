@@ -33,7 +33,7 @@ constexpr const char* kNames[] = {
 // A value of each receiver kind, for the runtime's choice of row.
 reml_handle_t value_of(Kind k) {
   static const char* const field_names[] = {"x"};
-  static const reml_box_type_t types[] = {{"Plain", 1, field_names, 0, nullptr}};
+  static const reml_box_type_t types[] = {{"Plain", 1, field_names, 0, nullptr, 0, nullptr, nullptr}};
   switch (k) {
     case Kind::Void: return REML_VOID;
     case Kind::Int: return reml_box_i64(7);

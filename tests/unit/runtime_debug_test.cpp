@@ -30,9 +30,9 @@ const char* const kNext[] = {"next"};
 const char* const kChild[] = {"child"};
 const char* const kParent[] = {"parent"};
 const reml_box_type_t kTypes[] = {
-    {"Node", 1, kNext, 0, nullptr},
-    {"Parent", 1, kChild, 0, nullptr},
-    {"Child", 1, kParent, 0, nullptr},
+    {"Node", 1, kNext, 0, nullptr, 0, nullptr, nullptr},
+    {"Parent", 1, kChild, 0, nullptr, 0, nullptr, nullptr},
+    {"Child", 1, kParent, 0, nullptr, 0, nullptr, nullptr},
 };
 constexpr uint32_t kNode = 0, kParentBox = 1, kChildBox = 2;
 

@@ -30,7 +30,7 @@ const reml_ptr_type_t kNonNullVoid = {"NonNullPtr<void>", "void", REML_PTR_NONNU
 
 const char* const kInnerNames[] = {"a", "d", "p"};
 const char* const kOuterNames[] = {"tag", "inner", "flag"};
-const reml_box_type_t kBoxes[] = {{"Inner", 3, kInnerNames, 0, nullptr}, {"Outer", 3, kOuterNames, 0, nullptr}};
+const reml_box_type_t kBoxes[] = {{"Inner", 3, kInnerNames, 0, nullptr, 0, nullptr, nullptr}, {"Outer", 3, kOuterNames, 0, nullptr, 0, nullptr, nullptr}};
 
 // The integer ranges are those of the compiler's C type table (ctypes.def).
 const reml_cfield_t kInnerFields[] = {

@@ -20,7 +20,7 @@ namespace {
 const reml_loc_t kLoc = {"t.hako", 3, 9};
 
 const char* const kFields[] = {"x"};
-const reml_box_type_t kTypes[] = {{"Point", 1, kFields, 0, nullptr}};
+const reml_box_type_t kTypes[] = {{"Point", 1, kFields, 0, nullptr, 0, nullptr, nullptr}};
 
 // A fake object in readable memory: a header and a payload large enough for
 // any built-in kind, 8-aligned like a real one.

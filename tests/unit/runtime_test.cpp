@@ -1452,9 +1452,9 @@ TEST(RuntimeMapDeathTest, BadKeys) {
 
 const char* const kPointFields[] = {"x", "y", "items"};
 const reml_box_type_t kTypes[] = {
-    {"Point", 3, kPointFields, 0, nullptr},
-    {"Named", 0, nullptr, 1, nullptr},
-    {"Empty", 0, nullptr, 0, nullptr},
+    {"Point", 3, kPointFields, 0, nullptr, 0, nullptr, nullptr},
+    {"Named", 0, nullptr, 1, nullptr, 0, nullptr, nullptr},
+    {"Empty", 0, nullptr, 0, nullptr, 0, nullptr, nullptr},
 };
 
 void RegisterTypes() { reml_register_box_types(kTypes, 3); }
@@ -1700,7 +1700,7 @@ TEST(RuntimeBuiltinDeathTest, UnknownMethodsAndBadArguments) {
               "Unknown method 'toInteger' on Bool");
   EXPECT_EXIT(Call(NewStr("s"), "len"), ::testing::ExitedWithCode(1), "Unknown method 'len' on String");
   EXPECT_EXIT(Call(NewStr("s"), "trim", {reml_box_i64(1)}), ::testing::ExitedWithCode(1),
-              "Unknown method 'trim' on String");  // wrong arity
+              "Method 'trim' of String takes 0 arguments, not 1");  // wrong arity
   EXPECT_EXIT(Call(reml_h_from_ptr(reml_map_new()), "push", {reml_box_i64(1)}), ::testing::ExitedWithCode(1),
               "Unknown method 'push' on MapBox");
   EXPECT_EXIT(Call(reml_h_from_ptr(reml_console_new()), "get", {reml_box_i64(1)}), ::testing::ExitedWithCode(1),

@@ -58,9 +58,9 @@ const char* const kChildFields[] = {"parent", "value"};
 const uint8_t kChildWeak[] = {1, 0};
 const char* const kNodeFields[] = {"next"};
 const reml_box_type_t kTypes[] = {
-    {"Parent", 2, kParentFields, 0, nullptr},
-    {"Child", 2, kChildFields, 0, kChildWeak},
-    {"Node", 1, kNodeFields, 0, nullptr},
+    {"Parent", 2, kParentFields, 0, nullptr, 0, nullptr, nullptr},
+    {"Child", 2, kChildFields, 0, kChildWeak, 0, nullptr, nullptr},
+    {"Node", 1, kNodeFields, 0, nullptr, 0, nullptr, nullptr},
 };
 constexpr uint32_t kParent = 0, kChild = 1, kNode = 2;
 
