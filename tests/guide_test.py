@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
-"""Runs every example of docs/guide.md as a test program.
+"""Runs every example of docs/guide.md (and README.md) as a test program.
 
-The guide's examples are the fenced blocks whose info string is exactly
-`hako`. Each is a complete program with the directives of tests/run
+The examples are the fenced blocks whose info string is exactly `hako`. Each is a complete program with the directives of tests/run
 programs (`// expect: TEXT` per printed line, see tests/README.md), or, when
 its first line is `// file: DIR/NAME.hako`, a file that other examples
 import with `using "DIR/NAME.hako"`. The programs are written to a temporary
@@ -11,7 +10,8 @@ run_tests.py does not run on their own) and run with run_tests.py in `run`
 mode; every argument this script does not know is passed on to it
 (`--backend native-O0`, `--leak-check`, `--runtime-path P`, ...).
 
-Usage: guide_test.py --hakoc HAKOC [--guide docs/guide.md] [--keep DIR] [run_tests.py options]
+Usage: guide_test.py --hakoc HAKOC [--guide FILE.md ...] [--keep DIR] [run_tests.py options]
+(--guide may be repeated; without it, docs/guide.md and README.md.)
 """
 import argparse
 import os
@@ -73,7 +73,8 @@ def extract(guide_path):
             seen.add(norm)
             modules.append((norm, text))
         else:
-            programs.append((f"guide_{len(programs) + 1:02d}_line{start}.hako", text))
+            stem = pathlib.Path(guide_path).stem.lower()
+            programs.append((f"{stem}_{len(programs) + 1:02d}_line{start}.hako", text))
     if not programs:
         raise GuideError(f"{guide_path}: no ```hako example found")
     return programs, modules
@@ -89,18 +90,27 @@ def write_examples(directory, programs, modules):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--hakoc", required=True)
-    parser.add_argument("--guide", default=str(HERE.parent / "docs" / "guide.md"))
+    parser.add_argument("--guide", action="append", help="a Markdown file whose examples to run (repeatable)")
     parser.add_argument("--keep", help="write the examples into this directory and keep them")
     args, passed_on = parser.parse_known_args()
+    guides = args.guide or [str(HERE.parent / "docs" / "guide.md"), str(HERE.parent / "README.md")]
+    programs, modules = [], []
     try:
-        programs, modules = extract(args.guide)
+        for guide in guides:
+            more_programs, more_modules = extract(guide)
+            programs += more_programs
+            modules += more_modules
     except (GuideError, OSError) as e:
         print(f"FAIL guide: {e}")
+        return 1
+    names = [name for name, _ in modules]
+    if len(set(names)) != len(names):
+        print("FAIL guide: two examples of different files are named alike: " + ", ".join(sorted(names)))
         return 1
 
     def run(directory):
         write_examples(directory, programs, modules)
-        print(f"{len(programs)} examples, {len(modules)} imported files from {args.guide}", flush=True)
+        print(f"{len(programs)} examples, {len(modules)} imported files from {', '.join(guides)}", flush=True)
         cmd = [sys.executable, str(HERE / "run_tests.py"), "--hakoc", args.hakoc, *passed_on, "run", directory]
         return subprocess.run(cmd).returncode
 
