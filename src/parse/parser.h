@@ -175,6 +175,10 @@ class Parser {
   // `cleanup { ... }` (on the same line or a later one) into `block.cleanup`.
   // `cleanup` is a word with this meaning only here; elsewhere it is a name.
   void parse_cleanup_clause(ast::Block& block);
+  // E0211 for a statement written as in another language (`let x = 1`,
+  // `for x in xs`, `foreach (...)`, `i++`), saying the Hako way; returns
+  // when the cursor starts none of them.
+  void reject_other_language_form();
   // Whether the raw tokens at the cursor (after newlines) are `cleanup {`.
   bool at_cleanup_clause() const;
   // `stmt`, unless `cleanup {` follows it: an if, loop, fini or unsafe block

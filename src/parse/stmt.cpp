@@ -165,7 +165,42 @@ ast::StmtPtr Parser::parse_statement_inner() {
                               "an 'unsafe' block");
     }
     default:
+      reject_other_language_form();
       return parse_expr_or_assign();
+  }
+}
+
+void Parser::reject_other_language_form() {
+  const Token& t = toks_[pos_];
+  TokenKind next = peek_kind_after(1);
+  if (t.kind == TokenKind::Ident && next == TokenKind::Ident &&
+      (t.text == "let" || t.text == "var" || t.text == "const")) {
+    fail(diag::Kind::OtherLanguageForm, t.span,
+         "Hako declares variables with 'local': write 'local " + toks_[pos_ + 1].text + " = ...' instead of '" +
+             t.text + " " + toks_[pos_ + 1].text + "'.");
+  }
+  if (t.kind == TokenKind::Ident && (t.text == "for" || t.text == "foreach") &&
+      (next == TokenKind::Ident || next == TokenKind::LParen)) {
+    fail(diag::Kind::OtherLanguageForm, t.span,
+         "Hako has no '" + t.text +
+             "' loop: count with 'local i = 0' and 'loop(i < n) { ... i = i + 1 }' (for an array, n is "
+             "'a.length()' and the element 'a.get(i)').");
+  }
+  // `i++`, `i--`, `++i`, `--i`: two adjacent signs next to a name.
+  auto doubled = [&](uint32_t at) {
+    const Token& a = toks_[std::min<size_t>(at, toks_.size() - 1)];
+    const Token& b = toks_[std::min<size_t>(at + 1, toks_.size() - 1)];
+    return (a.kind == TokenKind::Plus || a.kind == TokenKind::Minus) && b.kind == a.kind && a.span.end == b.span.begin;
+  };
+  bool postfix = t.kind == TokenKind::Ident && doubled(pos_ + 1) && toks_[pos_ + 1].span.begin == t.span.end;
+  bool prefix = doubled(pos_) && peek_kind_after(2) == TokenKind::Ident;
+  if (postfix || prefix) {
+    const Token& sign = toks_[postfix ? pos_ + 1 : pos_];
+    const Token& name = toks_[postfix ? pos_ : pos_ + 2];
+    const char* op = sign.kind == TokenKind::Plus ? "+" : "-";
+    fail(diag::Kind::OtherLanguageForm, sign.span,
+         std::string("Hako has no '") + op + op + "': write '" + name.text + " " + op + "= 1' (or '" + name.text +
+             " = " + name.text + " " + op + " 1').");
   }
 }
 
