@@ -116,6 +116,9 @@ TEST(SemaSuggest, DuplicateNotesTheFirstDefinition) {
   ASSERT_EQ(d.notes.size(), 1u);
   EXPECT_EQ(d.notes[0].message, "first defined here");
   EXPECT_NE(local.text().find("t.hako:3:11: note: first defined here"), std::string::npos) << local.text();
+  Checked param("static box Util {\n  f(a) {\n    local a = 1\n    return a\n  }\n}\n" + main_box(""));
+  ASSERT_EQ(param.only("E0308").notes.size(), 1u) << param.text();
+  EXPECT_NE(param.text().find("t.hako:2:5: note: first defined here"), std::string::npos) << param.text();
   Checked method("static box Util {\n  f() { return 1 }\n  f() { return 2 }\n}\n" + main_box(""));
   const auto& m = method.only("E0308");
   ASSERT_EQ(m.notes.size(), 1u);
