@@ -39,7 +39,7 @@ VALID_MIR = (
 
 
 class Case:
-    def __init__(self, name, argv, want="error", json_mode=False, code=None):
+    def __init__(self, name, argv, want="error", json_mode=False, code=None, contains=()):
         self.name = name
         self.argv = argv
         self.want = want  # "error", "help", "version" or "quiet" (exit 0, no output)
@@ -47,6 +47,8 @@ class Case:
         # The diagnostic code the input must produce, where exactly one fits
         # (tests/fail/EXEMPT relies on these for E0001-E0008).
         self.code = code
+        # Texts stderr must hold (the notes and suggestions of a diagnostic).
+        self.contains = contains
 
 
 def run(hakoc, argv):
@@ -89,6 +91,9 @@ def judge(case, rc, out, err, problem):
         return "exit status %d, expected 1" % rc
     if case.code and case.code not in err:
         return "%s not reported: %r" % (case.code, err[:200])
+    for text in case.contains:
+        if text not in err:
+            return "%r not on stderr: %r" % (text, err[:600])
     if case.json_mode:
         codes = []
         for line in err.splitlines():
@@ -107,6 +112,23 @@ def judge(case, rc, out, err, problem):
     return None
 
 
+# One diagnostic with each kind of note or suggestion (suggestion_cases).
+MISSPELLINGS = """static box Util {
+    add(a, b) { return a + b }
+}
+static box Main {
+    main() {
+        local total = 1
+        local s = "abcd"
+        print(s.length)
+        print(Util.add(1))
+        print(totl)
+        retrun 0
+    }
+}
+"""
+
+
 def make_inputs(tmp):
     """Writes the bad input files; returns {label: path}."""
     paths = {}
@@ -121,6 +143,7 @@ def make_inputs(tmp):
     os.mkdir(os.path.join(tmp, "a-directory.hako"))
     paths["directory"] = os.path.join(tmp, "a-directory.hako")
     write("empty file", "empty.hako", b"")
+    write("misspellings", "misspellings.hako", MISSPELLINGS.encode())
     write("invalid UTF-8", "bad-utf8.hako",
           b"static box Main {\n    main() {\n        print(\"caf\xe9 \xff\xfe\")\n    }\n}\n")
     write("truncated UTF-8", "truncated-utf8.hako", VALID_PROGRAM.encode() + b"// \xe2\x82")
@@ -201,7 +224,26 @@ def cases(paths):
     out.append(Case("emit-mir: invalid UTF-8", ["emit-mir", paths["invalid UTF-8"]], code="E0004"))
     out.extend(build_cases(paths))
     out.extend(ffi_cases(paths))
+    out.extend(suggestion_cases(paths))
     return out
+
+
+def suggestion_cases(paths):
+    """Notes and suggestions, as text and as JSON children
+    (docs/language.md, "Diagnostics: notes and suggestions")."""
+    typo = paths["misspellings"]
+    return [
+        Case("check: notes and suggestions", ["check", typo], code="E0305",
+             contains=["'Util.add' takes 2 arguments but 1 was given.",
+                       ":2:5: note: 'add' declared here\n      add(a, b) { return a + b }\n      ^^^\n",
+                       "  help: did you mean 'total'?\n", "  help: did you mean the keyword 'return'?\n",
+                       "  help: call it: 'length()'\n"]),
+        Case("check --diagnostics=json: notes and suggestions", ["check", "--diagnostics=json", typo],
+             json_mode=True, code="E0305",
+             contains=['{"level":"note","message":"\'add\' declared here","spans":[{"file":',
+                       '"suggested_replacement":"total"}', '"suggested_replacement":"return"}',
+                       '"span":{"begin":153,"end":153,"end_line":8,"end_col":23},"suggested_replacement":"()"}']),
+    ]
 
 
 def ffi_cases(paths):

@@ -63,18 +63,23 @@ void DiagEngine::report(Kind kind, const base::SourceFile* file, base::Span span
 
 void DiagEngine::report(Kind kind, const base::SourceFile* file, base::Span span, std::string message,
                         std::string help) {
-  if (capped_) return;
+  if (capped_) {
+    last_kept_ = false;
+    return;
+  }
   bool is_error = info(kind).severity == Severity::Error;
   if (is_error && error_count_ >= max_errors_) {
     capped_ = true;
     diags_.push_back(Diagnostic{Kind::TooManyErrors, file, file ? file->path() : std::string(), span,
-                                "Too many errors; stopping after " + std::to_string(max_errors_) + ".", ""});
+                                "Too many errors; stopping after " + std::to_string(max_errors_) + ".", "", {}, {}});
     ++error_count_;
+    last_kept_ = false;
     return;
   }
   if (is_error) ++error_count_;
   std::string path = file ? file->path() : std::string();
-  diags_.push_back(Diagnostic{kind, file, std::move(path), span, std::move(message), std::move(help)});
+  diags_.push_back(Diagnostic{kind, file, std::move(path), span, std::move(message), std::move(help), {}, {}});
+  last_kept_ = true;
 }
 
 void DiagEngine::report(Kind kind, const base::SourceMap& sources, base::Span span, std::string message,
@@ -84,7 +89,23 @@ void DiagEngine::report(Kind kind, const base::SourceMap& sources, base::Span sp
 
 void DiagEngine::report_path(Kind kind, std::string_view path, std::string message) {
   if (info(kind).severity == Severity::Error) ++error_count_;
-  diags_.push_back(Diagnostic{kind, nullptr, std::string(path), base::Span{}, std::move(message), ""});
+  diags_.push_back(Diagnostic{kind, nullptr, std::string(path), base::Span{}, std::move(message), "", {}, {}});
+  last_kept_ = true;
+}
+
+void DiagEngine::note(const base::SourceMap& sources, base::Span span, std::string message) {
+  if (!last_kept_) return;
+  diags_.back().notes.push_back(Note{sources.file_of(span.begin), span, std::move(message)});
+}
+
+void DiagEngine::suggest(std::string message, std::optional<Replacement> replacement) {
+  if (!last_kept_) return;
+  diags_.back().suggestions.push_back(Suggestion{std::move(message), std::move(replacement)});
+}
+
+void DiagEngine::suggest_replacement(const base::SourceMap& sources, base::Span span, std::string text,
+                                     std::string message) {
+  suggest(std::move(message), Replacement{sources.file_of(span.begin), span, std::move(text)});
 }
 
 void DiagEngine::sort_by_position() {
@@ -97,19 +118,77 @@ void DiagEngine::sort_by_position() {
   });
 }
 
-std::string render_one(const Diagnostic& d, Format format) {
-  const KindInfo& ki = info(d.kind);
+namespace {
+
+// Where a span lies in its file, as users count: line and column from 1,
+// byte offsets from the start of the file.
+struct Place {
   base::LineCol lc{0, 0};
   base::LineCol end_lc{0, 0};
-  // Byte offsets as the user counts them: from the start of the file.
-  uint32_t begin = d.span.begin;
-  uint32_t end = d.span.end;
-  if (d.file) {
-    lc = d.file->line_col(d.span.begin);
-    end_lc = d.file->line_col(d.span.end);
-    begin = d.span.begin >= d.file->base() ? d.span.begin - d.file->base() : 0;
-    end = d.span.end >= d.file->base() ? d.span.end - d.file->base() : 0;
+  uint32_t begin = 0;
+  uint32_t end = 0;
+};
+
+Place place_of(const base::SourceFile* file, base::Span span) {
+  Place p;
+  p.begin = span.begin;
+  p.end = span.end;
+  if (file) {
+    p.lc = file->line_col(span.begin);
+    p.end_lc = file->line_col(span.end);
+    p.begin = span.begin >= file->base() ? span.begin - file->base() : 0;
+    p.end = span.end >= file->base() ? span.end - file->base() : 0;
   }
+  return p;
+}
+
+// `"line":..,"col":..,"span":{..}` of a place (no braces around).
+void append_json_place(std::string& out, const Place& p) {
+  out += "\"line\":" + std::to_string(p.lc.line) + ",\"col\":" + std::to_string(p.lc.col);
+  out += ",\"span\":{\"begin\":" + std::to_string(p.begin) + ",\"end\":" + std::to_string(p.end) +
+         ",\"end_line\":" + std::to_string(p.end_lc.line) + ",\"end_col\":" + std::to_string(p.end_lc.col) + "}";
+}
+
+// One entry of a child's `spans`: file, place and the replacement (or null).
+void append_json_child_span(std::string& out, const base::SourceFile* file, base::Span span,
+                            const std::string* replacement) {
+  out += "{\"file\":";
+  append_json_string(out, file ? file->path() : std::string());
+  out += ",";
+  append_json_place(out, place_of(file, span));
+  out += ",\"suggested_replacement\":";
+  if (replacement) {
+    append_json_string(out, *replacement);
+  } else {
+    out += "null";
+  }
+  out += "}";
+}
+
+// The source line of `p` and a caret line under the span.
+void append_source_excerpt(std::string& out, const base::SourceFile* file, const Place& p) {
+  if (!file || file->line_count() == 0) return;
+  std::string_view line = file->line_text(p.lc.line);
+  if (line.size() > 400) line = line.substr(0, 400);  // keep huge lines readable
+  out += "  ";
+  out += line;
+  out += "\n  ";
+  uint32_t caret_begin = p.lc.col - 1;
+  for (uint32_t i = 0; i < caret_begin && i < line.size(); ++i) out += line[i] == '\t' ? '\t' : ' ';
+  uint32_t width = 1;
+  if (p.end_lc.line == p.lc.line && p.end_lc.col > p.lc.col) width = p.end_lc.col - p.lc.col;
+  if (caret_begin + width > line.size() && line.size() > caret_begin) width = static_cast<uint32_t>(line.size()) - caret_begin;
+  if (width == 0) width = 1;
+  if (width > 400) width = 400;
+  out += std::string(width, '^');
+  out += "\n";
+}
+
+}  // namespace
+
+std::string render_one(const Diagnostic& d, Format format) {
+  const KindInfo& ki = info(d.kind);
+  Place p = place_of(d.file, d.span);
   std::string out;
   if (format == Format::Json) {
     out += "{\"code\":";
@@ -128,13 +207,33 @@ std::string render_one(const Diagnostic& d, Format format) {
     }
     out += ",\"file\":";
     append_json_string(out, d.path);
-    out += ",\"line\":" + std::to_string(lc.line) + ",\"col\":" + std::to_string(lc.col);
-    out += ",\"span\":{\"begin\":" + std::to_string(begin) + ",\"end\":" + std::to_string(end) +
-           ",\"end_line\":" + std::to_string(end_lc.line) + ",\"end_col\":" + std::to_string(end_lc.col) + "}}\n";
+    out += ",";
+    append_json_place(out, p);
+    out += ",\"children\":[";
+    bool first = true;
+    for (const Note& n : d.notes) {
+      if (!first) out += ",";
+      first = false;
+      out += "{\"level\":\"note\",\"message\":";
+      append_json_string(out, n.message);
+      out += ",\"spans\":[";
+      append_json_child_span(out, n.file, n.span, nullptr);
+      out += "]}";
+    }
+    for (const Suggestion& s : d.suggestions) {
+      if (!first) out += ",";
+      first = false;
+      out += "{\"level\":\"help\",\"message\":";
+      append_json_string(out, s.message);
+      out += ",\"spans\":[";
+      if (s.replacement) append_json_child_span(out, s.replacement->file, s.replacement->span, &s.replacement->text);
+      out += "]}";
+    }
+    out += "]}\n";
     return out;
   }
   out += d.path;
-  if (d.file) out += ":" + std::to_string(lc.line) + ":" + std::to_string(lc.col);
+  if (d.file) out += ":" + std::to_string(p.lc.line) + ":" + std::to_string(p.lc.col);
   out += ": ";
   out += severity_word(ki.severity);
   out += "[";
@@ -146,23 +245,16 @@ std::string render_one(const Diagnostic& d, Format format) {
   out += "]: ";
   out += d.message;
   out += "\n";
-  if (d.file && d.file->line_count() > 0) {
-    std::string_view line = d.file->line_text(lc.line);
-    if (line.size() > 400) line = line.substr(0, 400);  // keep huge lines readable
-    out += "  ";
-    out += line;
-    out += "\n  ";
-    uint32_t caret_begin = lc.col - 1;
-    for (uint32_t i = 0; i < caret_begin && i < line.size(); ++i) out += line[i] == '\t' ? '\t' : ' ';
-    uint32_t width = 1;
-    if (end_lc.line == lc.line && end_lc.col > lc.col) width = end_lc.col - lc.col;
-    if (caret_begin + width > line.size() && line.size() > caret_begin) width = static_cast<uint32_t>(line.size()) - caret_begin;
-    if (width == 0) width = 1;
-    if (width > 400) width = 400;
-    out += std::string(width, '^');
-    out += "\n";
-  }
+  append_source_excerpt(out, d.file, p);
   if (!d.help.empty()) out += "  help: " + d.help + "\n";
+  for (const Suggestion& s : d.suggestions) out += "  help: " + s.message + "\n";
+  for (const Note& n : d.notes) {
+    Place np = place_of(n.file, n.span);
+    out += n.file ? n.file->path() : d.path;
+    if (n.file) out += ":" + std::to_string(np.lc.line) + ":" + std::to_string(np.lc.col);
+    out += ": note: " + n.message + "\n";
+    append_source_excerpt(out, n.file, np);
+  }
   return out;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,27 @@ const KindInfo& info(Kind kind);
 // Every registered kind, in table order.
 const std::vector<Kind>& all_kinds();
 
+// A secondary place a diagnostic points to ("'add' declared here").
+struct Note {
+  const base::SourceFile* file = nullptr;
+  base::Span span;  // global offsets, as Diagnostic::span
+  std::string message;
+};
+
+// Text that replaces `span` (empty for an insertion) of `file`, as a tool
+// may apply it without asking.
+struct Replacement {
+  const base::SourceFile* file = nullptr;
+  base::Span span;
+  std::string text;
+};
+
+// A proposed fix: what to do, and the edit when it is mechanical.
+struct Suggestion {
+  std::string message;
+  std::optional<Replacement> replacement;
+};
+
 // One reported diagnostic. `file` may be null for input errors with no file.
 struct Diagnostic {
   Kind kind;
@@ -40,6 +62,8 @@ struct Diagnostic {
   base::Span span;
   std::string message;
   std::string help;  // a suggested fix, or empty
+  std::vector<Note> notes;
+  std::vector<Suggestion> suggestions;
 };
 
 enum class Format : uint8_t { Text, Json };
@@ -60,6 +84,14 @@ class DiagEngine {
   // A diagnostic without a source position (e.g. an unreadable file).
   void report_path(Kind kind, std::string_view path, std::string message);
 
+  // Attach a note or a suggestion to the diagnostic reported last; nothing
+  // when that report was dropped (after TooManyErrors), so callers need not
+  // know whether it was kept.
+  void note(const base::SourceMap& sources, base::Span span, std::string message);
+  void suggest(std::string message, std::optional<Replacement> replacement = std::nullopt);
+  // A suggestion that replaces `span` (a span of `sources`) by `text`.
+  void suggest_replacement(const base::SourceMap& sources, base::Span span, std::string text, std::string message);
+
   bool has_errors() const { return error_count_ > 0; }
   uint32_t error_count() const { return error_count_; }
   const std::vector<Diagnostic>& diagnostics() const { return diags_; }
@@ -71,16 +103,22 @@ class DiagEngine {
 
   // Renders every diagnostic: text is `file:line:col: error[CODE]: message`
   // (`error[CODE stable.name]` for the FFI contract kinds, whose names users
-  // search for), the source line, a caret and any `help:` line; JSON is one
-  // object per line with `code`, `name`, `severity`, `message`, `help`
-  // (or null), file and span (line, column and byte offsets within the
-  // file, not the global offsets of base/source_map.h).
+  // search for), the source line, a caret and any `help:` line, then each
+  // suggestion as a `help:` line and each note as `file:line:col: note:`
+  // with its source line and caret; JSON is one object per line with
+  // `code`, `name`, `severity`, `message`, `help` (or null), file and span
+  // (line, column and byte offsets within the file, not the global offsets
+  // of base/source_map.h) and `children`: the notes (`level` "note") and
+  // suggestions (`level` "help"), each with `message` and `spans`, a span
+  // of a suggestion carrying its `suggested_replacement`.
   std::string render(Format format) const;
 
  private:
   uint32_t max_errors_;
   uint32_t error_count_ = 0;
   bool capped_ = false;
+  // Whether the last report() was kept (notes attach to it only then).
+  bool last_kept_ = false;
   std::vector<Diagnostic> diags_;
 };
 

@@ -1,6 +1,9 @@
 #include "sema/builtins.h"
 
+#include <algorithm>
 #include <cstring>
+#include <iterator>
+#include <set>
 #include <string_view>
 #include <vector>
 
@@ -159,6 +162,30 @@ bool builtin_name_exists(Kind kind, const std::string& name) {
   for (const BuiltinMethod& m : builtin_rows())
     if (m.receiver == kind && name == m.name) return true;
   return false;
+}
+
+std::vector<std::string> builtin_method_names(Kind kind) {
+  std::vector<std::string> out;
+  for (const BuiltinMethod& m : builtin_rows())
+    if (m.receiver == kind && std::find(out.begin(), out.end(), m.name) == out.end()) out.push_back(m.name);
+  return out;
+}
+
+std::string builtin_arities(Kind kind, const std::string& name) {
+  std::set<size_t> arities;
+  for (const BuiltinMethod& m : builtin_rows())
+    if (m.receiver == kind && name == m.name) arities.insert(std::strlen(m.params));
+  return arities_text(arities);
+}
+
+std::string arities_text(const std::set<size_t>& arities) {
+  std::string out;
+  for (auto it = arities.begin(); it != arities.end(); ++it) {
+    if (it != arities.begin()) out += std::next(it) == arities.end() ? " or " : ", ";
+    out += std::to_string(*it);
+  }
+  bool one = arities.size() == 1 && *arities.begin() == 1;
+  return out + (one ? " argument" : " arguments");
 }
 
 const char* builtin_receiver_name(Kind kind) {

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "sema/checked.h"
 #include "sema/kinds.h"
@@ -28,6 +30,16 @@ const BuiltinMethod* resolve_builtin(Kind kind, const std::string& name, std::sp
 // Whether any arity of `name` exists on `kind` (to tell arity errors from
 // unknown methods).
 bool builtin_name_exists(Kind kind, const std::string& name);
+
+// The distinct method names on `kind`, in table order (for "did you mean").
+std::vector<std::string> builtin_method_names(Kind kind);
+
+// What `name` on `kind` takes, for arity messages: "1 argument",
+// "1 or 2 arguments".
+std::string builtin_arities(Kind kind, const std::string& name);
+
+// "2 arguments", "1 argument", "0 or 2 arguments" for a non-empty set.
+std::string arities_text(const std::set<size_t>& arities);
 
 // The name users see for a receiver kind in messages and the resolution
 // trace: StringBox, IntegerBox, ArrayBox, MapBox, ... (Box: "Box").

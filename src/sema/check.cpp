@@ -71,7 +71,10 @@ void Checker::walk_function(uint32_t func) {
     fn.dynamically_callable = true;
     for (uint32_t p : fn.params) join_local(p, Tag::of(Kind::Handle));
   }
-  for (const ast::Param& p : fn.decl->params) scopes_.back()[p.name] = p.id;
+  for (const ast::Param& p : fn.decl->params) {
+    scopes_.back()[p.name] = p.id;
+    local_spans_[p.id] = p.span;
+  }
   block(fn.decl->body, /*new_scope=*/false);
   if (!always_exits(fn.decl->body)) join_ret(func, Tag::of(Kind::Void));
   // A repeated fini() call does nothing and gives null.

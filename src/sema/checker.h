@@ -21,6 +21,8 @@ namespace hako::sema {
 // Whether `name` is a built-in box (ArrayBox, StringBox, ...), which no
 // declaration may redefine.
 bool is_builtin_box_name(const std::string& name);
+// The built-in boxes, in a fixed order.
+const std::vector<std::string>& builtin_box_names();
 
 // The end of the message of each warning about an operand that is always
 // Void (W0302-W0306).
@@ -92,6 +94,38 @@ class Checker {
   void join_local(uint32_t local, KindOpt kind);
   void join_ret(uint32_t func, KindOpt kind);
   KindOpt local_kind(uint32_t local) const { return local_kinds_[local]; }
+
+  // --- notes and suggestions on the diagnostic just reported (suggest.cpp,
+  // docs/language.md "Diagnostics: notes and suggestions") ---
+  void note(ast::Span span, std::string message);
+  // "did you mean 'x'?" with the replacement of `span` by x, when one of
+  // `candidates` is a likely misspelling of `name` (base/spelling.h).
+  void did_you_mean(ast::Span span, const std::string& name, const std::vector<std::string>& candidates);
+  // The locals and parameters in scope, then the static boxes.
+  std::vector<std::string> visible_names() const;
+  std::vector<std::string> field_names(uint32_t box) const;
+  std::vector<std::string> static_field_names(uint32_t box) const;
+  std::vector<std::string> method_names(uint32_t box) const;
+  // User boxes and the built-in ones a `new` may name.
+  std::vector<std::string> box_names() const;
+  // E0305 for `display` (at `span`) called with `given` arguments: what the
+  // methods named `method` of `box` take, with a note at each declaration.
+  void method_arity_mismatch(uint32_t box, const std::string& method, const std::string& display, uint32_t given,
+                             ast::Span span);
+  // E0303 for `x.m` where m is a method of x, suggesting the call `x.m()`;
+  // `owner` names x's box in the message.
+  void method_without_call(const ast::FieldGet& e, const std::string& owner);
+  // A name standing alone before another statement on its line (`retrun x`),
+  // perhaps a misspelled statement keyword; set while its statement is checked.
+  const ast::Expr* statement_word_ = nullptr;
+  bool same_line(uint32_t a, uint32_t b) const;
+  // "did you mean 'return'?" when `name` is 1-2 edits from a keyword that
+  // begins a statement; false when it is not.
+  bool suggest_keyword(ast::Span span, const std::string& name);
+  // Set while the target of an assignment is checked.
+  bool assign_target_ = false;
+  // Where each local was declared, for the note of a duplicate.
+  std::unordered_map<uint32_t, ast::Span> local_spans_;
 
   // --- statements (stmt.cpp) ---
   void block(const ast::Block& b, bool new_scope = true);

@@ -61,10 +61,14 @@ uint32_t Checker::find_global(uint32_t box, const std::string& name) const {
   return kNone;
 }
 
+const std::vector<std::string>& builtin_box_names() {
+  static const std::vector<std::string> names = {"ArrayBox", "MapBox", "ConsoleBox", "StringBox",
+                                                 "IntegerBox", "FloatBox", "BoolBox"};
+  return names;
+}
+
 bool is_builtin_box_name(const std::string& name) {
-  static const char* const kBuiltinNames[] = {"ArrayBox", "MapBox", "ConsoleBox", "StringBox",
-                                              "IntegerBox", "FloatBox", "BoolBox"};
-  for (const char* n : kBuiltinNames)
+  for (const std::string& n : builtin_box_names())
     if (name == n) return true;
   return false;
 }
@@ -78,6 +82,7 @@ void Checker::declare_boxes() {
       report(diag::Kind::DuplicateDefinition, decl.name_span,
              "The box '" + decl.name + "' is defined twice; the first definition is at " +
                  (earlier ? where(earlier->name_span.begin) : std::string("?")) + ".");
+      if (earlier) note(earlier->name_span, "first defined here");
       continue;
     }
     if (is_builtin_box_name(decl.name)) {
@@ -148,6 +153,11 @@ void Checker::declare_box(const ast::BoxDecl& decl) {
     if (!field_names.insert(f.name).second) {
       report(diag::Kind::DuplicateDefinition, f.span,
             "The field '" + f.name + "' is declared twice in box '" + decl.name + "'.");
+      for (const ast::FieldDecl& g : decl.fields)
+        if (g.name == f.name) {
+          note(g.span, "first defined here");
+          break;
+        }
       continue;
     }
     if (decl.is_static && f.is_weak)
@@ -164,10 +174,11 @@ void Checker::declare_box(const ast::BoxDecl& decl) {
 
   for (const ast::MethodDecl& m : decl.methods) {
     uint32_t arity = static_cast<uint32_t>(m.params.size());
-    if (find_method(index, m.name, arity) != kNone) {
+    if (uint32_t first = find_method(index, m.name, arity); first != kNone) {
       report(diag::Kind::DuplicateDefinition, m.name_span,
             "The method '" + m.name + "' with " + std::to_string(arity) + " parameter(s) is defined twice in box '" +
                 decl.name + "'.");
+      note(out_.funcs[first].decl->name_span, "first defined here");
       continue;
     }
     FuncInfo fn;
@@ -177,8 +188,14 @@ void Checker::declare_box(const ast::BoxDecl& decl) {
     fn.decl = &m;
     std::set<std::string> param_names;
     for (const ast::Param& p : m.params) {
-      if (!param_names.insert(p.name).second)
+      if (!param_names.insert(p.name).second) {
         report(diag::Kind::DuplicateDefinition, p.span, "The parameter '" + p.name + "' is declared twice.");
+        for (const ast::Param& q : m.params)
+          if (q.name == p.name) {
+            note(q.span, "first defined here");
+            break;
+          }
+      }
       out_.locals[p.id].name = p.name;
       fn.params.push_back(p.id);
     }

@@ -184,6 +184,7 @@ KindOpt Checker::name_ref(const ast::NameRef& e, ExprInfo& info) {
           "'" + e.name + "' is a box, not a value; call its methods with '" + e.name + ".method()'.");
   } else {
     report(diag::Kind::UndefinedName, e.span, "Unknown name '" + e.name + "'.");
+    if (&e != statement_word_ || !suggest_keyword(e.span, e.name)) did_you_mean(e.span, e.name, visible_names());
   }
   return Tag::of(Kind::Handle);
 }
@@ -277,6 +278,7 @@ KindOpt Checker::field_get(const ast::FieldGet& e, ExprInfo& info) {
     if (g == kNone) {
       report(diag::Kind::UnknownField, e.field_span,
             "Static box '" + out_.boxes[sbox].name + "' has no field '" + e.field + "'.");
+      did_you_mean(e.field_span, e.field, static_field_names(sbox));
       return Tag::of(Kind::Handle);
     }
     info.res = ResKind::Global;
@@ -288,8 +290,13 @@ KindOpt Checker::field_get(const ast::FieldGet& e, ExprInfo& info) {
   if (k->kind == Kind::Box) {
     uint32_t f = find_field(k->box, e.field);
     if (f == kNone) {
+      if (!assign_target_ && method_name_exists(k->box, e.field)) {
+        method_without_call(e, "Box '" + out_.boxes[k->box].name + "'");
+        return Tag::of(Kind::Handle);
+      }
       report(diag::Kind::UnknownField, e.field_span,
             "Box '" + out_.boxes[k->box].name + "' has no field '" + e.field + "'.");
+      did_you_mean(e.field_span, e.field, field_names(k->box));
       return Tag::of(Kind::Handle);
     }
     info.res = ResKind::InstanceField;
@@ -307,6 +314,10 @@ KindOpt Checker::field_get(const ast::FieldGet& e, ExprInfo& info) {
            "Field '" + e.field + "' is used on a value that is always null (Void)" + kVoidReached);
     void_as_handle(*e.object);
     info.res = ResKind::DynamicField;
+    return Tag::of(Kind::Handle);
+  }
+  if (!assign_target_ && builtin_name_exists(k->kind, e.field)) {
+    method_without_call(e, name(k));
     return Tag::of(Kind::Handle);
   }
   report(diag::Kind::UnknownField, e.field_span, name(k) + " has no fields ('" + e.field + "').");
@@ -341,9 +352,7 @@ KindOpt Checker::call(const ast::Call& e, ExprInfo& info) {
   if (std::optional<mir::ExternId> x = out_.ffi.find_extern(e.name)) return extern_call(e, x->index(), info);
   if (cur_box_ != kNone) {
     if (method_name_exists(cur_box_, e.name)) {
-      report(diag::Kind::ArityMismatch, e.name_span,
-            "'" + e.name + "' of box '" + out_.boxes[cur_box_].name + "' does not take " + std::to_string(arity) +
-                " argument(s).");
+      method_arity_mismatch(cur_box_, e.name, out_.boxes[cur_box_].name + "." + e.name, arity, e.name_span);
       for (const auto& a : e.args) expr(*a);
       return Tag::of(Kind::Handle);
     }
@@ -360,6 +369,10 @@ KindOpt Checker::call(const ast::Call& e, ExprInfo& info) {
     report(diag::Kind::PrintArity, e.span, "print takes exactly one argument.");
   } else {
     report(diag::Kind::UndefinedName, e.name_span, "Unknown function '" + e.name + "'.");
+    std::vector<std::string> candidates;
+    if (cur_box_ != kNone) candidates = method_names(cur_box_);
+    for (const mir::ExternFn& x : out_.ffi.externs) candidates.push_back(x.name);
+    did_you_mean(e.name_span, e.name, candidates);
   }
   return Tag::of(Kind::Handle);
 }
@@ -383,11 +396,12 @@ KindOpt Checker::method_call(const ast::MethodCall& e, ExprInfo& info) {
     uint32_t f = find_method(sbox, e.method, arity);
     if (f == kNone) {
       check_args_only();
-      if (method_name_exists(sbox, e.method))
-        report(diag::Kind::ArityMismatch, e.method_span,
-              "'" + box.name + "." + e.method + "' does not take " + std::to_string(arity) + " argument(s).");
-      else
+      if (method_name_exists(sbox, e.method)) {
+        method_arity_mismatch(sbox, e.method, box.name + "." + e.method, arity, e.method_span);
+      } else {
         report(diag::Kind::UnknownMethod, e.method_span, "Static box '" + box.name + "' has no method '" + e.method + "'.");
+        did_you_mean(e.method_span, e.method, method_names(sbox));
+      }
       return Tag::of(Kind::Handle);
     }
     return call_direct(f, e.args, info);
@@ -410,13 +424,13 @@ KindOpt Checker::method_call(const ast::MethodCall& e, ExprInfo& info) {
       }
     }
     check_args_only();
-    if (method_name_exists(recv->box, e.method))
-      report(diag::Kind::ArityMismatch, e.method_span,
-            "'" + out_.boxes[recv->box].name + "." + e.method + "' does not take " + std::to_string(arity) +
-                " argument(s).");
-    else
+    if (method_name_exists(recv->box, e.method)) {
+      method_arity_mismatch(recv->box, e.method, out_.boxes[recv->box].name + "." + e.method, arity, e.method_span);
+    } else {
       report(diag::Kind::UnknownMethod, e.method_span,
             "Box '" + out_.boxes[recv->box].name + "' has no method '" + e.method + "'.");
+      did_you_mean(e.method_span, e.method, method_names(recv->box));
+    }
     return Tag::of(Kind::Handle);
   }
 
@@ -447,11 +461,14 @@ KindOpt Checker::method_call(const ast::MethodCall& e, ExprInfo& info) {
   const BuiltinMethod* bm = find_builtin(recv->kind, e.method, arity);
   if (!bm) {
     check_args_only();
-    if (builtin_name_exists(recv->kind, e.method))
+    if (builtin_name_exists(recv->kind, e.method)) {
       report(diag::Kind::ArityMismatch, e.method_span,
-            name(recv) + "." + e.method + " does not take " + std::to_string(arity) + " argument(s).");
-    else
+            "'" + name(recv) + "." + e.method + "' takes " + builtin_arities(recv->kind, e.method) + " but " +
+                std::to_string(arity) + (arity == 1 ? " was" : " were") + " given.");
+    } else {
       report(diag::Kind::UnknownMethod, e.method_span, name(recv) + " has no method '" + e.method + "'.");
+      did_you_mean(e.method_span, e.method, builtin_method_names(recv->kind));
+    }
     return Tag::of(Kind::Handle);
   }
   // The arguments' kinds pick the row (typed entry points such as map.set(Int, Int)).
@@ -499,6 +516,7 @@ KindOpt Checker::new_expr(const ast::New& e, ExprInfo& info) {
   if (box == kNone) {
     for (const auto& a : e.args) expr(*a);
     report(diag::Kind::UndefinedBox, e.box_span, "Unknown box '" + e.box + "'.");
+    did_you_mean(e.box_span, e.box, box_names());
     return Tag::of(Kind::Handle);
   }
   if (out_.boxes[box].is_static) {

@@ -378,10 +378,11 @@ void Checker::declare_extern(const ast::ExternBlock& block, const FfiAttrs& bloc
     other_target_externs_.emplace(fn.name, decl_target->triple);
     return;
   }
-  if (out_.ffi.find_extern(fn.name)) {
+  if (std::optional<mir::ExternId> first = out_.ffi.find_extern(fn.name)) {
     report(diag::Kind::DuplicateDefinition, fn.name_span,
            "The extern function '" + fn.name + "' is declared twice for " + options_.target + ".",
            "remove one declaration, or give them different @target attributes");
+    note(out_.extern_decls[first->index()].span, "first defined here");
     return;
   }
   if (!ok) return;

@@ -55,10 +55,13 @@ bool computes_only(const ast::Expr& e) {
 
 void Checker::declare_local(uint32_t id, const std::string& name, ast::Span span) {
   auto& scope = scopes_.back();
-  if (scope.count(name)) {
+  if (auto first = scope.find(name); first != scope.end()) {
     report(diag::Kind::DuplicateDefinition, span,
           "'" + name + "' is already declared in this block; assign to it or use another name.");
+    if (auto where = local_spans_.find(first->second); where != local_spans_.end())
+      note(where->second, "first defined here");
   }
+  local_spans_[id] = span;
   scope[name] = id;
   out_.locals[id].name = name;
 }
@@ -81,12 +84,19 @@ void Checker::block(const ast::Block& b, bool new_scope) {
   }
   bool exited = false;
   bool warned = false;
-  for (const ast::StmtPtr& s : b.stmts) {
+  for (size_t i = 0; i < b.stmts.size(); ++i) {
+    const ast::StmtPtr& s = b.stmts[i];
     if (exited && !warned) {
       report(diag::Kind::UnreachableCode, s->span, "This statement can never run.");
       warned = true;
     }
+    statement_word_ = nullptr;
+    if (s->kind == ast::StmtKind::ExprStmt && i + 1 < b.stmts.size()) {
+      const ast::Expr& e = *s->as<ast::ExprStmt>().expr;
+      if (e.kind == ast::ExprKind::NameRef && same_line(e.span.end, b.stmts[i + 1]->span.begin)) statement_word_ = &e;
+    }
     stmt(*s);
+    statement_word_ = nullptr;
     if (always_exits(*s)) exited = true;
   }
   if (new_scope) scopes_.pop_back();
@@ -299,7 +309,9 @@ void Checker::assign_stmt(const ast::AssignStmt& s) {
     ti.target = ti.kind;
   } else if (target.kind == ast::ExprKind::FieldGet) {
     // The receiver is evaluated as for a read; stores always hold Handles.
+    assign_target_ = true;  // `a.m = v` is no call of method m
     current = expr(target);
+    assign_target_ = false;
     target_kind = Tag::of(Kind::Handle);
     if (s.op == ast::AssignOp::Assign) weak_field_contract(target, value, s.value->span);
   } else if (target.kind == ast::ExprKind::MeRef) {
