@@ -39,7 +39,7 @@ VALID_MIR = (
 
 
 class Case:
-    def __init__(self, name, argv, want="error", json_mode=False, code=None):
+    def __init__(self, name, argv, want="error", json_mode=False, code=None, absent=None):
         self.name = name
         self.argv = argv
         self.want = want  # "error", "help", "version" or "quiet" (exit 0, no output)
@@ -47,6 +47,9 @@ class Case:
         # The diagnostic code the input must produce, where exactly one fits
         # (tests/fail/EXEMPT relies on these for E0001-E0008).
         self.code = code
+        # An error case with `absent` set must print nothing on stdout and
+        # leave no file at that path (nothing was run, printed or built).
+        self.absent = absent
 
 
 def run(hakoc, argv):
@@ -87,6 +90,11 @@ def judge(case, rc, out, err, problem):
         return None
     if rc != 1:
         return "exit status %d, expected 1" % rc
+    if case.absent is not None:
+        if out:
+            return "stdout %r, expected nothing" % out[:80]
+        if os.path.exists(case.absent):
+            return "%s was written" % case.absent
     if case.code and case.code not in err:
         return "%s not reported: %r" % (case.code, err[:200])
     if case.json_mode:
@@ -136,6 +144,9 @@ def make_inputs(tmp):
     write("binary NULs", "nuls.hako", b"\0" * 4096)
     write("garbage MIR", "garbage.mir", b"this is not MIR text {{{ \x01\x02\n")
     write("valid program", "valid.hako", VALID_PROGRAM.encode())
+    # Compiles with one warning (W0307) and prints when run.
+    write("warning program", "warning.hako",
+          b"static box Main {\n    main() {\n        print(\"ran\")\n        1 + 1\n        return 0\n    }\n}\n")
     write("valid MIR", "valid.mir", VALID_MIR.encode())
     for n in range(len(VALID_MIR.rstrip())):
         write("MIR prefix %d" % n, "prefix%d.mir" % n, VALID_MIR[:n].encode())
@@ -201,7 +212,28 @@ def cases(paths):
     out.append(Case("emit-mir: invalid UTF-8", ["emit-mir", paths["invalid UTF-8"]], code="E0004"))
     out.extend(build_cases(paths))
     out.extend(ffi_cases(paths))
+    out.extend(deny_warnings_cases(paths))
     return out
+
+
+def deny_warnings_cases(paths):
+    """-W error / --deny-warnings: a warning stops check, run, build and
+    emit-mir with E0009 before anything runs, prints or is written."""
+    warn, valid, usage = paths["warning program"], paths["valid program"], "E0007"
+    exe = paths["build output"] + "-denied"
+    return [
+        Case("-W error: check", ["check", "-W", "error", warn], code="E0009", absent=exe),
+        Case("-W error: run", ["run", "-W", "error", warn], code="E0009", absent=exe),
+        Case("--deny-warnings: run", ["run", "--deny-warnings", warn], code="E0009", absent=exe),
+        Case("-Werror: emit-mir", ["emit-mir", "-Werror", warn], code="E0009", absent=exe),
+        Case("-W error: build", ["build", "-W", "error", warn, "-o", exe], code="E0009", absent=exe),
+        Case("-W error: json", ["check", "--diagnostics=json", "--deny-warnings", warn], json_mode=True,
+             code="E0009", absent=exe),
+        Case("-W error: no warnings", ["check", "-W", "error", valid], want="quiet"),
+        Case("-W error: run-mir", ["run-mir", "-W", "error", paths["valid MIR"]], code=usage),
+        Case("-W error: unknown value", ["check", "-W", "all", valid], code=usage),
+        Case("-W error: missing value", ["check", valid, "-W"], code=usage),
+    ]
 
 
 def ffi_cases(paths):

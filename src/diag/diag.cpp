@@ -87,6 +87,12 @@ void DiagEngine::report_path(Kind kind, std::string_view path, std::string messa
   diags_.push_back(Diagnostic{kind, nullptr, std::string(path), base::Span{}, std::move(message), ""});
 }
 
+uint32_t DiagEngine::warning_count() const {
+  uint32_t n = 0;
+  for (const Diagnostic& d : diags_) n += info(d.kind).severity == Severity::Warning;
+  return n;
+}
+
 void DiagEngine::sort_by_position() {
   std::stable_sort(diags_.begin(), diags_.end(), [](const Diagnostic& a, const Diagnostic& b) {
     bool a_last = a.kind == Kind::TooManyErrors;
