@@ -53,7 +53,7 @@ constexpr const char* kUsage =
     "  --emit-audit=PATH           check, run, build: write one JSON line per extern function\n"
     "                              to PATH describing its C bridge (docs/ffi.md)\n"
     "  -W error, --deny-warnings   check, run, build, emit-mir: treat warnings as errors (exit\n"
-    "                              status 1, nothing run, built or printed)\n"
+    "                              status 1, nothing run, built or printed; also -Werror)\n"
     "  --help, --version\n"
     "\n"
     "build options:\n"
