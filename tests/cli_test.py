@@ -39,7 +39,7 @@ VALID_MIR = (
 
 
 class Case:
-    def __init__(self, name, argv, want="error", json_mode=False, code=None, contains=()):
+    def __init__(self, name, argv, want="error", json_mode=False, code=None, contains=(), absent=None):
         self.name = name
         self.argv = argv
         self.want = want  # "error", "help", "version" or "quiet" (exit 0, no output)
@@ -49,6 +49,9 @@ class Case:
         self.code = code
         # Texts stderr must hold (the notes and suggestions of a diagnostic).
         self.contains = contains
+        # An error case with `absent` set must print nothing on stdout and
+        # leave no file at that path (nothing was run, printed or built).
+        self.absent = absent
 
 
 def run(hakoc, argv):
@@ -89,6 +92,11 @@ def judge(case, rc, out, err, problem):
         return None
     if rc != 1:
         return "exit status %d, expected 1" % rc
+    if case.absent is not None:
+        if out:
+            return "stdout %r, expected nothing" % out[:80]
+        if os.path.exists(case.absent):
+            return "%s was written" % case.absent
     if case.code and case.code not in err:
         return "%s not reported: %r" % (case.code, err[:200])
     for text in case.contains:
@@ -159,6 +167,9 @@ def make_inputs(tmp):
     write("binary NULs", "nuls.hako", b"\0" * 4096)
     write("garbage MIR", "garbage.mir", b"this is not MIR text {{{ \x01\x02\n")
     write("valid program", "valid.hako", VALID_PROGRAM.encode())
+    # Compiles with one warning (W0307) and prints when run.
+    write("warning program", "warning.hako",
+          b"static box Main {\n    main() {\n        print(\"ran\")\n        1 + 1\n        return 0\n    }\n}\n")
     write("valid MIR", "valid.mir", VALID_MIR.encode())
     for n in range(len(VALID_MIR.rstrip())):
         write("MIR prefix %d" % n, "prefix%d.mir" % n, VALID_MIR[:n].encode())
@@ -225,6 +236,7 @@ def cases(paths):
     out.extend(build_cases(paths))
     out.extend(ffi_cases(paths))
     out.extend(suggestion_cases(paths))
+    out.extend(deny_warnings_cases(paths))
     return out
 
 
@@ -243,6 +255,26 @@ def suggestion_cases(paths):
              contains=['{"level":"note","message":"\'add\' declared here","spans":[{"file":',
                        '"suggested_replacement":"total"}', '"suggested_replacement":"return"}',
                        '"span":{"begin":153,"end":153,"end_line":8,"end_col":23},"suggested_replacement":"()"}']),
+    ]
+
+
+def deny_warnings_cases(paths):
+    """-W error / --deny-warnings: a warning stops check, run, build and
+    emit-mir with E0009 before anything runs, prints or is written."""
+    warn, valid, usage = paths["warning program"], paths["valid program"], "E0007"
+    exe = paths["build output"] + "-denied"
+    return [
+        Case("-W error: check", ["check", "-W", "error", warn], code="E0009", absent=exe),
+        Case("-W error: run", ["run", "-W", "error", warn], code="E0009", absent=exe),
+        Case("--deny-warnings: run", ["run", "--deny-warnings", warn], code="E0009", absent=exe),
+        Case("-Werror: emit-mir", ["emit-mir", "-Werror", warn], code="E0009", absent=exe),
+        Case("-W error: build", ["build", "-W", "error", warn, "-o", exe], code="E0009", absent=exe),
+        Case("-W error: json", ["check", "--diagnostics=json", "--deny-warnings", warn], json_mode=True,
+             code="E0009", absent=exe),
+        Case("-W error: no warnings", ["check", "-W", "error", valid], want="quiet"),
+        Case("-W error: run-mir", ["run-mir", "-W", "error", paths["valid MIR"]], code=usage),
+        Case("-W error: unknown value", ["check", "-W", "all", valid], code=usage),
+        Case("-W error: missing value", ["check", valid, "-W"], code=usage),
     ]
 
 

@@ -108,6 +108,12 @@ void DiagEngine::suggest_replacement(const base::SourceMap& sources, base::Span 
   suggest(std::move(message), Replacement{sources.file_of(span.begin), span, std::move(text)});
 }
 
+uint32_t DiagEngine::warning_count() const {
+  uint32_t n = 0;
+  for (const Diagnostic& d : diags_) n += info(d.kind).severity == Severity::Warning;
+  return n;
+}
+
 void DiagEngine::sort_by_position() {
   std::stable_sort(diags_.begin(), diags_.end(), [](const Diagnostic& a, const Diagnostic& b) {
     bool a_last = a.kind == Kind::TooManyErrors;

@@ -94,6 +94,8 @@ class DiagEngine {
 
   bool has_errors() const { return error_count_ > 0; }
   uint32_t error_count() const { return error_count_; }
+  // How many warnings were reported (for -W error).
+  uint32_t warning_count() const;
   const std::vector<Diagnostic>& diagnostics() const { return diags_; }
 
   // Orders the diagnostics by file, then position (stable; the lexer

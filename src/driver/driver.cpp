@@ -52,6 +52,8 @@ constexpr const char* kUsage =
     "                              DIR first (built executables search it at run time too)\n"
     "  --emit-audit=PATH           check, run, build: write one JSON line per extern function\n"
     "                              to PATH describing its C bridge (docs/ffi.md)\n"
+    "  -W error, --deny-warnings   check, run, build, emit-mir: treat warnings as errors (exit\n"
+    "                              status 1, nothing run, built or printed; also -Werror)\n"
     "  --help, --version\n"
     "\n"
     "build options:\n"
@@ -83,6 +85,7 @@ struct CommandLine {
   bool leak_check = false;        // run/run-mir: debug mode and the leak report at exit
   std::vector<std::string> lib_dirs;  // -L
   std::string audit_path;             // --emit-audit
+  bool deny_warnings = false;         // -W error, --deny-warnings
 };
 
 // The --emit values of each command.
@@ -151,6 +154,13 @@ std::string parse_args(int argc, char** argv, CommandLine& cl) {
       cl.pipeline.dump_rc = true;
     } else if (a == "--leak-check") {
       cl.leak_check = true;
+    } else if (a == "--deny-warnings") {
+      cl.deny_warnings = true;
+    } else if (a == "-W" || (a.rfind("-W", 0) == 0 && a.size() > 2)) {
+      if (a == "-W" && i + 1 >= argc) return "-W needs a value; use '-W error'.";
+      std::string value = a == "-W" ? argv[++i] : a.substr(2);
+      if (value != "error") return "Unknown -W value '" + value + "'; use '-W error'.";
+      cl.deny_warnings = true;
     } else if (a.rfind("-L", 0) == 0) {
       if (a == "-L" && i + 1 >= argc) return "-L needs a directory.";
       cl.lib_dirs.push_back(a == "-L" ? argv[++i] : a.substr(2));
@@ -182,6 +192,9 @@ std::string parse_args(int argc, char** argv, CommandLine& cl) {
     return "'-L' applies to 'run', 'run-mir', 'check' and 'build' only.";
   if (!cl.audit_path.empty() && cl.command != "run" && cl.command != "check" && cl.command != "build")
     return "'--emit-audit' applies to 'check', 'run' and 'build' only.";
+  if (cl.deny_warnings && cl.command != "run" && cl.command != "check" && cl.command != "build" &&
+      cl.command != "emit-mir")
+    return "'-W error' applies to 'check', 'run', 'build' and 'emit-mir' only.";
   cl.build.lib_dirs = cl.lib_dirs;
   if (!cl.emit.empty() && !emit_fits(cl.command, cl.emit, cl.build)) {
     if (cl.command == "build") return "Unknown --emit format '" + cl.emit + "' for build; use llvm-ir, asm or obj.";
@@ -281,6 +294,14 @@ int main(int argc, char** argv) {
   if (cl.command == "build" && base::find_target(cl.build.codegen.triple)) cl.pipeline.target = cl.build.codegen.triple;
   Compilation c = mir_input ? load_mir(cl.file, cl.pipeline, diags) : compile_source(cl.file, cl.pipeline, diags);
   diags.sort_by_position();
+  // Last, after the warnings it is about.
+  if (cl.deny_warnings && !diags.has_errors() && diags.warning_count() > 0) {
+    uint32_t n = diags.warning_count();
+    diags.report_path(diag::Kind::WarningsDenied, cl.file,
+                      std::to_string(n) + (n == 1 ? " warning" : " warnings") +
+                          " and warnings are denied (-W error / --deny-warnings); nothing was run or written.");
+    c.module.reset();
+  }
   if (!diags.diagnostics().empty()) std::fputs(diags.render(cl.diag_format).c_str(), stderr);
   if (!c.module) return 1;
 

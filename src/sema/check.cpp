@@ -29,6 +29,8 @@ std::optional<CheckedProgram> Checker::run() {
     if (!main.params.empty()) local_kinds_[main.params[0]] = Tag::of(Kind::Array);
   }
 
+  for (const FuncInfo& fn : out_.funcs) returns_value_.push_back(has_value_return(fn.decl->body));
+
   recording_ = false;
   // Settle, give what nothing flowed into its default, and settle again (the
   // defaults flow on).
@@ -48,6 +50,7 @@ std::optional<CheckedProgram> Checker::run() {
   for (uint32_t f = 0; f < out_.funcs.size(); ++f)
     out_.funcs[f].ret = ret_kinds_[f] ? *ret_kinds_[f] : Tag::of(Kind::Void);
 
+  report_unused_locals(diags_.error_count() > errors_before);
   if (diags_.error_count() > errors_before) return std::nullopt;
   return std::move(out_);
 }
@@ -65,6 +68,7 @@ void Checker::walk_function(uint32_t func) {
   loop_depth_ = 0;
   unsafe_depth_ = 0;
   barriers_.clear();
+  declared_locals_.clear();
   // A method some call_method may reach receives Handles.
   if (fn.has_me && dynamic_calls_.count({fn.decl->name, static_cast<uint32_t>(fn.params.size())})) {
     if (!fn.dynamically_callable) changed_ = true;
@@ -80,6 +84,7 @@ void Checker::walk_function(uint32_t func) {
   // A repeated fini() call does nothing and gives null.
   if (fn.has_me && out_.boxes[fn.box].fini_func == func) join_ret(func, Tag::of(Kind::Void));
   if (recording_) {
+    note_unused_locals();
     FiniExpansion x = fini_expansion(fn.decl->body);
     if (x.over_at)
       report(diag::Kind::FiniTooLarge, *x.over_at,

@@ -146,6 +146,20 @@ class Checker {
   static bool always_exits(const ast::Block& b);
   static bool always_exits(const ast::Stmt& s);
 
+  // --- lints (lints.cpp, docs/language.md "Front end") ---
+  // Whether a `return e` appears anywhere in `b`.
+  static bool has_value_return(const ast::Block& b);
+  // Notes each local of the current function that is never read, for W0308.
+  void note_unused_locals();
+  // W0308 for the noted locals, when the program has no errors: a local an
+  // erroneous initialiser left unread is noise next to the error.
+  void report_unused_locals(bool program_has_errors);
+  // W0309 when `==`/`!=` (at `span`) of `l` and `r` is constant by kinds.
+  void mixed_kind_equality(ast::BinaryOp op, ast::Span span, Tag l, Tag r, const BinaryPlan& plan);
+  // W0310 when call `e` (resolved to a direct call in `info`) is used as a
+  // value but its method never returns one.
+  void no_value_used(const ast::Expr& e, const ExprInfo& info);
+
   // --- expressions (expr.cpp) ---
   KindOpt expr(const ast::Expr& e);
   KindOpt expr_inner(const ast::Expr& e, ExprInfo& info);
@@ -200,6 +214,13 @@ class Checker {
 
   std::vector<KindOpt> local_kinds_;
   std::vector<KindOpt> ret_kinds_;
+  // Whether each local is read anywhere (W0308); a store is no read.
+  std::vector<bool> local_read_;
+  // Whether each function's body has a `return e` (W0310).
+  std::vector<bool> returns_value_;
+  // The top expression of the expression statement being checked: its
+  // value is dropped, so a call there is not used as a value (W0310).
+  const ast::Expr* discarded_ = nullptr;
   std::set<std::pair<std::string, uint32_t>> dynamic_calls_;  // name/arity called on Handles
   bool recording_ = false;
   bool changed_ = false;
@@ -208,6 +229,10 @@ class Checker {
   uint32_t cur_func_ = kNone;
   uint32_t cur_box_ = kNone;
   std::vector<std::unordered_map<std::string, uint32_t>> scopes_;
+  // The locals `local` declared in the current function, with their spans (W0308).
+  std::vector<std::pair<uint32_t, ast::Span>> declared_locals_;
+  // Those of all functions never read, in the recording walk (W0308).
+  std::vector<std::pair<uint32_t, ast::Span>> unread_locals_;
   uint32_t loop_depth_ = 0;
   // A construct that `return` may not leave, nor `break`/`continue` of a loop
   // around it: a block expression (E0310) or a fini block (E0311).

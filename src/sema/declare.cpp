@@ -14,6 +14,7 @@ Checker::Checker(const ast::Program& program, const base::SourceMap& sources, di
   out_.locals.resize(program.local_count);
   out_.exprs.resize(program.expr_count);
   local_kinds_.resize(program.local_count);
+  local_read_.resize(program.local_count);
 }
 
 uint32_t Checker::find_box(const std::string& name) const {

@@ -19,6 +19,7 @@ KindOpt Checker::expr(const ast::Expr& e) {
   ExprInfo& after = out_.exprs[e.id];  // expr_inner may not grow the vector, but stay safe
   after.kind = k ? *k : Tag::of(Kind::Void);
   after.target = after.kind;
+  if (e.kind == ast::ExprKind::Call || e.kind == ast::ExprKind::MethodCall) no_value_used(e, after);
   return k;
 }
 
@@ -177,6 +178,7 @@ KindOpt Checker::name_ref(const ast::NameRef& e, ExprInfo& info) {
   if (local != kNone) {
     info.res = ResKind::Local;
     info.local = local;
+    local_read_[local] = true;
     return local_kinds_[local];
   }
   if (find_box(e.name) != kNone) {
@@ -244,6 +246,7 @@ KindOpt Checker::binary(const ast::Binary& e, ExprInfo& info) {
   if (!l || !r) return std::nullopt;
   auto plan = operator_plan(e.op, e.op_span, *l, *r);
   if (!plan) return e.op >= ast::BinaryOp::Eq ? Tag::of(Kind::Bool) : Tag::of(Kind::Handle);
+  if (e.op == ast::BinaryOp::Eq || e.op == ast::BinaryOp::Ne) mixed_kind_equality(e.op, e.op_span, *l, *r, *plan);
   info.binary = *plan;
   return plan->result;
 }

@@ -64,6 +64,7 @@ void Checker::declare_local(uint32_t id, const std::string& name, ast::Span span
   local_spans_[id] = span;
   scope[name] = id;
   out_.locals[id].name = name;
+  declared_locals_.emplace_back(id, span);
 }
 
 uint32_t Checker::lookup_local(const std::string& name) const {
@@ -213,7 +214,11 @@ void Checker::stmt(const ast::Stmt& s) {
         else
           report(diag::Kind::UnusedValue, e.expr->span, "This expression's value is never used.");
       }
+      // Restored after: a block expression inside may hold statements of its own.
+      const ast::Expr* outer = discarded_;
+      discarded_ = e.expr.get();
       expr(*e.expr);
+      discarded_ = outer;
       out_.exprs[e.expr->id].coercion = Coercion::Discard;
       break;
     }

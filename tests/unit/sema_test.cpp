@@ -177,6 +177,23 @@ TEST(SemaKinds, UnknownMembersOnKnownBoxes) {
   EXPECT_EQ(c.codes(), "E0303 E0304 E0304 E0302 ");
 }
 
+// An unread local is W0308 in a program that checks, and left out next to
+// an error (its initialiser is often the erroneous part); a call discarded
+// by an expression statement is no use of its value (W0310).
+TEST(SemaLints, UnreadLocalsOnlyInProgramsWithoutErrors) {
+  Checked fine(R"hako(static box Main {
+    f() { print(1) }
+    main() { local a = 1; local _b = 2; local c = 0; c = 3; me.f(); local d = me.f(); print(d); return 0 }
+  })hako");
+  ASSERT_TRUE(fine.checked) << fine.diags.render(diag::Format::Text);
+  EXPECT_EQ(fine.codes(), "W0310 W0308 W0308 ");
+  Checked broken(R"hako(static box Main {
+    main() { local a = true * 2; return 0 }
+  })hako");
+  EXPECT_FALSE(broken.checked);
+  EXPECT_EQ(broken.codes(), "E0312 ");
+}
+
 TEST(SemaLowering, LoweredModulesVerify) {
   Checked c(R"hako(box P { x; birth(v) { me.x = v }; toString() { return "P(" + me.x + ")" } }
   static box Main {
