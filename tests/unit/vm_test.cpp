@@ -748,7 +748,7 @@ TEST(Vm, CallMethodErrors) {
       {[](Fn& f, ValueId h) { f.method("nope", h, {}, mir::Loc{3, 1}); },
        "test.hako:3:1: runtime error: Unknown method 'nope' on Point\n"},
       {[](Fn& f, ValueId h) { f.method("sum", h, {f.box(f.i(1))}, mir::Loc{3, 2}); },
-       "test.hako:3:2: runtime error: Unknown method 'sum' on Point\n"},
+       "test.hako:3:2: runtime error: Method 'sum' of Point takes 0 arguments, not 1\n"},
       {[](Fn& f, ValueId) { f.method("sum", f.null(kHandle), {}, mir::Loc{4, 4}); },
        "test.hako:4:4: runtime error: Type error: method 'sum' called on Void\n"},
       {[](Fn& f, ValueId h) { f.get_field_h(h, "zz", mir::Loc{5, 5}); },
