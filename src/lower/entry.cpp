@@ -15,8 +15,6 @@ mir::Loc source_loc(const sema::CheckedProgram& program, base::Span span) {
   return mir::Loc{at.line, at.col, at.file};
 }
 
-std::string instance_entry_name(uint32_t arity) { return "entry/" + std::to_string(arity); }
-
 mir::FuncId add_instance_entry(const sema::CheckedProgram& program, mir::Module& m) {
   const sema::CheckedProgram::MainInstance& inst = *program.main_instance;
   const sema::FuncInfo& main = program.funcs[program.main_func];
@@ -26,7 +24,7 @@ mir::FuncId add_instance_entry(const sema::CheckedProgram& program, mir::Module&
   m.functions.emplace_back();
   mir::FuncId id{static_cast<uint32_t>(m.functions.size() - 1)};
   mir::Function& f = m.functions.back();
-  f.name = instance_entry_name(arity);
+  f.name = mir::instance_entry_name(arity);
   f.ret = main.ret;
   mir::FunctionBuilder b(f);
   std::vector<Tag> params;

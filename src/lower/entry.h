@@ -6,10 +6,6 @@
 
 namespace hako::lower {
 
-// The name of the entry added by add_instance_entry, for main with `arity`
-// parameters (no user method can have it: theirs all start with "Box.").
-std::string instance_entry_name(uint32_t arity);
-
 // Appends to `m` the entry for `box Main { main() { ... } }`: it makes
 // `new Main()` (fields null, then birth/0 when Main has one), calls main on it
 // with the command-line arguments when main takes them, and returns main's

@@ -349,6 +349,11 @@ struct Global {
   std::string name;  // "Box.field"
 };
 
+// The name of the entry function lowering adds for an instance `box Main`
+// whose main takes `arity` parameters (no user method has it: theirs all
+// start with "Box.").
+inline std::string instance_entry_name(uint32_t arity) { return "entry/" + std::to_string(arity); }
+
 struct Module {
   // The .hako files of the program, for runtime error locations (Loc::file
   // indexes it): the main file first, then the files its `using` lines

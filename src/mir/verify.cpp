@@ -36,7 +36,7 @@ std::string loc_error(const Loc& loc) {
 // The entry function: Main.main/0 without parameters, or Main.main/1 whose
 // one parameter receives the command-line arguments as an ArrayBox (also
 // readable as a Handle: the same bits); no receiver. For an instance Main the
-// entry is entry/0 or entry/1 (lower/entry.h), of the same shape.
+// entry is instance_entry_name(0) or (1) (mir.h), of the same shape.
 void check_entry(const Module& m, Reporter& report) {
   auto error = [&](std::string message) { report.error(kNoBlock, kNone, std::move(message)); };
   if (m.entry == kNone) {
@@ -49,9 +49,9 @@ void check_entry(const Module& m, Reporter& report) {
   }
   const Function& f = m.functions[m.entry];
   size_t want = 0;
-  if (f.name == "Main.main/1" || f.name == "entry/1") {
+  if (f.name == "Main.main/1" || f.name == instance_entry_name(1)) {
     want = 1;
-  } else if (f.name != "Main.main/0" && f.name != "entry/0") {
+  } else if (f.name != "Main.main/0" && f.name != instance_entry_name(0)) {
     error("entry function must be Main.main/0, Main.main/1, entry/0 or entry/1, not @" + f.name);
     return;
   }
