@@ -19,7 +19,11 @@ llvm::Value* call(FunctionState& fs, const mir::Inst& in) {
   for (size_t k = 0; k < in.args.size(); ++k)
     if (callee.params[k].kind != Kind::Void) args.push_back(fs.val(in.args[k]));
   emit_stack_check(fs.ms, fs.b, fs.stack_exhausted(), fs.loc(in));
-  return hako_call(fs.b, fs.ms.funcs[in.ref], args);
+  llvm::CallInst* c = hako_call(fs.b, fs.ms.funcs[in.ref], args);
+  // A call of the function itself may become a loop at -O2, which then
+  // counts its rounds instead (codegen/tail_recursion.h).
+  if (c->getCalledFunction() == fs.fn) c->setTailCallKind(llvm::CallInst::TCK_None);
+  return c;
 }
 
 llvm::Value* call_method(FunctionState& fs, const mir::Inst& in) {

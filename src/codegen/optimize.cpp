@@ -6,6 +6,8 @@
 #include <llvm/Passes/OptimizationLevel.h>
 #include <llvm/Passes/PassBuilder.h>
 
+#include "codegen/tail_recursion.h"
+
 namespace hako::codegen {
 
 void optimize_module(llvm::Module& m, llvm::TargetMachine& tm, OptLevel level) {
@@ -21,6 +23,13 @@ void optimize_module(llvm::Module& m, llvm::TargetMachine& tm, OptLevel level) {
   pb.registerFunctionAnalyses(fam);
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
+  // Tail recursion first, while each self call is still one (the inliner
+  // has not copied it) and before anything else can mark it `tail`.
+  pb.registerPipelineStartEPCallback([](llvm::ModulePassManager& start, llvm::OptimizationLevel) {
+    llvm::FunctionPassManager fpm;
+    add_tail_recursion_passes(fpm);
+    start.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(fpm)));
+  });
 
   llvm::ModulePassManager mpm = level == OptLevel::O2
                                     ? pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2)

@@ -10,7 +10,8 @@ namespace hako::codegen {
 
 // Runs buildO0DefaultPipeline (-O0: always-inline and the like only) or
 // buildPerModuleDefaultPipeline(O2) (-O2) on `m`, with `tm`'s target
-// information for cost models.
+// information for cost models. At -O2 the pipeline starts with tail
+// recursion elimination (codegen/tail_recursion.h).
 void optimize_module(llvm::Module& m, llvm::TargetMachine& tm, OptLevel level);
 
 }  // namespace hako::codegen

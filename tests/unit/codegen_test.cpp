@@ -32,6 +32,7 @@
 #include "codegen/llvm_lowering.h"
 #include "codegen/optimize.h"
 #include "codegen/runtime_decls.h"
+#include "codegen/tail_recursion.h"
 #include "codegen/target.h"
 #include "driver/pipeline.h"
 #include "lower/lower.h"
@@ -299,6 +300,50 @@ TEST(CodegenCalls, BuiltinMethodIdsAreResolvedAtCompileTime) {
   EXPECT_TRUE(llvm::isa<llvm::ConstantPointerNull>(builtin[0]->getArgOperand(4)));  // no arguments
 }
 
+TEST(CodegenCalls, TailRecursionBecomesALoopThatCountsItsRounds) {
+  Lowered l(R"hako(static box Main {
+    down(n) { if n == 0 { return 0 }
+      return me.down(n - 1) }
+    fib(n) { if n < 2 { return n }
+      return me.fib(n - 1) + me.fib(n - 2) }
+    main() { local n = "0123456789".length()
+      print(me.down(n)); print(me.fib(n)); return 0 }
+  })hako");
+  ASSERT_TRUE(l.mod);
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> tm = codegen::create_target_machine(kHost, false, error);
+  ASSERT_TRUE(tm) << error;
+  codegen::optimize_module(*l.mod, *tm, codegen::OptLevel::O2);
+  ASSERT_TRUE(verifies(*l.mod));
+  auto rounds_counted = [](llvm::Function& f) {
+    for (llvm::Instruction& i : llvm::instructions(f))
+      if (auto* phi = llvm::dyn_cast<llvm::PHINode>(&i))
+        for (llvm::Value* in : phi->incoming_values())
+          if (auto* c = llvm::dyn_cast<llvm::ConstantInt>(in); c && c->getZExtValue() == codegen::kTailRounds)
+            return true;
+    return false;
+  };
+  // Plain tail recursion: no call of itself is left, and running out of
+  // rounds is still `Stack overflow` at the call (line 3); the loop may have
+  // been inlined into main, or even folded into that one test.
+  EXPECT_EQ(l.count_calls("Main.down/1"), 0u) << l.ir();
+  bool overflow_at_self_call = false;
+  for (llvm::Function& f : *l.mod)
+    for (llvm::CallInst* c : Lowered::calls_to(f, "hako.stack_overflow")) {
+      auto* loc = llvm::cast<llvm::GlobalVariable>(c->getArgOperand(0));
+      auto* line = llvm::cast<llvm::ConstantInt>(llvm::cast<llvm::ConstantStruct>(loc->getInitializer())->getOperand(1));
+      overflow_at_self_call = overflow_at_self_call || line->getZExtValue() == 3;
+    }
+  EXPECT_TRUE(overflow_at_self_call) << l.ir();
+  // Accumulator form: one call stays, with its frame kept (notail).
+  llvm::Function* fib = l.fn("Main.fib/1");
+  ASSERT_NE(fib, nullptr) << l.ir();
+  auto self = Lowered::calls_to(*fib, "Main.fib/1");
+  ASSERT_EQ(self.size(), 1u) << l.ir();
+  EXPECT_TRUE(self[0]->isNoTailCall());
+  EXPECT_TRUE(rounds_counted(*fib)) << l.ir();
+}
+
 TEST(CodegenCalls, HakoCallsKeepTheirFramesAndCheckTheStack) {
   Lowered l(R"hako(static box Main {
     down(n) { if n == 0 { return 0 }
@@ -307,11 +352,16 @@ TEST(CodegenCalls, HakoCallsKeepTheirFramesAndCheckTheStack) {
   })hako");
   ASSERT_TRUE(l.mod);
   ASSERT_TRUE(verifies(*l.mod));
-  // notail: no tail recursion elimination or sibling call may turn a
-  // recursion that overflows in the VM into an endless loop.
+  // A call of the function itself is left for tail recursion elimination at
+  // -O2 (which then counts the rounds); every other Hako call is notail, so
+  // no sibling call turns a recursion that overflows in the VM into a loop.
   auto self = Lowered::calls_to(*l.fn("Main.down/1"), "Main.down/1");
   ASSERT_EQ(self.size(), 1u);
-  EXPECT_TRUE(self[0]->isNoTailCall());
+  EXPECT_FALSE(self[0]->isNoTailCall());
+  EXPECT_FALSE(self[0]->isTailCall());
+  auto other = Lowered::calls_to(*l.fn("Main.main/0"), "Main.down/1");
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_TRUE(other[0]->isNoTailCall());
   // `Stack overflow` at the call's location, as in the VM.
   auto overflow = Lowered::calls_to(*l.fn("Main.down/1"), "hako.stack_overflow");
   ASSERT_EQ(overflow.size(), 1u);
