@@ -1,10 +1,10 @@
 -- Benchmark: table append then index — the Lua twin of array.hako (Lua
 -- tables count from 1, hence a[i + 1]).
-local N = 1000000
+local N = 8000000
 
 local function main()
-  local a = {}
   local n = N
+  local a = {}
   local i = 0
   while i < n do
     a[#a + 1] = i * 2

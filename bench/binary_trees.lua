@@ -24,8 +24,8 @@ local function bottom_up(depth)
 end
 
 local function main()
-  local min_depth = 4
   local max_depth = MAX_DEPTH
+  local min_depth = 4
   local iter_divisor = 1
   local stretch_depth = max_depth + 1
   print(string.format("stretch tree of depth %d\t check: %d", stretch_depth, bottom_up(stretch_depth):check()))

@@ -1,11 +1,11 @@
 -- Benchmark: table set and get with integer and string keys — the Lua twin
 -- of map.hako. A Lua table has no size of its keys, so it is counted once at
 -- the end.
-local N = 125000
+local N = 250000
 
 local function main()
-  local m = {}
   local n = N
+  local m = {}
   local i = 0
   while i < n do
     m[i] = i

@@ -1,12 +1,12 @@
 -- Benchmark: table with integer keys and values — the Lua twin of
 -- map_int.hako. A Lua table has no size of its keys, so it is counted once
 -- at the end.
-local N = 3000000
+local N = 6000000
 
 local function main()
+  local n = N
   local m = {}
   local keys = 100000
-  local n = N
   local i = 0
   while i < keys do
     m[i] = 0

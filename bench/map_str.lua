@@ -4,9 +4,9 @@
 local N = 3000000
 
 local function main()
+  local n = N
   local m = {}
   local keys = 100000
-  local n = N
   local i = 0
   while i < keys do
     m["k" .. i] = 0

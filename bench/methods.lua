@@ -1,5 +1,5 @@
 -- Benchmark: method calls on objects — the Lua twin of methods.hako.
-local N = 2500000
+local N = 10000000
 
 local Counter = {}
 Counter.__index = Counter
@@ -19,10 +19,11 @@ function Counter:get()
 end
 
 local function main()
+  local n = N
   local c = Counter.new()
   local check = 0
   local i = 0
-  while i < N do
+  while i < n do
     c:add(i % 7)
     check = check + c:get() % 3
     i = i + 1

@@ -1,12 +1,13 @@
 -- Benchmark: string building — the Lua twin of strings.hako.
-local N = 300000
+local N = 1000000
 
 local function main()
+  local n = N
   local total = 0
   local lines = 0
   local line = ""
   local i = 0
-  while i < N do
+  while i < n do
     local s = "item-" .. i
     local t = s .. ":" .. #s
     total = total + #t
