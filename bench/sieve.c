@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define N 5000000
+#define N 10000000
 
 typedef struct {
   bool* items;

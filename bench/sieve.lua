@@ -1,6 +1,6 @@
 -- Benchmark: the sieve of Eratosthenes over a table of booleans — the Lua
 -- twin of sieve.hako (Lua tables count from 1, hence flags[i + 1]).
-local N = 5000000
+local N = 10000000
 
 local function main()
   local n = N

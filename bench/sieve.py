@@ -1,6 +1,6 @@
 # Benchmark: the sieve of Eratosthenes over a list of bools — the Python twin
 # of sieve.hako.
-N = 5000000
+N = 10000000
 
 
 def main():
