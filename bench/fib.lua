@@ -1,5 +1,5 @@
 -- Benchmark: naive recursive Fibonacci — the Lua twin of fib.hako.
-local N = 37
+local N = 38
 
 local function fib(n)
   if n < 2 then

@@ -1,5 +1,5 @@
 # Benchmark: naive recursive Fibonacci — the Python twin of fib.hako.
-N = 37
+N = 38
 
 
 def fib(n):

@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define N 8000
+#define N 10000
 
 int main(void) {
   const int64_t n = N;

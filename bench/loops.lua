@@ -1,5 +1,5 @@
 -- Benchmark: nested integer loops — the Lua twin of loops.hako.
-local N = 8000
+local N = 10000
 
 local function main()
   local n = N

@@ -1,5 +1,5 @@
 # Benchmark: nested integer loops — the Python twin of loops.hako.
-N = 8000
+N = 10000
 
 
 def main():

@@ -1,9 +1,9 @@
-/* Benchmark: 20M method calls on a heap object — the C twin of methods.hako. */
+/* Benchmark: 40M method calls on a heap object — the C twin of methods.hako. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#define N 10000000
+#define N 20000000
 
 typedef struct {
   int64_t n;

@@ -1,5 +1,5 @@
 -- Benchmark: method calls on objects — the Lua twin of methods.hako.
-local N = 10000000
+local N = 20000000
 
 local Counter = {}
 Counter.__index = Counter

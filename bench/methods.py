@@ -1,5 +1,5 @@
 # Benchmark: method calls on objects — the Python twin of methods.hako.
-N = 10000000
+N = 20000000
 
 
 class Counter:

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define STEPS 4000
+#define STEPS 6000
 
 typedef struct {
   int64_t x;

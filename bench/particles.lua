@@ -1,5 +1,5 @@
 -- Benchmark: a particle simulation — the Lua twin of particles.hako.
-local STEPS = 4000
+local STEPS = 6000
 
 local Vec = {}
 Vec.__index = Vec

@@ -1,5 +1,5 @@
 # Benchmark: a particle simulation — the Python twin of particles.hako.
-STEPS = 4000
+STEPS = 6000
 
 
 class Vec:
