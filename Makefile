@@ -2,7 +2,7 @@
 #   make demo     install what is missing, build (Release), run examples/
 #   make test     install what is missing, build, run every suite via CTest
 #   make runtime  build libreml_runtime.a alone
-#   make bench    native vs C and VM vs CPython timings (programs and foreign calls), then the runtime's
+#   make bench    native vs C, VM vs Lua 5.4 and CPython (programs and foreign calls), then the runtime's
 #                 allocation and reference-counting micro-benchmarks and the
 #                 runtime guards' A/B (bench/)
 #   make install  install the Release build: PREFIX/bin/hakoc, PREFIX/lib/libreml_runtime.a,

@@ -1,8 +1,10 @@
-/* Benchmark: a growable array, push then get, 1M each — the C twin of
+/* Benchmark: a growable array, push then get, 8M each — the C twin of
  * array.hako. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#define N 8000000
 
 typedef struct {
   int64_t* items;
@@ -23,8 +25,8 @@ static void push(Array* a, int64_t v) {
 }
 
 int main(void) {
+  const int64_t n = N;
   Array a = {NULL, 0, 0};
-  const int64_t n = 1000000;
   for (int64_t i = 0; i < n; i++) push(&a, i * 2);
   int64_t sum = 0;
   for (int64_t i = 0; i < a.length; i++) sum += a.items[i];

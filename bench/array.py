@@ -1,7 +1,10 @@
 # Benchmark: list append then index — the Python twin of array.hako.
+N = 8000000
+
+
 def main():
+    n = N
     a = []
-    n = 1000000
     i = 0
     while i < n:
         a.append(i * 2)

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#define MAX_DEPTH 16
+
 typedef struct TreeNode {
   struct TreeNode* left;
   struct TreeNode* right;
@@ -41,7 +43,7 @@ static void delete_tree(TreeNode* n) {
 }
 
 int main(void) {
-  const int64_t min_depth = 4, max_depth = 16, iter_divisor = 1;
+  const int64_t max_depth = MAX_DEPTH, min_depth = 4, iter_divisor = 1;
   const int64_t stretch_depth = max_depth + 1;
   TreeNode* stretch = bottom_up(stretch_depth);
   printf("stretch tree of depth %lld\t check: %lld\n", (long long)stretch_depth, (long long)check(stretch));

@@ -1,5 +1,8 @@
 # Benchmark: binary-trees, max depth 16 — the Python twin of binary_trees.hako
 # (the classic iteration counts, as there).
+MAX_DEPTH = 16
+
+
 class TreeNode:
     __slots__ = ("left", "right")
 
@@ -20,8 +23,8 @@ def bottom_up(depth):
 
 
 def main():
+    max_depth = MAX_DEPTH
     min_depth = 4
-    max_depth = 16
     iter_divisor = 1
     stretch_depth = max_depth + 1
     print("stretch tree of depth %d\t check: %d" % (stretch_depth, bottom_up(stretch_depth).check()))

@@ -1,6 +1,9 @@
 # Benchmark: nested integer loops — the Python twin of loops.hako.
+N = 10000
+
+
 def main():
-    n = 7072
+    n = N
     total = 0
     i = 0
     while i < n:

@@ -1,7 +1,10 @@
 # Benchmark: dict set and get with int and str keys — the Python twin of map.hako.
+N = 250000
+
+
 def main():
+    n = N
     m = {}
-    n = 125000
     i = 0
     while i < n:
         m[i] = i

@@ -1,14 +1,16 @@
 // Benchmark: std::unordered_map with int64_t keys and values — the C++ twin
-// of map_int.hako: 100k keys set to 0, then 3M updates (a get and a set each,
+// of map_int.hako: 100k keys set to 0, then 6M updates (a get and a set each,
 // as the Hako program does) at pseudo-random keys, then a checksum.
 #include <cstdint>
 #include <cstdio>
 #include <unordered_map>
 
+static const int64_t N = 6000000;
+
 int main() {
+  const int64_t n = N;
   std::unordered_map<int64_t, int64_t> m;
   const int64_t keys = 100000;
-  const int64_t n = 3000000;
   for (int64_t i = 0; i < keys; i++) m[i] = 0;
   int64_t x = 12345;
   for (int64_t i = 0; i < n; i++) {

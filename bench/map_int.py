@@ -1,8 +1,11 @@
 # Benchmark: dict with int keys and values — the Python twin of map_int.hako.
+N = 6000000
+
+
 def main():
+    n = N
     m = {}
     keys = 100000
-    n = 3000000
     i = 0
     while i < keys:
         m[i] = 0

@@ -7,10 +7,12 @@
 #include <string>
 #include <unordered_map>
 
+static const int64_t N = 3000000;
+
 int main() {
+  const int64_t n = N;
   std::unordered_map<std::string, int64_t> m;
   const int64_t keys = 100000;
-  const int64_t n = 3000000;
   for (int64_t i = 0; i < keys; i++) m["k" + std::to_string(i)] = 0;
   int64_t x = 12345;
   for (int64_t i = 0; i < n; i++) {

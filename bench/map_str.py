@@ -1,8 +1,11 @@
 # Benchmark: dict with str keys and int values — the Python twin of map_str.hako.
+N = 3000000
+
+
 def main():
+    n = N
     m = {}
     keys = 100000
-    n = 3000000
     i = 0
     while i < keys:
         m["k" + str(i)] = 0

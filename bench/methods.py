@@ -1,4 +1,7 @@
 # Benchmark: method calls on objects — the Python twin of methods.hako.
+N = 20000000
+
+
 class Counter:
     def __init__(self):
         self.n = 0
@@ -11,10 +14,11 @@ class Counter:
 
 
 def main():
+    n = N
     c = Counter()
     check = 0
     i = 0
-    while i < 2500000:
+    while i < n:
         c.add(i % 7)
         check = check + c.get() % 3
         i = i + 1

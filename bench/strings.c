@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define N 1000000
+
 static char* checked(char* p) {
   if (!p) {
     fputs("out of memory\n", stderr);
@@ -30,11 +32,12 @@ static char* concat_int(const char* a, size_t a_len, int64_t v) {
 }
 
 int main(void) {
+  const int64_t n = N;
   int64_t total = 0;
   int64_t lines = 0;
   char* line = checked(calloc(1, 1));
   size_t line_len = 0;
-  for (int64_t i = 0; i < 300000; i++) {
+  for (int64_t i = 0; i < n; i++) {
     char* s = concat_int("item-", 5, i);
     size_t s_len = strlen(s);
     char* s_colon = concat(s, s_len, ":", 1);

@@ -9,6 +9,8 @@ packages=(
   llvm-19-dev clang-19 lld-19 libzstd-dev
   valgrind
   libffi-dev python3-jsonschema
+  # the VM's reference interpreter in `make bench` (bench/run_bench.py)
+  lua5.4
   # the other platforms (docs/platforms.md): C libraries to link against,
   # the targets' gcc for the ABI tests, and the emulators that run the tests
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user

@@ -1,0 +1,11 @@
+-- Benchmark: naive recursive Fibonacci — the Lua twin of fib.hako.
+local N = 38
+
+local function fib(n)
+  if n < 2 then
+    return n
+  end
+  return fib(n - 1) + fib(n - 2)
+end
+
+print(fib(N))
