@@ -74,7 +74,7 @@ void instruction(FunctionState& fs, const Inst& in) {
     case Op::AddH: case Op::SubH: case Op::MulH: case Op::DivH: case Op::ModH: case Op::NegH:
     case Op::AndH: case Op::OrH: case Op::XorH: case Op::ShlH: case Op::ShrH: case Op::NotH:
     case Op::EqH: case Op::NeH: case Op::LtH: case Op::LeH: case Op::GtH: case Op::GeH:
-    case Op::NewBox: case Op::GetField: case Op::SetField: case Op::GetFieldH: case Op::SetFieldH:
+    case Op::NewBox: case Op::GetField: case Op::BorrowField: case Op::SetField: case Op::GetFieldH: case Op::SetFieldH:
     case Op::GetGlobal: case Op::SetGlobal: case Op::NewArray: case Op::NewMap: case Op::NewConsole:
     case Op::Retain: case Op::Release:
     case Op::WeakNew: case Op::WeakLoad: case Op::WeakRetain: case Op::WeakDrop: case Op::CheckWeak:

@@ -9,6 +9,7 @@
 #include "mir/printer.h"
 #include "mir/text_parser.h"
 #include "mir/verify.h"
+#include "rc/borrow.h"
 #include "rc/rc.h"
 #include "region/region.h"
 #include "sema/sema.h"
@@ -65,8 +66,10 @@ std::optional<region::FunctionRegions> observe_regions(const mir::Module& m, con
   return r;
 }
 
-// Regions and value ownership, then explicit reference counts.
+// Borrowed field reads, regions and value ownership, then explicit
+// reference counts.
 void make_rc_explicit(mir::Module& m, const PipelineOptions& options, Compilation& c) {
+  rc::borrow_field_reads(m);
   std::vector<region::ValueOwnership> ownership;
   ownership.reserve(m.functions.size());
   for (const mir::Function& f : m.functions) {

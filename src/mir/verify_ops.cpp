@@ -350,6 +350,7 @@ class InstChecker {
         }
         break;
       case Op::GetField:
+      case Op::BorrowField:
       case Op::SetField:
       case Op::CheckWeak:
         if (a0 && a0->kind == Kind::Box && a0->box != inst_.ref && inst_.ref < m_.boxes.size())

@@ -64,7 +64,7 @@ class Inserter {
   // not a parameter, so it is a literal (Void, an immortal object, a small Int).
   bool is_literal(ValueId v) const {
     ValueId r = own_.root[v];
-    return own_.kind[r] == RefSlotKind::Borrowed && r >= f_.params.size();
+    return own_.kind[r] == RefSlotKind::Borrowed && r >= f_.params.size() && !own_.of_field[v];
   }
 
   void rewrite(BlockId b) {
@@ -103,7 +103,13 @@ class Inserter {
       const std::optional<size_t> consumed = mir::consumed_operand(in.op);
       if (mir::op_info(in.op).flags & mir::TERM) {
         // Nothing is used after a terminator: a consumed operand (ret's) is all it takes.
-        if (consumed && *consumed < in.args.size()) consume(in.args[*consumed], last_use, i, out);
+        ValueId moved = mir::kNoValue;
+        if (consumed && *consumed < in.args.size()) moved = consume(in.args[*consumed], last_use, i, out);
+        // Returning a borrowed field value retained it instead of moving the
+        // instance it was read from, which dies here.
+        for (ValueId a : in.args)
+          if (ValueId r = owned_root(own_, a); r != mir::kNone && r != moved && own_.of_field[a])
+            if (auto it = last_use.find(r); it != last_use.end() && it->second == i) out.push_back(release(r));
         outgoing_phi_operands(b, out);
         out.push_back(in);
         continue;
@@ -136,7 +142,7 @@ class Inserter {
   ValueId consume(ValueId v, const std::unordered_map<ValueId, size_t>& last_use, size_t index,
                   std::vector<Inst>& out) const {
     if (!counted(v)) return mir::kNoValue;
-    ValueId r = owned_root(own_, v);
+    ValueId r = own_.of_field[v] ? mir::kNoValue : owned_root(own_, v);
     auto it = r == mir::kNone ? last_use.end() : last_use.find(r);
     if (it != last_use.end() && it->second == index) return r;
     if (!is_literal(v)) out.push_back(retain(v));
@@ -155,7 +161,7 @@ class Inserter {
         for (size_t a = 0; a < phi.args.size(); ++a) {
           if (phi.targets[a] != b) continue;
           ValueId v = phi.args[a];
-          ValueId r = owned_root(own_, v);
+          ValueId r = own_.of_field[v] ? mir::kNoValue : owned_root(own_, v);
           bool moves = r != mir::kNone && !region::is_live(live_.live_in[s], r) &&
                        std::find(moved.begin(), moved.end(), r) == moved.end();
           if (moves) {

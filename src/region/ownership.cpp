@@ -74,6 +74,7 @@ ValueOwnership classify_values(const mir::Function& f, const std::vector<mir::Bo
   ValueOwnership out;
   out.kind.assign(n, RefSlotKind::NonRef);
   out.root.resize(n);
+  out.of_field.assign(n, false);
   for (ValueId v{0}; v < n; ++v) out.root[v] = v;
   for (ValueId p{0}; p < f.params.size() && p < n; ++p)
     if (counted(f.params[p].kind)) out.kind[p] = RefSlotKind::Borrowed;
@@ -109,8 +110,10 @@ ValueOwnership classify_values(const mir::Function& f, const std::vector<mir::Bo
     for (const Inst* in : views) {
       ValueId src = in->args[0];
       ValueId r = src < n ? out.root[src] : src;
-      if (out.root[in->result] != r) {
+      bool of_field = in->op == Op::BorrowField || (src < n && out.of_field[src]);
+      if (out.root[in->result] != r || out.of_field[in->result] != of_field) {
         out.root[in->result] = r;
+        out.of_field[in->result] = of_field;
         changed = true;
       }
     }

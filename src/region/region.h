@@ -36,6 +36,10 @@ const char* ref_slot_kind_name(RefSlotKind k);
 struct ValueOwnership {
   std::vector<RefSlotKind> kind;  // per value
   std::vector<mir::ValueId> root;  // per value: itself, or the value it is a view of
+  // Per value: a view of a field its root holds (borrow_field, and views of
+  // one), not of the root itself. Its uses keep the root alive, but handing
+  // it over always takes a reference of its own.
+  std::vector<bool> of_field;
 };
 // `boxes` (the module's box types) tells which field reads yield a weak
 // reference (WeakRoot); without it no field is taken as weak, for tests of

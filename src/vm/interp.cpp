@@ -538,6 +538,9 @@ L_GetField : {
   A.u = h;
   STEP();
 }
+L_BorrowField:
+  A.u = static_cast<const reml_instance_t*>(B.p)->fields[pc->c];
+  STEP();
 L_SetField : {
   auto* obj = static_cast<reml_instance_t*>(B.p);
   const reml_handle_t v = C.u;  // an owned reference the field takes over

@@ -554,6 +554,7 @@ class FunctionTranslator {
         emit(OpCode::NewBox, dst(in), in.ref);
         return;
       case Op::GetField: emit(OpCode::GetField, dst(in), reg(in.args[0]), field_index(in)); return;
+      case Op::BorrowField: emit(OpCode::BorrowField, dst(in), reg(in.args[0]), field_index(in)); return;
       case Op::SetField:
         emit(OpCode::SetField, 0, reg(in.args[0]), reg(in.args[1]), field_index(in));
         return;
