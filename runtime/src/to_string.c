@@ -111,6 +111,9 @@ REML_GUARDED(reml_string_t*, reml_h_to_string, (reml_handle_t h), (h), h = REML_
     reml_inc_ref_inline(reml_h_ptr(h));
     return reml_h_ptr(h);
   }
+  /* Numbers are written straight into their string, without a buffer. */
+  if (reml_h_is_int(h)) return reml_i64_to_string(reml_h_int_value(h));
+  if (reml_h_is_float(h)) return reml_f64_to_string(((const reml_float_box_t*)reml_h_ptr(h))->value);
   reml_strbuf_t sb;
   reml_sb_init(&sb);
   reml_sb_append_value(&sb, h);
