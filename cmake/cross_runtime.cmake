@@ -29,6 +29,16 @@ function(hako_cross_runtime triple header)
     message(STATUS "hakoc: clang-19 or llvm-ar missing: the ${triple} runtime is not built")
     return()
   endif()
+  # float_digits.cpp needs the target's C++ library headers (not its
+  # library): libstdc++-12-dev-arm64-cross, g++-mingw-w64-x86-64-win32.
+  set(probe ${CMAKE_BINARY_DIR}/runtime/cxx_probe.cpp)
+  file(WRITE ${probe} "#include <type_traits>\n#include <limits>\n#include <cstdint>\n")
+  execute_process(COMMAND ${HAKO_CLANG19} --target=${triple} -std=c++20 -fsyntax-only ${probe}
+                  RESULT_VARIABLE cxx_probe_status OUTPUT_QUIET ERROR_QUIET)
+  if(NOT cxx_probe_status EQUAL 0)
+    message(STATUS "hakoc: no C++ library headers for ${triple} (tools/bootstrap.sh installs them): its runtime is not built")
+    return()
+  endif()
   set(dir ${CMAKE_BINARY_DIR}/runtime/${triple})
   set(guard_flags)
   if(NOT HAKO_GUARD_CODE)
@@ -37,16 +47,22 @@ function(hako_cross_runtime triple header)
   set(objects)
   foreach(src ${REML_RUNTIME_SOURCES})
     get_filename_component(name ${src} NAME_WE)
+    get_filename_component(ext ${src} LAST_EXT)
     set(obj ${dir}/obj/${name}.o)
+    if(ext STREQUAL ".cpp")
+      set(lang_flags -std=c++20 ${REML_RUNTIME_CXX_FLAGS} -I${REML_DRAGONBOX_INCLUDE})
+    else()
+      set(lang_flags -std=gnu11)
+    endif()
     add_custom_command(
       OUTPUT ${obj}
-      COMMAND ${HAKO_CLANG19} --target=${triple} -O2 -std=gnu11 ${HAKO_WARNINGS} ${ARGN}
+      COMMAND ${HAKO_CLANG19} --target=${triple} -O2 ${lang_flags} ${HAKO_WARNINGS} ${ARGN}
               ${HAKO_TARGET_C_FLAGS_${triple}} ${guard_flags}
               ${REML_RUNTIME_DEFINE_FLAGS} -I${PROJECT_SOURCE_DIR}/runtime/include -c ${src} -o ${obj}
               -MD -MF ${obj}.d
       DEPENDS ${src}
       DEPFILE ${obj}.d
-      COMMENT "Compiling ${name}.c for ${triple}"
+      COMMENT "Compiling ${name}${ext} for ${triple}"
       VERBATIM)
     list(APPEND objects ${obj})
   endforeach()

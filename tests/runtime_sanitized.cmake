@@ -8,7 +8,7 @@ if(NOT HAKO_SANITIZE)
   set(reml_sanitize_flags -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
 
   add_library(reml_runtime_sanitized STATIC ${REML_RUNTIME_SOURCES})
-  target_link_libraries(reml_runtime_sanitized PUBLIC reml_runtime_headers m)
+  target_link_libraries(reml_runtime_sanitized PUBLIC reml_runtime_headers m PRIVATE reml_runtime_cxx)
   target_compile_options(reml_runtime_sanitized PRIVATE ${HAKO_WARNINGS} -O1 ${reml_sanitize_flags})
   target_link_options(reml_runtime_sanitized INTERFACE -fsanitize=address,undefined)
 

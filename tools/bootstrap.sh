@@ -15,6 +15,9 @@ packages=(
   # the targets' gcc for the ABI tests, and the emulators that run the tests
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
   gcc-mingw-w64-x86-64-win32 wine64
+  # Float printing (runtime/src/float_digits.cpp): Dragonbox, and the C++
+  # library headers of the other targets to compile it for them
+  libdragonbox-dev libstdc++-12-dev-arm64-cross g++-mingw-w64-x86-64-win32
 )
 
 missing=()

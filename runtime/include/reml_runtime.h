@@ -579,8 +579,17 @@ uint64_t reml_live_objects(void);
  * and writes nothing. */
 uint64_t reml_leak_report(void);
 
+/* Whether releasing what a finished program still holds (its globals, main's
+ * argument and result) serves anything: 1 when tracking is on (the leak
+ * report counts what is left) or a leak checker watches the process
+ * (Valgrind, or a runtime built with AddressSanitizer); 0 otherwise, when
+ * the process's exit reclaims the memory for free. Releasing has no visible
+ * effect either way: memory reclamation never runs fini() (hako-core §8). */
+int reml_exit_teardown_needed(void);
+
 /* The normal end of a run: releases the `count` handles of `globals` (the
- * program's static-box fields; each slot is set to Void first), flushes
+ * program's static-box fields; each slot is set to Void first) when
+ * reml_exit_teardown_needed() (else leaves them as they are), flushes
  * stdout, writes the leak report when tracking is on and returns `status`
  * unchanged. Runtime errors exit without it, so they print no report. */
 int reml_finish(REML_OWN reml_handle_t* globals, uint32_t count, int status);
@@ -611,6 +620,16 @@ int reml_format_f64(double v, char* buf);
 
 int64_t reml_str_len(REML_BOR const reml_string_t* s);
 REML_OWN reml_string_t* reml_str_concat(REML_BOR const reml_string_t* a, REML_BOR const reml_string_t* b);
+/* `a + v` for an Int `v`: the same string as reml_str_concat(a,
+ * reml_i64_to_string(v)), with the digits written straight into the result
+ * (one allocation instead of two). */
+REML_OWN reml_string_t* reml_str_concat_i64(REML_BOR const reml_string_t* a, int64_t v);
+/* `v + b` for an Int `v`, as reml_str_concat_i64 with the operands swapped. */
+REML_OWN reml_string_t* reml_i64_concat_str(int64_t v, REML_BOR const reml_string_t* b);
+/* `a + v` for a Float `v`, formatted as reml_f64_to_string, in one allocation. */
+REML_OWN reml_string_t* reml_str_concat_f64(REML_BOR const reml_string_t* a, double v);
+/* `v + b` for a Float `v`, as reml_str_concat_f64 with the operands swapped. */
+REML_OWN reml_string_t* reml_f64_concat_str(double v, REML_BOR const reml_string_t* b);
 int64_t reml_str_eq(REML_BOR const reml_string_t* a, REML_BOR const reml_string_t* b);
 /* Bytewise three-way comparison: negative, zero or positive. */
 int64_t reml_str_cmp(REML_BOR const reml_string_t* a, REML_BOR const reml_string_t* b);

@@ -125,7 +125,63 @@ REML_GUARDED(int64_t, reml_array_contains, (const reml_array_t* a, reml_handle_t
   return index_of(a, v) >= 0;
 }
 
-reml_string_t* reml_array_join(const reml_array_t* a, const reml_string_t* sep) {
+/* The text of a join element that join writes itself, without a
+ * buffer: Void, Strings, Ints, Floats and Bools. */
+typedef enum plain_kind { PLAIN_NONE, PLAIN_BYTES, PLAIN_INT, PLAIN_FLOAT } plain_kind_t;
+
+typedef struct plain_text {
+  plain_kind_t kind;
+  const char* bytes; /* PLAIN_BYTES */
+  size_t len;        /* the text's length; not set for PLAIN_FLOAT */
+  int64_t i;         /* PLAIN_INT */
+  double f;          /* PLAIN_FLOAT */
+} plain_text_t;
+
+/* Classifies `h` and measures its text unless it is a Float (only formatting
+ * measures those); PLAIN_NONE for arrays, maps and instances, whose text may
+ * run user code (toString()). */
+static plain_text_t plain_text(reml_handle_t h) {
+  plain_text_t t = {PLAIN_NONE, NULL, 0, 0, 0.0};
+  if (h == REML_VOID) {
+    t.kind = PLAIN_BYTES;
+    t.bytes = "null";
+    t.len = 4;
+  } else if (reml_h_is_int(h)) {
+    t.kind = PLAIN_INT;
+    t.i = reml_h_int_value(h);
+    t.len = (size_t)reml_i64_text_len(t.i);
+  } else if (reml_h_is_string(h)) {
+    const reml_string_t* str = reml_h_ptr(h);
+    t.kind = PLAIN_BYTES;
+    t.bytes = str->data;
+    t.len = (size_t)str->len;
+  } else if (reml_h_is_float(h)) {
+    t.kind = PLAIN_FLOAT;
+    t.f = ((const reml_float_box_t*)reml_h_ptr(h))->value;
+  } else if (reml_h_tag(h) == REML_TAG_BOOL) {
+    bool b = ((const reml_bool_box_t*)reml_h_ptr(h))->value != 0;
+    t.kind = PLAIN_BYTES;
+    t.bytes = b ? "true" : "false";
+    t.len = b ? 4 : 5;
+  }
+  return t;
+}
+
+/* Writes the text `t` at `out`; returns the end. A Float's text is followed
+ * by a NUL, which the next bytes or the result's own NUL overwrite. */
+static char* write_plain(char* out, const plain_text_t* t) {
+  switch (t->kind) {
+    case PLAIN_BYTES: memcpy(out, t->bytes, t->len); return out + t->len;
+    case PLAIN_INT: reml_i64_write(out, t->i, (int)t->len); return out + t->len;
+    case PLAIN_FLOAT: return out + reml_format_f64(t->f, out);
+    case PLAIN_NONE: break;
+  }
+  reml_internal_error("join wrote an element it did not measure");
+}
+
+/* join through a growing buffer, for arrays with elements whose text may
+ * run user code: it sees the array as that code leaves it. */
+static reml_string_t* join_buffered(const reml_array_t* a, const reml_string_t* sep) {
   reml_strbuf_t sb;
   reml_sb_init(&sb);
   for (int64_t i = 0; i < a->len; i++) {
@@ -133,6 +189,33 @@ reml_string_t* reml_array_join(const reml_array_t* a, const reml_string_t* sep) 
     reml_sb_append_value(&sb, a->items[i]);
   }
   return reml_sb_finish(&sb);
+}
+
+reml_string_t* reml_array_join(const reml_array_t* a, const reml_string_t* sep) {
+  /* Sized once: measure every element, allocate the result, write into it.
+   * Nothing runs between the two passes, so the elements stay as measured. */
+  if (a->len == 0) return reml_str_new("", 0);
+  size_t total = reml_mul_size((size_t)sep->len, (size_t)(a->len - 1));
+  for (int64_t i = 0; i < a->len; i++) {
+    plain_text_t t = plain_text(a->items[i]);
+    if (t.kind == PLAIN_NONE) return join_buffered(a, sep);
+    if (t.kind == PLAIN_FLOAT) {
+      char buf[REML_F64_TEXT_MAX];
+      t.len = (size_t)reml_format_f64(t.f, buf);
+    }
+    total = reml_add_size(total, t.len);
+  }
+  reml_string_t* s = reml_str_alloc((int64_t)total);
+  char* out = s->data;
+  for (int64_t i = 0; i < a->len; i++) {
+    if (i > 0) {
+      memcpy(out, sep->data, (size_t)sep->len);
+      out += sep->len;
+    }
+    plain_text_t t = plain_text(a->items[i]);
+    out = write_plain(out, &t);
+  }
+  return s;
 }
 
 reml_array_t* reml_array_slice(const reml_array_t* a, int64_t from, int64_t to) {

@@ -117,6 +117,10 @@ void reml_err_write(const char* bytes, size_t len);
 
 /* ---- string building ---------------------------------------------------- */
 
+/* A new string of `len` bytes whose contents the caller writes; the NUL
+ * after them is already in place. */
+reml_string_t* reml_str_alloc(int64_t len);
+
 /* A growable byte buffer used to assemble strings before they become
  * objects. */
 typedef struct reml_strbuf {
@@ -160,6 +164,25 @@ bool reml_h_is_string(reml_handle_t h);
 const reml_box_type_t* reml_user_type(uint32_t tag);
 
 /* ---- numbers ------------------------------------------------------------ */
+
+/* Room for the text of any Int and its NUL: "-9223372036854775808". */
+#define REML_I64_TEXT_MAX 21
+/* Room for the text of any Float and its NUL (reml_format_f64). */
+#define REML_F64_TEXT_MAX 32
+/* Room for the significant digits of any double (17) and a spare. */
+#define REML_F64_DIGITS_MAX 20
+/* The length of the decimal text of `v`, its sign included (1 to 20). */
+int reml_i64_text_len(int64_t v);
+/* Writes the decimal text of `v` into `out`: exactly `len` bytes, which must
+ * be reml_i64_text_len(v), and no NUL. */
+void reml_i64_write(char* out, int64_t v, int len);
+/* Writes the decimal text of `v` and a NUL into `buf`; returns the length. */
+int reml_format_i64(int64_t v, char buf[REML_I64_TEXT_MAX]);
+/* The shortest significant digits (no NUL, no trailing zeros) of finite,
+ * non-zero `v` that read back as `v`, by Dragonbox (float_digits.cpp);
+ * returns their count and stores the decimal exponent of the first digit
+ * (v = d.ddd × 10^exp). */
+int reml_f64_shortest_digits(double v, char digits[REML_F64_DIGITS_MAX], int* exp10);
 
 /* Three-way comparison of two numeric handles that is exact across Int and
  * Float (NaN sorts after every other number). Used by sort, which needs a

@@ -1,8 +1,5 @@
 /* to_string.c — toString() of any value (§6), shared by print, `+` with a
  * String, join and reml_call_builtin. */
-#include <inttypes.h>
-#include <stdio.h>
-
 #include "guard.h"
 #include "internal.h"
 
@@ -57,13 +54,13 @@ static void append_instance(reml_strbuf_t* sb, reml_handle_t h, uint32_t tag) {
 }
 
 void reml_sb_append_value(reml_strbuf_t* sb, reml_handle_t h) {
-  char num[48];
+  char num[REML_F64_TEXT_MAX];
   if (h == REML_VOID) {
     reml_sb_append_cstr(sb, "null");
     return;
   }
   if (reml_h_is_small_int(h)) {
-    reml_sb_append(sb, num, (size_t)snprintf(num, sizeof num, "%" PRId64, reml_h_int_value(h)));
+    reml_sb_append(sb, num, (size_t)reml_format_i64(reml_h_int_value(h), num));
     return;
   }
   void* p = reml_h_ptr(h);
@@ -75,7 +72,7 @@ void reml_sb_append_value(reml_strbuf_t* sb, reml_handle_t h) {
       return;
     }
     case REML_TAG_INT:
-      reml_sb_append(sb, num, (size_t)snprintf(num, sizeof num, "%" PRId64, ((reml_int_box_t*)p)->value));
+      reml_sb_append(sb, num, (size_t)reml_format_i64(((reml_int_box_t*)p)->value, num));
       return;
     case REML_TAG_FLOAT:
       reml_sb_append(sb, num, (size_t)reml_format_f64(((reml_float_box_t*)p)->value, num));
@@ -85,7 +82,9 @@ void reml_sb_append_value(reml_strbuf_t* sb, reml_handle_t h) {
       return;
     case REML_TAG_ARRAY: append_array(sb, p); return;
     case REML_TAG_MAP:
-      reml_sb_append(sb, num, (size_t)snprintf(num, sizeof num, "MapBox(size=%" PRId64 ")", reml_map_size(p)));
+      reml_sb_append_cstr(sb, "MapBox(size=");
+      reml_sb_append(sb, num, (size_t)reml_format_i64(reml_map_size(p), num));
+      reml_sb_append_byte(sb, ')');
       return;
     case REML_TAG_CONSOLE: reml_sb_append_cstr(sb, "ConsoleBox"); return;
     case REML_TAG_WEAK:
@@ -112,6 +111,9 @@ REML_GUARDED(reml_string_t*, reml_h_to_string, (reml_handle_t h), (h), h = REML_
     reml_inc_ref_inline(reml_h_ptr(h));
     return reml_h_ptr(h);
   }
+  /* Numbers are written straight into their string, without a buffer. */
+  if (reml_h_is_int(h)) return reml_i64_to_string(reml_h_int_value(h));
+  if (reml_h_is_float(h)) return reml_f64_to_string(((const reml_float_box_t*)reml_h_ptr(h))->value);
   reml_strbuf_t sb;
   reml_sb_init(&sb);
   reml_sb_append_value(&sb, h);

@@ -245,6 +245,16 @@ TEST_F(RuntimeDebugDeathTest, FinishReleasesGlobals) {
       ::testing::ExitedWithCode(4), "^leak-check: 0 objects live at exit\n$");
 }
 
+TEST_F(RuntimeDebugDeathTest, TeardownIsNeededForTheLeakReport) {
+  EXPECT_EXIT(
+      {
+        StartDebug();
+        Require(reml_exit_teardown_needed() == 1, "tracking needs the teardown");
+        std::exit(reml_finish(nullptr, 0, 0));
+      },
+      ::testing::ExitedWithCode(0), "^leak-check: 0 objects live at exit\n$");
+}
+
 TEST_F(RuntimeDebugDeathTest, LeakReportReturnsTheCount) {
   EXPECT_EXIT(
       {
@@ -427,7 +437,10 @@ TEST(RuntimeDebugOff, EnableIsRefusedOnceObjectsExist) {
   EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
 }
 
-TEST(RuntimeDebugOff, FinishReleasesGlobalsQuietly) {
+// Without tracking, reml_finish releases the globals only for a leak checker
+// watching the process (Valgrind, AddressSanitizer); otherwise it leaves
+// them to the process's exit, and this test releases them itself.
+TEST(RuntimeDebugOff, FinishReleasesGlobalsOnlyForALeakChecker) {
   RegisterTypes();
   uint64_t before = LiveObjects();
   reml_handle_t globals[2];
@@ -437,13 +450,23 @@ TEST(RuntimeDebugOff, FinishReleasesGlobalsQuietly) {
   reml_h_release(s);
   globals[0] = reml_h_from_ptr(n);
   globals[1] = reml_box_f64(2.5);
+  const reml_handle_t held[2] = {globals[0], globals[1]};
   EXPECT_EQ(LiveObjects(), before + 3);
   testing::internal::CaptureStderr();
   EXPECT_EQ(reml_finish(globals, 2, 42), 42);
   EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
-  EXPECT_EQ(globals[0], REML_VOID);
-  EXPECT_EQ(globals[1], REML_VOID);
-  EXPECT_EQ(LiveObjects(), before);
+  if (reml_exit_teardown_needed()) {
+    EXPECT_EQ(globals[0], REML_VOID);
+    EXPECT_EQ(globals[1], REML_VOID);
+    EXPECT_EQ(LiveObjects(), before);
+  } else {
+    EXPECT_EQ(globals[0], held[0]);
+    EXPECT_EQ(globals[1], held[1]);
+    EXPECT_EQ(LiveObjects(), before + 3);
+    reml_h_release(globals[0]);
+    reml_h_release(globals[1]);
+    EXPECT_EQ(LiveObjects(), before);
+  }
   EXPECT_EQ(reml_finish(nullptr, 0, 5), 5);
 }
 
