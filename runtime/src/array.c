@@ -1,7 +1,10 @@
-/* array.c — ArrayBox: a growable vector of owned handles. */
+/* array.c — ArrayBox: a growable vector of owned handles. get, set, push and
+ * length are defined in fast_paths.c from array_layout.h's inline functions
+ * (-O2 code inlines them); their out-of-line halves are here. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "array_layout.h"
 #include "guard.h"
 #include "internal.h"
 
@@ -21,8 +24,6 @@ void reml_array_destroy(reml_array_t* a) {
   a->len = a->cap = 0;
 }
 
-int64_t reml_array_len(const reml_array_t* a) { return a->len; }
-
 static void reserve(reml_array_t* a, int64_t need) {
   if (need <= a->cap) return;
   int64_t cap = a->cap ? a->cap : 4;
@@ -31,63 +32,27 @@ static void reserve(reml_array_t* a, int64_t need) {
   a->cap = cap;
 }
 
-/* push without the guard, for set's append. */
-static void push(reml_array_t* a, reml_handle_t v) {
-  reserve(a, a->len + 1);
-  reml_h_retain(v);
-  a->items[a->len++] = v;
-}
-
-REML_GUARDED_VOID(reml_array_push, (reml_array_t* a, reml_handle_t v), (a, v), return, NULL,
-                  REML_GA_OBJ(1, a, REML_TAG_ARRAY), REML_GA_H(2, v)) {
-  push(a, v);
-}
-
 reml_handle_t reml_array_pop(reml_array_t* a) {
   if (a->len == 0) return REML_VOID;
   return a->items[--a->len]; /* the array's reference moves to the caller */
-}
-
-reml_handle_t reml_array_get(const reml_array_t* a, int64_t i) {
-  if (i < 0 || i >= a->len) return REML_VOID;
-  reml_h_retain(a->items[i]);
-  return a->items[i];
 }
 
 REML_NORETURN static void index_error(const reml_array_t* a, int64_t i, const reml_loc_t* loc) {
   reml_panic_at(loc, "Index out of range: %lld (length %lld)", (long long)i, (long long)a->len);
 }
 
-REML_GUARDED_VOID(reml_array_set, (reml_array_t* a, int64_t i, reml_handle_t v, const reml_loc_t* loc), (a, i, v, loc),
-                  return, loc, REML_GA_OBJ(1, a, REML_TAG_ARRAY), REML_GA_H(3, v)) {
-  if (i == a->len) {
-    push(a, v);
-    return;
-  }
-  if (i < 0 || i > a->len) index_error(a, i, loc);
-  /* Retain first: `v` may be the very element being replaced. */
-  reml_h_retain(v);
-  reml_handle_t old = a->items[i];
-  a->items[i] = v;
-  reml_h_release(old);
-}
-
-/* The typed entries box the Int here and hand the array that reference, so
- * compiled code passes the untagged value and never boxes it itself. */
-void reml_array_push_i(reml_array_t* a, int64_t v) {
+void reml_array_push_grow(reml_array_t* a, reml_handle_t v) {
   reserve(a, a->len + 1);
-  a->items[a->len++] = reml_box_i64(v);
+  a->items[a->len++] = v;
 }
 
-void reml_array_set_i(reml_array_t* a, int64_t i, int64_t v, const reml_loc_t* loc) {
+void reml_array_set_slow(reml_array_t* a, int64_t i, reml_handle_t v, const reml_loc_t* loc) {
   if (i == a->len) {
-    reml_array_push_i(a, v);
+    reml_array_push_grow(a, v);
     return;
   }
-  if (i < 0 || i > a->len) index_error(a, i, loc);
-  reml_handle_t old = a->items[i];
-  a->items[i] = reml_box_i64(v);
-  reml_h_release(old);
+  reml_h_release(v); /* the caller's reference; the message reads only `a` */
+  index_error(a, i, loc);
 }
 
 REML_GUARDED_VOID(reml_array_insert, (reml_array_t* a, int64_t i, reml_handle_t v, const reml_loc_t* loc),

@@ -1,7 +1,8 @@
 /* Out-of-line wrappers of the header's inline fast paths, for native code,
- * and MapBox's Int-key entry points (whose bodies are map_layout.h's inline
- * functions). -O2 code links this file's bitcode and inlines what it calls
+ * MapBox's Int-key entry points (whose bodies are map_layout.h's inline
+ * functions) and ArrayBox's get, set, push and length (array_layout.h's). -O2 code links this file's bitcode and inlines what it calls
  * (src/codegen/fast_paths.h); each body has one definition. */
+#include "array_layout.h"
 #include "guard.h"
 #include "map_layout.h"
 #include "reml_runtime.h"
@@ -77,4 +78,31 @@ REML_GUARDED(int64_t, nyrt_weak_to_strong, (int64_t weak_handle), (weak_handle),
 REML_GUARDED_VOID(nyrt_weak_drop, (int64_t weak_handle), (weak_handle), return, NULL,
                   REML_GA_WEAK(1, weak_handle)) {
   reml_weak_drop_inline(weak_handle);
+}
+
+/* --- ArrayBox: a get, a set of an element and a push with room run inline
+ * (array_layout.h); growing and an out-of-range set call into array.c. */
+
+int64_t reml_array_len(const reml_array_t* a) { return a->len; }
+
+reml_handle_t reml_array_get(const reml_array_t* a, int64_t i) { return array_get(a, i); }
+
+REML_GUARDED_VOID(reml_array_push, (reml_array_t* a, reml_handle_t v), (a, v), return, NULL,
+                  REML_GA_OBJ(1, a, REML_TAG_ARRAY), REML_GA_H(2, v)) {
+  reml_h_retain(v);
+  array_push_owned(a, v);
+}
+
+REML_GUARDED_VOID(reml_array_set, (reml_array_t* a, int64_t i, reml_handle_t v, const reml_loc_t* loc), (a, i, v, loc),
+                  return, loc, REML_GA_OBJ(1, a, REML_TAG_ARRAY), REML_GA_H(3, v)) {
+  reml_h_retain(v);
+  array_set_owned(a, i, v, loc);
+}
+
+/* The typed entries box the Int here and hand the array that reference, so
+ * compiled code passes the untagged value and never boxes it itself. */
+void reml_array_push_i(reml_array_t* a, int64_t v) { array_push_owned(a, reml_box_i64(v)); }
+
+void reml_array_set_i(reml_array_t* a, int64_t i, int64_t v, const reml_loc_t* loc) {
+  array_set_owned(a, i, reml_box_i64(v), loc);
 }

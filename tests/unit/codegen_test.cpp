@@ -728,5 +728,63 @@ TEST(CodegenCorpus, EveryRunProgramVerifies) {
   EXPECT_GE(lowered, 100u);
 }
 
+// ArrayBox's entry points (runtime/src/array_layout.h) are inlined at -O2:
+// the loops of bench/array.hako and bench/sieve.hako call none of them, and
+// the out-of-line halves left (growing, an out-of-range set) dominate no
+// loop latch.
+TEST(CodegenObjects, ArrayFastPathsInlinedAtO2) {
+  // HAKO_SOURCE_DIR, not __FILE__: ctest runs the test in the build tree,
+  // where a relative __FILE__ names nothing.
+  const std::filesystem::path bench = std::filesystem::path(HAKO_SOURCE_DIR) / "bench";
+  for (const char* name : {"array.hako", "sieve.hako"}) {
+    SCOPED_TRACE(name);
+    diag::DiagEngine diags;
+    driver::Compilation c = driver::compile_source((bench / name).string(), driver::PipelineOptions{}, diags);
+    ASSERT_TRUE(c.module) << diags.render(diag::Format::Text);
+    std::string error;
+    std::unique_ptr<llvm::TargetMachine> tm = codegen::create_target_machine(kHost, false, error);
+    ASSERT_TRUE(tm) << error;
+    llvm::LLVMContext ctx;
+    std::unique_ptr<llvm::Module> mod = codegen::lower_to_llvm(*c.module, ctx, kHost, tm->createDataLayout(), false);
+    ASSERT_TRUE(mod);
+    // Before linking, the module calls the entry points: the test below is
+    // about inlining, not about lowering choosing other functions.
+    size_t entry_calls = 0;
+    for (llvm::Function& f : *mod)
+      for (const char* entry : {"reml_array_get", "reml_array_set", "reml_array_push", "reml_array_push_i"})
+        entry_calls += Lowered::calls_to(f, entry).size();
+    EXPECT_GE(entry_calls, 2u);
+    ASSERT_TRUE(codegen::link_fast_paths(*mod, error)) << error;
+    codegen::optimize_module(*mod, *tm, codegen::OptLevel::O2);
+    ASSERT_TRUE(verifies(*mod));
+    size_t loops = 0, slow_calls = 0;
+    for (llvm::Function& f : *mod) {
+      if (f.isDeclaration()) continue;
+      for (const char* entry : {"reml_array_get", "reml_array_set", "reml_array_set_i", "reml_array_push",
+                                "reml_array_push_i", "reml_array_len"})
+        EXPECT_TRUE(Lowered::calls_to(f, entry).empty()) << entry << " called in " << f.getName().str();
+      llvm::DominatorTree dt(f);
+      llvm::LoopInfo li(dt);
+      std::vector<llvm::CallInst*> slow = Lowered::calls_to(f, "reml_array_push_grow");
+      for (llvm::CallInst* call : Lowered::calls_to(f, "reml_array_set_slow")) slow.push_back(call);
+      slow_calls += slow.size();
+      for (llvm::Loop* loop : li.getLoopsInPreorder()) {
+        ++loops;
+        llvm::SmallVector<llvm::BasicBlock*, 4> latches;
+        loop->getLoopLatches(latches);
+        for (llvm::CallInst* call : slow) {
+          if (!loop->contains(call->getParent())) continue;
+          for (llvm::BasicBlock* latch : latches) {
+            EXPECT_FALSE(dt.dominates(call->getParent(), latch))
+                << call->getCalledFunction()->getName().str() << " on the hot path of " << f.getName().str();
+          }
+        }
+      }
+    }
+    EXPECT_GE(loops, 2u);       // the benchmark's loops survived as loops
+    EXPECT_GE(slow_calls, 1u);  // the growth path is still there, out of line
+  }
+}
+
 }  // namespace
 }  // namespace hako
