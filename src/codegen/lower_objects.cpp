@@ -122,8 +122,8 @@ void store_replacing(FunctionState& fs, llvm::Value* slot, llvm::Value* v) {
 
 // A field access of Handle `h` by slot where at most mir::kMaxGuardedOwners
 // boxes declare the field (`owners`): a switch on the type tag, and per box
-// the test of the instance's FINALISED bit, then `at_slot` with the address
-// of the field's slot. Every other receiver (Void, numbers, strings,
+// the test of the instance's FINALISED bit (for boxes whose instances can be
+// finalised), then `at_slot` with the address of the field's slot. Every other receiver (Void, numbers, strings,
 // built-in boxes, instances of other boxes, a finalised instance) takes
 // `by_name`, the runtime's lookup by name, which also reports the errors
 // (`use after fini`, `Unknown field`) the VM reports. Each callback returns
@@ -141,19 +141,21 @@ llvm::Value* guarded_field(FunctionState& fs, llvm::Value* h, const std::vector<
   llvm::MDBuilder md(ms.ctx);
   std::vector<std::pair<llvm::Value*, llvm::BasicBlock*>> results;
   for (const mir::FieldOwner& o : owners) {
-    auto* check = llvm::BasicBlock::Create(ms.ctx, "field." + ms.mir.boxes[o.box].name, fs.fn, other);
-    auto* live = llvm::BasicBlock::Create(ms.ctx, "field.live", fs.fn, other);
-    sw->addCase(llvm::ConstantInt::get(ms.i32, user_type_tag(o.box)), check);
-    b.SetInsertPoint(check);
+    auto* matched = llvm::BasicBlock::Create(ms.ctx, "field." + ms.mir.boxes[o.box].name, fs.fn, other);
+    sw->addCase(llvm::ConstantInt::get(ms.i32, user_type_tag(o.box)), matched);
+    b.SetInsertPoint(matched);
     llvm::Value* obj = b.CreateIntToPtr(h, ms.ptr);
-    // reml_instance_t.flags, the instance's first word (hako-core §8: no
-    // field access after fini()).
-    llvm::Value* flags = b.CreateLoad(ms.i64, obj, "flags");
-    llvm::Value* finalised =
-        b.CreateICmpNE(b.CreateAnd(flags, llvm::ConstantInt::get(ms.i64, REML_INSTANCE_FINALISED)),
-                       llvm::ConstantInt::get(ms.i64, 0));
-    b.CreateCondBr(finalised, other, live, md.createUnlikelyBranchWeights());
-    b.SetInsertPoint(live);
+    if (ms.finalisable.at(o.box)) {
+      // reml_instance_t.flags, the instance's first word (hako-core §8: no
+      // field access after fini()).
+      auto* live = llvm::BasicBlock::Create(ms.ctx, "field.live", fs.fn, other);
+      llvm::Value* flags = b.CreateLoad(ms.i64, obj, "flags");
+      llvm::Value* finalised =
+          b.CreateICmpNE(b.CreateAnd(flags, llvm::ConstantInt::get(ms.i64, REML_INSTANCE_FINALISED)),
+                         llvm::ConstantInt::get(ms.i64, 0));
+      b.CreateCondBr(finalised, other, live, md.createUnlikelyBranchWeights());
+      b.SetInsertPoint(live);
+    }
     llvm::Value* r = at_slot(field_address(fs, obj, o.slot));
     results.emplace_back(r, b.GetInsertBlock());
     b.CreateBr(done);

@@ -1,5 +1,7 @@
 #include "mir/field_owners.h"
 
+#include <optional>
+
 namespace hako::mir {
 
 std::vector<FieldOwner> field_owners(const Module& m, std::string_view name) {
@@ -26,6 +28,39 @@ std::vector<MethodOwner> method_owners(const Module& m, std::string_view name, u
       break;  // the first match, as the dispatcher and the VM take it
     }
   }
+  return out;
+}
+
+namespace {
+
+// The box whose instances the reml_fini_end call `in` of `f` may mark, or
+// nullopt when that is not known (any box).
+std::optional<uint32_t> finalised_box(const Function& f, const Inst& in) {
+  if (in.args.size() != 1 || f.params.empty() || f.params[0].kind != Kind::Box) return std::nullopt;
+  for (const Block& b : f.blocks)
+    for (const Inst& def : b.insts)
+      if (def.result == in.args[0])
+        return def.op == Op::Box && def.args.size() == 1 && def.args[0] == ValueId{0}
+                   ? std::optional<uint32_t>(f.params[0].box)
+                   : std::nullopt;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<bool> finalisable_boxes(const Module& m) {
+  std::vector<bool> out(m.boxes.size(), false);
+  for (const Function& f : m.functions)
+    for (const Block& b : f.blocks)
+      for (const Inst& in : b.insts) {
+        if (in.op != Op::CallRt || in.ref != static_cast<uint32_t>(RtFn::FiniEnd)) continue;
+        std::optional<uint32_t> box = finalised_box(f, in);
+        if (box && *box < out.size()) {
+          out[*box] = true;
+        } else {
+          out.assign(out.size(), true);
+        }
+      }
   return out;
 }
 

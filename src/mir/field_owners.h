@@ -36,6 +36,13 @@ std::vector<FieldOwner> field_owners(const Module& m, std::string_view name);
 // after the receiver, in box order.
 std::vector<MethodOwner> method_owners(const Module& m, std::string_view name, uint32_t arity);
 
+// Per box of `m`: whether its instances can be finalised (fini() ran, so
+// that any further field access is `use after fini`). Only reml_fini_end
+// marks an instance so; a call of it on `box %0` in a function whose
+// receiver is Box(b) can mark only instances of b, any other call (a
+// receiver of unknown box) marks every box as finalisable.
+std::vector<bool> finalisable_boxes(const Module& m);
+
 // The most box types a guarded access tests inline: with more, a chain of
 // tag tests costs about what the by-name path does, so the back end keeps
 // only the latter.

@@ -3,10 +3,14 @@
 // tests a Handle receiver's type tag against.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "base/source.h"
+#include "diag/diag.h"
 #include "mir/field_owners.h"
+#include "mir/text_parser.h"
 
 namespace hako::mir {
 namespace {
@@ -82,6 +86,69 @@ TEST(MethodOwners, TheFirstOfRepeatedMethodsAsTheDispatcher) {
   Module m;
   m.boxes.push_back(box("Twice", {}, {method("f", 1, 1), method("f", 1, 2)}));
   EXPECT_EQ(methods_of(m, "f", 1), (std::vector<std::string>{"Twice:1"}));
+}
+
+// Boxes A, B, C and Main with `functions` (MIR text), parsed; empty (and a
+// failed expectation) when it does not parse.
+std::optional<Module> with_functions(const std::string& functions) {
+  const std::string text =
+      "box A {\n  field a\n}\n"
+      "box B {\n  field b\n}\n"
+      "box C {\n  field c\n}\n"
+      "box Main {\n}\n" +
+      functions + "fn @Main.main/0() -> Void {\nbb0:\n  ret\n}\nentry @Main.main/0\n";
+  base::SourceFile file("field_owners_test.mir", text);
+  diag::DiagEngine diags;
+  std::optional<Module> m = parse_module(file, diags);
+  EXPECT_TRUE(diags.diagnostics().empty()) << diags.diagnostics()[0].message;
+  return m;
+}
+
+const char* const kFiniOfA =
+    "fn @A.fini/0(%0: Box(A)) -> Void method A {\n"
+    "bb0:\n"
+    "  %1: Handle = box %0\n"
+    "  %2: Bool = call_rt reml_fini_begin(%1)\n"
+    "  cond_br %2, bb1, bb2\n"
+    "bb1:\n"
+    "  %3: Handle = box %0\n"
+    "  call_rt reml_fini_end(%3)\n"
+    "  ret\n"
+    "bb2:\n"
+    "  ret\n"
+    "}\n";
+
+TEST(FinalisableBoxes, OnlyTheBoxWhoseReceiverFiniEndMarks) {
+  std::optional<Module> m = with_functions(kFiniOfA);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(finalisable_boxes(*m), (std::vector<bool>{true, false, false, false}));
+}
+
+TEST(FinalisableBoxes, NoneWithoutFiniEnd) {
+  std::optional<Module> m = with_functions("");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(finalisable_boxes(*m), (std::vector<bool>{false, false, false, false}));
+}
+
+TEST(FinalisableBoxes, EveryBoxWhenTheMarkedValueIsNotAKnownReceiver) {
+  // A Handle parameter may hold an instance of any box.
+  std::optional<Module> m = with_functions(
+      "fn @F/1(%0: Handle) -> Void {\n"
+      "bb0:\n"
+      "  call_rt reml_fini_end(%0)\n"
+      "  ret\n"
+      "}\n");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(finalisable_boxes(*m), (std::vector<bool>{true, true, true, true}));
+  // A receiver of box B, but the value marked is another one.
+  m = with_functions(
+      "fn @B.g/1(%0: Box(B), %1: Handle) -> Void method B {\n"
+      "bb0:\n"
+      "  call_rt reml_fini_end(%1)\n"
+      "  ret\n"
+      "}\n");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(finalisable_boxes(*m), (std::vector<bool>{true, true, true, true}));
 }
 
 }  // namespace
