@@ -123,11 +123,12 @@ void store_replacing(FunctionState& fs, llvm::Value* slot, llvm::Value* v) {
 // A field access of Handle `h` by slot where at most mir::kMaxGuardedOwners
 // boxes declare the field (`owners`): a switch on the type tag, and per box
 // the test of the instance's FINALISED bit (for boxes whose instances can be
-// finalised), then `at_slot` with the address of the field's slot. Every other receiver (Void, numbers, strings,
-// built-in boxes, instances of other boxes, a finalised instance) takes
-// `by_name`, the runtime's lookup by name, which also reports the errors
-// (`use after fini`, `Unknown field`) the VM reports. Each callback returns
-// the access's value, or null when it has none; so does this.
+// finalised), then `at_slot` with the address of the field's slot. Every
+// other receiver (Void, numbers, strings, built-in boxes, instances of other
+// boxes, a finalised instance) takes `by_name`, the runtime's lookup by
+// name, which also reports the errors (`use after fini`, `Unknown field`)
+// the VM reports. Each callback returns the access's value, or null when it
+// has none; so does this.
 template <class AtSlot, class ByName>
 llvm::Value* guarded_field(FunctionState& fs, llvm::Value* h, const std::vector<mir::FieldOwner>& owners,
                            AtSlot at_slot, ByName by_name) {
