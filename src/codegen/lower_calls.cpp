@@ -1,10 +1,14 @@
 // Calls: direct calls of module functions (Void parameters and results carry
-// no value), call_method through the per-(name, arity) dispatcher, and
-// call_rt to the C function of runtime_calls.def with its C types. Like the
-// VM, every call first checks the stack (`Stack overflow` at the call).
+// no value), call_method through the per-(name, arity) dispatcher (after
+// direct calls guarded by the receiver's type tag where few boxes have the
+// method), and call_rt to the C function of runtime_calls.def with its C
+// types. Like the VM, every call first checks the stack (`Stack overflow` at
+// the call).
 #include <cstring>
 
 #include "codegen/lower_ops.h"
+#include "codegen/module_glue.h"
+#include "mir/field_owners.h"
 
 namespace hako::codegen {
 
@@ -26,14 +30,47 @@ llvm::Value* call(FunctionState& fs, const mir::Inst& in) {
   return c;
 }
 
+// A call_method whose name and arity only a few user boxes have: a test of
+// the receiver's type tag and a direct call of the method per box, with the
+// dispatcher (which tests again, then asks the runtime) for every other
+// receiver. Otherwise the dispatcher alone.
 llvm::Value* call_method(FunctionState& fs, const mir::Inst& in) {
+  ModuleState& ms = fs.ms;
+  llvm::IRBuilder<>& b = fs.b;
+  const std::string& name = ms.mir.strings.at(in.ref);
   const uint32_t argc = static_cast<uint32_t>(in.args.size() - 1);
   std::vector<llvm::Value*> args;
   // Receiver and arguments travel as Handles (MIR passes Handles already).
-  for (mir::ValueId v : in.args) args.push_back(to_handle(fs.ms, fs.b, fs.tag(v), fs.val(v)));
-  args.push_back(fs.loc(in));
-  emit_stack_check(fs.ms, fs.b, fs.stack_exhausted(), fs.loc(in));
-  return hako_call(fs.b, fs.ms.dispatcher(fs.ms.mir.strings.at(in.ref), argc), args);
+  for (mir::ValueId v : in.args) args.push_back(to_handle(ms, b, fs.tag(v), fs.val(v)));
+  llvm::Value* loc = fs.loc(in);
+  emit_stack_check(ms, b, fs.stack_exhausted(), loc);
+  const std::vector<mir::MethodOwner> owners = mir::method_owners(ms.mir, name, argc);
+  if (owners.empty() || owners.size() > mir::kMaxGuardedOwners) {
+    args.push_back(loc);
+    return hako_call(b, ms.dispatcher(name, argc), args);
+  }
+  llvm::Value* recv = args[0];
+  const std::vector<llvm::Value*> rest(args.begin() + 1, args.end());
+  auto* other = llvm::BasicBlock::Create(ms.ctx, "method.other", fs.fn);
+  auto* done = llvm::BasicBlock::Create(ms.ctx, "method.done", fs.fn);
+  llvm::SwitchInst* sw = b.CreateSwitch(b.CreateCall(ms.rt.get(Rt::FpTag), {recv}), other,
+                                        static_cast<unsigned>(owners.size()));
+  b.SetInsertPoint(done);
+  llvm::PHINode* result = b.CreatePHI(ms.i64, static_cast<unsigned>(owners.size() + 1), "method.result");
+  for (const mir::MethodOwner& o : owners) {
+    auto* bb = llvm::BasicBlock::Create(ms.ctx, "method." + ms.mir.boxes[o.box].name, fs.fn, other);
+    sw->addCase(llvm::ConstantInt::get(ms.i32, user_type_tag(o.box)), bb);
+    b.SetInsertPoint(bb);
+    llvm::Value* r = call_user_method(ms, b, o.func, recv, rest, loc);
+    result->addIncoming(r, b.GetInsertBlock());
+    b.CreateBr(done);
+  }
+  b.SetInsertPoint(other);
+  args.push_back(loc);
+  result->addIncoming(hako_call(b, ms.dispatcher(name, argc), args), b.GetInsertBlock());
+  b.CreateBr(done);
+  b.SetInsertPoint(done);
+  return result;
 }
 
 llvm::Value* call_rt(FunctionState& fs, const mir::Inst& in) {

@@ -1,16 +1,21 @@
 // Kind conversions, the dynamic Handle operators, allocation, fields and
 // globals. Field and global access is emitted inline (an instance is
-// `flags` then one handle per field); reference counts go through the
-// reml_fp_retain/release fast paths, with the VM's rule: a read retains
-// what it returns, a store takes over the new value's reference and
-// releases the old.
+// `flags` then one handle per field), on a Handle too when few boxes declare
+// the field (guarded by the type tag, the lookup by name as the fallback);
+// reference counts go through the reml_fp_retain/release fast paths, with
+// the VM's rule: a read retains what it returns, a store takes over the new
+// value's reference and releases the old.
 #include <cstring>
+#include <vector>
 
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/MDBuilder.h>
 
 #include "codegen/lower_ops.h"
+#include "codegen/module_glue.h"
 #include "codegen/ptr_values.h"
+#include "mir/field_owners.h"
+#include "reml_runtime.h"
 
 namespace hako::codegen {
 
@@ -115,6 +120,87 @@ void store_replacing(FunctionState& fs, llvm::Value* slot, llvm::Value* v) {
   fs.b.CreateCall(fs.ms.rt.get(Rt::FpRelease), {old});
 }
 
+// A field access of Handle `h` by slot where at most mir::kMaxGuardedOwners
+// boxes declare the field (`owners`): a switch on the type tag, and per box
+// the test of the instance's FINALISED bit (for boxes whose instances can be
+// finalised), then `at_slot` with the address of the field's slot. Every
+// other receiver (Void, numbers, strings, built-in boxes, instances of other
+// boxes, a finalised instance) takes `by_name`, the runtime's lookup by
+// name, which also reports the errors (`use after fini`, `Unknown field`)
+// the VM reports. Each callback returns the access's value, or null when it
+// has none; so does this.
+template <class AtSlot, class ByName>
+llvm::Value* guarded_field(FunctionState& fs, llvm::Value* h, const std::vector<mir::FieldOwner>& owners,
+                           AtSlot at_slot, ByName by_name) {
+  ModuleState& ms = fs.ms;
+  llvm::IRBuilder<>& b = fs.b;
+  if (owners.empty() || owners.size() > mir::kMaxGuardedOwners) return by_name();
+  auto* other = llvm::BasicBlock::Create(ms.ctx, "field.by_name", fs.fn);
+  auto* done = llvm::BasicBlock::Create(ms.ctx, "field.done", fs.fn);
+  llvm::SwitchInst* sw = b.CreateSwitch(b.CreateCall(ms.rt.get(Rt::FpTag), {h}), other,
+                                        static_cast<unsigned>(owners.size()));
+  llvm::MDBuilder md(ms.ctx);
+  std::vector<std::pair<llvm::Value*, llvm::BasicBlock*>> results;
+  for (const mir::FieldOwner& o : owners) {
+    auto* matched = llvm::BasicBlock::Create(ms.ctx, "field." + ms.mir.boxes[o.box].name, fs.fn, other);
+    sw->addCase(llvm::ConstantInt::get(ms.i32, user_type_tag(o.box)), matched);
+    b.SetInsertPoint(matched);
+    llvm::Value* obj = b.CreateIntToPtr(h, ms.ptr);
+    if (ms.finalisable.at(o.box)) {
+      // reml_instance_t.flags, the instance's first word (hako-core §8: no
+      // field access after fini()).
+      auto* live = llvm::BasicBlock::Create(ms.ctx, "field.live", fs.fn, other);
+      llvm::Value* flags = b.CreateLoad(ms.i64, obj, "flags");
+      llvm::Value* finalised =
+          b.CreateICmpNE(b.CreateAnd(flags, llvm::ConstantInt::get(ms.i64, REML_INSTANCE_FINALISED)),
+                         llvm::ConstantInt::get(ms.i64, 0));
+      b.CreateCondBr(finalised, other, live, md.createUnlikelyBranchWeights());
+      b.SetInsertPoint(live);
+    }
+    llvm::Value* r = at_slot(field_address(fs, obj, o.slot));
+    results.emplace_back(r, b.GetInsertBlock());
+    b.CreateBr(done);
+  }
+  b.SetInsertPoint(other);
+  llvm::Value* r = by_name();
+  results.emplace_back(r, b.GetInsertBlock());
+  b.CreateBr(done);
+  b.SetInsertPoint(done);
+  if (r == nullptr) return nullptr;
+  llvm::PHINode* phi = b.CreatePHI(ms.i64, static_cast<unsigned>(results.size()), "field.value");
+  for (auto [v, bb] : results) phi->addIncoming(v, bb);
+  return phi;
+}
+
+llvm::Value* get_field_h(FunctionState& fs, const mir::Inst& in) {
+  const std::string& name = fs.ms.mir.strings.at(in.ref);
+  llvm::Value* h = fs.val(in.args[0]);
+  return guarded_field(
+      fs, h, mir::field_owners(fs.ms.mir, name), [&](llvm::Value* slot) { return load_retained(fs, slot); },
+      [&] { return fs.b.CreateCall(fs.ms.rt.get(Rt::DynGetField), {h, fs.ms.cstring(name), fs.loc(in)}); });
+}
+
+void set_field_h(FunctionState& fs, const mir::Inst& in) {
+  const std::string& name = fs.ms.mir.strings.at(in.ref);
+  llvm::Value* h = fs.val(in.args[0]);
+  llvm::Value* v = fs.val(in.args[1]);
+  // A weak field takes only a WeakRef or Void (§7): the by-name path checks
+  // that, so stores into weak fields keep it.
+  std::vector<mir::FieldOwner> owners = mir::field_owners(fs.ms.mir, name);
+  std::erase_if(owners, [](const mir::FieldOwner& o) { return o.weak; });
+  guarded_field(
+      fs, h, owners,
+      [&](llvm::Value* slot) -> llvm::Value* {
+        fs.b.CreateCall(fs.ms.rt.get(Rt::FpRetain), {v});  // set_field_h leaves the caller its reference
+        store_replacing(fs, slot, v);
+        return nullptr;
+      },
+      [&]() -> llvm::Value* {
+        fs.b.CreateCall(fs.ms.rt.get(Rt::DynSetField), {h, fs.ms.cstring(name), v, fs.loc(in)});
+        return nullptr;
+      });
+}
+
 // A reference count on a Handle its soft hints call nonnull: the test for
 // Void (which has no count) that the fast path makes anyway, made first with
 // the non-Void side marked likely. Skipping the call for Void is right
@@ -154,14 +240,8 @@ void lower_object_op(FunctionState& fs, const mir::Inst& in) {
     case Op::GetField: r = load_retained(fs, field_address(fs, fs.val(in.args[0]), in.imm)); break;
     case Op::BorrowField: r = b.CreateLoad(ms.i64, field_address(fs, fs.val(in.args[0]), in.imm)); break;
     case Op::SetField: store_replacing(fs, field_address(fs, fs.val(in.args[0]), in.imm), fs.val(in.args[1])); break;
-    case Op::GetFieldH:
-      r = b.CreateCall(ms.rt.get(Rt::DynGetField),
-                       {fs.val(in.args[0]), ms.cstring(ms.mir.strings.at(in.ref)), fs.loc(in)});
-      break;
-    case Op::SetFieldH:
-      b.CreateCall(ms.rt.get(Rt::DynSetField),
-                   {fs.val(in.args[0]), ms.cstring(ms.mir.strings.at(in.ref)), fs.val(in.args[1]), fs.loc(in)});
-      break;
+    case Op::GetFieldH: r = get_field_h(fs, in); break;
+    case Op::SetFieldH: set_field_h(fs, in); break;
     case Op::GetGlobal: r = load_retained(fs, ms.globals.at(in.ref)); break;
     case Op::SetGlobal: store_replacing(fs, ms.globals.at(in.ref), fs.val(in.args[0])); break;
     case Op::NewArray: r = b.CreateCall(ms.rt.get(Rt::ArrayNew)); break;

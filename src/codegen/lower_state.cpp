@@ -9,6 +9,7 @@
 #include "codegen/abi/target_abi.h"
 #include "codegen/llvm_lowering.h"
 #include "codegen/ptr_values.h"
+#include "mir/field_owners.h"
 #include "reml_runtime.h"
 
 namespace hako::codegen {
@@ -29,7 +30,8 @@ ModuleState::ModuleState(const mir::Module& m, llvm::Module& mod_, DebugInfo* di
         return std::any_of(f.blocks.begin(), f.blocks.end(), [](const mir::Block& b) {
           return std::any_of(b.insts.begin(), b.insts.end(), [](const mir::Inst& i) { return i.op == mir::Op::FnPtr; });
         });
-      })) {}
+      })),
+      finalisable(mir::finalisable_boxes(m)) {}
 
 llvm::Type* ModuleState::type_of(mir::Tag t) const {
   switch (t.kind) {

@@ -52,6 +52,10 @@ class ModuleState {
   // call back into Hako during any foreign call, even one that passes no
   // callback (C kept one from an earlier call).
   const bool has_callbacks;
+  // Per user box: whether its instances can be finalised
+  // (mir::finalisable_boxes); a field access by slot on a Handle tests the
+  // FINALISED bit only for those.
+  const std::vector<bool> finalisable;
 
   // The LLVM type of a value of tag `t`; null for Void (no value).
   llvm::Type* type_of(mir::Tag t) const;

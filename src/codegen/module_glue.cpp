@@ -1,5 +1,6 @@
-#include <algorithm>
 #include "codegen/module_glue.h"
+
+#include <algorithm>
 
 #include <cstring>
 
@@ -9,6 +10,7 @@
 
 #include "codegen/llvm_lowering.h"
 #include "codegen/ptr_values.h"
+#include "mir/field_owners.h"
 #include "reml_runtime.h"
 
 namespace hako::codegen {
@@ -45,29 +47,19 @@ void define_dispatcher(ModuleState& ms, const std::string& name, uint32_t argc, 
   // User instances (type tag >= REML_TAG_USER_BASE) whose box has the method;
   // every other receiver (numbers, strings, built-in boxes, Void, user boxes
   // without the method) goes to the runtime, as in the VM.
-  std::vector<std::pair<uint32_t, mir::FuncId>> cases;
-  for (uint32_t bx = 0; bx < ms.mir.boxes.size(); ++bx) {
-    mir::FuncId f = find_method(ms.mir.boxes[bx], name, argc);
-    if (f != mir::kNone) cases.emplace_back(bx, f);
-  }
-  if (cases.empty()) {
+  const std::vector<mir::MethodOwner> owners = mir::method_owners(ms.mir, name, argc);
+  if (owners.empty()) {
     b.CreateBr(builtin);
   } else {
     llvm::Value* tag = b.CreateCall(ms.rt.get(Rt::FpTag), {recv});
-    llvm::SwitchInst* sw = b.CreateSwitch(tag, builtin, static_cast<unsigned>(cases.size()));
-    for (auto [bx, fid] : cases) {
-      auto* bb = llvm::BasicBlock::Create(ms.ctx, ms.mir.boxes[bx].name, fn);
-      sw->addCase(llvm::ConstantInt::get(ms.i32, REML_TAG_USER_BASE + bx), bb);
+    llvm::SwitchInst* sw = b.CreateSwitch(tag, builtin, static_cast<unsigned>(owners.size()));
+    std::vector<llvm::Value*> args;
+    for (uint32_t k = 0; k < argc; ++k) args.push_back(fn->getArg(k + 1));
+    for (const mir::MethodOwner& o : owners) {
+      auto* bb = llvm::BasicBlock::Create(ms.ctx, ms.mir.boxes[o.box].name, fn);
+      sw->addCase(llvm::ConstantInt::get(ms.i32, user_type_tag(o.box)), bb);
       b.SetInsertPoint(bb);
-      const mir::Function& callee = ms.mir.functions[fid];
-      std::vector<llvm::Value*> args;
-      if (llvm::Value* self = receiver(ms, b, callee, recv, loc)) args.push_back(self);
-      for (uint32_t k = 0; k < argc && k + 1 < callee.params.size(); ++k) {
-        llvm::Value* v = from_handle(ms, b, callee.params[k + 1], fn->getArg(k + 1), loc);
-        if (v != nullptr) args.push_back(v);
-      }
-      llvm::Value* r = hako_call(b, ms.funcs[fid], args);
-      b.CreateRet(to_handle(ms, b, callee.ret, callee.ret.kind == Kind::Void ? nullptr : r));
+      b.CreateRet(call_user_method(ms, b, o.func, recv, args, loc));
     }
   }
 
@@ -132,7 +124,7 @@ llvm::Function* define_hook(ModuleState& ms) {
     mir::FuncId fid = find_method(ms.mir.boxes[bx], "toString", 0);
     if (fid == mir::kNone) continue;
     auto* bb = llvm::BasicBlock::Create(ms.ctx, ms.mir.boxes[bx].name, fn);
-    sw->addCase(llvm::ConstantInt::get(ms.i32, REML_TAG_USER_BASE + bx), bb);
+    sw->addCase(llvm::ConstantInt::get(ms.i32, user_type_tag(bx)), bb);
     b.SetInsertPoint(bb);
     const mir::Function& callee = ms.mir.functions[fid];
     std::vector<llvm::Value*> args;
@@ -290,6 +282,21 @@ int32_t builtin_method_id(const std::string& name) {
   for (size_t i = 0; i < std::size(kNames); ++i)
     if (name == kNames[i]) return static_cast<int32_t>(i);
   return -1;
+}
+
+uint32_t user_type_tag(uint32_t box) { return REML_TAG_USER_BASE + box; }
+
+llvm::Value* call_user_method(ModuleState& ms, llvm::IRBuilder<>& b, mir::FuncId fid, llvm::Value* recv,
+                              llvm::ArrayRef<llvm::Value*> args, llvm::Value* loc) {
+  const mir::Function& callee = ms.mir.functions.at(fid);
+  std::vector<llvm::Value*> call_args;
+  if (llvm::Value* self = receiver(ms, b, callee, recv, loc)) call_args.push_back(self);
+  for (size_t k = 0; k < args.size() && k + 1 < callee.params.size(); ++k) {
+    llvm::Value* v = from_handle(ms, b, callee.params[k + 1], args[k], loc);
+    if (v != nullptr) call_args.push_back(v);
+  }
+  llvm::Value* r = hako_call(b, ms.funcs[fid], call_args);
+  return to_handle(ms, b, callee.ret, callee.ret.kind == Kind::Void ? nullptr : r);
 }
 
 void define_dispatchers(ModuleState& ms) {

@@ -285,6 +285,36 @@ TEST(CodegenCalls, CallMethodGoesThroughTheDispatcher) {
   EXPECT_EQ(llvm::cast<llvm::ConstantInt>(builtin[0]->getArgOperand(3))->getZExtValue(), 1u);
 }
 
+// A call_method whose name and arity few boxes have calls their methods
+// directly after a test of the type tag, and the dispatcher for any other
+// receiver.
+TEST(CodegenCalls, CallMethodCallsTheFewOwnersDirectly) {
+  Lowered l(R"hako(box A { area() { return 1 } }
+  box B { area() { return 2 }; area(k) { return k } }
+  box C { area(k) { return k * 2 } }
+  static box Main {
+    one(s) { return s.area() }
+    two(s) { return s.area(5) }
+    main() {
+      print(me.one(new A())); print(me.one(new B())); print(me.two(new B())); print(me.two(new C()))
+      return 0
+    }
+  })hako");
+  ASSERT_TRUE(l.mod);
+  ASSERT_TRUE(verifies(*l.mod));
+  llvm::Function* one = l.fn("Main.one/1");
+  ASSERT_NE(one, nullptr);
+  EXPECT_EQ(Lowered::calls_to(*one, "A.area/0").size(), 1u);
+  EXPECT_EQ(Lowered::calls_to(*one, "B.area/0").size(), 1u);
+  EXPECT_EQ(Lowered::calls_to(*one, "hako.dispatch.area/0").size(), 1u);
+  llvm::Function* two = l.fn("Main.two/1");
+  ASSERT_NE(two, nullptr);
+  EXPECT_EQ(Lowered::calls_to(*two, "B.area/1").size(), 1u);
+  EXPECT_EQ(Lowered::calls_to(*two, "C.area/1").size(), 1u);
+  EXPECT_TRUE(Lowered::calls_to(*two, "A.area/0").empty());
+  EXPECT_EQ(Lowered::calls_to(*two, "hako.dispatch.area/1").size(), 1u);
+}
+
 TEST(CodegenCalls, BuiltinMethodIdsAreResolvedAtCompileTime) {
   Lowered l(R"hako(static box Main {
     size(x) { return x.length() }
@@ -485,6 +515,78 @@ TEST(CodegenObjects, FieldAccessIsInlineWithRetainAndRelease) {
   EXPECT_EQ(Lowered::calls_to(*birth, "reml_fp_retain").size(), 0u);
   EXPECT_EQ(Lowered::calls_to(*birth, "reml_fp_release").size(), 1u);
   EXPECT_EQ(Lowered::calls_to(*l.fn("Main.main/0"), "reml_instance_new").size(), 1u);
+}
+
+// A field of a Handle that few boxes declare: a switch on the type tag with
+// one case per declaring box (its slot read inline; the FINALISED test only
+// for the box with fini()), the lookup by name as the default. With more
+// boxes than mir::kMaxGuardedOwners, the lookup by name alone.
+TEST(CodegenObjects, HandleFieldsBySlotGuardedByTheTypeTag) {
+  Lowered l(R"hako(box P { x; birth() { me.x = 1 }; fini() { } }
+  box Q { y; x; birth() { me.x = 2 } }
+  box W1 { w }
+  box W2 { w }
+  box W3 { w }
+  box W4 { w }
+  box W5 { w }
+  static box Main {
+    read(h) { return h.x }
+    write(h, v) { h.x = v }
+    many(h) { return h.w }
+    main() {
+      print(me.read(new P())); print(me.read(new Q())); me.write(new Q(), 3); me.write(new P(), 4)
+      print(me.many(new W1())); print(me.many(new W5()))
+      return 0
+    }
+  })hako");
+  ASSERT_TRUE(l.mod);
+  ASSERT_TRUE(verifies(*l.mod));
+  // The tag cases of the one switch of `f`, and the constant byte offsets of
+  // its loads from an instance (8 + 8k: slot k; 0: the flags word).
+  auto switch_cases = [](llvm::Function& f) {
+    std::vector<uint64_t> cases;
+    for (llvm::Instruction& i : llvm::instructions(f))
+      if (auto* sw = llvm::dyn_cast<llvm::SwitchInst>(&i)) {
+        auto* tag = llvm::dyn_cast<llvm::CallInst>(sw->getCondition());
+        EXPECT_TRUE(tag != nullptr && tag->getCalledFunction()->getName() == "reml_fp_tag");
+        for (auto c : sw->cases()) cases.push_back(c.getCaseValue()->getZExtValue());
+      }
+    return cases;
+  };
+  auto load_offsets = [&](llvm::Function& f) {
+    std::vector<uint64_t> offsets;
+    for (llvm::Instruction& i : llvm::instructions(f))
+      if (auto* ld = llvm::dyn_cast<llvm::LoadInst>(&i)) {
+        llvm::Value* at = ld->getPointerOperand();
+        if (llvm::isa<llvm::IntToPtrInst>(at)) offsets.push_back(0);
+        if (auto* gep = llvm::dyn_cast<llvm::GetElementPtrInst>(at)) {
+          llvm::APInt offset(64, 0);
+          EXPECT_TRUE(gep->accumulateConstantOffset(l.mod->getDataLayout(), offset));
+          offsets.push_back(offset.getZExtValue());
+        }
+      }
+    return offsets;
+  };
+  llvm::Function* read = l.fn("Main.read/1");
+  ASSERT_NE(read, nullptr);
+  EXPECT_EQ(switch_cases(*read), (std::vector<uint64_t>{REML_TAG_USER_BASE + 0, REML_TAG_USER_BASE + 1}));
+  EXPECT_EQ(load_offsets(*read), (std::vector<uint64_t>{0, 8, 16}));  // P: flags, x; Q: x
+  EXPECT_EQ(Lowered::calls_to(*read, "reml_fp_retain").size(), 2u);
+  EXPECT_EQ(Lowered::calls_to(*read, "reml_dyn_get_field").size(), 1u);
+
+  llvm::Function* write = l.fn("Main.write/2");
+  ASSERT_NE(write, nullptr);
+  EXPECT_EQ(switch_cases(*write), (std::vector<uint64_t>{REML_TAG_USER_BASE + 0, REML_TAG_USER_BASE + 1}));
+  // Each slot store retains the value (the caller keeps its reference) and
+  // releases the old one; the lookup by name does both itself.
+  EXPECT_EQ(Lowered::calls_to(*write, "reml_fp_retain").size(), 2u);
+  EXPECT_EQ(Lowered::calls_to(*write, "reml_fp_release").size(), 2u);
+  EXPECT_EQ(Lowered::calls_to(*write, "reml_dyn_set_field").size(), 1u);
+
+  llvm::Function* many = l.fn("Main.many/1");
+  ASSERT_NE(many, nullptr);
+  EXPECT_TRUE(switch_cases(*many).empty());
+  EXPECT_EQ(Lowered::calls_to(*many, "reml_dyn_get_field").size(), 1u);
 }
 
 TEST(CodegenObjects, DynamicOperatorsGoThroughFastPaths) {
