@@ -4,6 +4,7 @@
 // the return pc, caller fp and result register in the new frame's header.
 #include <cstdint>
 
+#include "vm/collections.h"
 #include "vm/dyn_paths.h"
 #include "vm/ffi_call.h"
 #include "vm/machine.h"
@@ -573,6 +574,68 @@ L_NewMap:
   STEP();
 L_NewConsole:
   A.p = reml_console_new();
+  STEP();
+
+  // --- ArrayBox and MapBox ---
+L_ArrGet:
+  A.u = array_get(static_cast<const reml_array_t*>(B.p), C.i);
+  STEP();
+L_ArrSet : {
+  auto* arr = static_cast<reml_array_t*>(B.p);
+  if (__builtin_expect(!array_set_fast(arr, C.i, A.u), 0)) {
+    SYNC();
+    reml_array_set(arr, C.i, A.u, LOC);
+  }
+  STEP();
+}
+L_ArrSetI : {
+  auto* arr = static_cast<reml_array_t*>(B.p);
+  if (__builtin_expect(!array_set_i_fast(arr, C.i, A.i), 0)) {
+    SYNC();
+    reml_array_set_i(arr, C.i, A.i, LOC);
+  }
+  STEP();
+}
+L_ArrLen:
+  A.i = static_cast<const reml_array_t*>(B.p)->len;
+  STEP();
+L_ArrPush : {
+  auto* arr = static_cast<reml_array_t*>(B.p);
+  if (__builtin_expect(!array_push_fast(arr, C.u), 0)) {
+    SYNC();
+    reml_array_push(arr, C.u);
+  }
+  STEP();
+}
+L_ArrPushI : {
+  auto* arr = static_cast<reml_array_t*>(B.p);
+  if (__builtin_expect(!array_push_i_fast(arr, C.i), 0)) reml_array_push_i(arr, C.i);
+  STEP();
+}
+L_MapGetI:
+  A.u = nyash_map_get_h(static_cast<const reml_map_t*>(B.p), C.i);
+  STEP();
+L_MapGetH:
+  A.u = nyash_map_get_hh(static_cast<const reml_map_t*>(B.p), C.u);
+  STEP();
+L_MapSetII:
+  nyash_map_set_h(static_cast<reml_map_t*>(B.p), C.i, A.i);
+  STEP();
+L_MapSetIH:
+  nyash_map_set_ha(static_cast<reml_map_t*>(B.p), C.i, A.u);
+  STEP();
+L_MapSetHI:
+  nyash_map_set_ah(static_cast<reml_map_t*>(B.p), C.u, A.i);
+  STEP();
+L_MapSetHH:
+  nyash_map_set_hh(static_cast<reml_map_t*>(B.p), C.u, A.u);
+  STEP();
+L_MapHas:
+  SYNC();
+  A.i = reml_map_has(static_cast<const reml_map_t*>(B.p), C.u, LOC);
+  STEP();
+L_MapSize:
+  A.i = reml_map_size(static_cast<const reml_map_t*>(B.p));
   STEP();
 
   // --- WeakRef ---

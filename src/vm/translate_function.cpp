@@ -409,9 +409,34 @@ class FunctionTranslator {
     const auto fn = static_cast<mir::RtFn>(in.ref);
     if (in.args.size() != std::strlen(mir::rt_info(fn).params))
       malformed(f_.name, "call_rt with the wrong number of arguments");
+    if (opt_.collection_ops && collection_op(fn, in)) return;
     uint32_t at = static_cast<uint32_t>(p_.pool.size());
     for (ValueId a : in.args) p_.pool.push_back(reg(a));
     emit(OpCode::CallRt, dst(in), 0, at, loc(in)).x.p = reinterpret_cast<const void*>(rt_thunk(fn));
+  }
+
+  // The ArrayBox and MapBox entry points with an opcode of their own
+  // (ops.def): b the receiver, c the index or key, a the result or the
+  // stored value. False for every other runtime function.
+  bool collection_op(mir::RtFn fn, const Inst& in) {
+    const auto& x = in.args;
+    switch (fn) {
+      case mir::RtFn::ArrayGet: emit(OpCode::ArrGet, dst(in), reg(x[0]), reg(x[1])); return true;
+      case mir::RtFn::ArraySet: emit(OpCode::ArrSet, reg(x[2]), reg(x[0]), reg(x[1]), loc(in)); return true;
+      case mir::RtFn::ArraySetI: emit(OpCode::ArrSetI, reg(x[2]), reg(x[0]), reg(x[1]), loc(in)); return true;
+      case mir::RtFn::ArrayLen: emit(OpCode::ArrLen, dst(in), reg(x[0])); return true;
+      case mir::RtFn::ArrayPush: emit(OpCode::ArrPush, 0, reg(x[0]), reg(x[1])); return true;
+      case mir::RtFn::ArrayPushI: emit(OpCode::ArrPushI, 0, reg(x[0]), reg(x[1])); return true;
+      case mir::RtFn::MapGetH: emit(OpCode::MapGetI, dst(in), reg(x[0]), reg(x[1])); return true;
+      case mir::RtFn::MapGetHH: emit(OpCode::MapGetH, dst(in), reg(x[0]), reg(x[1])); return true;
+      case mir::RtFn::MapSetH: emit(OpCode::MapSetII, reg(x[2]), reg(x[0]), reg(x[1])); return true;
+      case mir::RtFn::MapSetHA: emit(OpCode::MapSetIH, reg(x[2]), reg(x[0]), reg(x[1])); return true;
+      case mir::RtFn::MapSetAH: emit(OpCode::MapSetHI, reg(x[2]), reg(x[0]), reg(x[1])); return true;
+      case mir::RtFn::MapSetHH: emit(OpCode::MapSetHH, reg(x[2]), reg(x[0]), reg(x[1])); return true;
+      case mir::RtFn::MapHas: emit(OpCode::MapHas, dst(in), reg(x[0]), reg(x[1]), loc(in)); return true;
+      case mir::RtFn::MapSize: emit(OpCode::MapSize, dst(in), reg(x[0])); return true;
+      default: return false;
+    }
   }
 
   // A foreign call: its site holds the argument registers and conversions.

@@ -103,7 +103,7 @@ Outcome run_captured(const mir::Module& m, const std::vector<std::string>& args 
 // Runs with and without fusion and immediates; both must agree.
 Outcome run_both(const mir::Module& m, const std::vector<std::string>& args = {}) {
   Outcome fast = run_captured(m, args);
-  Outcome plain = run_captured(m, args, vm::TranslateOptions{false, false, false, false});
+  Outcome plain = run_captured(m, args, vm::TranslateOptions{false, false, false, false, false});
   EXPECT_EQ(fast.status, plain.status);
   EXPECT_EQ(fast.out, plain.out);
   EXPECT_EQ(fast.err, plain.err);
@@ -338,7 +338,7 @@ TEST(Vm, TranslationFusesCompareAndBranch) {
   EXPECT_EQ(ops.front(), vm::OpCode::JGeIImm) << vm::disassemble(*fused, fused->funcs[fib]);
   EXPECT_EQ(std::count(ops.begin(), ops.end(), vm::OpCode::LtIImm), 0);
   EXPECT_EQ(std::count(ops.begin(), ops.end(), vm::OpCode::LoadImm), 0);  // 1 and 2 are immediates
-  auto plain = vm::translate(mod.m, vm::TranslateOptions{false, false, false, false});
+  auto plain = vm::translate(mod.m, vm::TranslateOptions{false, false, false, false, false});
   const auto& pops = plain->funcs[fib].ops;
   EXPECT_EQ(std::count(pops.begin(), pops.end(), vm::OpCode::LtI), 1) << vm::disassemble(*plain, plain->funcs[fib]);
   EXPECT_EQ(std::count(pops.begin(), pops.end(), vm::OpCode::Jz), 1);
@@ -1024,7 +1024,7 @@ TEST(VmBenchmark, Fib27) {
   int64_t a = 0, b = 1;
   for (int k = 0; k < n; ++k) std::tie(a, b) = std::pair{b, a + b};
   for (bool optimised : {true, false}) {
-    vm::TranslateOptions options{optimised, optimised, optimised, optimised};
+    vm::TranslateOptions options{optimised, optimised, optimised, optimised, optimised};
     auto start = std::chrono::steady_clock::now();
     int status = vm::run_with_options(mod.m, {}, options);
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -1072,7 +1072,7 @@ TEST(VmBenchmark, NestedLoops) {
   for (int64_t x = 0; x < n; ++x)
     for (int64_t y = 0; y < n; ++y) expect += x * y % 7;
   for (bool optimised : {true, false}) {
-    vm::TranslateOptions options{optimised, optimised, optimised, optimised};
+    vm::TranslateOptions options{optimised, optimised, optimised, optimised, optimised};
     auto start = std::chrono::steady_clock::now();
     int status = vm::run_with_options(mod.m, {}, options);
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
