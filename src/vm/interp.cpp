@@ -6,6 +6,7 @@
 
 #include "vm/collections.h"
 #include "vm/dyn_paths.h"
+#include "vm/field_cache.h"
 #include "vm/ffi_call.h"
 #include "vm/machine.h"
 #include "vm/rt_table.h"
@@ -547,12 +548,34 @@ L_SetField : {
   reml_h_release(old);
   STEP();
 }
-L_GetFieldH:
-  A.u = reml_dyn_get_field(B.u, static_cast<const char*>(pc->x.p), LOC);
+L_GetFieldH : {
+  auto* site = static_cast<FieldSite*>(const_cast<void*>(pc->x.p));
+  const reml_handle_t obj = B.u;
+  if (reml_instance_t* inst = field_cache_hit(*site, obj)) {
+    const reml_handle_t v = inst->fields[site->cache_slot];
+    reml_h_retain(v);  // every register holds an owned reference
+    A.u = v;
+    STEP();
+  }
+  A.u = reml_dyn_get_field(obj, site->name, LOC);
+  field_cache_fill(*site, obj, false);
   STEP();
-L_SetFieldH:
-  reml_dyn_set_field(B.u, static_cast<const char*>(pc->x.p), C.u, LOC);
+}
+L_SetFieldH : {
+  auto* site = static_cast<FieldSite*>(const_cast<void*>(pc->x.p));
+  const reml_handle_t obj = B.u;
+  const reml_handle_t v = C.u;  // borrowed: the field takes a reference of its own
+  if (reml_instance_t* inst = field_cache_hit(*site, obj)) {
+    reml_h_retain(v);  // first: `v` may be the field's own value
+    const reml_handle_t old = inst->fields[site->cache_slot];
+    inst->fields[site->cache_slot] = v;
+    reml_h_release(old);
+    STEP();
+  }
+  reml_dyn_set_field(obj, site->name, v, LOC);
+  field_cache_fill(*site, obj, true);
   STEP();
+}
 L_GetGlobal : {
   const reml_handle_t h = globals[pc->b];
   reml_h_retain(h);

@@ -473,6 +473,14 @@ class FunctionTranslator {
     return p_.pool_cstr[in.ref];
   }
 
+  // A by-name field access site with an empty cache, owned by the program.
+  const FieldSite* field_site(const Inst& in) {
+    auto site = std::make_unique<FieldSite>();
+    site->name = field_name(in);
+    p_.field_sites.push_back(std::move(site));
+    return p_.field_sites.back().get();
+  }
+
   uint32_t global_index(const Inst& in) {
     if (in.ref >= m_.globals.size()) malformed(f_.name, "global index out of range");
     return in.ref;
@@ -582,9 +590,9 @@ class FunctionTranslator {
       case Op::SetField:
         emit(OpCode::SetField, 0, reg(in.args[0]), reg(in.args[1]), field_index(in));
         return;
-      case Op::GetFieldH: unary_loc(OpCode::GetFieldH, in); body_.back().x.p = field_name(in); return;
+      case Op::GetFieldH: unary_loc(OpCode::GetFieldH, in); body_.back().x.p = field_site(in); return;
       case Op::SetFieldH:
-        emit(OpCode::SetFieldH, 0, reg(in.args[0]), reg(in.args[1]), loc(in)).x.p = field_name(in);
+        emit(OpCode::SetFieldH, 0, reg(in.args[0]), reg(in.args[1]), loc(in)).x.p = field_site(in);
         return;
       case Op::GetGlobal: emit(OpCode::GetGlobal, dst(in), global_index(in)); return;
       case Op::SetGlobal: emit(OpCode::SetGlobal, 0, global_index(in), reg(in.args[0])); return;
