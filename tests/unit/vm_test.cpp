@@ -793,6 +793,118 @@ TEST(Vm, CallMethodOnBuiltins) {
   EXPECT_EQ(o.err, "test.hako:6:3: runtime error: Type error: map key must be Int or String, got Float\n");
 }
 
+// The ArrayBox and MapBox entry points get opcodes of their own; their inline
+// cases and runtime fallbacks agree with the CallRt thunks (run_both), the
+// index error included.
+TEST(Vm, CollectionOpcodesMatchTheRuntimeCalls) {
+  Mod mod;
+  mod.m.entry = mod.declare("Main.main/0", {}, kVoid);
+  Fn f(mod, mod.m.entry);
+  using mir::RtFn;
+  ValueId arr = f.op(Op::NewArray, kArray, {});
+  for (int k = 0; k < 6; ++k) f.rt(RtFn::ArrayPushI, {arr, f.i(k * 10)});  // grows past the first capacity
+  f.rt(RtFn::ArrayPush, {arr, f.box(f.s("s"))});
+  f.rt(RtFn::ArrayPush, {arr, f.box(f.i(int64_t{1} << 62))});               // a big Int: a boxed object
+  f.print(f.rt(RtFn::ArrayLen, {arr}));                                      // 8
+  f.print(f.rt(RtFn::ArrayGet, {arr, f.i(2)}));                              // 20
+  f.print(f.rt(RtFn::ArrayGet, {arr, f.i(7)}));                              // 4611686018427387904
+  f.print(f.rt(RtFn::ArrayGet, {arr, f.i(8)}));                              // null
+  f.print(f.rt(RtFn::ArrayGet, {arr, f.i(-1)}));                             // null
+  f.rt(RtFn::ArraySet, {arr, f.i(7), f.rt(RtFn::ArrayGet, {arr, f.i(7)})}, mir::Loc{2, 1});  // over itself
+  f.rt(RtFn::ArraySet, {arr, f.i(0), f.box(f.s("zero"))}, mir::Loc{2, 2});
+  f.rt(RtFn::ArraySetI, {arr, f.i(6), f.i(66)}, mir::Loc{2, 3});
+  f.rt(RtFn::ArraySet, {arr, f.i(8), f.box(f.s("end"))}, mir::Loc{2, 4});   // at the length: appends
+  f.rt(RtFn::ArraySetI, {arr, f.i(9), f.i(99)}, mir::Loc{2, 5});
+  f.print(arr);  // [zero, 10, 20, 30, 40, 50, 66, 4611686018427387904, end, 99]
+  ValueId map = f.op(Op::NewMap, kMap, {});
+  f.rt(RtFn::MapSetH, {map, f.i(1), f.i(10)});
+  f.rt(RtFn::MapSetHA, {map, f.i(2), f.box(f.s("two"))});
+  f.rt(RtFn::MapSetAH, {map, f.box(f.s("k")), f.i(3)});
+  f.rt(RtFn::MapSetHH, {map, f.box(f.s("h")), f.box(f.s("aitch"))});
+  f.print(f.rt(RtFn::MapGetH, {map, f.i(1)}));               // 10
+  f.print(f.rt(RtFn::MapGetH, {map, f.i(2)}));               // two
+  f.print(f.rt(RtFn::MapGetHH, {map, f.box(f.s("k"))}));     // 3
+  f.print(f.rt(RtFn::MapGetHH, {map, f.box(f.s("h"))}));     // aitch
+  f.print(f.rt(RtFn::MapGetH, {map, f.i(5)}));               // null
+  f.print(f.rt(RtFn::MapHas, {map, f.box(f.i(2))}, mir::Loc{3, 1}));  // true
+  f.print(f.rt(RtFn::MapSize, {map}));                       // 4
+  f.rt(RtFn::ArraySetI, {arr, f.i(11), f.i(0)}, mir::Loc{4, 7});
+  f.ret();
+  auto prog = vm::translate(mod.m, vm::TranslateOptions{});
+  const auto& ops = prog->funcs[mod.m.entry].ops;
+  for (vm::OpCode op : {vm::OpCode::ArrGet, vm::OpCode::ArrSet, vm::OpCode::ArrSetI, vm::OpCode::ArrLen,
+                        vm::OpCode::ArrPush, vm::OpCode::ArrPushI, vm::OpCode::MapGetI, vm::OpCode::MapGetH,
+                        vm::OpCode::MapSetII, vm::OpCode::MapSetIH, vm::OpCode::MapSetHI, vm::OpCode::MapSetHH,
+                        vm::OpCode::MapHas, vm::OpCode::MapSize})
+    EXPECT_GE(std::count(ops.begin(), ops.end(), op), 1) << vm::opcode_name(op);
+  Outcome o = run_both(mod.m);
+  EXPECT_EQ(o.status, 1);
+  EXPECT_EQ(o.out,
+            "8\n20\n4611686018427387904\nnull\nnull\n[zero, 10, 20, 30, 40, 50, 66, 4611686018427387904, end, 99]\n"
+            "10\ntwo\n3\naitch\nnull\ntrue\n4\n");
+  EXPECT_EQ(o.err, "test.hako:4:7: runtime error: Index out of range: 11 (length 10)\n");
+}
+
+// One get_field_h / set_field_h site (in a helper) sees several box types:
+// its cache follows them, and a cached box type still gets the runtime's
+// errors: an undeclared field, a finalised instance, a weak field's check.
+TEST(Vm, FieldCachesKeepTheByNameErrors) {
+  struct Case {
+    std::function<void(Fn&, FuncId get, FuncId set, ValueId a, ValueId b, ValueId c)> tail;
+    std::string out, err;
+  };
+  const std::vector<Case> cases = {
+      {[](Fn& f, FuncId get, FuncId, ValueId, ValueId, ValueId c) { f.call(get, {c}, mir::Loc{5, 5}); },
+       "1\n2\n12\n", "test.hako:9:9: runtime error: Unknown field 'y' on C\n"},
+      {[](Fn& f, FuncId get, FuncId, ValueId a, ValueId, ValueId) {
+         f.call(get, {a});  // the site now caches A
+         f.rt(mir::RtFn::FiniBegin, {a});
+         f.rt(mir::RtFn::FiniEnd, {a});
+         f.call(get, {a});
+       },
+       "1\n2\n12\n", "test.hako:9:9: runtime error: use after fini\n"},
+      {[](Fn& f, FuncId, FuncId set, ValueId, ValueId b, ValueId) { f.call(set, {b, f.box(f.i(5))}); },
+       "1\n2\n12\n",
+       "test.hako:8:8: runtime error: Weak field 'w' of B takes a WeakRef or null, not Int: write 'me.w = weak "
+       "value'\n"},
+  };
+  for (const Case& c : cases) {
+    Mod mod;
+    const uint32_t ba = mod.box("A", {"x", "y", "w"});
+    const uint32_t bb = mod.box("B", {"y", "w"});
+    mod.m.boxes[bb].fields[1].is_weak = true;
+    const uint32_t bc = mod.box("C", {"w"});
+    FuncId get = mod.declare("Main.gety/1", {kHandle}, kHandle);
+    FuncId set = mod.declare("Main.setw/2", {kHandle, kHandle}, kVoid);
+    mod.m.entry = mod.declare("Main.main/0", {}, kVoid);
+    {
+      Fn g(mod, get);
+      g.ret(g.get_field_h(g.param(0), "y", mir::Loc{9, 9}));
+    }
+    {
+      Fn g(mod, set);
+      g.set_field_h(g.param(0), "w", g.param(1), mir::Loc{8, 8});
+      g.ret();
+    }
+    Fn f(mod, mod.m.entry);
+    ValueId a = f.box(f.new_box(ba)), b = f.box(f.new_box(bb)), cc = f.box(f.new_box(bc));
+    f.set_field_h(a, "y", f.box(f.i(1)));
+    f.set_field_h(b, "y", f.box(f.i(2)));
+    f.call(set, {a, f.box(f.i(3))});  // fills the set site with A's strong field w
+    f.call(set, {a, f.box(f.i(4))});
+    f.call(set, {b, f.null(kHandle)});  // B's weak w takes null
+    f.print(f.call(get, {a}));  // fills the get site with A
+    f.print(f.call(get, {b}));  // refills it with B
+    f.print(f.op(Op::AddH, kHandle, {f.box(f.i(8)), f.get_field_h(a, "w")}));
+    c.tail(f, get, set, a, b, cc);
+    f.ret();
+    Outcome o = run_captured(mod.m);
+    EXPECT_EQ(o.status, 1) << o.err;
+    EXPECT_EQ(o.out, c.out);
+    EXPECT_EQ(o.err, c.err);
+  }
+}
+
 TEST(Vm, UserToStringHook) {
   Mod mod;
   uint32_t named = mod.box("Named", {"name"});
