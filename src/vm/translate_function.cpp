@@ -339,7 +339,9 @@ class FunctionTranslator {
       case Kind::Bool: unary(OpCode::BoxB, in); return;
       case Kind::Void: emit(OpCode::LoadImm, dst(in)).x.u = REML_VOID; return;
       case Kind::Ptr: unary(OpCode::BoxPtr, in); body_.back().x.p = p_.ptr_type(tag_of(in.args[0])); return;
-      default: unary(OpCode::Mov, in); return;  // object pointers are their handles
+      default:  // object pointers are their handles
+        if (dst(in) != reg(in.args[0])) unary(OpCode::Mov, in);  // else FunctionFacts aliased them
+        return;
     }
   }
 
