@@ -712,6 +712,11 @@ L_JGtIImm:
   JUMP_IF(A.i > pc->x.i);
 L_JGeIImm:
   JUMP_IF(A.i >= pc->x.i);
+L_IncJLtIImm : {
+  const int64_t v = wrap_add(A.i, static_cast<int32_t>(pc->c));
+  A.i = v;
+  JUMP_IF(v < pc->x.i);
+}
 L_JEqF:
   JUMP_IF(A.f == B.f);
 L_JNeF:

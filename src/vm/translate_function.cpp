@@ -115,6 +115,7 @@ class FunctionTranslator {
   // --- blocks and terminators -------------------------------------------------------
 
   void emit_block(BlockId b) {
+    cur_block_ = b;
     block_start_.push_back(body_.size());
     for (const Inst& in : f_.blocks[b].insts) {
       if (mir::op_info(in.op).flags & mir::TERM) {
@@ -254,7 +255,10 @@ class FunctionTranslator {
       return;
     }
     if (negate) cc = negated(cc);
-    if (auto k = imm(r)) {
+    if (auto k = imm(r); k && cc == CC::Lt && fuse_increment(reg(l))) {
+      body_.back().x.i = *k;
+      fixups_.push_back(Fixup{body_.size() - 1, t});
+    } else if (auto k = imm(r)) {
       jump(kIntJumpImm[cc_index(cc)], t, reg(l));
       body_.back().x.i = *k;
     } else if (auto k = imm(l)) {
@@ -263,6 +267,32 @@ class FunctionTranslator {
     } else {
       jump(kIntJump[cc_index(cc)], t, reg(l), reg(r));
     }
+  }
+
+  // Turns the instruction just emitted into IncJLtIImm when it is `r += k`
+  // (k fitting 32 bits) and the jump about to follow, on r, would not start a
+  // block (nothing jumps between the two). Like Lua's FORLOOP: a counting
+  // loop's latch is one dispatch. The caller sets the bound and the target.
+  bool fuse_increment(uint32_t r) {
+    if (!opt_.fuse_branches || body_.empty() || body_ops_.back() != OpCode::AddIImm) return false;
+    Code& add = body_.back();
+    if (add.a != r || add.b != r || add.x.i < INT32_MIN || add.x.i > INT32_MAX) return false;
+    if (!block_start_.empty() && block_start_.back() == body_.size() && !entered_by_fall_through_only(cur_block_))
+      return false;
+    add.c = static_cast<uint32_t>(static_cast<int32_t>(add.x.i));
+    add.op = reinterpret_cast<const void*>(static_cast<uintptr_t>(OpCode::IncJLtIImm));
+    body_ops_.back() = OpCode::IncJLtIImm;
+    return true;
+  }
+
+  // Whether `b` is a forwarder reached only by falling through from the
+  // block before it (so nothing jumps to its first instruction), as the
+  // `continue` block after a loop body is.
+  bool entered_by_fall_through_only(BlockId b) const {
+    if (b == 0 || !facts_.forwarder(b) || facts_.preds[b].size() != 1 || facts_.preds[b][0] != BlockId{b - 1})
+      return false;
+    const auto& prev = f_.blocks[b - 1].insts;
+    return !prev.empty() && prev.back().op == Op::Br && prev.back().targets[0] == b;
   }
 
   // --- instructions -------------------------------------------------------------------
@@ -671,6 +701,7 @@ class FunctionTranslator {
   std::vector<bool> need_;  // constants some register operand reads: loaded in the prologue
   std::vector<Code> body_;
   std::vector<OpCode> body_ops_;
+  BlockId cur_block_{0};  // the block being emitted
   std::vector<size_t> block_start_;
   std::vector<size_t> stub_start_;
   std::vector<Fixup> fixups_;

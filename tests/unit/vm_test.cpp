@@ -411,6 +411,45 @@ TEST(Vm, CoalescedPhiInputsWithLaterUses) {
             "4\n5\na\n1\n13\n17\nab\n2\n40\n53\nabb\n3\n121\n161\nabbb\n4\n364\n485\nabbbb\n5\n364\nabbbbb\n");
 }
 
+// A counting loop's latch `i = i + k; if i < n` is one IncJLtIImm, whether
+// the increment ends the body or the body falls through into an empty block.
+TEST(Vm, CountingLoopLatchIsOneInstruction) {
+  for (bool through_forwarder : {false, true}) {
+    Mod mod;
+    mod.m.entry = mod.declare("Main.main/0", {}, kVoid);
+    Fn f(mod, mod.m.entry);
+    BlockId entry = f.current(), head = f.block(), body = f.block();
+    BlockId cont = through_forwarder ? f.block() : body, exit = f.block();
+    ValueId zero = f.i(0);
+    f.br(head);
+    f.at(head);
+    ValueId i = f.phi(head, kInt), sum = f.phi(head, kInt);
+    f.cond_br(f.op(Op::LtI, kBool, {i, f.i(20)}), body, exit);
+    f.at(body);
+    ValueId sum2 = f.op(Op::AddI, kInt, {sum, i});
+    ValueId i2 = f.op(Op::AddI, kInt, {i, f.i(3)});
+    if (through_forwarder) {
+      f.br(cont);
+      f.at(cont);
+    }
+    f.br(head);
+    f.incoming(head, i, zero, entry);
+    f.incoming(head, i, i2, cont);
+    f.incoming(head, sum, zero, entry);
+    f.incoming(head, sum, sum2, cont);
+    f.at(exit);
+    f.print(sum);
+    f.print(i);
+    f.ret();
+    auto prog = vm::translate(mod.m, vm::TranslateOptions{});
+    const auto& ops = prog->funcs[mod.m.entry].ops;
+    EXPECT_EQ(std::count(ops.begin(), ops.end(), vm::OpCode::IncJLtIImm), 1)
+        << vm::disassemble(*prog, prog->funcs[mod.m.entry]);
+    Outcome o = run_both(mod.m);
+    EXPECT_EQ(o.out, "63\n21\n");
+  }
+}
+
 TEST(Vm, PhiSwapAndRotationUseParallelCopies) {
   Mod mod;
   mod.m.entry = mod.declare("Main.main/0", {}, kVoid);
