@@ -495,7 +495,7 @@ L_CallMethod : {
         Slot* nfp = fp + pc->c;
         if (__builtin_expect(nfp > limit, 0)) Machine::stack_overflow(LOC);
         nfp[0].u = recv;
-        bind_method_args(prog, fp, nfp, *site, *f, LOC);
+        if (!site->args.empty()) bind_method_args(prog, fp, nfp, *site, *f, LOC);
         PUSH_FRAME(nfp, handle_conversion(f->ret));
         fp = nfp;
         pc = f->entry;
