@@ -97,6 +97,17 @@ struct MethodSite {
   const FuncCode* cache_fn = nullptr;  // the method found for cache_tag, or null
 };
 
+// A get_field_h / set_field_h site: the field name, and an inline cache of
+// the last user box seen there with the field's slot in it. A set site
+// caches only fields that are not weak, so a hit needs no weak-field check.
+struct FieldSite {
+  // No object has this tag (REML_TAG_RAW is 0): the cache starts empty.
+  static constexpr uint32_t kNoTag = UINT32_MAX;
+  const char* name = "";
+  uint32_t cache_tag = kNoTag;  // a user type tag once filled
+  uint32_t cache_slot = 0;
+};
+
 // The FFI structures of a program (vm/ffi_tables.h).
 struct FfiTables;
 
@@ -119,6 +130,7 @@ struct Program {
   std::vector<reml_loc_t> locs;           // runtime-error locations
   std::vector<uint32_t> pool;             // argument register lists
   std::vector<std::unique_ptr<MethodSite>> sites;
+  std::vector<std::unique_ptr<FieldSite>> field_sites;
   std::vector<reml_string_t*> strings;    // immortal literal per pool index (null if unused)
   std::vector<const char*> pool_cstr;     // pool strings as C strings (field and method names)
   std::vector<uint32_t> canonical;        // pool index -> first index with the same text

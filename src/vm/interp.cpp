@@ -4,7 +4,9 @@
 // the return pc, caller fp and result register in the new frame's header.
 #include <cstdint>
 
+#include "vm/collections.h"
 #include "vm/dyn_paths.h"
+#include "vm/field_cache.h"
 #include "vm/ffi_call.h"
 #include "vm/machine.h"
 #include "vm/rt_table.h"
@@ -493,7 +495,7 @@ L_CallMethod : {
         Slot* nfp = fp + pc->c;
         if (__builtin_expect(nfp > limit, 0)) Machine::stack_overflow(LOC);
         nfp[0].u = recv;
-        bind_method_args(prog, fp, nfp, *site, *f, LOC);
+        if (!site->args.empty()) bind_method_args(prog, fp, nfp, *site, *f, LOC);
         PUSH_FRAME(nfp, handle_conversion(f->ret));
         fp = nfp;
         pc = f->entry;
@@ -549,12 +551,34 @@ L_SetField : {
   reml_h_release(old);
   STEP();
 }
-L_GetFieldH:
-  A.u = reml_dyn_get_field(B.u, static_cast<const char*>(pc->x.p), LOC);
+L_GetFieldH : {
+  auto* site = static_cast<FieldSite*>(const_cast<void*>(pc->x.p));
+  const reml_handle_t obj = B.u;
+  if (reml_instance_t* inst = field_cache_hit(*site, obj)) {
+    const reml_handle_t v = inst->fields[site->cache_slot];
+    reml_h_retain(v);  // every register holds an owned reference
+    A.u = v;
+    STEP();
+  }
+  A.u = reml_dyn_get_field(obj, site->name, LOC);
+  field_cache_fill(*site, obj, false);
   STEP();
-L_SetFieldH:
-  reml_dyn_set_field(B.u, static_cast<const char*>(pc->x.p), C.u, LOC);
+}
+L_SetFieldH : {
+  auto* site = static_cast<FieldSite*>(const_cast<void*>(pc->x.p));
+  const reml_handle_t obj = B.u;
+  const reml_handle_t v = C.u;  // borrowed: the field takes a reference of its own
+  if (reml_instance_t* inst = field_cache_hit(*site, obj)) {
+    reml_h_retain(v);  // first: `v` may be the field's own value
+    const reml_handle_t old = inst->fields[site->cache_slot];
+    inst->fields[site->cache_slot] = v;
+    reml_h_release(old);
+    STEP();
+  }
+  reml_dyn_set_field(obj, site->name, v, LOC);
+  field_cache_fill(*site, obj, true);
   STEP();
+}
 L_GetGlobal : {
   const reml_handle_t h = globals[pc->b];
   reml_h_retain(h);
@@ -576,6 +600,68 @@ L_NewMap:
   STEP();
 L_NewConsole:
   A.p = reml_console_new();
+  STEP();
+
+  // --- ArrayBox and MapBox ---
+L_ArrGet:
+  A.u = array_get(static_cast<const reml_array_t*>(B.p), C.i);
+  STEP();
+L_ArrSet : {
+  auto* arr = static_cast<reml_array_t*>(B.p);
+  if (__builtin_expect(!array_set_fast(arr, C.i, A.u), 0)) {
+    SYNC();
+    reml_array_set(arr, C.i, A.u, LOC);
+  }
+  STEP();
+}
+L_ArrSetI : {
+  auto* arr = static_cast<reml_array_t*>(B.p);
+  if (__builtin_expect(!array_set_i_fast(arr, C.i, A.i), 0)) {
+    SYNC();
+    reml_array_set_i(arr, C.i, A.i, LOC);
+  }
+  STEP();
+}
+L_ArrLen:
+  A.i = static_cast<const reml_array_t*>(B.p)->len;
+  STEP();
+L_ArrPush : {
+  auto* arr = static_cast<reml_array_t*>(B.p);
+  if (__builtin_expect(!array_push_fast(arr, C.u), 0)) {
+    SYNC();
+    reml_array_push(arr, C.u);
+  }
+  STEP();
+}
+L_ArrPushI : {
+  auto* arr = static_cast<reml_array_t*>(B.p);
+  if (__builtin_expect(!array_push_i_fast(arr, C.i), 0)) reml_array_push_i(arr, C.i);
+  STEP();
+}
+L_MapGetI:
+  A.u = nyash_map_get_h(static_cast<const reml_map_t*>(B.p), C.i);
+  STEP();
+L_MapGetH:
+  A.u = nyash_map_get_hh(static_cast<const reml_map_t*>(B.p), C.u);
+  STEP();
+L_MapSetII:
+  nyash_map_set_h(static_cast<reml_map_t*>(B.p), C.i, A.i);
+  STEP();
+L_MapSetIH:
+  nyash_map_set_ha(static_cast<reml_map_t*>(B.p), C.i, A.u);
+  STEP();
+L_MapSetHI:
+  nyash_map_set_ah(static_cast<reml_map_t*>(B.p), C.u, A.i);
+  STEP();
+L_MapSetHH:
+  nyash_map_set_hh(static_cast<reml_map_t*>(B.p), C.u, A.u);
+  STEP();
+L_MapHas:
+  SYNC();
+  A.i = reml_map_has(static_cast<const reml_map_t*>(B.p), C.u, LOC);
+  STEP();
+L_MapSize:
+  A.i = reml_map_size(static_cast<const reml_map_t*>(B.p));
   STEP();
 
   // --- WeakRef ---
@@ -629,6 +715,11 @@ L_JGtIImm:
   JUMP_IF(A.i > pc->x.i);
 L_JGeIImm:
   JUMP_IF(A.i >= pc->x.i);
+L_IncJLtIImm : {
+  const int64_t v = wrap_add(A.i, static_cast<int32_t>(pc->c));
+  A.i = v;
+  JUMP_IF(v < pc->x.i);
+}
 L_JEqF:
   JUMP_IF(A.f == B.f);
 L_JNeF:

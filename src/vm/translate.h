@@ -16,6 +16,7 @@ struct TranslateOptions {
   bool immediates = true;     // Int constants as instruction immediates
   bool coalesce = true;       // a phi's value computed in its predecessor goes straight into the phi's register
   bool thread_jumps = true;   // a jump to a block that only branches takes that branch itself
+  bool collection_ops = true; // ArrayBox/MapBox call_rt -> their own opcodes (ArrGet, MapGetI, ...)
 };
 
 // Translates every function of `m` (a malformed module is an internal error).

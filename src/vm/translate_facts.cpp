@@ -38,8 +38,25 @@ FunctionFacts::FunctionFacts(const mir::Module& m, Program& p, const TranslateOp
     }
   }
   preds = mir::predecessors(f_);
-  if (opt_.coalesce)
+  if (opt_.coalesce) {
     for (BlockId h{0}; h < f_.blocks.size(); ++h) coalesce(h);
+    alias_boxes();
+  }
+}
+
+// `box` of an object pointer is the same 64 bits: its result shares the
+// pointer's register instead of being a Mov. Safe because a register changes
+// only where its value is defined, or on an edge into a phi's block; a box
+// of a phi is recomputed each time that block runs, so both agree wherever
+// the result is live.
+void FunctionFacts::alias_boxes() {
+  for (const mir::Block& b : f_.blocks)
+    for (const Inst& in : b.insts) {
+      if (in.op != Op::Box || in.result == kNone || konst[in.result] || reg_of[in.result] != in.result) continue;
+      const ValueId src = in.args[0];
+      if (konst[src] || !mir::object_type_tag(f_.value_tags[src])) continue;
+      reg_of[in.result] = reg_of[src];
+    }
 }
 
 // Validates references and records uses, definitions and constants.
@@ -163,8 +180,10 @@ bool FunctionFacts::only_path(BlockId from, BlockId to) const {
 // For a phi p of `h` taking v on the edge from L, where v is computed in B
 // and B reaches L's `br h` only through forwarders: compute v directly into
 // p's register when nothing needs p's old value after v's definition (later
-// instructions of B, or other phis on this edge) and nothing else reads v.
-// Saves the edge move, e.g. for `i = i + 1` in a loop.
+// instructions of B, or other phis on this edge) and nothing but p and later
+// instructions of B read v (B only leads to h, so every such read happens
+// before the edge's moves, while p's register still holds v). Saves the edge
+// move, e.g. for `i = i + 1` in a loop, or `x = f(x)` with x used again.
 void FunctionFacts::coalesce(BlockId h) {
   std::vector<BlockId> pred_list;
   for (const Inst& in : f_.blocks[h].insts)
@@ -182,18 +201,23 @@ void FunctionFacts::coalesce(BlockId h) {
       }
     }
     for (const auto& [p, v] : edge) {
-      if (v == p || konst[v] || def[v] == nullptr || def[v]->op == Op::Phi || uses[v] != 1 || reg_of[v] != v ||
+      if (v == p || konst[v] || def[v] == nullptr || def[v]->op == Op::Phi || reg_of[v] != v ||
           !only_path(def_block[v], l))
         continue;
       bool p_needed = false;
       for (const auto& [q, w] : edge) p_needed = p_needed || (q != p && w == p);
       bool after_def = false;
+      uint32_t later_uses = 0;  // reads of v after its definition in B: they read p's register, still v
       for (const Inst& in : f_.blocks[def_block[v]].insts) {
         if (after_def)
-          for (ValueId a : in.args) p_needed = p_needed || a == p;
+          for (ValueId a : in.args) {
+            p_needed = p_needed || a == p;
+            later_uses += a == v ? 1 : 0;
+          }
         after_def = after_def || &in == def[v];
       }
-      if (!p_needed) reg_of[v] = p;
+      // Any other use (another phi's input on this edge) keeps v's own register.
+      if (!p_needed && uses[v] == 1 + later_uses) reg_of[v] = p;
     }
   }
 }

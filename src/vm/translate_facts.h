@@ -51,6 +51,7 @@ class FunctionFacts {
   Cond resolve_cond(mir::BlockId b, mir::ValueId v);
   bool only_path(mir::BlockId from, mir::BlockId to) const;
   void coalesce(mir::BlockId h);
+  void alias_boxes();
 
   const mir::Module& m_;
   Program& p_;

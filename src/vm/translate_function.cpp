@@ -115,6 +115,7 @@ class FunctionTranslator {
   // --- blocks and terminators -------------------------------------------------------
 
   void emit_block(BlockId b) {
+    cur_block_ = b;
     block_start_.push_back(body_.size());
     for (const Inst& in : f_.blocks[b].insts) {
       if (mir::op_info(in.op).flags & mir::TERM) {
@@ -254,7 +255,10 @@ class FunctionTranslator {
       return;
     }
     if (negate) cc = negated(cc);
-    if (auto k = imm(r)) {
+    if (auto k = imm(r); k && cc == CC::Lt && fuse_increment(reg(l))) {
+      body_.back().x.i = *k;
+      fixups_.push_back(Fixup{body_.size() - 1, t});
+    } else if (auto k = imm(r)) {
       jump(kIntJumpImm[cc_index(cc)], t, reg(l));
       body_.back().x.i = *k;
     } else if (auto k = imm(l)) {
@@ -263,6 +267,32 @@ class FunctionTranslator {
     } else {
       jump(kIntJump[cc_index(cc)], t, reg(l), reg(r));
     }
+  }
+
+  // Turns the instruction just emitted into IncJLtIImm when it is `r += k`
+  // (k fitting 32 bits) and the jump about to follow, on r, would not start a
+  // block (nothing jumps between the two). Like Lua's FORLOOP: a counting
+  // loop's latch is one dispatch. The caller sets the bound and the target.
+  bool fuse_increment(uint32_t r) {
+    if (!opt_.fuse_branches || body_.empty() || body_ops_.back() != OpCode::AddIImm) return false;
+    Code& add = body_.back();
+    if (add.a != r || add.b != r || add.x.i < INT32_MIN || add.x.i > INT32_MAX) return false;
+    if (!block_start_.empty() && block_start_.back() == body_.size() && !entered_by_fall_through_only(cur_block_))
+      return false;
+    add.c = static_cast<uint32_t>(static_cast<int32_t>(add.x.i));
+    add.op = reinterpret_cast<const void*>(static_cast<uintptr_t>(OpCode::IncJLtIImm));
+    body_ops_.back() = OpCode::IncJLtIImm;
+    return true;
+  }
+
+  // Whether `b` is a forwarder reached only by falling through from the
+  // block before it (so nothing jumps to its first instruction), as the
+  // `continue` block after a loop body is.
+  bool entered_by_fall_through_only(BlockId b) const {
+    if (b == 0 || !facts_.forwarder(b) || facts_.preds[b].size() != 1 || facts_.preds[b][0] != BlockId{b - 1})
+      return false;
+    const auto& prev = f_.blocks[b - 1].insts;
+    return !prev.empty() && prev.back().op == Op::Br && prev.back().targets[0] == b;
   }
 
   // --- instructions -------------------------------------------------------------------
@@ -339,7 +369,9 @@ class FunctionTranslator {
       case Kind::Bool: unary(OpCode::BoxB, in); return;
       case Kind::Void: emit(OpCode::LoadImm, dst(in)).x.u = REML_VOID; return;
       case Kind::Ptr: unary(OpCode::BoxPtr, in); body_.back().x.p = p_.ptr_type(tag_of(in.args[0])); return;
-      default: unary(OpCode::Mov, in); return;  // object pointers are their handles
+      default:  // object pointers are their handles
+        if (dst(in) != reg(in.args[0])) unary(OpCode::Mov, in);  // else FunctionFacts aliased them
+        return;
     }
   }
 
@@ -409,9 +441,34 @@ class FunctionTranslator {
     const auto fn = static_cast<mir::RtFn>(in.ref);
     if (in.args.size() != std::strlen(mir::rt_info(fn).params))
       malformed(f_.name, "call_rt with the wrong number of arguments");
+    if (opt_.collection_ops && collection_op(fn, in)) return;
     uint32_t at = static_cast<uint32_t>(p_.pool.size());
     for (ValueId a : in.args) p_.pool.push_back(reg(a));
     emit(OpCode::CallRt, dst(in), 0, at, loc(in)).x.p = reinterpret_cast<const void*>(rt_thunk(fn));
+  }
+
+  // The ArrayBox and MapBox entry points with an opcode of their own
+  // (ops.def): b the receiver, c the index or key, a the result or the
+  // stored value. False for every other runtime function.
+  bool collection_op(mir::RtFn fn, const Inst& in) {
+    const auto& x = in.args;
+    switch (fn) {
+      case mir::RtFn::ArrayGet: emit(OpCode::ArrGet, dst(in), reg(x[0]), reg(x[1])); return true;
+      case mir::RtFn::ArraySet: emit(OpCode::ArrSet, reg(x[2]), reg(x[0]), reg(x[1]), loc(in)); return true;
+      case mir::RtFn::ArraySetI: emit(OpCode::ArrSetI, reg(x[2]), reg(x[0]), reg(x[1]), loc(in)); return true;
+      case mir::RtFn::ArrayLen: emit(OpCode::ArrLen, dst(in), reg(x[0])); return true;
+      case mir::RtFn::ArrayPush: emit(OpCode::ArrPush, 0, reg(x[0]), reg(x[1])); return true;
+      case mir::RtFn::ArrayPushI: emit(OpCode::ArrPushI, 0, reg(x[0]), reg(x[1])); return true;
+      case mir::RtFn::MapGetH: emit(OpCode::MapGetI, dst(in), reg(x[0]), reg(x[1])); return true;
+      case mir::RtFn::MapGetHH: emit(OpCode::MapGetH, dst(in), reg(x[0]), reg(x[1])); return true;
+      case mir::RtFn::MapSetH: emit(OpCode::MapSetII, reg(x[2]), reg(x[0]), reg(x[1])); return true;
+      case mir::RtFn::MapSetHA: emit(OpCode::MapSetIH, reg(x[2]), reg(x[0]), reg(x[1])); return true;
+      case mir::RtFn::MapSetAH: emit(OpCode::MapSetHI, reg(x[2]), reg(x[0]), reg(x[1])); return true;
+      case mir::RtFn::MapSetHH: emit(OpCode::MapSetHH, reg(x[2]), reg(x[0]), reg(x[1])); return true;
+      case mir::RtFn::MapHas: emit(OpCode::MapHas, dst(in), reg(x[0]), reg(x[1]), loc(in)); return true;
+      case mir::RtFn::MapSize: emit(OpCode::MapSize, dst(in), reg(x[0])); return true;
+      default: return false;
+    }
   }
 
   // A foreign call: its site holds the argument registers and conversions.
@@ -446,6 +503,14 @@ class FunctionTranslator {
   const char* field_name(const Inst& in) {
     if (in.ref >= m_.strings.size()) malformed(f_.name, "field name index out of range");
     return p_.pool_cstr[in.ref];
+  }
+
+  // A by-name field access site with an empty cache, owned by the program.
+  const FieldSite* field_site(const Inst& in) {
+    auto site = std::make_unique<FieldSite>();
+    site->name = field_name(in);
+    p_.field_sites.push_back(std::move(site));
+    return p_.field_sites.back().get();
   }
 
   uint32_t global_index(const Inst& in) {
@@ -558,9 +623,9 @@ class FunctionTranslator {
       case Op::SetField:
         emit(OpCode::SetField, 0, reg(in.args[0]), reg(in.args[1]), field_index(in));
         return;
-      case Op::GetFieldH: unary_loc(OpCode::GetFieldH, in); body_.back().x.p = field_name(in); return;
+      case Op::GetFieldH: unary_loc(OpCode::GetFieldH, in); body_.back().x.p = field_site(in); return;
       case Op::SetFieldH:
-        emit(OpCode::SetFieldH, 0, reg(in.args[0]), reg(in.args[1]), loc(in)).x.p = field_name(in);
+        emit(OpCode::SetFieldH, 0, reg(in.args[0]), reg(in.args[1]), loc(in)).x.p = field_site(in);
         return;
       case Op::GetGlobal: emit(OpCode::GetGlobal, dst(in), global_index(in)); return;
       case Op::SetGlobal: emit(OpCode::SetGlobal, 0, global_index(in), reg(in.args[0])); return;
@@ -637,6 +702,7 @@ class FunctionTranslator {
   std::vector<bool> need_;  // constants some register operand reads: loaded in the prologue
   std::vector<Code> body_;
   std::vector<OpCode> body_ops_;
+  BlockId cur_block_{0};  // the block being emitted
   std::vector<size_t> block_start_;
   std::vector<size_t> stub_start_;
   std::vector<Fixup> fixups_;

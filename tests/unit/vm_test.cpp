@@ -103,7 +103,7 @@ Outcome run_captured(const mir::Module& m, const std::vector<std::string>& args 
 // Runs with and without fusion and immediates; both must agree.
 Outcome run_both(const mir::Module& m, const std::vector<std::string>& args = {}) {
   Outcome fast = run_captured(m, args);
-  Outcome plain = run_captured(m, args, vm::TranslateOptions{false, false, false, false});
+  Outcome plain = run_captured(m, args, vm::TranslateOptions{false, false, false, false, false});
   EXPECT_EQ(fast.status, plain.status);
   EXPECT_EQ(fast.out, plain.out);
   EXPECT_EQ(fast.err, plain.err);
@@ -338,7 +338,7 @@ TEST(Vm, TranslationFusesCompareAndBranch) {
   EXPECT_EQ(ops.front(), vm::OpCode::JGeIImm) << vm::disassemble(*fused, fused->funcs[fib]);
   EXPECT_EQ(std::count(ops.begin(), ops.end(), vm::OpCode::LtIImm), 0);
   EXPECT_EQ(std::count(ops.begin(), ops.end(), vm::OpCode::LoadImm), 0);  // 1 and 2 are immediates
-  auto plain = vm::translate(mod.m, vm::TranslateOptions{false, false, false, false});
+  auto plain = vm::translate(mod.m, vm::TranslateOptions{false, false, false, false, false});
   const auto& pops = plain->funcs[fib].ops;
   EXPECT_EQ(std::count(pops.begin(), pops.end(), vm::OpCode::LtI), 1) << vm::disassemble(*plain, plain->funcs[fib]);
   EXPECT_EQ(std::count(pops.begin(), pops.end(), vm::OpCode::Jz), 1);
@@ -368,6 +368,86 @@ TEST(Vm, LoopWithPhis) {
   f.ret();
   Outcome o = run_both(mod.m);
   EXPECT_EQ(o.out, "45\n10\n");
+}
+
+// A loop value read again after its definition still shares its phi's
+// register (i2); one whose phi's old value is read after it does not (x2);
+// `box` of a loop-carried String shares the String's register.
+TEST(Vm, CoalescedPhiInputsWithLaterUses) {
+  Mod mod;
+  mod.m.entry = mod.declare("Main.main/0", {}, kVoid);
+  Fn f(mod, mod.m.entry);
+  BlockId entry = f.current(), head = f.block(), body = f.block(), exit = f.block();
+  ValueId zero = f.i(0), one = f.i(1), a = f.s("a");
+  f.br(head);
+  f.at(head);
+  ValueId i = f.phi(head, kInt), x = f.phi(head, kInt), str = f.phi(head, kStr);
+  f.cond_br(f.op(Op::LtI, kBool, {i, f.i(5)}), body, exit);
+  f.at(body);
+  ValueId x2 = f.op(Op::AddI, kInt, {f.op(Op::MulI, kInt, {x, f.i(3)}), f.i(1)});
+  f.print(x2);
+  f.print(f.op(Op::AddI, kInt, {x2, x}));
+  ValueId i2 = f.op(Op::AddI, kInt, {i, f.i(1)});
+  f.rt(mir::RtFn::PrintH, {f.box(str)});
+  ValueId str2 = f.op(Op::ConcatS, kStr, {str, f.s("b")});
+  f.print(i2);
+  f.br(head);
+  f.incoming(head, i, zero, entry);
+  f.incoming(head, i, i2, body);
+  f.incoming(head, x, one, entry);
+  f.incoming(head, x, x2, body);
+  f.incoming(head, str, a, entry);
+  f.incoming(head, str, str2, body);
+  f.at(exit);
+  f.print(x);
+  f.print(str);
+  f.ret();
+  auto prog = vm::translate(mod.m, vm::TranslateOptions{});
+  const auto& ops = prog->funcs[mod.m.entry].ops;
+  // x2 needs its edge move (x is read after it); i2 and the box need none.
+  EXPECT_EQ(std::count(ops.begin(), ops.end(), vm::OpCode::Mov), 1) << vm::disassemble(*prog, prog->funcs[mod.m.entry]);
+  Outcome o = run_both(mod.m);
+  EXPECT_EQ(o.out,
+            "4\n5\na\n1\n13\n17\nab\n2\n40\n53\nabb\n3\n121\n161\nabbb\n4\n364\n485\nabbbb\n5\n364\nabbbbb\n");
+}
+
+// A counting loop's latch `i = i + k; if i < n` is one IncJLtIImm, whether
+// the increment ends the body or the body falls through into an empty block.
+TEST(Vm, CountingLoopLatchIsOneInstruction) {
+  for (bool through_forwarder : {false, true}) {
+    Mod mod;
+    mod.m.entry = mod.declare("Main.main/0", {}, kVoid);
+    Fn f(mod, mod.m.entry);
+    BlockId entry = f.current(), head = f.block(), body = f.block();
+    BlockId cont = through_forwarder ? f.block() : body, exit = f.block();
+    ValueId zero = f.i(0);
+    f.br(head);
+    f.at(head);
+    ValueId i = f.phi(head, kInt), sum = f.phi(head, kInt);
+    f.cond_br(f.op(Op::LtI, kBool, {i, f.i(20)}), body, exit);
+    f.at(body);
+    ValueId sum2 = f.op(Op::AddI, kInt, {sum, i});
+    ValueId i2 = f.op(Op::AddI, kInt, {i, f.i(3)});
+    if (through_forwarder) {
+      f.br(cont);
+      f.at(cont);
+    }
+    f.br(head);
+    f.incoming(head, i, zero, entry);
+    f.incoming(head, i, i2, cont);
+    f.incoming(head, sum, zero, entry);
+    f.incoming(head, sum, sum2, cont);
+    f.at(exit);
+    f.print(sum);
+    f.print(i);
+    f.ret();
+    auto prog = vm::translate(mod.m, vm::TranslateOptions{});
+    const auto& ops = prog->funcs[mod.m.entry].ops;
+    EXPECT_EQ(std::count(ops.begin(), ops.end(), vm::OpCode::IncJLtIImm), 1)
+        << vm::disassemble(*prog, prog->funcs[mod.m.entry]);
+    Outcome o = run_both(mod.m);
+    EXPECT_EQ(o.out, "63\n21\n");
+  }
 }
 
 TEST(Vm, PhiSwapAndRotationUseParallelCopies) {
@@ -793,6 +873,118 @@ TEST(Vm, CallMethodOnBuiltins) {
   EXPECT_EQ(o.err, "test.hako:6:3: runtime error: Type error: map key must be Int or String, got Float\n");
 }
 
+// The ArrayBox and MapBox entry points get opcodes of their own; their inline
+// cases and runtime fallbacks agree with the CallRt thunks (run_both), the
+// index error included.
+TEST(Vm, CollectionOpcodesMatchTheRuntimeCalls) {
+  Mod mod;
+  mod.m.entry = mod.declare("Main.main/0", {}, kVoid);
+  Fn f(mod, mod.m.entry);
+  using mir::RtFn;
+  ValueId arr = f.op(Op::NewArray, kArray, {});
+  for (int k = 0; k < 6; ++k) f.rt(RtFn::ArrayPushI, {arr, f.i(k * 10)});  // grows past the first capacity
+  f.rt(RtFn::ArrayPush, {arr, f.box(f.s("s"))});
+  f.rt(RtFn::ArrayPush, {arr, f.box(f.i(int64_t{1} << 62))});               // a big Int: a boxed object
+  f.print(f.rt(RtFn::ArrayLen, {arr}));                                      // 8
+  f.print(f.rt(RtFn::ArrayGet, {arr, f.i(2)}));                              // 20
+  f.print(f.rt(RtFn::ArrayGet, {arr, f.i(7)}));                              // 4611686018427387904
+  f.print(f.rt(RtFn::ArrayGet, {arr, f.i(8)}));                              // null
+  f.print(f.rt(RtFn::ArrayGet, {arr, f.i(-1)}));                             // null
+  f.rt(RtFn::ArraySet, {arr, f.i(7), f.rt(RtFn::ArrayGet, {arr, f.i(7)})}, mir::Loc{2, 1});  // over itself
+  f.rt(RtFn::ArraySet, {arr, f.i(0), f.box(f.s("zero"))}, mir::Loc{2, 2});
+  f.rt(RtFn::ArraySetI, {arr, f.i(6), f.i(66)}, mir::Loc{2, 3});
+  f.rt(RtFn::ArraySet, {arr, f.i(8), f.box(f.s("end"))}, mir::Loc{2, 4});   // at the length: appends
+  f.rt(RtFn::ArraySetI, {arr, f.i(9), f.i(99)}, mir::Loc{2, 5});
+  f.print(arr);  // [zero, 10, 20, 30, 40, 50, 66, 4611686018427387904, end, 99]
+  ValueId map = f.op(Op::NewMap, kMap, {});
+  f.rt(RtFn::MapSetH, {map, f.i(1), f.i(10)});
+  f.rt(RtFn::MapSetHA, {map, f.i(2), f.box(f.s("two"))});
+  f.rt(RtFn::MapSetAH, {map, f.box(f.s("k")), f.i(3)});
+  f.rt(RtFn::MapSetHH, {map, f.box(f.s("h")), f.box(f.s("aitch"))});
+  f.print(f.rt(RtFn::MapGetH, {map, f.i(1)}));               // 10
+  f.print(f.rt(RtFn::MapGetH, {map, f.i(2)}));               // two
+  f.print(f.rt(RtFn::MapGetHH, {map, f.box(f.s("k"))}));     // 3
+  f.print(f.rt(RtFn::MapGetHH, {map, f.box(f.s("h"))}));     // aitch
+  f.print(f.rt(RtFn::MapGetH, {map, f.i(5)}));               // null
+  f.print(f.rt(RtFn::MapHas, {map, f.box(f.i(2))}, mir::Loc{3, 1}));  // true
+  f.print(f.rt(RtFn::MapSize, {map}));                       // 4
+  f.rt(RtFn::ArraySetI, {arr, f.i(11), f.i(0)}, mir::Loc{4, 7});
+  f.ret();
+  auto prog = vm::translate(mod.m, vm::TranslateOptions{});
+  const auto& ops = prog->funcs[mod.m.entry].ops;
+  for (vm::OpCode op : {vm::OpCode::ArrGet, vm::OpCode::ArrSet, vm::OpCode::ArrSetI, vm::OpCode::ArrLen,
+                        vm::OpCode::ArrPush, vm::OpCode::ArrPushI, vm::OpCode::MapGetI, vm::OpCode::MapGetH,
+                        vm::OpCode::MapSetII, vm::OpCode::MapSetIH, vm::OpCode::MapSetHI, vm::OpCode::MapSetHH,
+                        vm::OpCode::MapHas, vm::OpCode::MapSize})
+    EXPECT_GE(std::count(ops.begin(), ops.end(), op), 1) << vm::opcode_name(op);
+  Outcome o = run_both(mod.m);
+  EXPECT_EQ(o.status, 1);
+  EXPECT_EQ(o.out,
+            "8\n20\n4611686018427387904\nnull\nnull\n[zero, 10, 20, 30, 40, 50, 66, 4611686018427387904, end, 99]\n"
+            "10\ntwo\n3\naitch\nnull\ntrue\n4\n");
+  EXPECT_EQ(o.err, "test.hako:4:7: runtime error: Index out of range: 11 (length 10)\n");
+}
+
+// One get_field_h / set_field_h site (in a helper) sees several box types:
+// its cache follows them, and a cached box type still gets the runtime's
+// errors: an undeclared field, a finalised instance, a weak field's check.
+TEST(Vm, FieldCachesKeepTheByNameErrors) {
+  struct Case {
+    std::function<void(Fn&, FuncId get, FuncId set, ValueId a, ValueId b, ValueId c)> tail;
+    std::string out, err;
+  };
+  const std::vector<Case> cases = {
+      {[](Fn& f, FuncId get, FuncId, ValueId, ValueId, ValueId c) { f.call(get, {c}, mir::Loc{5, 5}); },
+       "1\n2\n12\n", "test.hako:9:9: runtime error: Unknown field 'y' on C\n"},
+      {[](Fn& f, FuncId get, FuncId, ValueId a, ValueId, ValueId) {
+         f.call(get, {a});  // the site now caches A
+         f.rt(mir::RtFn::FiniBegin, {a});
+         f.rt(mir::RtFn::FiniEnd, {a});
+         f.call(get, {a});
+       },
+       "1\n2\n12\n", "test.hako:9:9: runtime error: use after fini\n"},
+      {[](Fn& f, FuncId, FuncId set, ValueId, ValueId b, ValueId) { f.call(set, {b, f.box(f.i(5))}); },
+       "1\n2\n12\n",
+       "test.hako:8:8: runtime error: Weak field 'w' of B takes a WeakRef or null, not Int: write 'me.w = weak "
+       "value'\n"},
+  };
+  for (const Case& c : cases) {
+    Mod mod;
+    const uint32_t ba = mod.box("A", {"x", "y", "w"});
+    const uint32_t bb = mod.box("B", {"y", "w"});
+    mod.m.boxes[bb].fields[1].is_weak = true;
+    const uint32_t bc = mod.box("C", {"w"});
+    FuncId get = mod.declare("Main.gety/1", {kHandle}, kHandle);
+    FuncId set = mod.declare("Main.setw/2", {kHandle, kHandle}, kVoid);
+    mod.m.entry = mod.declare("Main.main/0", {}, kVoid);
+    {
+      Fn g(mod, get);
+      g.ret(g.get_field_h(g.param(0), "y", mir::Loc{9, 9}));
+    }
+    {
+      Fn g(mod, set);
+      g.set_field_h(g.param(0), "w", g.param(1), mir::Loc{8, 8});
+      g.ret();
+    }
+    Fn f(mod, mod.m.entry);
+    ValueId a = f.box(f.new_box(ba)), b = f.box(f.new_box(bb)), cc = f.box(f.new_box(bc));
+    f.set_field_h(a, "y", f.box(f.i(1)));
+    f.set_field_h(b, "y", f.box(f.i(2)));
+    f.call(set, {a, f.box(f.i(3))});  // fills the set site with A's strong field w
+    f.call(set, {a, f.box(f.i(4))});
+    f.call(set, {b, f.null(kHandle)});  // B's weak w takes null
+    f.print(f.call(get, {a}));  // fills the get site with A
+    f.print(f.call(get, {b}));  // refills it with B
+    f.print(f.op(Op::AddH, kHandle, {f.box(f.i(8)), f.get_field_h(a, "w")}));
+    c.tail(f, get, set, a, b, cc);
+    f.ret();
+    Outcome o = run_captured(mod.m);
+    EXPECT_EQ(o.status, 1) << o.err;
+    EXPECT_EQ(o.out, c.out);
+    EXPECT_EQ(o.err, c.err);
+  }
+}
+
 TEST(Vm, UserToStringHook) {
   Mod mod;
   uint32_t named = mod.box("Named", {"name"});
@@ -1024,7 +1216,7 @@ TEST(VmBenchmark, Fib27) {
   int64_t a = 0, b = 1;
   for (int k = 0; k < n; ++k) std::tie(a, b) = std::pair{b, a + b};
   for (bool optimised : {true, false}) {
-    vm::TranslateOptions options{optimised, optimised, optimised, optimised};
+    vm::TranslateOptions options{optimised, optimised, optimised, optimised, optimised};
     auto start = std::chrono::steady_clock::now();
     int status = vm::run_with_options(mod.m, {}, options);
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -1072,7 +1264,7 @@ TEST(VmBenchmark, NestedLoops) {
   for (int64_t x = 0; x < n; ++x)
     for (int64_t y = 0; y < n; ++y) expect += x * y % 7;
   for (bool optimised : {true, false}) {
-    vm::TranslateOptions options{optimised, optimised, optimised, optimised};
+    vm::TranslateOptions options{optimised, optimised, optimised, optimised, optimised};
     auto start = std::chrono::steady_clock::now();
     int status = vm::run_with_options(mod.m, {}, options);
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
