@@ -13,6 +13,8 @@
 // it. Weak fields are read as weak references and are never borrowed.
 #include "rc/borrow.h"
 
+#include "mir/field_owners.h"
+
 #include <set>
 #include <string>
 #include <utility>
@@ -34,13 +36,6 @@ struct Use {
   size_t index;
   bool is_phi;
 };
-
-bool defines_to_string(const mir::Module& m) {
-  for (const mir::BoxType& box : m.boxes)
-    for (const mir::BoxType::Method& method : box.methods)
-      if (method.name == "toString" && method.arity == 0) return true;
-  return false;
-}
 
 // Whether the result of `in` is the same reference as one of its operands
 // (a view, in the region layer's terms), so that its uses are uses of it.
@@ -76,16 +71,10 @@ struct Stores {
   }
 };
 
-// The user methods a call_method may run: every box method of that name
-// and arity (built-in methods store into no user box).
-std::vector<mir::FuncId> method_targets(const mir::Module& m, const Inst& call) {
-  std::vector<mir::FuncId> out;
-  const std::string& name = m.strings.at(call.ref);
-  const size_t arity = call.args.size() - 1;
-  for (const mir::BoxType& box : m.boxes)
-    for (const mir::BoxType::Method& method : box.methods)
-      if (method.name == name && method.arity == arity && method.func != mir::kNoFunc) out.push_back(method.func);
-  return out;
+// The user methods a call_method may run: the first box method of that
+// name and arity in each box (built-in methods store into no user box).
+std::vector<mir::MethodOwner> method_targets(const mir::Module& m, const Inst& call) {
+  return mir::method_owners(m, m.strings.at(call.ref), static_cast<uint32_t>(call.args.size() - 1));
 }
 
 // Stores of every function, to a fixed point over calls.
@@ -100,7 +89,7 @@ std::vector<Stores> function_stores(const mir::Module& m) {
         else if (in.op == Op::CallC) out[f].unknown = true;
         else if (in.op == Op::Call) callees[f].push_back(in.func());
         else if (in.op == Op::CallMethod)
-          for (mir::FuncId t : method_targets(m, in)) callees[f].push_back(t);
+          for (const mir::MethodOwner& t : method_targets(m, in)) callees[f].push_back(t.func);
       }
   for (bool changed = true; changed;) {
     changed = false;
@@ -114,7 +103,7 @@ std::vector<Stores> function_stores(const mir::Module& m) {
 class Borrower {
  public:
   Borrower(const mir::Module& m, mir::Function& f, const std::vector<Stores>& stores)
-      : m_(m), f_(f), stores_(stores), hooks_(defines_to_string(m)) {
+      : m_(m), f_(f), stores_(stores), hooks_(!mir::method_owners(m, "toString", 0).empty()) {
     uses_.resize(f.value_count());
     for (BlockId b{0}; b < f.blocks.size(); ++b)
       for (size_t i = 0; i < f.blocks[b].insts.size(); ++i) {
@@ -167,8 +156,8 @@ class Borrower {
       case Op::Call: return hooks_ || stores_.at(in.func()).may_store(read, field.name);
       case Op::CallMethod: {
         if (hooks_) return true;
-        for (mir::FuncId t : method_targets(m_, in))
-          if (stores_.at(t).may_store(read, field.name)) return true;
+        for (const mir::MethodOwner& t : method_targets(m_, in))
+          if (stores_.at(t.func).may_store(read, field.name)) return true;
         return false;
       }
       case Op::SetGlobal:
