@@ -328,14 +328,25 @@ void define_main(ModuleState& ms) {
   llvm::Value* result = b.CreateCall(ms.funcs[ms.mir.entry], args);
   llvm::Value* status = exit_status(ms, b, entry.ret, result);
   // main's argument and result and the static-box fields are references like
-  // any other: released before the leak report.
+  // any other: released before the leak report, when something watches
+  // (reml_exit_teardown_needed, docs/runtime.md); otherwise the process's
+  // exit reclaims them for free, and releasing has no visible effect.
+  llvm::Value* needed = b.CreateICmpNE(b.CreateCall(ms.rt.get(Rt::ExitTeardownNeeded)),
+                                       llvm::ConstantInt::get(ms.i32, 0));
+  llvm::BasicBlock* teardown = llvm::BasicBlock::Create(ms.ctx, "teardown", fn);
+  llvm::BasicBlock* finish = llvm::BasicBlock::Create(ms.ctx, "finish", fn);
+  b.CreateCondBr(needed, teardown, finish);
+  b.SetInsertPoint(teardown);
   if (array != nullptr) b.CreateCall(ms.rt.get(Rt::DecRef), {array});
   if (mir::is_object_kind(entry.ret.kind) || entry.ret.kind == Kind::Handle)
     b.CreateCall(ms.rt.get(Rt::FpRelease), {to_handle(ms, b, entry.ret, result)});
   for (llvm::GlobalVariable* g : ms.globals) {
-    b.CreateCall(ms.rt.get(Rt::FpRelease), {b.CreateLoad(ms.i64, g)});
-    b.CreateStore(llvm::ConstantInt::get(ms.i64, 0), g);
+    llvm::Value* held = b.CreateLoad(ms.i64, g);
+    b.CreateStore(llvm::ConstantInt::get(ms.i64, 0), g);  // nothing may reach a field being released
+    b.CreateCall(ms.rt.get(Rt::FpRelease), {held});
   }
+  b.CreateBr(finish);
+  b.SetInsertPoint(finish);
   status = b.CreateCall(ms.rt.get(Rt::Finish),
                         {llvm::ConstantPointerNull::get(ms.ptr), llvm::ConstantInt::get(ms.i32, 0), status});
   b.CreateCall(ms.rt.get(Rt::Exit), {status});

@@ -50,6 +50,7 @@ enum RtAttr : uint32_t {
   X(Exit, reml_exit, "v", "u", RT_NORETURN)                                      \
   X(ExitStatusOf, reml_exit_status_of, "u", "l", RT_NONE)                        \
   X(Finish, reml_finish, "u", "puu", RT_NONE)                                    \
+  X(ExitTeardownNeeded, reml_exit_teardown_needed, "u", "", RT_NONE)             \
   X(RegisterBoxTypes, reml_register_box_types, "v", "pu", RT_NONE)               \
   X(SetToStringHook, reml_set_to_string_hook, "v", "p", RT_NONE)                 \
   X(Strlen, strlen, "l", "p", RT_ARGREAD)                                        \

@@ -51,9 +51,12 @@ int run_with_options(const mir::Module& m, const std::vector<std::string>& args,
   }
   const Slot result = vm.invoke(main, argv, argc);
   const int status = exit_status(main.ret, result);
-  // main's argument and result are references like any other.
-  if (argc == 1) reml_h_release(argv[0].u);
-  if (mir::is_object_kind(main.ret.kind) || main.ret.kind == mir::Kind::Handle) reml_h_release(result.u);
+  // main's argument and result are references like any other, released
+  // when something watches what is left (docs/runtime.md, reml_finish).
+  if (reml_exit_teardown_needed()) {
+    if (argc == 1) reml_h_release(argv[0].u);
+    if (mir::is_object_kind(main.ret.kind) || main.ret.kind == mir::Kind::Handle) reml_h_release(result.u);
+  }
   return reml_finish(vm.globals.data(), static_cast<uint32_t>(vm.globals.size()), status);
 }
 
