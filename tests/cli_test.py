@@ -79,6 +79,12 @@ def judge(case, rc, out, err, problem):
             return "exit status %d, expected 0" % rc
         if not out.strip():
             return "no usage text on stdout"
+        for text in case.contains:
+            if text not in out:
+                return "%r not in the help: %r" % (text, out[:600])
+        for text in case.absent or ():
+            if text in out:
+                return "%r in the help, expected only the command's options" % text
         return None
     if case.want == "quiet":
         if rc != 0 or out or err:
@@ -212,7 +218,24 @@ def cases(paths):
         Case("check without a file", ["check"], code=usage),
         Case("emit-mir without a file", ["emit-mir"], code=usage),
         Case("run-mir without a file", ["run-mir"], code=usage),
-        Case("--help", ["--help"], want="help"),
+        Case("--help", ["--help"], want="help", contains=("usage: hakoc <command>", "  build FILE.hako", "-O0")),
+        Case("-h after other words", ["check", "-h"], want="help", contains=("usage: hakoc check",)),
+        # A command's help lists the options it takes and no other.
+        Case("build --help", ["build", "--help"], want="help",
+             contains=("usage: hakoc build [options] FILE.hako", "--target TRIPLE", "-O0", "HAKO_CC"),
+             absent=("--leak-check",)),
+        Case("run --help", ["run", "--help"], want="help", contains=("usage: hakoc run", "--leak-check"),
+             absent=("--target", "-O2")),
+        Case("unknown option: suggestion", ["check", "--lek-check", paths["valid program"]], code=usage,
+             contains=("Unknown option '--lek-check'; did you mean '--leak-check'?",)),
+        Case("unknown option with a value: suggestion", ["check", "--diagnostic=json", paths["valid program"]],
+             code=usage, contains=("did you mean '--diagnostics'?",)),
+        Case("unknown command: suggestion", ["buidl", paths["valid program"]], code=usage,
+             contains=("Unknown command 'buidl'; did you mean 'build'?",)),
+        Case("option of another command", ["run", "-O2", paths["valid program"]], code=usage,
+             contains=("'-O2' applies to 'build' only. (see 'hakoc run --help')",)),
+        Case("two files for run", ["run", paths["valid program"], paths["valid program"]], code=usage,
+             contains=("program arguments go after '--'",)),
         Case("--version", ["--version"], want="version"),
         Case("run-mir of garbage MIR", ["run-mir", paths["garbage MIR"]]),
         Case("emit-mir of garbage MIR", ["emit-mir", paths["garbage MIR"]]),
@@ -272,6 +295,12 @@ def deny_warnings_cases(paths):
         Case("-W error: json", ["check", "--diagnostics=json", "--deny-warnings", warn], json_mode=True,
              code="E0009", absent=exe),
         Case("-W error: no warnings", ["check", "-W", "error", valid], want="quiet"),
+        # check takes several files: each is checked, the status is 1 if any fails.
+        Case("check: two valid files", ["check", valid, valid], want="quiet"),
+        Case("check: a valid and a missing file", ["check", valid, paths["missing file"]], code="E0001"),
+        Case("check: two bad files, both reported", ["check", paths["missing file"], paths["directory"]],
+             code="E0001", contains=("E0002",)),
+        Case("check: -W error over two files", ["check", "-W", "error", valid, warn], code="E0009"),
         Case("-W error: run-mir", ["run-mir", "-W", "error", paths["valid MIR"]], code=usage),
         Case("-W error: unknown value", ["check", "-W", "all", valid], code=usage),
         Case("-W error: missing value", ["check", valid, "-W"], code=usage),

@@ -12,6 +12,7 @@
 #include "driver/audit.h"
 #include "driver/build.h"
 #include "driver/foreign.h"
+#include "driver/options.h"
 #include "driver/pipeline.h"
 #include "mir/printer.h"
 #include "reml_runtime.h"
@@ -23,65 +24,16 @@ namespace {
 
 constexpr const char* kVersion = "hakoc 0.1.0";
 
-constexpr const char* kUsage =
-    "usage: hakoc <command> [options] FILE [-- ARGS...]\n"
-    "\n"
-    "commands:\n"
-    "  run FILE.hako [-- ARGS]     compile and run on the VM; exit status is main's\n"
-    "  check FILE.hako             check only: diagnostics, no output when fine\n"
-    "  emit-mir FILE               print the MIR of a .hako file (or re-print a .mir file)\n"
-    "  run-mir FILE.mir [-- ARGS]  run MIR text on the VM\n"
-    "  verify-mir FILE.mir         parse and verify MIR text as run-mir and build would:\n"
-    "                              diagnostics, no output when fine\n"
-    "  build FILE.hako [-o OUT]    compile to native code through LLVM; by default an\n"
-    "                              executable linked with libreml_runtime.a\n"
-    "\n"
-    "options:\n"
-    "  --diagnostics=text|json     diagnostic format on stderr (default text)\n"
-    "  --emit=mir|mir-json|regions output format of emit-mir (default mir; regions: the JSON\n"
-    "                              with each function's regions)\n"
-    "  -o FILE                     emit-mir: write to FILE instead of stdout; build: the\n"
-    "                              output (default: FILE's stem, with .o/.ll/.s if not an\n"
-    "                              executable, in the current directory; - is stdout)\n"
-    "  --verify-mir                run the MIR verifier after lowering\n"
-    "  --dump-mir                  print the MIR after lowering to stderr\n"
-    "  --dump-rc                   print the MIR after reference-count insertion to stderr\n"
-    "  --leak-check                run, run-mir: track allocations and print the leak report\n"
-    "                              at exit (native programs: REML_LEAK_CHECK=1)\n"
-    "  -L DIR                      run, run-mir, check, build: look for @library libraries in\n"
-    "                              DIR first (built executables search it at run time too)\n"
-    "  --emit-audit=PATH           check, run, build: write one JSON line per extern function\n"
-    "                              to PATH describing its C bridge (docs/ffi.md)\n"
-    "  -W error, --deny-warnings   check, run, build, emit-mir: treat warnings as errors (exit\n"
-    "                              status 1, nothing run, built or printed; also -Werror)\n"
-    "  --help, --version\n"
-    "\n"
-    "build options:\n"
-    "  -O0 | -O2                   optimisation level (default -O2)\n"
-    "  -g                          debug info mapping machine code to .hako lines\n"
-    "  --target TRIPLE             x86_64-unknown-linux-gnu (default), aarch64-unknown-linux-gnu,\n"
-    "                              x86_64-w64-windows-gnu (executables for these three),\n"
-    "                              x86_64-pc-windows-msvc or arm64-apple-darwin (objects)\n"
-    "  --emit=llvm-ir|asm|obj      write LLVM IR, assembly or an object instead of an executable\n"
-    "  --link-runtime              link an executable with libreml_runtime.a (default)\n"
-    "  --no-link-runtime           write only the object file\n"
-    "  --runtime-path PATH         libreml_runtime.a or its directory (default: next to\n"
-    "                              hakoc: ../lib/ when installed, runtime/ in a build tree)\n"
-    "\n"
-    "environment:\n"
-    "  HAKO_CC                     the C compiler driver build links with (default clang-19,\n"
-    "                              else cc); may carry flags\n";
-
 struct CommandLine {
   std::string command;
-  std::string file;
+  std::vector<std::string> files;  // the FILE operands (several for check)
+  std::string file;                // the one being compiled
   std::vector<std::string> program_args;
   std::string output;
   diag::Format diag_format = diag::Format::Text;
   std::string emit;  // --emit value, checked against the command
   PipelineOptions pipeline;
   BuildOptions build;
-  std::string build_only_option;  // the first build option seen, for commands that do not take it
   bool leak_check = false;        // run/run-mir: debug mode and the leak report at exit
   std::vector<std::string> lib_dirs;  // -L
   std::string audit_path;             // --emit-audit
@@ -99,107 +51,77 @@ bool emit_fits(const std::string& command, const std::string& emit, BuildOptions
   return true;
 }
 
-// Prints a usage error as a diagnostic without a position and returns 1.
-int usage_error(diag::Format format, const std::string& message) {
+// Prints a usage error as a diagnostic without a position and returns 1;
+// it points at the help of `command` when one was recognised.
+int usage_error(diag::Format format, const std::string& message, std::optional<Command> command) {
   diag::DiagEngine diags;
-  diags.report_path(diag::Kind::UsageError, "hakoc", message + " (see 'hakoc --help')");
+  std::string help = command ? "hakoc " + std::string(command_name(*command)) + " --help" : "hakoc --help";
+  diags.report_path(diag::Kind::UsageError, "hakoc", message + " (see '" + help + "')");
   std::fputs(diags.render(format).c_str(), stderr);
   return 1;
 }
 
-// Parses argv into `cl`; returns an error message or "".
-std::string parse_args(int argc, char** argv, CommandLine& cl) {
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--") {
-      for (int k = i + 1; k < argc; ++k) cl.program_args.push_back(argv[k]);
-      break;
-    }
-    if (a == "--help" || a == "-h" || a == "--version") {
-      cl.command = a;
-      return "";
-    }
-    if (a.rfind("--diagnostics=", 0) == 0) {
-      std::string v = a.substr(14);
+// Interprets the value of one option in `cl`; returns an error or "".
+std::string apply_option(const OptionUse& use, CommandLine& cl) {
+  const std::string& v = use.value;
+  switch (use.option) {
+    case Option::Diagnostics:
       if (v == "json") cl.diag_format = diag::Format::Json;
       else if (v == "text") cl.diag_format = diag::Format::Text;
       else return "Unknown diagnostics format '" + v + "'; use text or json.";
-    } else if (a.rfind("--emit=", 0) == 0) {
-      cl.emit = a.substr(7);
-    } else if (a == "-O0" || a == "-O2") {
-      cl.build.codegen.opt = a == "-O0" ? codegen::OptLevel::O0 : codegen::OptLevel::O2;
-      if (cl.build_only_option.empty()) cl.build_only_option = a;
-    } else if (a == "-g") {
-      cl.build.codegen.debug_info = true;
-      if (cl.build_only_option.empty()) cl.build_only_option = a;
-    } else if (a == "--link-runtime" || a == "--no-link-runtime") {
-      cl.build.link_runtime = a == "--link-runtime";
-      if (cl.build_only_option.empty()) cl.build_only_option = a;
-    } else if (a == "--target" || a == "--runtime-path" || a.rfind("--target=", 0) == 0 ||
-               a.rfind("--runtime-path=", 0) == 0) {
-      size_t eq = a.find('=');
-      std::string name = a.substr(0, eq);
-      if (eq == std::string::npos && i + 1 >= argc) return name + " needs a value.";
-      std::string value = eq == std::string::npos ? argv[++i] : a.substr(eq + 1);
-      (name == "--target" ? cl.build.codegen.triple : cl.build.runtime_path) = value;
-      if (cl.build_only_option.empty()) cl.build_only_option = name;
-    } else if (a == "-o") {
-      if (i + 1 >= argc) return "-o needs a file name.";
-      cl.output = argv[++i];
-    } else if (a == "--verify-mir") {
-      cl.pipeline.verify_mir = true;
-    } else if (a == "--dump-mir") {
-      cl.pipeline.dump_mir = true;
-    } else if (a == "--dump-rc") {
-      cl.pipeline.dump_rc = true;
-    } else if (a == "--leak-check") {
-      cl.leak_check = true;
-    } else if (a == "--deny-warnings") {
+      return "";
+    case Option::Emit: cl.emit = v; return "";
+    case Option::Output: cl.output = v; return "";
+    case Option::VerifyMirFlag: cl.pipeline.verify_mir = true; return "";
+    case Option::DumpMir: cl.pipeline.dump_mir = true; return "";
+    case Option::DumpRc: cl.pipeline.dump_rc = true; return "";
+    case Option::LeakCheck: cl.leak_check = true; return "";
+    case Option::LibDir:
+      if (v.empty()) return "-L needs a directory.";
+      cl.lib_dirs.push_back(v);
+      return "";
+    case Option::EmitAudit:
+      if (v.empty()) return "--emit-audit needs a file name.";
+      cl.audit_path = v;
+      return "";
+    case Option::Warnings:
+      if (v != "error") return "Unknown -W value '" + v + "'; use '-W error'.";
       cl.deny_warnings = true;
-    } else if (a == "-W" || (a.rfind("-W", 0) == 0 && a.size() > 2)) {
-      if (a == "-W" && i + 1 >= argc) return "-W needs a value; use '-W error'.";
-      std::string value = a == "-W" ? argv[++i] : a.substr(2);
-      if (value != "error") return "Unknown -W value '" + value + "'; use '-W error'.";
-      cl.deny_warnings = true;
-    } else if (a.rfind("-L", 0) == 0) {
-      if (a == "-L" && i + 1 >= argc) return "-L needs a directory.";
-      cl.lib_dirs.push_back(a == "-L" ? argv[++i] : a.substr(2));
-    } else if (a.rfind("--emit-audit=", 0) == 0) {
-      cl.audit_path = a.substr(13);
-      if (cl.audit_path.empty()) return "--emit-audit needs a file name.";
-    } else if (a.size() > 1 && a[0] == '-') {
-      return "Unknown option '" + a + "'.";
-    } else if (cl.command.empty()) {
-      cl.command = a;
-    } else if (cl.file.empty()) {
-      cl.file = a;
-    } else {
-      return "Unexpected argument '" + a + "'; program arguments go after '--'.";
-    }
+      return "";
+    case Option::DenyWarnings: cl.deny_warnings = true; return "";
+    case Option::O0: cl.build.codegen.opt = codegen::OptLevel::O0; return "";
+    case Option::O2: cl.build.codegen.opt = codegen::OptLevel::O2; return "";
+    case Option::DebugInfo: cl.build.codegen.debug_info = true; return "";
+    case Option::Target: cl.build.codegen.triple = v; return "";
+    case Option::LinkRuntime: cl.build.link_runtime = true; return "";
+    case Option::NoLinkRuntime: cl.build.link_runtime = false; return "";
+    case Option::RuntimePath: cl.build.runtime_path = v; return "";
+    case Option::Help:
+    case Option::HelpShort:
+    case Option::Version: break;  // parse_command_line keeps these out of the list
   }
-  if (cl.command.empty()) return "No command given.";
-  static const char* const kCommands[] = {"run", "check", "emit-mir", "run-mir", "verify-mir", "build"};
-  bool known = false;
-  for (const char* c : kCommands) known = known || cl.command == c;
-  if (!known) return "Unknown command '" + cl.command + "'.";
-  if (cl.file.empty()) return "'" + cl.command + "' needs a FILE.";
-  if (cl.command != "build" && !cl.build_only_option.empty())
-    return "'" + cl.build_only_option + "' applies to 'build' only.";
-  if (cl.leak_check && cl.command != "run" && cl.command != "run-mir")
-    return "'--leak-check' applies to 'run' and 'run-mir' only; native programs take REML_LEAK_CHECK=1.";
-  if (!cl.lib_dirs.empty() && cl.command != "run" && cl.command != "run-mir" && cl.command != "check" &&
-      cl.command != "build")
-    return "'-L' applies to 'run', 'run-mir', 'check' and 'build' only.";
-  if (!cl.audit_path.empty() && cl.command != "run" && cl.command != "check" && cl.command != "build")
-    return "'--emit-audit' applies to 'check', 'run' and 'build' only.";
-  if (cl.deny_warnings && cl.command != "run" && cl.command != "check" && cl.command != "build" &&
-      cl.command != "emit-mir")
-    return "'-W error' applies to 'check', 'run', 'build' and 'emit-mir' only.";
+  reml_internal_error("option %s reached apply_option", std::string(option_spelling(use.option)).c_str());
+}
+
+// Fills `cl` from the parsed command line; returns an error message or "".
+std::string interpret_args(const ParsedArgs& args, CommandLine& cl) {
+  if (!args.command) return "No command given.";
+  cl.command = std::string(command_name(*args.command));
+  cl.program_args = args.program_args;
+  if (args.operands.empty()) return "'" + cl.command + "' needs a FILE.";
+  if (args.operands.size() > 1 && !command_takes_many(*args.command))
+    return "Unexpected argument '" + args.operands[1] + "'; program arguments go after '--'.";
+  cl.files = args.operands;
+  std::string err = check_options_apply(args);
+  if (!err.empty()) return err;
+  for (const OptionUse& use : args.options) {
+    err = apply_option(use, cl);
+    if (!err.empty()) return err;
+  }
   cl.build.lib_dirs = cl.lib_dirs;
   if (!cl.emit.empty() && !emit_fits(cl.command, cl.emit, cl.build)) {
     if (cl.command == "build") return "Unknown --emit format '" + cl.emit + "' for build; use llvm-ir, asm or obj.";
-    if (cl.command == "emit-mir") return "Unknown --emit format '" + cl.emit + "'; use mir, mir-json or regions.";
-    return "'--emit' applies to 'emit-mir' and 'build' only.";
+    return "Unknown --emit format '" + cl.emit + "'; use mir, mir-json or regions.";
   }
   cl.build.output = cl.output;
   return "";
@@ -270,21 +192,8 @@ std::optional<std::vector<ResolvedExtern>> bridge_externs(const CommandLine& cl,
   return resolved;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  CommandLine cl;
-  std::string err = parse_args(argc, argv, cl);
-  if (cl.command == "--help" || cl.command == "-h") {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
-  if (cl.command == "--version") {
-    std::puts(kVersion);
-    return 0;
-  }
-  if (!err.empty()) return usage_error(cl.diag_format, err);
-
+// Compiles `cl.file` and runs the command on it; the process exit status.
+int run_command(CommandLine& cl) {
   diag::DiagEngine diags;
   bool mir_input = cl.command == "run-mir" || cl.command == "verify-mir" ||
                    ((cl.command == "emit-mir" || cl.command == "build") && ends_with(cl.file, ".mir"));
@@ -325,6 +234,35 @@ int main(int argc, char** argv) {
   std::vector<void*> addresses;
   for (const ResolvedExtern& r : *foreign) addresses.push_back(r.address);
   return vm::run(*c.module, cl.program_args, addresses);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ParsedArgs args;
+  std::string err = parse_command_line(argc, argv, args);
+  if (args.help) {
+    std::fputs((args.command ? command_help(*args.command) : usage_text()).c_str(), stdout);
+    return 0;
+  }
+  if (args.version) {
+    std::puts(kVersion);
+    return 0;
+  }
+  CommandLine cl;
+  // The diagnostics format applies to the usage error too.
+  for (const OptionUse& use : args.options)
+    if (use.option == Option::Diagnostics && use.value == "json") cl.diag_format = diag::Format::Json;
+  if (err.empty()) err = interpret_args(args, cl);
+  if (!err.empty()) return usage_error(cl.diag_format, err, args.command);
+  // `check` takes several files: each is checked on its own, and the exit
+  // status is 1 if any of them has an error.
+  int status = 0;
+  for (const std::string& file : cl.files) {
+    cl.file = file;
+    if (run_command(cl) != 0) status = 1;
+  }
+  return status;
 }
 
 }  // namespace hako::driver
