@@ -234,6 +234,12 @@ def cases(paths):
              contains=("Unknown command 'buidl'; did you mean 'build'?",)),
         Case("option of another command", ["run", "-O2", paths["valid program"]], code=usage,
              contains=("'-O2' applies to 'build' only. (see 'hakoc run --help')",)),
+        # Colour only when asked (stderr is a pipe here, so auto means none).
+        Case("--color=always", ["check", "--color=always", paths["misspellings"]], code="E0301",
+             contains=("\x1b[1;31merror[E0301]\x1b[0m",)),
+        Case("--color=auto on a pipe", ["check", paths["misspellings"]], code="E0301", contains=("error[E0301]: ",)),
+        Case("--color: unknown value", ["check", "--color=sometimes", paths["valid program"]], code=usage,
+             contains=("use auto, always or never",)),
         Case("two files for run", ["run", paths["valid program"], paths["valid program"]], code=usage,
              contains=("program arguments go after '--'",)),
         Case("--version", ["--version"], want="version"),

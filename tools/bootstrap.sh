@@ -18,6 +18,8 @@ packages=(
   # Float printing (runtime/src/float_digits.cpp): Dragonbox, and the C++
   # library headers of the other targets to compile it for them
   libdragonbox-dev libstdc++-12-dev-arm64-cross g++-mingw-w64-x86-64-win32
+  # display widths of characters for diagnostic carets (src/diag/excerpt.cpp)
+  libutf8proc-dev
 )
 
 missing=()

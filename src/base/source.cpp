@@ -21,7 +21,16 @@ LineCol SourceFile::line_col(uint32_t offset) const {
   uint32_t at = local(offset);
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), at);
   uint32_t line = static_cast<uint32_t>(it - line_starts_.begin());
-  return LineCol{line, at - line_starts_[line - 1] + 1};
+  // Columns count characters: every byte but a UTF-8 continuation byte
+  // starts one (the input was checked to be UTF-8 when it was read).
+  uint32_t col = 1;
+  for (uint32_t i = line_starts_[line - 1]; i < at; ++i) col += (static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80;
+  return LineCol{line, col};
+}
+
+uint32_t SourceFile::line_start(uint32_t line) const {
+  if (line == 0 || line > line_starts_.size()) return 0;
+  return base_ + line_starts_[line - 1];
 }
 
 std::string_view SourceFile::slice(Span span) const {

@@ -20,7 +20,7 @@ struct Span {
   uint32_t end = 0;
 };
 
-// A 1-based line and column (the column counts bytes).
+// A 1-based line and column (the column counts characters, not bytes).
 struct LineCol {
   uint32_t line = 1;
   uint32_t col = 1;
@@ -49,6 +49,9 @@ class SourceFile {
   LineCol line_col(uint32_t offset) const;
   // The text a global span covers (clamped to the file).
   std::string_view slice(Span span) const;
+  // The global offset of the first byte of a 1-based line (0 when there
+  // is no such line).
+  uint32_t line_start(uint32_t line) const;
   // The text of a 1-based line, without its newline.
   std::string_view line_text(uint32_t line) const;
   uint32_t line_count() const { return static_cast<uint32_t>(line_starts_.size()); }

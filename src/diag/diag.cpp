@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "diag/excerpt.h"
+
 namespace hako::diag {
 
 namespace {
@@ -171,28 +173,36 @@ void append_json_child_span(std::string& out, const base::SourceFile* file, base
   out += "}";
 }
 
-// The source line of `p` and a caret line under the span.
-void append_source_excerpt(std::string& out, const base::SourceFile* file, const Place& p) {
+// ANSI escapes of the text format's colours (empty without colour).
+struct Palette {
+  std::string_view bold, error, warning, note, help, reset;
+};
+
+constexpr Palette kPlain{"", "", "", "", "", ""};
+constexpr Palette kColour{"\x1b[1m", "\x1b[1;31m", "\x1b[1;33m", "\x1b[1;36m", "\x1b[1;32m", "\x1b[0m"};
+
+std::string_view severity_colour(const Palette& c, Severity s) {
+  switch (s) {
+    case Severity::Error: return c.error;
+    case Severity::Warning: return c.warning;
+    case Severity::Note: return c.note;
+  }
+  return c.error;
+}
+
+// The source line of `span` and a caret line under it, the carets in `colour`.
+void append_source_excerpt(std::string& out, const base::SourceFile* file, base::Span span, const Place& p,
+                           std::string_view colour, const Palette& c) {
   if (!file || file->line_count() == 0) return;
-  std::string_view line = file->line_text(p.lc.line);
-  if (line.size() > 400) line = line.substr(0, 400);  // keep huge lines readable
-  out += "  ";
-  out += line;
-  out += "\n  ";
-  uint32_t caret_begin = p.lc.col - 1;
-  for (uint32_t i = 0; i < caret_begin && i < line.size(); ++i) out += line[i] == '\t' ? '\t' : ' ';
-  uint32_t width = 1;
-  if (p.end_lc.line == p.lc.line && p.end_lc.col > p.lc.col) width = p.end_lc.col - p.lc.col;
-  if (caret_begin + width > line.size() && line.size() > caret_begin) width = static_cast<uint32_t>(line.size()) - caret_begin;
-  if (width == 0) width = 1;
-  if (width > 400) width = 400;
-  out += std::string(width, '^');
-  out += "\n";
+  uint32_t line_start = file->line_start(p.lc.line);
+  uint32_t begin = span.begin > line_start ? span.begin - line_start : 0;
+  uint32_t end = span.end > line_start ? span.end - line_start : 0;
+  out += source_excerpt(file->line_text(p.lc.line), begin, end, colour, c.reset);
 }
 
 }  // namespace
 
-std::string render_one(const Diagnostic& d, Format format) {
+std::string render_one(const Diagnostic& d, Format format, bool colour) {
   const KindInfo& ki = info(d.kind);
   Place p = place_of(d.file, d.span);
   std::string out;
@@ -238,9 +248,14 @@ std::string render_one(const Diagnostic& d, Format format) {
     out += "]}\n";
     return out;
   }
+  const Palette& c = colour ? kColour : kPlain;
+  std::string_view sev = severity_colour(c, ki.severity);
+  out += c.bold;
   out += d.path;
   if (d.file) out += ":" + std::to_string(p.lc.line) + ":" + std::to_string(p.lc.col);
   out += ": ";
+  out += c.reset;
+  out += sev;
   out += severity_word(ki.severity);
   out += "[";
   out += ki.code;
@@ -248,25 +263,32 @@ std::string render_one(const Diagnostic& d, Format format) {
     out += " ";
     out += ki.stable_name;
   }
-  out += "]: ";
-  out += d.message;
+  out += "]";
+  out += c.reset;
+  out += c.bold;
+  out += ": " + d.message;
+  out += c.reset;
   out += "\n";
-  append_source_excerpt(out, d.file, p);
-  if (!d.help.empty()) out += "  help: " + d.help + "\n";
-  for (const Suggestion& s : d.suggestions) out += "  help: " + s.message + "\n";
+  append_source_excerpt(out, d.file, d.span, p, sev, c);
+  std::string help_word = std::string("  ") + std::string(c.help) + "help" + std::string(c.reset) + ": ";
+  if (!d.help.empty()) out += help_word + d.help + "\n";
+  for (const Suggestion& s : d.suggestions) out += help_word + s.message + "\n";
   for (const Note& n : d.notes) {
     Place np = place_of(n.file, n.span);
+    out += c.bold;
     out += n.file ? n.file->path() : d.path;
     if (n.file) out += ":" + std::to_string(np.lc.line) + ":" + std::to_string(np.lc.col);
-    out += ": note: " + n.message + "\n";
-    append_source_excerpt(out, n.file, np);
+    out += ": ";
+    out += c.reset;
+    out += std::string(c.note) + "note" + std::string(c.reset) + ": " + n.message + "\n";
+    append_source_excerpt(out, n.file, n.span, np, c.note, c);
   }
   return out;
 }
 
-std::string DiagEngine::render(Format format) const {
+std::string DiagEngine::render(Format format, bool colour) const {
   std::string out;
-  for (const Diagnostic& d : diags_) out += render_one(d, format);
+  for (const Diagnostic& d : diags_) out += render_one(d, format, colour);
   return out;
 }
 

@@ -112,8 +112,10 @@ class DiagEngine {
   // (line, column and byte offsets within the file, not the global offsets
   // of base/source_map.h) and `children`: the notes (`level` "note") and
   // suggestions (`level` "help"), each with `message` and `spans`, a span
-  // of a suggestion carrying its `suggested_replacement`.
-  std::string render(Format format) const;
+  // of a suggestion carrying its `suggested_replacement`. With `colour`,
+  // the text format marks the parts with ANSI escapes (as a terminal shows
+  // them); JSON never has them.
+  std::string render(Format format, bool colour = false) const;
 
  private:
   uint32_t max_errors_;
@@ -124,6 +126,7 @@ class DiagEngine {
   std::vector<Diagnostic> diags_;
 };
 
-std::string render_one(const Diagnostic& d, Format format);
+// One diagnostic rendered as DiagEngine::render renders each.
+std::string render_one(const Diagnostic& d, Format format, bool colour = false);
 
 }  // namespace hako::diag

@@ -1,6 +1,9 @@
 #include "driver/driver.h"
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <optional>
@@ -38,7 +41,22 @@ struct CommandLine {
   std::vector<std::string> lib_dirs;  // -L
   std::string audit_path;             // --emit-audit
   bool deny_warnings = false;         // -W error, --deny-warnings
+  bool colour = false;                // text diagnostics with ANSI colours (--color, NO_COLOR)
 };
+
+// Writes `diags` to stderr in the command line's format (nothing when empty).
+void print_diagnostics(const CommandLine& cl, const diag::DiagEngine& diags) {
+  if (!diags.diagnostics().empty()) std::fputs(diags.render(cl.diag_format, cl.colour).c_str(), stderr);
+}
+
+// Whether text diagnostics get colour: `always`, or `auto` (the default)
+// when stderr is a terminal and NO_COLOR is unset or empty (no-color.org).
+bool want_colour(const std::string& mode) {
+  if (mode == "always") return true;
+  if (mode == "never") return false;
+  const char* no_colour = std::getenv("NO_COLOR");
+  return isatty(STDERR_FILENO) && (no_colour == nullptr || no_colour[0] == '\0');
+}
 
 // The --emit values of each command.
 bool emit_fits(const std::string& command, const std::string& emit, BuildOptions& build) {
@@ -53,11 +71,11 @@ bool emit_fits(const std::string& command, const std::string& emit, BuildOptions
 
 // Prints a usage error as a diagnostic without a position and returns 1;
 // it points at the help of `command` when one was recognised.
-int usage_error(diag::Format format, const std::string& message, std::optional<Command> command) {
+int usage_error(diag::Format format, bool colour, const std::string& message, std::optional<Command> command) {
   diag::DiagEngine diags;
   std::string help = command ? "hakoc " + std::string(command_name(*command)) + " --help" : "hakoc --help";
   diags.report_path(diag::Kind::UsageError, "hakoc", message + " (see '" + help + "')");
-  std::fputs(diags.render(format).c_str(), stderr);
+  std::fputs(diags.render(format, colour).c_str(), stderr);
   return 1;
 }
 
@@ -71,6 +89,11 @@ std::string apply_option(const OptionUse& use, CommandLine& cl) {
       else return "Unknown diagnostics format '" + v + "'; use text or json.";
       return "";
     case Option::Emit: cl.emit = v; return "";
+    case Option::Colour:
+      if (v != "auto" && v != "always" && v != "never")
+        return "Unknown --color value '" + v + "'; use auto, always or never.";
+      cl.colour = want_colour(v);
+      return "";
     case Option::Output: cl.output = v; return "";
     case Option::VerifyMirFlag: cl.pipeline.verify_mir = true; return "";
     case Option::DumpMir: cl.pipeline.dump_mir = true; return "";
@@ -142,7 +165,7 @@ int write_output(const CommandLine& cl, const std::string& text) {
   if (!out) {
     diag::DiagEngine diags;
     diags.report_path(diag::Kind::OutputNotWritable, cl.output, "Cannot write '" + cl.output + "'.");
-    std::fputs(diags.render(cl.diag_format).c_str(), stderr);
+    print_diagnostics(cl, diags);
     return 1;
   }
   return 0;
@@ -187,7 +210,7 @@ std::optional<std::vector<ResolvedExtern>> bridge_externs(const CommandLine& cl,
     }
   }
   diags.sort_by_position();
-  if (!diags.diagnostics().empty()) std::fputs(diags.render(cl.diag_format).c_str(), stderr);
+  print_diagnostics(cl, diags);
   if (!ok) return std::nullopt;
   return resolved;
 }
@@ -211,7 +234,7 @@ int run_command(CommandLine& cl) {
                           " and warnings are denied (-W error / --deny-warnings); nothing was run or written.");
     c.module.reset();
   }
-  if (!diags.diagnostics().empty()) std::fputs(diags.render(cl.diag_format).c_str(), stderr);
+  print_diagnostics(cl, diags);
   if (!c.module) return 1;
 
   std::optional<std::vector<ResolvedExtern>> foreign = bridge_externs(cl, c);
@@ -224,7 +247,7 @@ int run_command(CommandLine& cl) {
   if (cl.command == "build") {
     diag::DiagEngine build_diags;
     bool ok = build(*c.module, cl.file, cl.build, build_diags);
-    if (!build_diags.diagnostics().empty()) std::fputs(build_diags.render(cl.diag_format).c_str(), stderr);
+    print_diagnostics(cl, build_diags);
     return ok ? 0 : 1;
   }
   std::fflush(stdout);
@@ -250,11 +273,18 @@ int main(int argc, char** argv) {
     return 0;
   }
   CommandLine cl;
-  // The diagnostics format applies to the usage error too.
-  for (const OptionUse& use : args.options)
+  cl.colour = want_colour("auto");
+  // The diagnostics format and colour apply to the usage error too.
+  for (const OptionUse& use : args.options) {
     if (use.option == Option::Diagnostics && use.value == "json") cl.diag_format = diag::Format::Json;
+    if (use.option == Option::Colour) cl.colour = want_colour(use.value);
+  }
   if (err.empty()) err = interpret_args(args, cl);
-  if (!err.empty()) return usage_error(cl.diag_format, err, args.command);
+  if (!err.empty()) return usage_error(cl.diag_format, cl.colour, err, args.command);
+  if (cl.files.size() == 1) {
+    cl.file = cl.files[0];
+    return run_command(cl);  // for run and run-mir: the program's exit status
+  }
   // `check` takes several files: each is checked on its own, and the exit
   // status is 1 if any of them has an error.
   int status = 0;
