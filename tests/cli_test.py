@@ -127,6 +127,16 @@ def judge(case, rc, out, err, problem):
 
 
 # One diagnostic with each kind of note or suggestion (suggestion_cases).
+# A loop body whose '}' is missing: the '}' of main is the first one below it.
+UNCLOSED_LOOP = """static box Main {
+    main() {
+        loop(true) {
+            print(1)
+        return 0
+    }
+}
+"""
+
 MISSPELLINGS = """static box Util {
     add(a, b) { return a + b }
 }
@@ -158,6 +168,7 @@ def make_inputs(tmp):
     paths["directory"] = os.path.join(tmp, "a-directory.hako")
     write("empty file", "empty.hako", b"")
     write("misspellings", "misspellings.hako", MISSPELLINGS.encode())
+    write("unclosed loop", "unclosed.hako", UNCLOSED_LOOP.encode())
     write("invalid UTF-8", "bad-utf8.hako",
           b"static box Main {\n    main() {\n        print(\"caf\xe9 \xff\xfe\")\n    }\n}\n")
     write("truncated UTF-8", "truncated-utf8.hako", VALID_PROGRAM.encode() + b"// \xe2\x82")
@@ -240,6 +251,11 @@ def cases(paths):
         Case("--color=auto on a pipe", ["check", paths["misspellings"]], code="E0301", contains=("error[E0301]: ",)),
         Case("--color: unknown value", ["check", "--color=sometimes", paths["valid program"]], code=usage,
              contains=("use auto, always or never",)),
+        # The '{' never closed is found by indentation and shown as a note.
+        Case("unclosed brace: notes", ["check", paths["unclosed loop"]], code="E0201",
+             contains=("unclosed.hako:8:1: error[E0201]: Expected '}' to close the body of box 'Main'",
+                       "unclosed.hako:3:20: note: this '{' is probably the one never closed",
+                       "unclosed.hako:1:17: note: the body of box 'Main' opened here")),
         Case("two files for run", ["run", paths["valid program"], paths["valid program"]], code=usage,
              contains=("program arguments go after '--'",)),
         Case("--version", ["--version"], want="version"),

@@ -100,6 +100,11 @@ void DiagEngine::note(const base::SourceMap& sources, base::Span span, std::stri
   diags_.back().notes.push_back(Note{sources.file_of(span.begin), span, std::move(message)});
 }
 
+void DiagEngine::note(const base::SourceFile* file, base::Span span, std::string message) {
+  if (!last_kept_) return;
+  diags_.back().notes.push_back(Note{file, span, std::move(message)});
+}
+
 void DiagEngine::suggest(std::string message, std::optional<Replacement> replacement) {
   if (!last_kept_) return;
   diags_.back().suggestions.push_back(Suggestion{std::move(message), std::move(replacement)});

@@ -88,6 +88,8 @@ class DiagEngine {
   // when that report was dropped (after TooManyErrors), so callers need not
   // know whether it was kept.
   void note(const base::SourceMap& sources, base::Span span, std::string message);
+  // The same for a span of `file` (a stage that sees one file).
+  void note(const base::SourceFile* file, base::Span span, std::string message);
   void suggest(std::string message, std::optional<Replacement> replacement = std::nullopt);
   // A suggestion that replaces `span` (a span of `sources`) by `text`.
   void suggest_replacement(const base::SourceMap& sources, base::Span span, std::string text, std::string message);

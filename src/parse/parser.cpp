@@ -236,6 +236,11 @@ void Parser::report_missing_brace(base::Span open, const char* what) {
   report(diag::Kind::ExpectedToken, peek().span,
          "Expected '}' to close the " + std::string(what) + " opened at line " + std::to_string(line) + ", found " +
              describe_current() + ".");
+  std::optional<base::Span> skipped = unclosed_by_indentation(open);
+  if (skipped)
+    diags_.note(&file_, *skipped,
+                "this '{' is probably the one never closed: no '}' below it starts a line with its line's indentation");
+  diags_.note(&file_, open, "the " + std::string(what) + " opened here");
 }
 
 void Parser::flush_min_literals() {

@@ -100,8 +100,13 @@ class Parser {
   uint32_t attribute_run_end(uint32_t i) const;
   // Whether the raw tokens from `i` are complete attributes followed by `extern`.
   bool attributes_lead_to_extern(uint32_t i) const;
-  // Reports a block or box body that ends without its `}`, once per place.
+  // Reports a block or box body that ends without its `}`, once per place,
+  // with a note at the `{` most likely never closed.
   void report_missing_brace(base::Span open, const char* what);
+  // Among the braces from `open` to the cursor, the `{` that a `}` of
+  // another indentation skipped over: the block most likely missing its
+  // `}` (unclosed.cpp); nullopt when the indentation agrees with the nesting.
+  std::optional<base::Span> unclosed_by_indentation(base::Span open) const;
   // How an error message names the current token.
   std::string describe_current();
   // Reports E0106 for 9223372036854775808 literals not negated directly.
