@@ -190,6 +190,7 @@ def main():
     ap.add_argument("-k", default=None, help="only the codes containing this text")
     opts = ap.parse_args()
 
+    opts.hakoc = os.path.abspath(opts.hakoc) if os.sep in opts.hakoc else opts.hakoc
     codes = read_codes(opts.diagnostics_def)
     passed = failed = 0
 
