@@ -1,0 +1,27 @@
+// Explanations of diagnostic codes: the longer text `hakoc explain CODE`
+// prints, one Markdown file per code in docs/explain/, embedded into the
+// binary at build time (cmake/embed_explain.cmake). tests/explain_test.py
+// checks that every code of diagnostics.def has one and that its examples
+// report that code.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace hako::diag {
+
+// The explanation of `code` ("E0312", "W0301"; a lowercase first letter is
+// accepted too): the Markdown text of docs/explain/CODE.md, starting with
+// its title line `# E0312: short name`. nullopt for a code without one.
+std::optional<std::string_view> explanation(std::string_view code);
+
+// The short name of `code` from its explanation's title line ("invalid
+// operands" for E0312), for a listing of codes; nullopt as explanation().
+std::optional<std::string_view> explanation_title(std::string_view code);
+
+// Every code that has an explanation, in ascending order (E codes, then W
+// codes, each by number). The views point into static storage.
+std::vector<std::string_view> explained_codes();
+
+}  // namespace hako::diag
