@@ -39,6 +39,21 @@ std::optional<std::string_view> explanation_title(std::string_view code) {
   return line.substr(colon + 2);
 }
 
+std::string without_markers(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  while (!text.empty()) {
+    size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end == std::string_view::npos ? text.size() : end + 1);
+    text.remove_prefix(line.size());
+    std::string_view body = line;
+    while (!body.empty() && (body.back() == '\n' || body.back() == '\r' || body.back() == ' ')) body.remove_suffix(1);
+    bool marker = body.starts_with("<!--") && body.ends_with("-->") && body.find("-->") == body.size() - 3;
+    if (!marker) out += line;
+  }
+  return out;
+}
+
 std::vector<std::string_view> explained_codes() {
   std::vector<std::string_view> codes;
   codes.reserve(detail::kExplanationCount);

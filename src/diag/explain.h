@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -19,6 +20,11 @@ std::optional<std::string_view> explanation(std::string_view code);
 // The short name of `code` from its explanation's title line ("invalid
 // operands" for E0312), for a listing of codes; nullopt as explanation().
 std::optional<std::string_view> explanation_title(std::string_view code);
+
+// `text` without the lines that are only an HTML comment (`<!-- failing:
+// check -->`, the markers tests/explain_test.py reads before each example),
+// for printing an explanation to a terminal; everything else is kept as is.
+std::string without_markers(std::string_view text);
 
 // Every code that has an explanation, in ascending order (E codes, then W
 // codes, each by number). The views point into static storage.

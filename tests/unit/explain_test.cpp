@@ -41,6 +41,17 @@ TEST(Explain, LooksCodesUpAsUsersWriteThem) {
   EXPECT_FALSE(explanation_title("X0312").has_value());
 }
 
+TEST(Explain, MarkersAreDroppedForDisplay) {
+  EXPECT_EQ(without_markers("# E1: x\n\n<!-- failing: check -->\n```hako\nprint(1)\n```\n<!-- dir: lib -->"),
+            "# E1: x\n\n```hako\nprint(1)\n```\n");
+  EXPECT_EQ(without_markers("text <!-- kept --> here\n"), "text <!-- kept --> here\n");
+  for (std::string_view code : explained_codes()) {
+    std::string shown = without_markers(*explanation(code));
+    EXPECT_EQ(shown.find("<!--"), std::string::npos) << code;
+    EXPECT_EQ(shown.substr(0, 2), "# ") << code;
+  }
+}
+
 TEST(Explain, CodesAreSortedAndUnique) {
   std::vector<std::string_view> codes = explained_codes();
   for (size_t i = 1; i < codes.size(); ++i) EXPECT_LT(codes[i - 1], codes[i]);
