@@ -256,6 +256,13 @@ def cases(paths):
              contains=("unclosed.hako:8:1: error[E0201]: Expected '}' to close the body of box 'Main'",
                        "unclosed.hako:3:20: note: this '{' is probably the one never closed",
                        "unclosed.hako:1:17: note: the body of box 'Main' opened here")),
+        # hakoc explain: the text of every code (the texts themselves are
+        # checked by tests/explain_test.py), the list, and a misspelt code.
+        Case("explain: the list of codes", ["explain"], want="help", contains=("E0001  file not readable", "W0301  ")),
+        Case("explain: unknown code", ["explain", "E0399"], code=usage,
+             contains=("No diagnostic code 'E0399'; did you mean",)),
+        Case("explain: two codes", ["explain", "E0301", "E0302"], code=usage),
+        Case("explain: an option of the compiling commands", ["explain", "--dump-mir", "E0301"], code=usage),
         Case("two files for run", ["run", paths["valid program"], paths["valid program"]], code=usage,
              contains=("program arguments go after '--'",)),
         Case("--version", ["--version"], want="version"),
@@ -282,7 +289,17 @@ def cases(paths):
     out.extend(ffi_cases(paths))
     out.extend(suggestion_cases(paths))
     out.extend(deny_warnings_cases(paths))
+    for code in diagnostic_codes():
+        out.append(Case("explain " + code, ["explain", code], want="help", contains=("# %s: " % code, "```"),
+                        absent=("<!--",)))
     return out
+
+
+def diagnostic_codes():
+    """Every code of src/diag/diagnostics.def."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "diag", "diagnostics.def")
+    with open(path, encoding="utf-8") as f:
+        return re.findall(r'^DIAG\(\w+,\s*"(\w+)"', f.read(), re.M)
 
 
 def suggestion_cases(paths):

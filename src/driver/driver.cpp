@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "base/targets.h"
+#include "base/spelling.h"
 #include "diag/diag.h"
+#include "diag/explain.h"
 #include "driver/audit.h"
 #include "driver/build.h"
 #include "driver/foreign.h"
@@ -131,6 +133,11 @@ std::string interpret_args(const ParsedArgs& args, CommandLine& cl) {
   if (!args.command) return "No command given.";
   cl.command = std::string(command_name(*args.command));
   cl.program_args = args.program_args;
+  if (*args.command == Command::Explain) {
+    if (args.operands.size() > 1) return "'explain' takes one diagnostic code.";
+    cl.files = args.operands;
+    return check_options_apply(args);
+  }
   if (args.operands.empty()) return "'" + cl.command + "' needs a FILE.";
   if (args.operands.size() > 1 && !command_takes_many(*args.command))
     return "Unexpected argument '" + args.operands[1] + "'; program arguments go after '--'.";
@@ -259,6 +266,28 @@ int run_command(CommandLine& cl) {
   return vm::run(*c.module, cl.program_args, addresses);
 }
 
+// `hakoc explain [CODE]`: the explanation of CODE, or the list of codes.
+int explain(const CommandLine& cl) {
+  if (cl.files.empty()) {
+    for (std::string_view code : diag::explained_codes())
+      std::printf("%.*s  %.*s\n", static_cast<int>(code.size()), code.data(),
+                  static_cast<int>(diag::explanation_title(code)->size()), diag::explanation_title(code)->data());
+    return 0;
+  }
+  const std::string& code = cl.files[0];
+  std::optional<std::string_view> text = diag::explanation(code);
+  if (!text) {
+    std::vector<std::string> codes;
+    for (std::string_view c : diag::explained_codes()) codes.emplace_back(c);
+    std::optional<std::string> near = base::closest_name(code, codes);
+    return usage_error(cl.diag_format, cl.colour,
+                       "No diagnostic code '" + code + "'" + (near ? "; did you mean '" + *near + "'?" : "."),
+                       Command::Explain);
+  }
+  std::fputs(diag::without_markers(*text).c_str(), stdout);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -281,6 +310,7 @@ int main(int argc, char** argv) {
   }
   if (err.empty()) err = interpret_args(args, cl);
   if (!err.empty()) return usage_error(cl.diag_format, cl.colour, err, args.command);
+  if (*args.command == Command::Explain) return explain(cl);
   if (cl.files.size() == 1) {
     cl.file = cl.files[0];
     return run_command(cl);  // for run and run-mir: the program's exit status

@@ -16,6 +16,7 @@ struct CommandRow {
   std::string_view name;
   std::string_view operands;
   bool many;
+  bool program;
   std::string_view help;
 };
 
@@ -29,7 +30,7 @@ struct OptionRow {
 };
 
 constexpr CommandRow kCommands[] = {
-#define HAKO_COMMAND(id, name, operands, many, help) {Command::id, name, operands, many, help},
+#define HAKO_COMMAND(id, name, operands, many, program, help) {Command::id, name, operands, many, program, help},
 #include "driver/options.def"
 };
 
@@ -77,7 +78,9 @@ bool list_has(std::string_view list, std::string_view word) {
   return false;
 }
 
-bool applies(const OptionRow& o, Command c) { return o.commands == "*" || list_has(o.commands, row(c).name); }
+bool applies(const OptionRow& o, Command c) {
+  return o.commands == "*" ? row(c).program : list_has(o.commands, row(c).name);
+}
 
 // " (did you mean 'X'?)" for the closest of `candidates`, or "".
 std::string suggestion(std::string_view word, const std::vector<std::string>& candidates) {

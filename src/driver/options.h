@@ -13,7 +13,7 @@ namespace hako::driver {
 
 // A subcommand (options.def, HAKO_COMMAND).
 enum class Command : uint8_t {
-#define HAKO_COMMAND(id, name, operands, many, help) id,
+#define HAKO_COMMAND(id, name, operands, many, program, help) id,
 #include "driver/options.def"
 };
 
