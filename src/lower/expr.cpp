@@ -177,8 +177,31 @@ ValueId FunctionLowerer::raw_value(const ast::Expr& e) {
   return const_void(info.kind);
 }
 
+namespace {
+
+// The runtime function of `+` between a String and a number that formats
+// the number straight into the result: for a concatenation whose one side
+// converts an Int or a Float to String; nullopt otherwise.
+std::optional<mir::RtFn> number_concat(const sema::BinaryPlan& plan, Tag lhs_kind, Tag rhs_kind) {
+  if (plan.impl != sema::BinaryImpl::Op || plan.op != Op::ConcatS) return std::nullopt;
+  bool lhs_text = plan.lhs == sema::Coercion::None && lhs_kind.kind == Kind::String;
+  bool rhs_text = plan.rhs == sema::Coercion::None && rhs_kind.kind == Kind::String;
+  if (lhs_text && plan.rhs == sema::Coercion::ToString) {
+    if (rhs_kind.kind == Kind::Int) return mir::RtFn::StrConcatI64;
+    if (rhs_kind.kind == Kind::Float) return mir::RtFn::StrConcatF64;
+  }
+  if (rhs_text && plan.lhs == sema::Coercion::ToString) {
+    if (lhs_kind.kind == Kind::Int) return mir::RtFn::I64ConcatStr;
+    if (lhs_kind.kind == Kind::Float) return mir::RtFn::F64ConcatStr;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 ValueId FunctionLowerer::run_plan(const sema::BinaryPlan& plan, ValueId lhs, Tag lhs_kind, ValueId rhs,
                                   Tag rhs_kind, mir::Loc l) {
+  if (std::optional<mir::RtFn> fn = number_concat(plan, lhs_kind, rhs_kind)) return call_rt(*fn, {lhs, rhs}, l);
   ValueId a = apply(lhs, lhs_kind, plan.lhs, plan.lhs_target, l);
   ValueId c = apply(rhs, rhs_kind, plan.rhs, plan.rhs_target, l);
   switch (plan.impl) {
