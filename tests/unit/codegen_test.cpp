@@ -654,7 +654,7 @@ TEST(CodegenObjects, FastPathBitcodeForEveryTarget) {
 
 TEST(CodegenObjects, HandleArithmeticFastPathInlinedAtO2) {
   const std::filesystem::path src =
-      std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "bench" / "methods.hako";
+      std::filesystem::path(HAKO_SOURCE_DIR) / "bench" / "methods.hako";
   diag::DiagEngine diags;
   driver::Compilation c = driver::compile_source(src.string(), driver::PipelineOptions{}, diags);
   ASSERT_TRUE(c.module) << diags.render(diag::Format::Text);
@@ -808,7 +808,7 @@ TEST(CodegenTargets, EveryTripleLowersToAVerifiedModule) {
 // Every program of the run suite lowers (with and without -g) to a module
 // the verifier accepts.
 TEST(CodegenCorpus, EveryRunProgramVerifies) {
-  const std::filesystem::path dir = std::filesystem::path(__FILE__).parent_path().parent_path() / "run";
+  const std::filesystem::path dir = std::filesystem::path(HAKO_SOURCE_DIR) / "tests" / "run";
   std::vector<std::filesystem::path> files;
   for (const auto& e : std::filesystem::directory_iterator(dir))
     if (e.path().extension() == ".hako") files.push_back(e.path());
