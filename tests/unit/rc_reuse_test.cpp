@@ -11,6 +11,7 @@
 #include "diag/diag.h"
 #include "lower/lower.h"
 #include "mir/mir.h"
+#include "mir/text_parser.h"
 #include "mir/verify.h"
 #include "parse/parse.h"
 #include "rc/borrow.h"
@@ -145,6 +146,42 @@ TEST(RcReuse, ABirthThatCallsAMethodBlocksTheReuse) {
                           "box Calls { x\n y\n birth(a, y) { me.x = a.length()\n me.y = y }\n }\n"));
   ASSERT_TRUE(m);
   EXPECT_EQ(allocations(*m, "Main.main/0"), "NN");
+}
+
+// MIR text with explicit counts whose main allocates %4 while %0 dies;
+// `between` goes after %4's first use, before %0's release.
+std::optional<mir::Module> from_text(const std::string& between) {
+  std::string text =
+      "box Vec {\n  field x\n  field y\n}\nbox Main {\n}\nentry @Main.main/0\nrc explicit\n"
+      "fn @Main.main/0() -> Int {\nbb0:\n"
+      "  %0: Box(Vec) = new_box Vec\n"
+      "  %3: Handle = borrow_field %0, Vec.x\n"
+      "  %4: Box(Vec) = new_box Vec\n"
+      "  %5: Handle = const_void\n"
+      "  set_field %4, Vec.x, %5\n" +
+      between +
+      "  release %0\n"
+      "  release %4\n"
+      "  %7: Int = const_i 0\n"
+      "  ret %7\n}\n";
+  base::SourceFile file("reuse_test.mir", text);
+  diag::DiagEngine diags;
+  std::optional<mir::Module> m = mir::parse_module(file, diags);
+  if (!m || !diags.diagnostics().empty()) {
+    ADD_FAILURE() << diags.render(diag::Format::Text);
+    return std::nullopt;
+  }
+  reuse_dying_boxes(*m);
+  return m;
+}
+
+TEST(RcReuse, AFieldBorrowedFromTheDyingBoxUsedAfterTheAllocationBlocksTheReuse) {
+  auto m = from_text("  %6: Bool = eq_h %3, %3\n");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(allocations(*m, "Main.main/0"), "NN");
+  auto control = from_text("");
+  ASSERT_TRUE(control);
+  EXPECT_EQ(allocations(*control, "Main.main/0"), "NR");
 }
 
 TEST(RcReuse, AQuietCallBetweenDoesNotBlock) {
