@@ -1,15 +1,16 @@
-// A release of %x moves up to an earlier `new_box` of its block, which then
-// takes %x's memory when %x's reference is the last one. Moving a release up
-// is invisible to the program when, between the allocation and the release:
-//  - nothing uses %x or a view of it (a borrowed field of it included):
-//    the reuse releases its fields;
-//  - nothing can observe when a box dies: no weak_load, and no user code or
-//    runtime call that might run one (call_rt, call_method, call_c, and
-//    to_str / add_h, through which the runtime may run a user toString());
-//    a `call` only of a function that is quiet itself, to a fixed point over
-//    the calls. Releasing never runs user code (fini() runs only when
-//    called), and the leak report is printed only at the normal end.
-// The two boxes need the same number of fields so that the memory fits.
+// A `release %x` and a `new_box` of its block become one `new_box_reuse`.
+// The allocation is taken to happen at its first use (nothing before can
+// tell), and the release moves there, up or down, which is invisible to the
+// program when every instruction it crosses
+//  - uses no %x nor any view of it (a field borrowed from it included):
+//    the reuse releases %x's fields;
+//  - cannot observe when a box dies: no weak_load, no user code or runtime
+//    call that might (call_rt, call_method, call_c, and to_str / add_h,
+//    through which the runtime may run a user toString()), a `call` only of
+//    a function that is quiet itself (a fixed point over the calls).
+// Releasing never runs user code (fini() runs only when called), and the
+// leak report is printed only at the normal end. The two boxes need the same
+// number of fields so that the memory fits.
 #include "rc/reuse.h"
 
 #include <algorithm>
@@ -29,17 +30,27 @@ using mir::ValueId;
 namespace {
 
 // Whether `in` cannot observe the death of a box, given which functions
-// cannot (`quiet`).
+// cannot (`quiet`). A row with an effect or a failure is taken to observe
+// unless it is listed here, so that a row added later errs on the safe side.
 bool quiet_inst(const Inst& in, const std::vector<bool>& quiet) {
   switch (in.op) {
     case Op::Call: return in.ref < quiet.size() && quiet[in.ref];
-    case Op::CallMethod:
-    case Op::CallRt:
-    case Op::CallC:
-    case Op::WeakLoad:
+    // The runtime may run a user toString() here, or print whether a
+    // WeakRef's target lives; weak_load asks it.
     case Op::ToStr:
-    case Op::AddH: return false;
-    default: return true;
+    case Op::AddH:
+    case Op::WeakLoad: return false;
+    // Errors name kinds only; stores, allocations and counts run no code.
+    case Op::DivI: case Op::ModI: case Op::Unbox: case Op::Truthy:
+    case Op::SubH: case Op::MulH: case Op::DivH: case Op::ModH: case Op::NegH:
+    case Op::AndH: case Op::OrH: case Op::XorH: case Op::ShlH: case Op::ShrH: case Op::NotH:
+    case Op::LtH: case Op::LeH: case Op::GtH: case Op::GeH:
+    case Op::NewBox: case Op::NewBoxReuse: case Op::SetField: case Op::GetFieldH: case Op::SetFieldH:
+    case Op::SetGlobal: case Op::NewArray: case Op::NewMap: case Op::NewConsole:
+    case Op::Keep: case Op::Retain: case Op::Release: case Op::WeakNew: case Op::WeakRetain:
+    case Op::CheckWeak: case Op::WeakDrop: return true;
+    // call_method, call_rt, call_c and whatever comes later.
+    default: return (mir::op_info(in.op).flags & (mir::EFFECT | mir::FAILS)) == 0;
   }
 }
 
