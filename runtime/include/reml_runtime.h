@@ -793,6 +793,12 @@ const reml_box_type_t* reml_box_type_of_tag(uint32_t tag);
 
 /* A new instance of user box `type_index`, every field Void. */
 REML_OWN reml_instance_t* reml_instance_new(uint32_t type_index);
+/* A new instance of user box `type_index`, every field Void, taking over the
+ * reference to `old`, an instance with as many fields: when that reference is
+ * the last one, `old`'s fields are released and its memory is the new
+ * instance; otherwise `old` is released and a fresh instance allocated
+ * (docs/ownership.md, "Reuse of dying boxes"). */
+REML_OWN reml_instance_t* reml_instance_reuse(REML_OWN reml_instance_t* old, uint32_t type_index);
 
 /* Called by reml_h_to_string for instances whose type has_to_string; set by
  * the execution engine (VM or native code) that can run the user method. */

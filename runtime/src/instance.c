@@ -79,3 +79,32 @@ REML_GUARDED_VOID(reml_dyn_set_field,
   *slot = value;
   reml_h_release(old);
 }
+
+/* docs/ownership.md, "Reuse of dying boxes". The box dies here unless another
+ * reference keeps it: with count 1 and the same field count as `type_index`,
+ * its memory is the new instance (the size class or malloc block fits
+ * exactly), so neither an allocation nor a free is counted. Debug mode
+ * allocates and frees as usual, because its records follow each block's type
+ * and allocation number into the leak report. */
+reml_instance_t* reml_instance_reuse(reml_instance_t* old, uint32_t type_index) {
+  if (type_index >= g_type_count) reml_internal_error("instance of unregistered box type %u", type_index);
+  reml_object_header_t* h = REML_GET_HEADER(old);
+  const reml_box_type_t* from = reml_box_type_of_tag(h->type_tag);
+  const reml_box_type_t* to = &g_types[type_index];
+  if (h->refcount != 1 || from == NULL || from->field_count != to->field_count || reml_mem_debug_mode()) {
+    reml_dec_ref_inline(old);
+    return reml_instance_new(type_index);
+  }
+  /* As in the destructor: no WeakRef ever reaches the new instance. */
+  if (reml_weak_slot_get(old) != NULL) reml_weak_detach(old);
+  /* Drop specialization: the type is known, so its fields are released one
+   * by one with no dispatch on the tag; each release frees what dies. */
+  for (uint32_t i = 0; i < from->field_count; i++) {
+    reml_handle_t v = old->fields[i];
+    old->fields[i] = REML_VOID;
+    reml_h_release(v);
+  }
+  h->type_tag = REML_TAG_USER_BASE + type_index;
+  old->flags = 0;
+  return old;
+}

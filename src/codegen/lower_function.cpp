@@ -76,7 +76,7 @@ void instruction(FunctionState& fs, const Inst& in) {
     case Op::EqH: case Op::NeH: case Op::LtH: case Op::LeH: case Op::GtH: case Op::GeH:
     case Op::NewBox: case Op::GetField: case Op::BorrowField: case Op::SetField: case Op::GetFieldH: case Op::SetFieldH:
     case Op::GetGlobal: case Op::SetGlobal: case Op::NewArray: case Op::NewMap: case Op::NewConsole:
-    case Op::Retain: case Op::Release:
+    case Op::Retain: case Op::Release: case Op::NewBoxReuse:
     case Op::WeakNew: case Op::WeakLoad: case Op::WeakRetain: case Op::WeakDrop: case Op::CheckWeak:
       lower_object_op(fs, in);
       return;

@@ -237,6 +237,9 @@ void lower_object_op(FunctionState& fs, const mir::Inst& in) {
       break;
 
     case Op::NewBox: r = b.CreateCall(ms.rt.get(Rt::InstanceNew), {llvm::ConstantInt::get(ms.i32, in.ref)}); break;
+    case Op::NewBoxReuse:
+      r = b.CreateCall(ms.rt.get(Rt::InstanceReuse), {fs.val(in.args[0]), llvm::ConstantInt::get(ms.i32, in.ref)});
+      break;
     case Op::GetField: r = load_retained(fs, field_address(fs, fs.val(in.args[0]), in.imm)); break;
     case Op::BorrowField: r = b.CreateLoad(ms.i64, field_address(fs, fs.val(in.args[0]), in.imm)); break;
     case Op::SetField: store_replacing(fs, field_address(fs, fs.val(in.args[0]), in.imm), fs.val(in.args[1])); break;

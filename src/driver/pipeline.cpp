@@ -11,6 +11,7 @@
 #include "mir/verify.h"
 #include "rc/borrow.h"
 #include "rc/rc.h"
+#include "rc/reuse.h"
 #include "region/region.h"
 #include "sema/sema.h"
 
@@ -78,6 +79,7 @@ void make_rc_explicit(mir::Module& m, const PipelineOptions& options, Compilatio
     if (r && options.keep_regions) c.regions.push_back(std::move(*r));
   }
   rc::insert_rc(m, ownership);
+  rc::reuse_dying_boxes(m);
   if (options.dump_rc) std::fputs(mir::print_module(m).c_str(), stderr);
 }
 

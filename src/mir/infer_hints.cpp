@@ -140,6 +140,9 @@ Use operand_use(const Inst& in, size_t k) {
     case Op::Release:
     case Op::WeakRetain:
     case Op::WeakDrop: return Use::Harmless;
+    // The operand's reference ends here; its memory, when reused, is the
+    // result: a new object with its own class.
+    case Op::NewBoxReuse: return Use::Harmless;
     default: break;
   }
   // Any other instruction that writes memory must be classified above.
@@ -153,7 +156,7 @@ Use operand_use(const Inst& in, size_t k) {
 
 // The instructions whose result is an object this function creates.
 bool creates_object(Op op) {
-  return op == Op::NewBox || op == Op::NewArray || op == Op::NewMap || op == Op::NewConsole || op == Op::ConcatS;
+  return op == Op::NewBox || op == Op::NewBoxReuse || op == Op::NewArray || op == Op::NewMap || op == Op::NewConsole || op == Op::ConcatS;
 }
 
 // escape: values whose object is created here and never escapes. Values that

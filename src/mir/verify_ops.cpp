@@ -361,6 +361,14 @@ class InstChecker {
           error("field " + m_.boxes[inst_.ref].fields[inst_.imm].name + " of box " + m_.boxes[inst_.ref].name +
                 " is not weak");
         break;
+      case Op::NewBoxReuse:
+        // The new instance lives in the operand's memory, which fits exactly.
+        if (a0 && a0->kind == Kind::Box && a0->box < m_.boxes.size() && inst_.ref < m_.boxes.size() &&
+            m_.boxes[a0->box].fields.size() != m_.boxes[inst_.ref].fields.size())
+          error("operand is " + name(*a0) + " with " + std::to_string(m_.boxes[a0->box].fields.size()) +
+                " fields, but box " + m_.boxes[inst_.ref].name + " has " +
+                std::to_string(m_.boxes[inst_.ref].fields.size()));
+        break;
       case Op::Keep:
         if (m_.rc_explicit) error("keep in a module whose reference counting is explicit");
         if (inst_.imm < -1 || (inst_.imm >= 0 && static_cast<uint64_t>(inst_.imm) >= f_.scopes.size()))

@@ -534,6 +534,9 @@ L_ReleaseP:
 L_NewBox:
   A.p = reml_instance_new(pc->b);
   STEP();
+L_NewBoxReuse:
+  A.p = reml_instance_reuse(static_cast<reml_instance_t*>(B.p), pc->c);
+  STEP();
 L_GetField : {
   const reml_handle_t h = static_cast<const reml_instance_t*>(B.p)->fields[pc->c];
   reml_h_retain(h);  // every register holds an owned reference

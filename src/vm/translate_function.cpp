@@ -618,6 +618,10 @@ class FunctionTranslator {
         box_type(in.ref);
         emit(OpCode::NewBox, dst(in), in.ref);
         return;
+      case Op::NewBoxReuse:
+        box_type(in.ref);
+        emit(OpCode::NewBoxReuse, dst(in), reg(in.args[0]), in.ref);
+        return;
       case Op::GetField: emit(OpCode::GetField, dst(in), reg(in.args[0]), field_index(in)); return;
       case Op::BorrowField: emit(OpCode::BorrowField, dst(in), reg(in.args[0]), field_index(in)); return;
       case Op::SetField:
