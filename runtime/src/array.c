@@ -14,11 +14,13 @@ reml_array_t* reml_array_new(void) {
   a->cap = 0;
   a->items = NULL;
   a->weak = NULL;
+  a->counted = 0;
   return a;
 }
 
 void reml_array_destroy(reml_array_t* a) {
-  for (int64_t i = 0; i < a->len; i++) reml_h_release(a->items[i]);
+  if (a->counted != 0)
+    for (int64_t i = 0; i < a->len; i++) reml_h_release(a->items[i]);
   free(a->items);
   a->items = NULL;
   a->len = a->cap = 0;
@@ -43,6 +45,7 @@ REML_NORETURN static void index_error(const reml_array_t* a, int64_t i, const re
 
 void reml_array_push_grow(reml_array_t* a, reml_handle_t v) {
   reserve(a, a->len + 1);
+  array_note_store(a, v);
   a->items[a->len++] = v;
 }
 
@@ -61,6 +64,7 @@ REML_GUARDED_VOID(reml_array_insert, (reml_array_t* a, int64_t i, reml_handle_t 
   reserve(a, a->len + 1);
   memmove(a->items + i + 1, a->items + i, (size_t)(a->len - i) * sizeof(reml_handle_t));
   reml_h_retain(v);
+  array_note_store(a, v);
   a->items[i] = v;
   a->len++;
 }
@@ -190,6 +194,7 @@ reml_array_t* reml_array_slice(const reml_array_t* a, int64_t from, int64_t to) 
   if (to > a->len) to = a->len;
   reml_array_t* r = reml_array_new();
   if (from >= to) return r;
+  r->counted = a->counted;
   reserve(r, to - from);
   for (int64_t i = from; i < to; i++) {
     reml_h_retain(a->items[i]);
@@ -211,8 +216,11 @@ void reml_array_clear(reml_array_t* a) {
    * released. */
   reml_handle_t* items = a->items;
   int64_t len = a->len;
+  uint32_t counted = a->counted;
   a->items = NULL;
   a->len = a->cap = 0;
-  for (int64_t i = 0; i < len; i++) reml_h_release(items[i]);
+  a->counted = 0;
+  if (counted != 0)
+    for (int64_t i = 0; i < len; i++) reml_h_release(items[i]);
   free(items);
 }

@@ -22,16 +22,32 @@ void reml_array_push_grow(reml_array_t* a, reml_handle_t v);
  * raises `Index out of range` at `loc`. */
 void reml_array_set_slow(reml_array_t* a, int64_t i, reml_handle_t v, const reml_loc_t* loc);
 
+/* Notes that `v` is about to be stored into `a`: a counted value clears the
+ * array's promise that every element is uncounted. */
+REML_INLINE void array_note_store(reml_array_t* a, reml_handle_t v) {
+  if (!reml_h_uncounted(v)) a->counted = 1;
+}
+
 /* Appends `v` (owned): the reference moves into the array. */
 REML_INLINE void array_push_owned(reml_array_t* a, reml_handle_t v) {
-  if (REML_LIKELY(a->len < a->cap)) a->items[a->len++] = v;
-  else reml_array_push_grow(a, v);
+  if (REML_LIKELY(a->len < a->cap)) {
+    array_note_store(a, v);
+    a->items[a->len++] = v;
+  } else {
+    reml_array_push_grow(a, v);
+  }
 }
 
 /* Stores `v` (owned) at `i`: replaces an element, appends at `i == len`, or
  * raises `Index out of range`. One unsigned compare covers both bounds. */
 REML_INLINE void array_set_owned(reml_array_t* a, int64_t i, reml_handle_t v, const reml_loc_t* loc) {
   if (REML_LIKELY((uint64_t)i < (uint64_t)a->len)) {
+    if (a->counted == 0) {
+      /* The element replaced is uncounted: nothing to release. */
+      array_note_store(a, v);
+      a->items[i] = v;
+      return;
+    }
     /* The caller's reference to `v` is already taken: `v` may be the very
      * element being replaced. */
     reml_handle_t old = a->items[i];
@@ -46,7 +62,7 @@ REML_INLINE void array_set_owned(reml_array_t* a, int64_t i, reml_handle_t v, co
 REML_INLINE reml_handle_t array_get(const reml_array_t* a, int64_t i) {
   if ((uint64_t)i >= (uint64_t)a->len) return REML_VOID;
   reml_handle_t v = a->items[i];
-  reml_h_retain(v);
+  if (a->counted != 0) reml_h_retain(v);
   return v;
 }
 

@@ -16,12 +16,19 @@ extern "C" uint32_t reml_guard_enabled;
 
 namespace hako::vm {
 
+// Keeps reml_array_t.counted true to its promise, as the runtime's
+// array_note_store (runtime/src/array_layout.h) does: storing a counted
+// value ends "every element is uncounted".
+inline void note_store(reml_array_t* a, reml_handle_t v) {
+  if (!reml_h_uncounted(v)) a->counted = 1;
+}
+
 // a.get(i): the element (retained), or Void when i is out of range, as
 // reml_array_get (which is unguarded: no check to keep).
 inline reml_handle_t array_get(const reml_array_t* a, int64_t i) {
   if (static_cast<uint64_t>(i) >= static_cast<uint64_t>(a->len)) return REML_VOID;
   const reml_handle_t h = a->items[i];
-  reml_h_retain(h);
+  if (a->counted != 0) reml_h_retain(h);  // 0: every element is uncounted
   return h;
 }
 
@@ -30,6 +37,7 @@ inline reml_handle_t array_get(const reml_array_t* a, int64_t i) {
 inline bool array_set_fast(reml_array_t* a, int64_t i, reml_handle_t v) {
   if (static_cast<uint64_t>(i) >= static_cast<uint64_t>(a->len) || reml_guard_enabled != 0) return false;
   reml_h_retain(v);  // first: `v` may be the very element being replaced
+  note_store(a, v);
   const reml_handle_t old = a->items[i];
   a->items[i] = v;
   reml_h_release(old);
@@ -39,8 +47,10 @@ inline bool array_set_fast(reml_array_t* a, int64_t i, reml_handle_t v) {
 // a.set(i, Int v) for i in range (reml_array_set_i is unguarded).
 inline bool array_set_i_fast(reml_array_t* a, int64_t i, int64_t v) {
   if (static_cast<uint64_t>(i) >= static_cast<uint64_t>(a->len)) return false;
+  const reml_handle_t h = reml_box_i64(v);
+  note_store(a, h);
   const reml_handle_t old = a->items[i];
-  a->items[i] = reml_box_i64(v);
+  a->items[i] = h;
   reml_h_release(old);
   return true;
 }
@@ -50,6 +60,7 @@ inline bool array_set_i_fast(reml_array_t* a, int64_t i, int64_t v) {
 inline bool array_push_fast(reml_array_t* a, reml_handle_t v) {
   if (a->len >= a->cap || reml_guard_enabled != 0) return false;
   reml_h_retain(v);
+  note_store(a, v);
   a->items[a->len++] = v;
   return true;
 }
@@ -57,7 +68,9 @@ inline bool array_push_fast(reml_array_t* a, reml_handle_t v) {
 // a.push(Int v) into spare capacity (reml_array_push_i is unguarded).
 inline bool array_push_i_fast(reml_array_t* a, int64_t v) {
   if (a->len >= a->cap) return false;
-  a->items[a->len++] = reml_box_i64(v);
+  const reml_handle_t h = reml_box_i64(v);
+  note_store(a, h);
+  a->items[a->len++] = h;
   return true;
 }
 
