@@ -689,17 +689,29 @@ typedef struct reml_bool_box { int64_t value; } reml_bool_box_t;
 /* ArrayBox                                                                   */
 /* ------------------------------------------------------------------------- */
 
+/* How an ArrayBox stores its elements (reml_array_t.kind; docs/runtime.md,
+ * "ArrayBox"). */
+typedef enum reml_array_kind {
+  /* Only Bools, one byte each (0 or 1) in `items`: a new array starts so. */
+  REML_ARRAY_BOOLS = 0,
+  /* Handles, each uncounted (reml_h_uncounted): stores release nothing and
+   * gets retain nothing. */
+  REML_ARRAY_UNCOUNTED = 1,
+  /* Handles, any of them possibly counted. */
+  REML_ARRAY_COUNTED = 2
+} reml_array_kind_t;
+
 typedef struct reml_array {
   int64_t len;
   int64_t cap;
-  reml_handle_t* items;         /* owned elements */
+  /* The owned elements: handles, or bytes when kind is REML_ARRAY_BOOLS;
+   * array_layout.h's array_at reads either. */
+  reml_handle_t* items;
   struct reml_weak_cell* weak;  /* the array's WeakRef cell, or NULL (see WeakRef) */
-  /* 0 promises that every element is uncounted (reml_h_uncounted: Void, a
-   * small Int, a Bool), so stores skip the release of the element they
-   * replace and gets the retain; the first store of anything else sets it
-   * for good (docs/runtime.md, "ArrayBox"). A distinct type from the
+  /* A reml_array_kind_t. It only moves forward (Bools to handles, uncounted
+   * to counted), except that clear() keeps it; a distinct type from the
    * elements' so that the optimiser knows element stores leave it alone. */
-  uint32_t counted;
+  uint32_t kind;
 } reml_array_t;
 
 REML_OWN reml_array_t* reml_array_new(void);
