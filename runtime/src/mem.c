@@ -122,8 +122,8 @@ void* reml_alloc_object(size_t size, uint32_t tag) {
   reml_mem_stats.allocations++;
   if (REML_LIKELY(g_mode == MODE_CACHE && size <= REML_SMALL_PAYLOAD_MAX)) {
     size_t c = mem_class_of(size);
-    uint64_t* b = mem_cache_pop(c);
-    if (REML_LIKELY(b != NULL)) {
+    if (REML_LIKELY(mem_cache_has(c))) {
+      uint64_t* b = mem_cache_take(c);
       REML_UNPOISON(b, class_block_bytes(c));
       return mem_cache_revive(b, tag);
     }
@@ -134,9 +134,17 @@ void* reml_alloc_object(size_t size, uint32_t tag) {
 
 void* mem_alloc(size_t size) { return reml_alloc_object(size, REML_TAG_RAW); }
 
+/* Out of line and cold: inlined, the growing made every mem_free save and
+ * restore six registers for a path that runs a few dozen times a run. */
+#if defined(__GNUC__) || defined(__clang__)
+#define MEM_SLOW_PATH __attribute__((noinline, cold))
+#else
+#define MEM_SLOW_PATH
+#endif
+
 /* Grows the full stack of class `c` within its budget; false when it is at
  * the budget and the block should go back to malloc instead. */
-static bool cache_grow(reml_free_stack_t* s, size_t c) {
+MEM_SLOW_PATH static bool cache_grow(reml_free_stack_t* s, size_t c) {
   size_t limit = CLASS_BUDGET / class_block_bytes(c);
   if (s->cap >= limit) return false;
   size_t cap = s->cap ? s->cap * 2 : 64;
@@ -146,20 +154,38 @@ static bool cache_grow(reml_free_stack_t* s, size_t c) {
   return true;
 }
 
-/* Puts a dead block on its class stack, or gives it back to malloc when it
- * is large or the cache is full. */
-static void cache_free(reml_object_header_t* h) {
+/* The rest of cache_free: grows the stack of the block's class within its
+ * budget and puts the block on it, or gives the block back to malloc when
+ * it is large or the cache is full. */
+MEM_SLOW_PATH static void cache_free_slow(reml_object_header_t* h) {
   uint64_t* b = (uint64_t*)h - 1;
   uint64_t c = b[0];
-  reml_free_stack_t* s = &reml_mem_cache[c < REML_CLASS_COUNT ? c : 0];
-  if (c < REML_CLASS_COUNT && (REML_LIKELY(s->len < s->cap) || cache_grow(s, c))) {
+  if (c < REML_CLASS_COUNT && cache_grow(&reml_mem_cache[c], c)) {
+    reml_free_stack_t* s = &reml_mem_cache[c];
     h->refcount = 0;
     s->items[s->len++] = b;
-    /* Under ASan any touch of a cached block is a use after free. */
     REML_POISON(b, class_block_bytes(c));
     return;
   }
   free(b);
+}
+
+/* Puts a dead block on its class stack; the slow half (a full stack, a
+ * large block) is a tail call, so this part saves no registers. */
+static void cache_free(reml_object_header_t* h) {
+  uint64_t* b = (uint64_t*)h - 1;
+  uint64_t c = b[0];
+  if (REML_LIKELY(c < REML_CLASS_COUNT)) {
+    reml_free_stack_t* s = &reml_mem_cache[c];
+    if (REML_LIKELY(s->len < s->cap)) {
+      h->refcount = 0;
+      s->items[s->len++] = b;
+      /* Under ASan any touch of a cached block is a use after free. */
+      REML_POISON(b, class_block_bytes(c));
+      return;
+    }
+  }
+  cache_free_slow(h);
 }
 
 void mem_free(void* ptr) {

@@ -39,15 +39,17 @@ extern reml_alloc_stats_t reml_mem_stats;
 /* The class of a payload of `size` bytes (at most REML_SMALL_PAYLOAD_MAX). */
 REML_INLINE size_t mem_class_of(size_t size) { return (size + sizeof(reml_object_header_t) - 1) / REML_CLASS_GRAIN; }
 
-/* The last cached block of class `c` (its class word), taken off the stack,
- * or NULL when the class has none. The block may still be poisoned. */
-REML_INLINE uint64_t* mem_cache_pop(size_t c) {
+/* Whether class `c` has a cached block. */
+REML_INLINE int mem_cache_has(size_t c) { return reml_mem_cache[c].len > 0; }
+
+/* The last cached block of class `c` (its class word), taken off the stack;
+ * only when mem_cache_has(c). The block may still be poisoned. */
+REML_INLINE uint64_t* mem_cache_take(size_t c) {
   reml_free_stack_t* s = &reml_mem_cache[c];
-  if (REML_UNLIKELY(s->len == 0)) return NULL;
   return s->items[--s->len];
 }
 
-/* A block popped from the cache made into a live object of `tag` with
+/* A block taken from the cache made into a live object of `tag` with
  * refcount 1; returns its payload. */
 REML_INLINE void* mem_cache_revive(uint64_t* b, uint32_t tag) {
   reml_object_header_t* h = (reml_object_header_t*)(b + 1);
@@ -59,10 +61,10 @@ REML_INLINE void* mem_cache_revive(uint64_t* b, uint32_t tag) {
 /* reml_alloc_object with a cached block taken inline when the mode allows. */
 REML_INLINE void* mem_alloc_cached(size_t size, uint32_t tag) {
   if (REML_LIKELY(reml_mem_inline_cache != 0 && size <= REML_SMALL_PAYLOAD_MAX)) {
-    uint64_t* b = mem_cache_pop(mem_class_of(size));
-    if (REML_LIKELY(b != NULL)) {
+    size_t c = mem_class_of(size);
+    if (REML_LIKELY(mem_cache_has(c))) {
       reml_mem_stats.allocations++;
-      return mem_cache_revive(b, tag);
+      return mem_cache_revive(mem_cache_take(c), tag);
     }
   }
   return reml_alloc_object(size, tag);
