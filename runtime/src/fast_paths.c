@@ -1,7 +1,9 @@
 /* Out-of-line wrappers of the header's inline fast paths, for native code,
  * MapBox's Int-key entry points (whose bodies are map_layout.h's inline
  * functions) and ArrayBox's get, set, push and length (array_layout.h's). -O2 code links this file's bitcode and inlines what it calls
- * (src/codegen/fast_paths.h); each body has one definition. */
+ * (src/codegen/fast_paths.h); each body has one definition. The two Bool
+ * objects are defined here too, so the bitcode carries their contents, and
+ * the allocation of an instance from the size-class cache (mem_cache.h). */
 #include <stddef.h>
 
 #include "array_layout.h"
