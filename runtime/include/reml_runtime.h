@@ -308,6 +308,26 @@ REML_INLINE REML_OWN reml_handle_t reml_box_i64(int64_t v) {
 REML_OWN reml_handle_t reml_box_f64(double v);
 REML_OWN reml_handle_t reml_box_bool(int64_t b);
 
+/* The two Bool objects: constant and immortal, every Bool handle points at
+ * the payload of one of them. fast_paths.c defines them, so -O2 code, which
+ * links that file's bitcode, sees their immortal counts and drops the
+ * counting of a value it knows is a Bool (docs/codegen.md, "Bool"). */
+typedef struct reml_bool_object {
+  reml_object_header_t header;
+  int64_t value; /* the payload, a reml_bool_box_t: 0 or 1 */
+} reml_bool_object_t;
+extern const reml_bool_object_t reml_bool_false_object;
+extern const reml_bool_object_t reml_bool_true_object;
+/* The handles of false and true. */
+#define REML_FALSE ((reml_handle_t)(uintptr_t)&reml_bool_false_object.value)
+#define REML_TRUE ((reml_handle_t)(uintptr_t)&reml_bool_true_object.value)
+/* reml_box_bool's body: a choice between the two constants. */
+REML_INLINE REML_OWN reml_handle_t reml_box_bool_inline(int64_t b) { return b ? REML_TRUE : REML_FALSE; }
+/* Whether `h` needs no reference counting: Void, a small Int or a Bool. */
+REML_INLINE int reml_h_uncounted(reml_handle_t h) {
+  return (h & 1u) != 0 || h == REML_VOID || h == REML_TRUE || h == REML_FALSE;
+}
+
 /* Unboxing with a kind check: a handle of another kind is the runtime error
  * `Type error: expected <Kind>, got <Kind>`. */
 int64_t reml_unbox_i64_slow(REML_BOR reml_handle_t h, const reml_loc_t* loc);
@@ -537,10 +557,13 @@ REML_INLINE int64_t reml_dyn_eq_fast(REML_BOR reml_handle_t a, REML_BOR reml_han
 REML_INLINE int64_t reml_dyn_ne_fast(REML_BOR reml_handle_t a, REML_BOR reml_handle_t b) {
   return !reml_dyn_eq_fast(a, b);
 }
-/* reml_h_truthy with the small-Int case inline (the small Int 0 is the word
- * 1); every other kind, and the errors, are the out-of-line function's. */
+/* reml_h_truthy with the small-Int and Bool cases inline (the small Int 0 is
+ * the word 1; a Bool is one of two addresses); every other kind, and the
+ * errors, are the out-of-line function's. */
 REML_INLINE int64_t reml_h_truthy_fast(REML_BOR reml_handle_t h, const reml_loc_t* loc) {
   if (REML_LIKELY(reml_h_is_small_int(h))) return h != 1u;
+  if (h == REML_TRUE) return 1;
+  if (h == REML_FALSE) return 0;
   return reml_h_truthy(h, loc);
 }
 
@@ -666,11 +689,29 @@ typedef struct reml_bool_box { int64_t value; } reml_bool_box_t;
 /* ArrayBox                                                                   */
 /* ------------------------------------------------------------------------- */
 
+/* How an ArrayBox stores its elements (reml_array_t.kind; docs/runtime.md,
+ * "ArrayBox"). */
+typedef enum reml_array_kind {
+  /* Only Bools, one byte each (0 or 1) in `items`: a new array starts so. */
+  REML_ARRAY_BOOLS = 0,
+  /* Handles, each uncounted (reml_h_uncounted): stores release nothing and
+   * gets retain nothing. */
+  REML_ARRAY_UNCOUNTED = 1,
+  /* Handles, any of them possibly counted. */
+  REML_ARRAY_COUNTED = 2
+} reml_array_kind_t;
+
 typedef struct reml_array {
   int64_t len;
   int64_t cap;
-  reml_handle_t* items;         /* owned elements */
+  /* The owned elements: handles, or bytes when kind is REML_ARRAY_BOOLS;
+   * array_layout.h's array_at reads either. */
+  reml_handle_t* items;
   struct reml_weak_cell* weak;  /* the array's WeakRef cell, or NULL (see WeakRef) */
+  /* A reml_array_kind_t. It only moves forward (Bools to handles, uncounted
+   * to counted), except that clear() keeps it; a distinct type from the
+   * elements' so that the optimiser knows element stores leave it alone. */
+  uint32_t kind;
 } reml_array_t;
 
 REML_OWN reml_array_t* reml_array_new(void);
@@ -799,6 +840,10 @@ REML_OWN reml_instance_t* reml_instance_new(uint32_t type_index);
  * instance; otherwise `old` is released and a fresh instance allocated
  * (docs/ownership.md, "Reuse of dying boxes"). */
 REML_OWN reml_instance_t* reml_instance_reuse(REML_OWN reml_instance_t* old, uint32_t type_index);
+/* reml_instance_new for a box of `field_count` fields (its registered count,
+ * which compiled code knows and passes): the allocation from the size-class
+ * cache runs inline in -O2 code (fast_paths.c). */
+REML_OWN reml_instance_t* reml_instance_new_n(uint32_t type_index, uint32_t field_count);
 
 /* Called by reml_h_to_string for instances whose type has_to_string; set by
  * the execution engine (VM or native code) that can run the user method. */

@@ -1,6 +1,9 @@
-/* array.c — ArrayBox: a growable vector of owned handles. get, set, push and
+/* array.c — ArrayBox: a growable vector of owned handles, or of Bool bytes
+ * while every element is a Bool (reml_array_t.kind). get, set, push and
  * length are defined in fast_paths.c from array_layout.h's inline functions
- * (-O2 code inlines them); their out-of-line halves are here. */
+ * (-O2 code inlines them); their out-of-line halves are here. Every other
+ * operation reads elements through array_at, or widens Bools to handles
+ * first (those that move or insert elements). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,41 +17,70 @@ reml_array_t* reml_array_new(void) {
   a->cap = 0;
   a->items = NULL;
   a->weak = NULL;
+  a->kind = REML_ARRAY_BOOLS;
   return a;
 }
 
 void reml_array_destroy(reml_array_t* a) {
-  for (int64_t i = 0; i < a->len; i++) reml_h_release(a->items[i]);
+  if (a->kind == REML_ARRAY_COUNTED)
+    for (int64_t i = 0; i < a->len; i++) reml_h_release(a->items[i]);
   free(a->items);
   a->items = NULL;
   a->len = a->cap = 0;
+}
+
+/* The bytes of one element of `a`'s kind. */
+static size_t element_size(const reml_array_t* a) {
+  return a->kind == REML_ARRAY_BOOLS ? sizeof(uint8_t) : sizeof(reml_handle_t);
 }
 
 static void reserve(reml_array_t* a, int64_t need) {
   if (need <= a->cap) return;
   int64_t cap = a->cap ? a->cap : 4;
   while (cap < need) cap *= 2;
-  a->items = reml_xrealloc(a->items, reml_mul_size((size_t)cap, sizeof(reml_handle_t)));
+  a->items = reml_xrealloc(a->items, reml_mul_size((size_t)cap, element_size(a)));
   a->cap = cap;
+}
+
+/* Turns an array of Bool bytes into one of handles (the two Bools are
+ * uncounted), keeping its capacity; other kinds stay as they are. */
+static void widen(reml_array_t* a) {
+  if (a->kind != REML_ARRAY_BOOLS) return;
+  reml_handle_t* items = NULL;
+  if (a->cap > 0) {
+    items = reml_xmalloc(reml_mul_size((size_t)a->cap, sizeof(reml_handle_t)));
+    const uint8_t* bytes = array_bytes(a);
+    for (int64_t i = 0; i < a->len; i++) items[i] = reml_box_bool_inline(bytes[i]);
+  }
+  free(a->items);
+  a->items = items;
+  a->kind = REML_ARRAY_UNCOUNTED;
 }
 
 reml_handle_t reml_array_pop(reml_array_t* a) {
   if (a->len == 0) return REML_VOID;
-  return a->items[--a->len]; /* the array's reference moves to the caller */
+  a->len--;
+  return array_at(a, a->len); /* the array's reference moves to the caller */
 }
 
 REML_NORETURN static void index_error(const reml_array_t* a, int64_t i, const reml_loc_t* loc) {
   reml_panic_at(loc, "Index out of range: %lld (length %lld)", (long long)i, (long long)a->len);
 }
 
-void reml_array_push_grow(reml_array_t* a, reml_handle_t v) {
+void reml_array_push_slow(reml_array_t* a, reml_handle_t v) {
+  if (!array_is_bool(v)) widen(a);
   reserve(a, a->len + 1);
-  a->items[a->len++] = v;
+  array_push_owned(a, v); /* now with room and the right kind */
 }
 
 void reml_array_set_slow(reml_array_t* a, int64_t i, reml_handle_t v, const reml_loc_t* loc) {
+  if (i >= 0 && i < a->len) {
+    widen(a); /* the only reason an element index gets here */
+    array_set_owned(a, i, v, loc);
+    return;
+  }
   if (i == a->len) {
-    reml_array_push_grow(a, v);
+    reml_array_push_slow(a, v);
     return;
   }
   reml_h_release(v); /* the caller's reference; the message reads only `a` */
@@ -58,15 +90,17 @@ void reml_array_set_slow(reml_array_t* a, int64_t i, reml_handle_t v, const reml
 REML_GUARDED_VOID(reml_array_insert, (reml_array_t* a, int64_t i, reml_handle_t v, const reml_loc_t* loc),
                   (a, i, v, loc), return, loc, REML_GA_OBJ(1, a, REML_TAG_ARRAY), REML_GA_H(3, v)) {
   if (i < 0 || i > a->len) index_error(a, i, loc);
+  widen(a);
   reserve(a, a->len + 1);
   memmove(a->items + i + 1, a->items + i, (size_t)(a->len - i) * sizeof(reml_handle_t));
   reml_h_retain(v);
-  a->items[i] = v;
   a->len++;
+  array_store_handle(a, i, v, 0);
 }
 
 reml_handle_t reml_array_remove(reml_array_t* a, int64_t i) {
   if (i < 0 || i >= a->len) return REML_VOID;
+  widen(a);
   reml_handle_t v = a->items[i];
   memmove(a->items + i, a->items + i + 1, (size_t)(a->len - i - 1) * sizeof(reml_handle_t));
   a->len--;
@@ -76,7 +110,7 @@ reml_handle_t reml_array_remove(reml_array_t* a, int64_t i) {
 /* index_of without the guard. */
 static int64_t index_of(const reml_array_t* a, reml_handle_t v) {
   for (int64_t i = 0; i < a->len; i++)
-    if (reml_dyn_eq(a->items[i], v)) return i;
+    if (reml_dyn_eq(array_at(a, i), v)) return i;
   return -1;
 }
 
@@ -151,7 +185,7 @@ static reml_string_t* join_buffered(const reml_array_t* a, const reml_string_t* 
   reml_sb_init(&sb);
   for (int64_t i = 0; i < a->len; i++) {
     if (i > 0) reml_sb_append(&sb, sep->data, (size_t)sep->len);
-    reml_sb_append_value(&sb, a->items[i]);
+    reml_sb_append_value(&sb, array_at(a, i));
   }
   return reml_sb_finish(&sb);
 }
@@ -162,7 +196,7 @@ reml_string_t* reml_array_join(const reml_array_t* a, const reml_string_t* sep) 
   if (a->len == 0) return reml_str_new("", 0);
   size_t total = reml_mul_size((size_t)sep->len, (size_t)(a->len - 1));
   for (int64_t i = 0; i < a->len; i++) {
-    plain_text_t t = plain_text(a->items[i]);
+    plain_text_t t = plain_text(array_at(a, i));
     if (t.kind == PLAIN_NONE) return join_buffered(a, sep);
     if (t.kind == PLAIN_FLOAT) {
       char buf[REML_F64_TEXT_MAX];
@@ -177,7 +211,7 @@ reml_string_t* reml_array_join(const reml_array_t* a, const reml_string_t* sep) 
       memcpy(out, sep->data, (size_t)sep->len);
       out += sep->len;
     }
-    plain_text_t t = plain_text(a->items[i]);
+    plain_text_t t = plain_text(array_at(a, i));
     out = write_plain(out, &t);
   }
   return s;
@@ -190,15 +224,18 @@ reml_array_t* reml_array_slice(const reml_array_t* a, int64_t from, int64_t to) 
   if (to > a->len) to = a->len;
   reml_array_t* r = reml_array_new();
   if (from >= to) return r;
+  if (a->kind != REML_ARRAY_BOOLS) r->kind = REML_ARRAY_UNCOUNTED;
   reserve(r, to - from);
   for (int64_t i = from; i < to; i++) {
-    reml_h_retain(a->items[i]);
-    r->items[r->len++] = a->items[i];
+    reml_handle_t v = array_at(a, i);
+    reml_h_retain(v);
+    array_push_owned(r, v);
   }
   return r;
 }
 
 void reml_array_reverse(reml_array_t* a) {
+  widen(a);
   for (int64_t i = 0, j = a->len - 1; i < j; i++, j--) {
     reml_handle_t t = a->items[i];
     a->items[i] = a->items[j];
@@ -211,8 +248,16 @@ void reml_array_clear(reml_array_t* a) {
    * released. */
   reml_handle_t* items = a->items;
   int64_t len = a->len;
+  uint32_t kind = a->kind;
   a->items = NULL;
   a->len = a->cap = 0;
-  for (int64_t i = 0; i < len; i++) reml_h_release(items[i]);
+  /* An array of handles stays one: a caller that widened it before user
+   * code ran (which may clear it and push again) still finds handles. */
+  if (kind == REML_ARRAY_COUNTED) {
+    a->kind = REML_ARRAY_UNCOUNTED;
+    for (int64_t i = 0; i < len; i++) reml_h_release(items[i]);
+  }
   free(items);
 }
+
+void reml_array_widen(reml_array_t* a) { widen(a); }

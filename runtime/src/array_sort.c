@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array_layout.h"
 #include "internal.h"
 
 /* What sort can order: numbers with numbers, strings with strings. */
@@ -46,6 +47,7 @@ static void merge_sort(reml_handle_t* items, int64_t n, enum sort_class cls) {
 
 void reml_array_sort(reml_array_t* a, const reml_loc_t* loc) {
   if (a->len < 2) return;
+  reml_array_widen(a); /* the merge moves handles */
   /* Check every element before moving any, so a type error leaves the array
    * untouched and names the first pair that cannot be ordered. */
   enum sort_class cls = class_of(a->items[0]);

@@ -1,13 +1,31 @@
 /* Out-of-line wrappers of the header's inline fast paths, for native code,
  * MapBox's Int-key entry points (whose bodies are map_layout.h's inline
  * functions) and ArrayBox's get, set, push and length (array_layout.h's). -O2 code links this file's bitcode and inlines what it calls
- * (src/codegen/fast_paths.h); each body has one definition. */
+ * (src/codegen/fast_paths.h); each body has one definition. The two Bool
+ * objects are defined here too, so the bitcode carries their contents, and
+ * the allocation of an instance from the size-class cache (mem_cache.h). */
+#include <stddef.h>
+
 #include "array_layout.h"
 #include "guard.h"
 #include "map_layout.h"
+#include "mem_cache.h"
 #include "reml_runtime.h"
 
 reml_handle_t reml_fp_box_i64(int64_t v) { return reml_box_i64(v); }
+
+/* --- Bool: the two objects live here, constants in read-only storage, so
+ * that -O2 code sees their immortal counts (reml_runtime.h, "Boxing"). No
+ * count of an immortal object is ever written. */
+
+_Static_assert(offsetof(reml_bool_object_t, value) == sizeof(reml_object_header_t),
+               "a Bool's payload must directly follow its header");
+_Static_assert(sizeof(reml_bool_box_t) == sizeof(int64_t), "a Bool's payload is one word");
+
+const reml_bool_object_t reml_bool_false_object = {{REML_RC_IMMORTAL, REML_TAG_BOOL}, 0};
+const reml_bool_object_t reml_bool_true_object = {{REML_RC_IMMORTAL, REML_TAG_BOOL}, 1};
+
+reml_handle_t reml_box_bool(int64_t b) { return reml_box_bool_inline(b); }
 
 int64_t reml_fp_unbox_i64(reml_handle_t h, const reml_loc_t* loc) { return reml_unbox_i64(h, loc); }
 
@@ -105,4 +123,15 @@ void reml_array_push_i(reml_array_t* a, int64_t v) { array_push_owned(a, reml_bo
 
 void reml_array_set_i(reml_array_t* a, int64_t i, int64_t v, const reml_loc_t* loc) {
   array_set_owned(a, i, reml_box_i64(v), loc);
+}
+
+/* --- Instances: a block from the size-class cache taken inline
+ * (mem_cache.h); the rest of reml_alloc_object stays in mem.c. */
+
+reml_instance_t* reml_instance_new_n(uint32_t type_index, uint32_t field_count) {
+  reml_instance_t* inst = mem_alloc_cached(sizeof(reml_instance_t) + (size_t)field_count * sizeof(reml_handle_t),
+                                           REML_TAG_USER_BASE + type_index);
+  inst->flags = 0;
+  for (uint32_t i = 0; i < field_count; i++) inst->fields[i] = REML_VOID;
+  return inst;
 }

@@ -5,19 +5,6 @@
 #include "guard.h"
 #include "internal.h"
 
-/* The two Bool objects live in static storage, immortal from the start, so
- * boxing a Bool never allocates and needs no initialisation. */
-typedef struct static_bool {
-  reml_object_header_t header;
-  reml_bool_box_t box;
-} static_bool_t;
-
-_Static_assert(offsetof(static_bool_t, box) == sizeof(reml_object_header_t),
-               "static Bool payload must directly follow its header");
-
-static static_bool_t g_false = {{REML_RC_IMMORTAL, REML_TAG_BOOL}, {0}};
-static static_bool_t g_true = {{REML_RC_IMMORTAL, REML_TAG_BOOL}, {1}};
-
 reml_handle_t reml_box_i64_slow(int64_t v) {
   /* Keep one representation per value: small Ints are never heap boxes. */
   if (v >= REML_SMALL_INT_MIN && v <= REML_SMALL_INT_MAX) return ((uint64_t)v << 1) | 1u;
@@ -31,8 +18,6 @@ reml_handle_t reml_box_f64(double v) {
   box->value = v;
   return reml_h_from_ptr(box);
 }
-
-reml_handle_t reml_box_bool(int64_t b) { return reml_h_from_ptr(b ? &g_true.box : &g_false.box); }
 
 bool reml_h_is_int(reml_handle_t h) { return reml_h_tag(h) == REML_TAG_INT; }
 

@@ -23,12 +23,7 @@ uint32_t reml_user_type_count(void) { return g_type_count; }
 
 reml_instance_t* reml_instance_new(uint32_t type_index) {
   if (type_index >= g_type_count) reml_internal_error("instance of unregistered box type %u", type_index);
-  const reml_box_type_t* t = &g_types[type_index];
-  size_t size = reml_add_size(sizeof(reml_instance_t), reml_mul_size(t->field_count, sizeof(reml_handle_t)));
-  reml_instance_t* inst = reml_alloc_object(size, REML_TAG_USER_BASE + type_index);
-  inst->flags = 0;
-  for (uint32_t i = 0; i < t->field_count; i++) inst->fields[i] = REML_VOID;
-  return inst;
+  return reml_instance_new_n(type_index, g_types[type_index].field_count);
 }
 
 void reml_instance_destroy(reml_instance_t* inst, uint32_t tag) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array_layout.h"
 #include "graph.h"
 #include "internal.h"
 
@@ -21,7 +22,7 @@ static void visit_strong_refs(void* obj, void (*fn)(reml_handle_t h, void* ctx),
   uint32_t tag = REML_GET_HEADER(obj)->type_tag;
   if (tag == REML_TAG_ARRAY) {
     const reml_array_t* a = obj;
-    for (int64_t i = 0; i < a->len; i++) fn(a->items[i], ctx);
+    for (int64_t i = 0; i < a->len; i++) fn(array_at(a, i), ctx);
   } else if (tag == REML_TAG_MAP) {
     reml_map_visit(obj, fn, ctx);
   } else if (tag >= REML_TAG_USER_BASE) {

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include "internal.h"
+#include "mem_cache.h"
 #include "mem_check.h"
 
 /* The payload must stay 8-aligned: malloc gives at least 8, and the class
@@ -33,38 +34,32 @@ typedef enum alloc_mode {
 } alloc_mode_t;
 
 static alloc_mode_t g_mode;
-static reml_alloc_stats_t g_stats;
+reml_alloc_stats_t reml_mem_stats;
 
-/* Size classes: header + payload of 16, 32, ..., 256 bytes. */
-#define CLASS_GRAIN 16u
-#define CLASS_COUNT 16u
-#define SMALL_PAYLOAD_MAX (CLASS_GRAIN * CLASS_COUNT - sizeof(reml_object_header_t))
 /* The class word of a block too large for the cache. */
 #define CLASS_LARGE UINT64_MAX
 /* Each class caches at most this many bytes of blocks, so a program that
  * frees a large structure gives most of it back to malloc. */
 #define CLASS_BUDGET ((size_t)2 << 20)
 
-/* The cached blocks of one class, as a stack of pointers kept outside the
- * blocks: the blocks themselves stay untouched (and, under ASan, poisoned
- * whole; LeakSanitizer ignores pointers stored in poisoned memory, so links
+/* The cached blocks of one class (mem_cache.h), as a stack of pointers kept
+ * outside the blocks: the blocks themselves stay untouched (and, under
+ * ASan, poisoned whole; LeakSanitizer ignores pointers stored in poisoned memory, so links
  * inside the blocks would make it report every cached block as leaked). A
  * cached block keeps its class word, and its header keeps refcount 0, so the
  * cheap "already dead" check of reml_rc_destroy still fires on a double
  * release. */
-typedef struct free_stack {
-  uint64_t** items;
-  size_t len;
-  size_t cap;
-} free_stack_t;
+reml_free_stack_t reml_mem_cache[REML_CLASS_COUNT];
 
-static free_stack_t g_cache[CLASS_COUNT];
+#ifdef REML_HAVE_ASAN
+#define INLINE_CACHE_ALLOWED 0u /* the inline path would hand out poisoned blocks */
+#else
+#define INLINE_CACHE_ALLOWED 1u
+#endif
+uint32_t reml_mem_inline_cache;
 
 /* The bytes of a block of class `c`: class word, header and payload. */
-static size_t class_block_bytes(size_t c) { return sizeof(uint64_t) + (c + 1) * CLASS_GRAIN; }
-
-/* The class of a payload of `size` bytes (at most SMALL_PAYLOAD_MAX). */
-static size_t class_of(size_t size) { return (size + sizeof(reml_object_header_t) - 1) / CLASS_GRAIN; }
+static size_t class_block_bytes(size_t c) { return sizeof(uint64_t) + (c + 1) * REML_CLASS_GRAIN; }
 
 size_t reml_mul_size(size_t a, size_t b) {
   if (b != 0 && a > SIZE_MAX / b) reml_internal_error("allocation size overflow");
@@ -109,26 +104,28 @@ static alloc_mode_t default_mode(void) { return REML_RUNNING_ON_VALGRIND() ? MOD
 
 /* Everything but a small object in cache mode. */
 static void* alloc_slow(size_t size, uint32_t tag) {
-  if (g_mode == MODE_UNDECIDED) g_mode = default_mode();
+  if (g_mode == MODE_UNDECIDED) {
+    g_mode = default_mode();
+    if (g_mode == MODE_CACHE) reml_mem_inline_cache = INLINE_CACHE_ALLOWED;
+  }
   switch (g_mode) {
     case MODE_DEBUG: return reml_debug_alloc(size, tag);
     case MODE_PLAIN:
       return init_header(reml_xmalloc(reml_add_size(sizeof(reml_object_header_t), size)), 1, tag);
     default: break;
   }
-  if (size <= SMALL_PAYLOAD_MAX) return new_block(class_of(size), class_block_bytes(class_of(size)), tag);
+  if (size <= REML_SMALL_PAYLOAD_MAX) return new_block(mem_class_of(size), class_block_bytes(mem_class_of(size)), tag);
   return new_block(CLASS_LARGE, reml_add_size(sizeof(uint64_t) + sizeof(reml_object_header_t), size), tag);
 }
 
 void* reml_alloc_object(size_t size, uint32_t tag) {
-  g_stats.allocations++;
-  if (REML_LIKELY(g_mode == MODE_CACHE && size <= SMALL_PAYLOAD_MAX)) {
-    size_t c = class_of(size);
-    free_stack_t* s = &g_cache[c];
-    if (REML_LIKELY(s->len > 0)) {
-      uint64_t* b = s->items[--s->len];
+  reml_mem_stats.allocations++;
+  if (REML_LIKELY(g_mode == MODE_CACHE && size <= REML_SMALL_PAYLOAD_MAX)) {
+    size_t c = mem_class_of(size);
+    if (REML_LIKELY(mem_cache_has(c))) {
+      uint64_t* b = mem_cache_take(c);
       REML_UNPOISON(b, class_block_bytes(c));
-      return init_header((reml_object_header_t*)(b + 1), 1, tag);
+      return mem_cache_revive(b, tag);
     }
     return new_block(c, class_block_bytes(c), tag);
   }
@@ -137,9 +134,17 @@ void* reml_alloc_object(size_t size, uint32_t tag) {
 
 void* mem_alloc(size_t size) { return reml_alloc_object(size, REML_TAG_RAW); }
 
+/* Out of line and cold: inlined, the growing made every mem_free save and
+ * restore six registers for a path that runs a few dozen times a run. */
+#if defined(__GNUC__) || defined(__clang__)
+#define MEM_SLOW_PATH __attribute__((noinline, cold))
+#else
+#define MEM_SLOW_PATH
+#endif
+
 /* Grows the full stack of class `c` within its budget; false when it is at
  * the budget and the block should go back to malloc instead. */
-static bool cache_grow(free_stack_t* s, size_t c) {
+MEM_SLOW_PATH static bool cache_grow(reml_free_stack_t* s, size_t c) {
   size_t limit = CLASS_BUDGET / class_block_bytes(c);
   if (s->cap >= limit) return false;
   size_t cap = s->cap ? s->cap * 2 : 64;
@@ -149,20 +154,38 @@ static bool cache_grow(free_stack_t* s, size_t c) {
   return true;
 }
 
-/* Puts a dead block on its class stack, or gives it back to malloc when it
- * is large or the cache is full. */
-static void cache_free(reml_object_header_t* h) {
+/* The rest of cache_free: grows the stack of the block's class within its
+ * budget and puts the block on it, or gives the block back to malloc when
+ * it is large or the cache is full. */
+MEM_SLOW_PATH static void cache_free_slow(reml_object_header_t* h) {
   uint64_t* b = (uint64_t*)h - 1;
   uint64_t c = b[0];
-  free_stack_t* s = &g_cache[c < CLASS_COUNT ? c : 0];
-  if (c < CLASS_COUNT && (REML_LIKELY(s->len < s->cap) || cache_grow(s, c))) {
+  if (c < REML_CLASS_COUNT && cache_grow(&reml_mem_cache[c], c)) {
+    reml_free_stack_t* s = &reml_mem_cache[c];
     h->refcount = 0;
     s->items[s->len++] = b;
-    /* Under ASan any touch of a cached block is a use after free. */
     REML_POISON(b, class_block_bytes(c));
     return;
   }
   free(b);
+}
+
+/* Puts a dead block on its class stack; the slow half (a full stack, a
+ * large block) is a tail call, so this part saves no registers. */
+static void cache_free(reml_object_header_t* h) {
+  uint64_t* b = (uint64_t*)h - 1;
+  uint64_t c = b[0];
+  if (REML_LIKELY(c < REML_CLASS_COUNT)) {
+    reml_free_stack_t* s = &reml_mem_cache[c];
+    if (REML_LIKELY(s->len < s->cap)) {
+      h->refcount = 0;
+      s->items[s->len++] = b;
+      /* Under ASan any touch of a cached block is a use after free. */
+      REML_POISON(b, class_block_bytes(c));
+      return;
+    }
+  }
+  cache_free_slow(h);
 }
 
 void mem_free(void* ptr) {
@@ -172,16 +195,16 @@ void mem_free(void* ptr) {
    * shared literals: never write to them. */
   if (h->refcount == REML_RC_IMMORTAL) return;
   if (REML_LIKELY(g_mode == MODE_CACHE)) {
-    g_stats.frees++;
+    reml_mem_stats.frees++;
     cache_free(h);
     return;
   }
   if (g_mode == MODE_DEBUG) {
     reml_debug_free(ptr); /* reports a double free and does not return then */
-    g_stats.frees++;
+    reml_mem_stats.frees++;
     return;
   }
-  g_stats.frees++;
+  reml_mem_stats.frees++;
   free(h);
 }
 
@@ -207,7 +230,7 @@ void* reml_alloc_immortal(size_t size, uint32_t tag) {
 bool reml_mem_enter_debug_mode(void) {
   if (g_mode == MODE_DEBUG) return true;
   /* Objects allocated before would have no tracking record. */
-  if (g_stats.allocations > 0) return false;
+  if (reml_mem_stats.allocations > 0) return false;
   g_mode = MODE_DEBUG;
   return true;
 }
@@ -224,4 +247,4 @@ uint32_t reml_get_type_tag(const void* ptr) {
   return REML_GET_HEADER(ptr)->type_tag;
 }
 
-reml_alloc_stats_t reml_alloc_stats(void) { return g_stats; }
+reml_alloc_stats_t reml_alloc_stats(void) { return reml_mem_stats; }

@@ -1,5 +1,6 @@
 /* to_string.c — toString() of any value (§6), shared by print, `+` with a
  * String, join and reml_call_builtin. */
+#include "array_layout.h"
 #include "guard.h"
 #include "internal.h"
 
@@ -26,7 +27,7 @@ static void append_array(reml_strbuf_t* sb, const reml_array_t* a) {
   reml_sb_append_byte(sb, '[');
   for (int64_t i = 0; i < a->len; i++) {
     if (i > 0) reml_sb_append(sb, ", ", 2);
-    reml_sb_append_value(sb, a->items[i]);
+    reml_sb_append_value(sb, array_at(a, i));
   }
   reml_sb_append_byte(sb, ']');
   g_render_depth--;

@@ -4,6 +4,7 @@
 
 #include <llvm/Bitcode/BitcodeReader.h>
 #include <llvm/IR/Function.h>
+#include <llvm/IR/GlobalVariable.h>
 #include <llvm/Linker/Linker.h>
 #include <llvm/Support/Error.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -56,6 +57,11 @@ bool link_fast_paths(llvm::Module& m, std::string& error) {
   std::vector<std::string> exported;
   for (const llvm::Function& f : *src)
     if (!f.isDeclaration() && f.hasExternalLinkage()) exported.push_back(f.getName().str());
+  // The exported constants (the two Bool objects): their contents let the
+  // optimiser fold the count checks of a value it knows is a Bool.
+  std::vector<std::string> constants;
+  for (const llvm::GlobalVariable& g : src->globals())
+    if (g.hasInitializer() && g.isConstant() && g.hasExternalLinkage()) constants.push_back(g.getName().str());
 
   // LinkOnlyNeeded: only the fast paths this module calls.
   if (llvm::Linker::linkModules(m, std::move(src), llvm::Linker::Flags::LinkOnlyNeeded)) {
@@ -70,6 +76,13 @@ bool link_fast_paths(llvm::Module& m, std::string& error) {
     if (!f || f->isDeclaration()) continue;
     f->setLinkage(llvm::GlobalValue::AvailableExternallyLinkage);
     f->addFnAttr(llvm::Attribute::AlwaysInline);
+  }
+  // available_externally: the initializer is known, the symbol stays the
+  // library's (one object, whatever module refers to it).
+  for (const std::string& name : constants) {
+    llvm::GlobalVariable* g = m.getGlobalVariable(name);
+    if (!g || g->isDeclaration()) continue;
+    g->setLinkage(llvm::GlobalValue::AvailableExternallyLinkage);
   }
   return true;
 }

@@ -73,6 +73,23 @@ llvm::Value* call_method(FunctionState& fs, const mir::Inst& in) {
   return result;
 }
 
+// Whether runtime function `fn` may reach the to-string hook, which reports
+// a stack overflow at hako.runtime_loc (docs/codegen.md, "Stack overflow").
+// ArrayBox's element access never does: it prints and converts nothing, and
+// the release of a replaced element runs destructors, never user code. Not
+// publishing the location saves a store per access in array loops.
+bool reaches_to_string_hook(mir::RtFn fn) {
+  switch (fn) {
+    case mir::RtFn::ArrayLen:
+    case mir::RtFn::ArrayPush:
+    case mir::RtFn::ArrayPushI:
+    case mir::RtFn::ArrayGet:
+    case mir::RtFn::ArraySet:
+    case mir::RtFn::ArraySetI: return false;
+    default: return true;
+  }
+}
+
 llvm::Value* call_rt(FunctionState& fs, const mir::Inst& in) {
   const auto fn = static_cast<mir::RtFn>(in.ref);
   const mir::RtInfo& info = mir::rt_info(fn);
@@ -86,7 +103,7 @@ llvm::Value* call_rt(FunctionState& fs, const mir::Inst& in) {
     args.push_back(v);
   }
   if (info.takes_loc) args.push_back(fs.loc(in));
-  note_runtime_loc(fs.ms, fs.b, fs.loc(in));  // printing and joining may run a user toString()
+  if (reaches_to_string_hook(fn)) note_runtime_loc(fs.ms, fs.b, fs.loc(in));  // printing may run a user toString()
   llvm::Value* r = fs.b.CreateCall(fs.ms.rt.get(fn), args);
   if (info.result[0] == '-') return nullptr;
   return info.result[0] == 'B' ? i64_to_bool(fs.ms, fs.b, r) : r;

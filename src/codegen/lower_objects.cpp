@@ -236,7 +236,14 @@ void lower_object_op(FunctionState& fs, const mir::Inst& in) {
       r = dynamic(fs, in);
       break;
 
-    case Op::NewBox: r = b.CreateCall(ms.rt.get(Rt::InstanceNew), {llvm::ConstantInt::get(ms.i32, in.ref)}); break;
+    case Op::NewBox: {
+      // The field count is the one the box table registers (module_glue.cpp):
+      // with it known, -O2 code allocates from the size-class cache inline.
+      const auto fields = static_cast<uint64_t>(ms.mir.boxes.at(in.ref).fields.size());
+      r = b.CreateCall(ms.rt.get(Rt::InstanceNewN),
+                       {llvm::ConstantInt::get(ms.i32, in.ref), llvm::ConstantInt::get(ms.i32, fields)});
+      break;
+    }
     case Op::NewBoxReuse:
       r = b.CreateCall(ms.rt.get(Rt::InstanceReuse), {fs.val(in.args[0]), llvm::ConstantInt::get(ms.i32, in.ref)});
       break;

@@ -110,7 +110,7 @@ enum RtAttr : uint32_t {
   X(WeakNewChecked, reml_weak_new_checked, "l", "lp", RT_NONE)                   \
   X(WeakDrop, nyrt_weak_drop, "v", "l", RT_NONE)                                 \
   X(WeakFieldCheck, reml_weak_field_check, "v", "lllp", RT_NONE)                 \
-  X(InstanceNew, reml_instance_new, "p", "u", RT_NONE)                           \
+  X(InstanceNewN, reml_instance_new_n, "p", "uu", RT_NONE)                       \
   X(InstanceReuse, reml_instance_reuse, "p", "pu", RT_NONE)                      \
   X(DynGetField, reml_dyn_get_field, "l", "lpp", RT_NONE)                        \
   X(DynSetField, reml_dyn_set_field, "v", "lplp", RT_NONE)                       \

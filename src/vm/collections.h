@@ -16,48 +16,79 @@ extern "C" uint32_t reml_guard_enabled;
 
 namespace hako::vm {
 
+// The element kind (reml_array_t.kind, runtime/src/array_layout.h): Bool
+// bytes, or handles that are all uncounted, or handles. These paths keep
+// the kind's promise as array_layout.h does and leave every change of
+// representation (widening Bools to handles) to the runtime functions.
+
+// Whether `v` is one of the two Bools.
+inline bool is_bool(reml_handle_t v) { return v == REML_TRUE || v == REML_FALSE; }
+
+// Stores handle `v` (owned) at `i` of an array of handles: a counted `v`
+// makes the kind REML_ARRAY_COUNTED; the element replaced (when
+// `replacing`) is released unless the kind promised it is uncounted.
+inline void store_handle(reml_array_t* a, int64_t i, reml_handle_t v, bool replacing) {
+  if (a->kind == REML_ARRAY_UNCOUNTED) {
+    if (!reml_h_uncounted(v)) a->kind = REML_ARRAY_COUNTED;
+    a->items[i] = v;
+    return;
+  }
+  const reml_handle_t old = replacing ? a->items[i] : REML_VOID;
+  a->items[i] = v;
+  reml_h_release(old);
+}
+
 // a.get(i): the element (retained), or Void when i is out of range, as
 // reml_array_get (which is unguarded: no check to keep).
 inline reml_handle_t array_get(const reml_array_t* a, int64_t i) {
   if (static_cast<uint64_t>(i) >= static_cast<uint64_t>(a->len)) return REML_VOID;
+  const uint32_t kind = a->kind;
+  if (kind == REML_ARRAY_BOOLS) return reml_box_bool_inline(reinterpret_cast<const uint8_t*>(a->items)[i]);
   const reml_handle_t h = a->items[i];
-  reml_h_retain(h);
+  if (kind == REML_ARRAY_COUNTED) reml_h_retain(h);
   return h;
 }
 
 // a.set(i, v) for i in range without guards: true when done here; false
-// leaves appending, the index error and guarded runs to reml_array_set.
+// leaves appending, widening, the index error and guarded runs to
+// reml_array_set.
 inline bool array_set_fast(reml_array_t* a, int64_t i, reml_handle_t v) {
   if (static_cast<uint64_t>(i) >= static_cast<uint64_t>(a->len) || reml_guard_enabled != 0) return false;
+  if (a->kind == REML_ARRAY_BOOLS) {
+    if (!is_bool(v)) return false;
+    reinterpret_cast<uint8_t*>(a->items)[i] = v == REML_TRUE;
+    return true;
+  }
   reml_h_retain(v);  // first: `v` may be the very element being replaced
-  const reml_handle_t old = a->items[i];
-  a->items[i] = v;
-  reml_h_release(old);
+  store_handle(a, i, v, true);
   return true;
 }
 
 // a.set(i, Int v) for i in range (reml_array_set_i is unguarded).
 inline bool array_set_i_fast(reml_array_t* a, int64_t i, int64_t v) {
-  if (static_cast<uint64_t>(i) >= static_cast<uint64_t>(a->len)) return false;
-  const reml_handle_t old = a->items[i];
-  a->items[i] = reml_box_i64(v);
-  reml_h_release(old);
+  if (static_cast<uint64_t>(i) >= static_cast<uint64_t>(a->len) || a->kind == REML_ARRAY_BOOLS) return false;
+  store_handle(a, i, reml_box_i64(v), true);
   return true;
 }
 
-// a.push(v) into spare capacity without guards; false leaves growing and
-// guarded runs to reml_array_push.
+// a.push(v) into spare capacity without guards; false leaves growing,
+// widening and guarded runs to reml_array_push.
 inline bool array_push_fast(reml_array_t* a, reml_handle_t v) {
   if (a->len >= a->cap || reml_guard_enabled != 0) return false;
+  if (a->kind == REML_ARRAY_BOOLS) {
+    if (!is_bool(v)) return false;
+    reinterpret_cast<uint8_t*>(a->items)[a->len++] = v == REML_TRUE;
+    return true;
+  }
   reml_h_retain(v);
-  a->items[a->len++] = v;
+  store_handle(a, a->len++, v, false);
   return true;
 }
 
 // a.push(Int v) into spare capacity (reml_array_push_i is unguarded).
 inline bool array_push_i_fast(reml_array_t* a, int64_t v) {
-  if (a->len >= a->cap) return false;
-  a->items[a->len++] = reml_box_i64(v);
+  if (a->len >= a->cap || a->kind == REML_ARRAY_BOOLS) return false;
+  store_handle(a, a->len++, reml_box_i64(v), false);
   return true;
 }
 

@@ -514,7 +514,12 @@ TEST(CodegenObjects, FieldAccessIsInlineWithRetainAndRelease) {
   llvm::Function* birth = l.fn("P.birth/1");
   EXPECT_EQ(Lowered::calls_to(*birth, "reml_fp_retain").size(), 0u);
   EXPECT_EQ(Lowered::calls_to(*birth, "reml_fp_release").size(), 1u);
-  EXPECT_EQ(Lowered::calls_to(*l.fn("Main.main/0"), "reml_instance_new").size(), 1u);
+  // `new` passes the box's field count, so -O2 code allocates inline.
+  const std::vector<llvm::CallInst*> news = Lowered::calls_to(*l.fn("Main.main/0"), "reml_instance_new_n");
+  ASSERT_EQ(news.size(), 1u);
+  auto* fields = llvm::dyn_cast<llvm::ConstantInt>(news[0]->getArgOperand(1));
+  ASSERT_NE(fields, nullptr);
+  EXPECT_EQ(fields->getZExtValue(), 1u);  // P has one field, x
 }
 
 // A field of a Handle that few boxes declare: a switch on the type tag with
@@ -862,13 +867,18 @@ TEST(CodegenObjects, ArrayFastPathsInlinedAtO2) {
     size_t loops = 0, slow_calls = 0;
     for (llvm::Function& f : *mod) {
       if (f.isDeclaration()) continue;
+      // Bool boxing is a choice between two constants (docs/codegen.md,
+      // "Bool"): no call of reml_box_bool is left.
       for (const char* entry : {"reml_array_get", "reml_array_set", "reml_array_set_i", "reml_array_push",
-                                "reml_array_push_i", "reml_array_len"})
+                                "reml_array_push_i", "reml_array_len", "reml_box_bool"})
         EXPECT_TRUE(Lowered::calls_to(f, entry).empty()) << entry << " called in " << f.getName().str();
       llvm::DominatorTree dt(f);
       llvm::LoopInfo li(dt);
-      std::vector<llvm::CallInst*> slow = Lowered::calls_to(f, "reml_array_push_grow");
+      std::vector<llvm::CallInst*> slow = Lowered::calls_to(f, "reml_array_push_slow");
       for (llvm::CallInst* call : Lowered::calls_to(f, "reml_array_set_slow")) slow.push_back(call);
+      // The truth of a Bool element is a compare: the out-of-line truthiness
+      // is left for other kinds (a Void out of range), off the hot path.
+      for (llvm::CallInst* call : Lowered::calls_to(f, "reml_h_truthy")) slow.push_back(call);
       slow_calls += slow.size();
       for (llvm::Loop* loop : li.getLoopsInPreorder()) {
         ++loops;
@@ -886,6 +896,50 @@ TEST(CodegenObjects, ArrayFastPathsInlinedAtO2) {
     EXPECT_GE(loops, 2u);       // the benchmark's loops survived as loops
     EXPECT_GE(slow_calls, 1u);  // the growth path is still there, out of line
   }
+}
+
+// The allocation of an instance from the size-class cache is inline in -O2
+// code (docs/codegen.md, "Allocation"): bench/binary_trees.hako calls
+// reml_instance_new_n before the fast paths are linked and not after; what
+// is left is reml_alloc_object, the slow path, which dominates no latch of
+// the benchmark's loops.
+TEST(CodegenObjects, InstanceAllocationInlinedAtO2) {
+  const std::filesystem::path source = std::filesystem::path(HAKO_SOURCE_DIR) / "bench" / "binary_trees.hako";
+  diag::DiagEngine diags;
+  driver::Compilation c = driver::compile_source(source.string(), driver::PipelineOptions{}, diags);
+  ASSERT_TRUE(c.module) << diags.render(diag::Format::Text);
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> tm = codegen::create_target_machine(kHost, false, error);
+  ASSERT_TRUE(tm) << error;
+  llvm::LLVMContext ctx;
+  std::unique_ptr<llvm::Module> mod = codegen::lower_to_llvm(*c.module, ctx, kHost, tm->createDataLayout(), false);
+  ASSERT_TRUE(mod);
+  size_t before = 0;
+  for (llvm::Function& f : *mod) before += Lowered::calls_to(f, "reml_instance_new_n").size();
+  EXPECT_GE(before, 1u);
+  ASSERT_TRUE(codegen::link_fast_paths(*mod, error)) << error;
+  codegen::optimize_module(*mod, *tm, codegen::OptLevel::O2);
+  ASSERT_TRUE(verifies(*mod));
+  size_t slow_calls = 0;
+  for (llvm::Function& f : *mod) {
+    if (f.isDeclaration()) continue;
+    EXPECT_TRUE(Lowered::calls_to(f, "reml_instance_new_n").empty()) << "called in " << f.getName().str();
+    llvm::DominatorTree dt(f);
+    llvm::LoopInfo li(dt);
+    std::vector<llvm::CallInst*> slow = Lowered::calls_to(f, "reml_alloc_object");
+    slow_calls += slow.size();
+    for (llvm::Loop* loop : li.getLoopsInPreorder()) {
+      llvm::SmallVector<llvm::BasicBlock*, 4> latches;
+      loop->getLoopLatches(latches);
+      for (llvm::CallInst* call : slow) {
+        if (!loop->contains(call->getParent())) continue;
+        for (llvm::BasicBlock* latch : latches)
+          EXPECT_FALSE(dt.dominates(call->getParent(), latch)) << "reml_alloc_object on the hot path of "
+                                                               << f.getName().str();
+      }
+    }
+  }
+  EXPECT_GE(slow_calls, 1u);  // the cache-miss path is still there, out of line
 }
 
 }  // namespace

@@ -1756,4 +1756,92 @@ TEST(RuntimeInit, IdempotentAndVersioned) {
   EXPECT_EQ(REML_RUNTIME_VERSION, 100);
 }
 
+// ---------------------------------------------------------------------------
+// ArrayBox element kinds (docs/runtime.md, "ArrayBox") and the inline
+// allocation of instances (docs/runtime.md, "Allocator")
+// ---------------------------------------------------------------------------
+
+TEST(RuntimeArray, ElementKindsMoveForward) {
+  LeakCheck leaks;
+  {
+    reml_array_t* a = reml_array_new();
+    Own arr(reml_h_from_ptr(a));
+    EXPECT_EQ(a->kind, static_cast<uint32_t>(REML_ARRAY_BOOLS));
+    reml_array_push(a, REML_TRUE);
+    reml_array_push(a, reml_box_bool(0));
+    reml_array_set(a, 0, REML_FALSE, &kLoc);
+    reml_array_set(a, 2, REML_TRUE, &kLoc);  // appends
+    EXPECT_EQ(a->kind, static_cast<uint32_t>(REML_ARRAY_BOOLS));
+    EXPECT_EQ(reml_array_len(a), 3);
+    EXPECT_EQ(reml_array_get(a, 0), REML_FALSE);
+    EXPECT_EQ(reml_array_get(a, 2), REML_TRUE);
+    EXPECT_EQ(reml_array_get(a, 3), REML_VOID);
+    Own text(reml_h_from_ptr(reml_h_to_string(arr)));
+    EXPECT_STREQ(text.as<reml_string_t>()->data, "[false, false, true]");
+
+    reml_array_push_i(a, 7);  // widens: Bools become handles, all uncounted
+    EXPECT_EQ(a->kind, static_cast<uint32_t>(REML_ARRAY_UNCOUNTED));
+    EXPECT_EQ(reml_array_get(a, 2), REML_TRUE);
+    EXPECT_EQ(reml_array_get(a, 3), reml_box_i64(7));
+
+    Own s(NewStr("counted"));
+    reml_array_set(a, 1, s, &kLoc);
+    EXPECT_EQ(a->kind, static_cast<uint32_t>(REML_ARRAY_COUNTED));
+    EXPECT_EQ(REML_GET_HEADER(s.as<reml_string_t>())->refcount, 2u);
+    Own got(reml_array_get(a, 1));  // retained for the caller
+    EXPECT_EQ(REML_GET_HEADER(s.as<reml_string_t>())->refcount, 3u);
+    reml_array_set_i(a, 1, 5, &kLoc);  // releases the String it replaces
+    EXPECT_EQ(REML_GET_HEADER(s.as<reml_string_t>())->refcount, 2u);
+    EXPECT_EQ(a->kind, static_cast<uint32_t>(REML_ARRAY_COUNTED));  // for good
+    reml_array_clear(a);
+    reml_array_push(a, REML_TRUE);
+    EXPECT_NE(a->kind, static_cast<uint32_t>(REML_ARRAY_BOOLS));  // handles stay handles
+    EXPECT_EQ(reml_array_get(a, 0), REML_TRUE);
+  }
+  EXPECT_EQ(leaks.Live(), 0u);
+}
+
+TEST(RuntimeArray, BoolArraysSliceAndWidenWhenElementsMove) {
+  LeakCheck leaks;
+  {
+    reml_array_t* a = reml_array_new();
+    Own arr(reml_h_from_ptr(a));
+    for (int i = 0; i < 6; i++) reml_array_push(a, reml_box_bool(i % 2));
+    Own part(reml_h_from_ptr(reml_array_slice(a, 1, 4)));
+    EXPECT_EQ(part.as<reml_array_t>()->kind, static_cast<uint32_t>(REML_ARRAY_BOOLS));
+    Own part_text(reml_h_from_ptr(reml_h_to_string(part)));
+    EXPECT_STREQ(part_text.as<reml_string_t>()->data, "[true, false, true]");
+    EXPECT_EQ(reml_array_index_of(a, REML_TRUE), 1);
+    EXPECT_EQ(reml_array_pop(a), REML_TRUE);
+    EXPECT_EQ(a->kind, static_cast<uint32_t>(REML_ARRAY_BOOLS));
+    reml_array_reverse(a);
+    EXPECT_EQ(a->kind, static_cast<uint32_t>(REML_ARRAY_UNCOUNTED));
+    Own text(reml_h_from_ptr(reml_h_to_string(arr)));
+    EXPECT_STREQ(text.as<reml_string_t>()->data, "[false, true, false, true, false]");
+    reml_array_t* b = reml_array_new();
+    Own brr(reml_h_from_ptr(b));
+    reml_array_push(b, REML_FALSE);
+    reml_array_insert(b, 0, reml_box_i64(1), &kLoc);
+    EXPECT_EQ(reml_array_remove(b, 1), REML_FALSE);
+    EXPECT_EQ(reml_array_get(b, 0), reml_box_i64(1));
+  }
+  EXPECT_EQ(leaks.Live(), 0u);
+}
+
+TEST(RuntimeMem, InstanceNewNCountsAndClearsFields) {
+  RegisterTypes();
+  LeakCheck leaks;
+  for (int round = 0; round < 3; round++) {  // later rounds take cached blocks
+    reml_instance_t* p = reml_instance_new_n(0, 3);
+    EXPECT_EQ(REML_GET_HEADER(p)->refcount, 1u);
+    EXPECT_EQ(REML_GET_HEADER(p)->type_tag, static_cast<uint32_t>(REML_TAG_USER_BASE));
+    EXPECT_EQ(p->flags, 0u);
+    for (int i = 0; i < 3; i++) EXPECT_EQ(p->fields[i], REML_VOID);
+    p->fields[2] = reml_box_i64(round);
+    dec_ref(p);
+  }
+  EXPECT_EQ(leaks.Allocated(), 3u);
+  EXPECT_EQ(leaks.Live(), 0u);
+}
+
 }  // namespace
