@@ -663,6 +663,9 @@ L_MapHas:
 L_MapSize:
   A.i = reml_map_size(static_cast<const reml_map_t*>(B.p));
   STEP();
+L_MapHasI:
+  A.i = nyash_map_has_h(static_cast<const reml_map_t*>(B.p), C.i);
+  STEP();
 
   // --- WeakRef ---
 L_WeakNew:

@@ -467,6 +467,7 @@ class FunctionTranslator {
       case mir::RtFn::MapSetHH: emit(OpCode::MapSetHH, reg(x[2]), reg(x[0]), reg(x[1])); return true;
       case mir::RtFn::MapHas: emit(OpCode::MapHas, dst(in), reg(x[0]), reg(x[1]), loc(in)); return true;
       case mir::RtFn::MapSize: emit(OpCode::MapSize, dst(in), reg(x[0])); return true;
+      case mir::RtFn::MapHasH: emit(OpCode::MapHasI, dst(in), reg(x[0]), reg(x[1])); return true;
       default: return false;
     }
   }
