@@ -103,14 +103,6 @@ static uint32_t log2_for(int64_t size) {
   return log2;
 }
 
-/* `count` empty slots. calloc, not malloc and memset: a large table comes
- * from fresh pages that are zero already, which saves a pass over it. */
-static map_slot_t* empty_slots(uint64_t count) {
-  map_slot_t* slots = calloc((size_t)count, sizeof(map_slot_t));
-  if (slots == NULL) reml_internal_error("out of memory (%llu map slots)", (unsigned long long)count);
-  return slots;
-}
-
 /* Moves every live key into a new table of 2^log2 slots and closes the
  * holes of the order array. Without holes every key keeps its order
  * position, so the old table is read front to back (sequential reads rather
@@ -121,7 +113,7 @@ static void rebuild(reml_map_t* m, uint32_t log2) {
   map_slot_t* old = m->slots;
   uint64_t old_count = old ? m->mask + 1 : 0;
   uint64_t count = (uint64_t)1 << log2;
-  m->slots = empty_slots(count);
+  m->slots = reml_map_slots_new(count);
   m->mask = count - 1;
   m->log2 = log2;
   m->filled = 0;
@@ -135,7 +127,7 @@ static void rebuild(reml_map_t* m, uint32_t log2) {
       if (m->order[pos] != ORDER_HOLE) place(m, &old[m->order[pos]], out++);
     m->used = out;
   }
-  free(old);
+  reml_map_slots_free(old, old_count);
 }
 
 /* The lookup cache after `entry` went into slot `i`: the slot of an Int
@@ -327,7 +319,7 @@ static void release_all(reml_map_t* m) {
     if (slot_is_string(&slots[i])) reml_dec_ref_inline((void*)slots[i].key.s);
     reml_h_release(slots[i].value);
   }
-  free(slots);
+  reml_map_slots_free(slots, count);
 }
 
 void reml_map_visit(const reml_map_t* m, void (*fn)(reml_handle_t h, void* ctx), void* ctx) {

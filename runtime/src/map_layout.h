@@ -156,6 +156,14 @@ static inline void replace_value(reml_map_t* m, int64_t i, reml_handle_t value) 
   reml_h_release(old);
 }
 
+/* A zeroed table of `count` slots (map_slots.c: large ones on huge pages
+ * where the system has them); out of memory is an internal error. */
+map_slot_t* reml_map_slots_new(uint64_t count);
+
+/* Frees a table of reml_map_slots_new, given the same `count`; NULL is
+ * nothing. */
+void reml_map_slots_free(map_slot_t* slots, uint64_t count);
+
 /* Inserts Int key `k`, not in the map yet, with `value` (owned): the slow
  * half of set_int, in map.c. When the lookup cache holds `k` as absent, the
  * key goes into the empty slot its probe ended at, without a second probe. */
