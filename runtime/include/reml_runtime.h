@@ -782,6 +782,14 @@ void nyash_map_set_ah(REML_BOR reml_map_t* map, REML_BOR reml_handle_t key, int6
 REML_OWN reml_handle_t nyash_map_get_h(REML_BOR const reml_map_t* map, int64_t key);
 /* map.get(key as a handle): the value, or Void when absent. */
 REML_OWN reml_handle_t nyash_map_get_hh(REML_BOR const reml_map_t* map, REML_BOR reml_handle_t key);
+/* map.has(Int key): 1 when the key is in the map, else 0. */
+int64_t nyash_map_has_h(REML_BOR const reml_map_t* map, int64_t key);
+/* Where the value of Int key `key` is stored, or NULL when the key is
+ * absent: for callers that update a value in place (the VM's fused
+ * `m.set(k, m.get(k) + c)`, docs/vm.md). The pointer is good until the map
+ * next changes its keys; whoever stores through it keeps the reference
+ * counts right. Unguarded. */
+reml_handle_t* reml_map_int_value_slot(REML_BOR reml_map_t* map, int64_t key);
 /* The runtime error `Type error: map key must be Int or String, got <Kind>`
  * unless `key` is an Int or a String. */
 void reml_map_check_key(REML_BOR reml_handle_t key, const reml_loc_t* loc);

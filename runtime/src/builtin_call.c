@@ -66,6 +66,7 @@ typedef slot_t (*adapter_t)(any_fn_t fn, const slot_t* a, const reml_loc_t* loc)
   X(ad_h_cmh, reml_handle_t, R_H, (CM_, reml_handle_t), (a[0].p, a[1].h))                  \
   X(ad_h_cmi, reml_handle_t, R_H, (CM_, int64_t), (a[0].p, a[1].i))                        \
   X(ad_i_cmhl, int64_t, R_I, (CM_, reml_handle_t, L_), (a[0].p, a[1].h, loc))              \
+  X(ad_i_cmi, int64_t, R_I, (CM_, int64_t), (a[0].p, a[1].i))                              \
   X(ad_i_mhl, int64_t, R_I, (M_, reml_handle_t, L_), (a[0].p, a[1].h, loc))                \
   X(ad_i_cm, int64_t, R_I, (CM_), (a[0].p))                                                \
   X(ad_a_cm, reml_array_t*, R_P, (CM_), (a[0].p))                                          \

@@ -77,6 +77,16 @@ REML_GUARDED(reml_handle_t, nyash_map_get_h, (const reml_map_t* map, int64_t key
   return value_at(map, find_int(map, key));
 }
 
+reml_handle_t* reml_map_int_value_slot(reml_map_t* map, int64_t key) {
+  int64_t i = find_int(map, key);
+  return i >= 0 ? &map->slots[i].value : NULL;
+}
+
+REML_GUARDED(int64_t, nyash_map_has_h, (const reml_map_t* map, int64_t key), (map, key), return 0, NULL,
+             REML_GA_OBJ(1, map, REML_TAG_MAP)) {
+  return find_int(map, key) >= 0;
+}
+
 /* --- WeakRef (seed 002's ABI; reml_runtime.h "WeakRef"): an upgrade of a
  * live target is a load, a test and an increment, inline in -O2 code. A
  * guard checks that a nonzero weak handle is a WeakRef. */

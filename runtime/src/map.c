@@ -7,7 +7,8 @@
  *    the order array, so a lookup reads one slot;
  *  - the order array: the slot of each key in insertion order, for keys(),
  *    values() and every walk over the map;
- *  - a one-entry cache of the Int key found last (get-then-set pairs).
+ *  - a one-entry cache of the Int key looked up last, present or absent
+ *    (has/get/set of the same key probe once).
  * Deleting leaves a tombstone in the slots and a hole in the order array
  * (order is kept); both go at the next rebuild.
  *
@@ -73,16 +74,22 @@ static uint64_t free_slot(const reml_map_t* m, probe_start_t p) {
   return i;
 }
 
-/* Puts a live slot's contents (key, value, hash, kind) into the table as
- * the key at order position `pos`, and records it there. */
-static void place(reml_map_t* m, const map_slot_t* from, int64_t pos) {
+/* Puts a live slot's contents (key, value, hash, kind) into free slot `i`
+ * as the key at order position `pos`, and records it there. */
+static void place_at(reml_map_t* m, uint64_t i, const map_slot_t* from, int64_t pos) {
   bool is_string = slot_is_string(from);
-  probe_start_t p = is_string ? string_probe_start(m, from->hash) : int_probe_start(m, from->key.i);
-  uint64_t i = free_slot(m, p);
   if (m->slots[i].state == SLOT_EMPTY) m->filled++;
   m->slots[i] = *from;
   m->slots[i].state = live_state(pos, is_string);
   m->order[pos] = (uint32_t)i;
+}
+
+/* place_at the first free slot of the key's probe sequence; returns it. */
+static uint64_t place(reml_map_t* m, const map_slot_t* from, int64_t pos) {
+  probe_start_t p = slot_is_string(from) ? string_probe_start(m, from->hash) : int_probe_start(m, from->key.i);
+  uint64_t i = free_slot(m, p);
+  place_at(m, i, from, pos);
+  return i;
 }
 
 /* The table size for a rebuild holding `size` keys: the smallest that is at
@@ -96,28 +103,56 @@ static uint32_t log2_for(int64_t size) {
   return log2;
 }
 
-/* Moves every live key into a new table of 2^log2 slots, in insertion
- * order, and closes the holes of the order array. */
+/* Moves every live key into a new table of 2^log2 slots and closes the
+ * holes of the order array. Without holes every key keeps its order
+ * position, so the old table is read front to back (sequential reads rather
+ * than one random read a key in insertion order); with holes the keys are
+ * moved in insertion order and renumbered. */
 static void rebuild(reml_map_t* m, uint32_t log2) {
   if (log2 > MAP_MAX_LOG2) reml_internal_error("MapBox too large: %lld entries", (long long)m->size);
   map_slot_t* old = m->slots;
+  uint64_t old_count = old ? m->mask + 1 : 0;
   uint64_t count = (uint64_t)1 << log2;
-  m->slots = reml_xmalloc(reml_mul_size(count, sizeof(map_slot_t)));
-  memset(m->slots, 0, count * sizeof(map_slot_t));
+  m->slots = reml_map_slots_new(count);
   m->mask = count - 1;
   m->log2 = log2;
   m->filled = 0;
-  m->hit_slot = -1;
-  int64_t out = 0;
-  for (int64_t pos = 0; pos < m->used; pos++)
-    if (m->order[pos] != ORDER_HOLE) place(m, &old[m->order[pos]], out++);
-  m->used = out;
-  free(old);
+  m->hit_slot = HIT_NONE;
+  if (m->used == m->size) {
+    for (uint64_t i = 0; i < old_count; i++)
+      if (slot_is_live(&old[i])) place(m, &old[i], slot_order_pos(&old[i]));
+  } else {
+    int64_t out = 0;
+    for (int64_t pos = 0; pos < m->used; pos++)
+      if (m->order[pos] != ORDER_HOLE) place(m, &old[m->order[pos]], out++);
+    m->used = out;
+  }
+  reml_map_slots_free(old, old_count);
+}
+
+/* The lookup cache after `entry` went into slot `i`: the slot of an Int
+ * key; nothing for a String key (its slot may be one an absent Int key's
+ * entry pointed at). */
+static void set_cache_after_insert(reml_map_t* m, const map_slot_t* entry, uint64_t i) {
+  if (slot_is_string(entry)) {
+    m->hit_slot = HIT_NONE;
+  } else {
+    m->hit_slot = (int64_t)i;
+    m->hit_key = entry->key.i;
+  }
+}
+
+/* Whether one more key fits without growing the order array or rebuilding
+ * the table. */
+static bool has_room(const reml_map_t* m) {
+  return m->used < m->order_cap && m->slots != NULL &&
+         (m->filled + 1) * MAP_LOAD_DEN <= (m->mask + 1) * MAP_LOAD_NUM;
 }
 
 /* Adds a key that is not in the map (`entry` holds the key, the value and,
  * for a String key, its hash; a String key and the value already retained
- * for the map) at the end of the order. */
+ * for the map) at the end of the order. The lookup cache then holds an Int
+ * key's slot (a `get` right after a `set` of a new key costs one compare). */
 static void insert_new(reml_map_t* m, const map_slot_t* entry) {
   if (m->used == m->order_cap) {
     if (m->used - m->size >= m->used / 2 && m->used > m->size)
@@ -130,13 +165,22 @@ static void insert_new(reml_map_t* m, const map_slot_t* entry) {
   }
   if (m->slots == NULL || (m->filled + 1) * MAP_LOAD_DEN > (m->mask + 1) * MAP_LOAD_NUM)
     rebuild(m, log2_for(m->size + 1));
-  place(m, entry, m->used++);
+  uint64_t i = place(m, entry, m->used++);
   m->size++;
+  set_cache_after_insert(m, entry, i);
 }
 
 void reml_map_insert_int(reml_map_t* m, int64_t k, reml_handle_t value) {
   map_slot_t e = {.value = value, .state = live_state(0, false)};
   e.key.i = k;
+  int64_t c = m->hit_slot;
+  uint64_t i = (uint64_t)(HIT_ABSENT - c); /* when c <= HIT_ABSENT: the empty slot k's probe ended at */
+  if (c <= HIT_ABSENT && m->hit_key == k && has_room(m) && m->slots[i].state == SLOT_EMPTY) {
+    place_at(m, i, &e, m->used++);
+    m->size++;
+    m->hit_slot = (int64_t)i;
+    return;
+  }
   insert_new(m, &e);
 }
 
@@ -172,7 +216,7 @@ static int64_t find_handle(const reml_map_t* m, reml_handle_t key) {
 reml_map_t* reml_map_new(void) {
   reml_map_t* m = reml_alloc_object(sizeof(reml_map_t), REML_TAG_MAP);
   memset(m, 0, sizeof *m);
-  m->hit_slot = -1;
+  m->hit_slot = HIT_NONE;
   return m;
 }
 
@@ -219,7 +263,7 @@ REML_GUARDED(int64_t, reml_map_delete, (reml_map_t* m, reml_handle_t key, const 
   m->order[slot_order_pos(slot)] = ORDER_HOLE;
   slot->state = SLOT_TOMB;
   slot->value = REML_VOID;
-  m->hit_slot = -1;
+  m->hit_slot = HIT_NONE;
   m->size--;
   if (m->size == 0) {
     /* Nothing left: start over without holes or tombstones. */
@@ -268,14 +312,14 @@ static void release_all(reml_map_t* m) {
   struct reml_weak_cell* weak = m->weak;
   free(m->order);
   memset(m, 0, sizeof *m);
-  m->hit_slot = -1;
+  m->hit_slot = HIT_NONE;
   m->weak = weak;
   for (uint64_t i = 0; i < count; i++) {
     if (!slot_is_live(&slots[i])) continue;
     if (slot_is_string(&slots[i])) reml_dec_ref_inline((void*)slots[i].key.s);
     reml_h_release(slots[i].value);
   }
-  free(slots);
+  reml_map_slots_free(slots, count);
 }
 
 void reml_map_visit(const reml_map_t* m, void (*fn)(reml_handle_t h, void* ctx), void* ctx) {

@@ -1,6 +1,6 @@
 /* map_layout.h — MapBox's memory layout and its Int-key fast paths, shared
  * by map.c and fast_paths.c. fast_paths.c defines the typed Int entry points
- * (nyash_map_get_h, nyash_map_set_h, nyash_map_set_ha) from these inline
+ * (nyash_map_get_h, nyash_map_has_h, nyash_map_set_h, nyash_map_set_ha) from these inline
  * functions, so -O2 code, which links that file's bitcode, inlines a whole
  * Int-keyed get or set; only inserting a new key calls into map.c.
  * docs/runtime.md, "MapBox", gives the design and the measurements behind it. */
@@ -31,6 +31,10 @@ typedef struct map_slot {
   uint32_t state;           /* SLOT_EMPTY, SLOT_TOMB or a live key's order position and kind */
 } map_slot_t;
 
+/* hit_slot values (struct reml_map) other than a slot index. */
+#define HIT_NONE (-1)
+#define HIT_ABSENT (-2)
+
 /* An order-array entry of a deleted key. */
 #define ORDER_HOLE UINT32_MAX
 
@@ -50,9 +54,12 @@ struct reml_map {
   uint64_t mask;      /* 2^log2 - 1, or 0 with no slots */
   uint64_t filled;    /* slots that are not empty (tombstones included) */
   uint32_t log2;      /* log2 of the slot count; 0 with no slots */
-  /* The slot of the Int key found last (-1: none). `m.set(k, m.get(k) + 1)`
-   * looks the same key up twice; the second lookup then costs one compare.
-   * Every rebuild, delete and clear drops it. */
+  /* What the last Int-key lookup or insert learnt about key `hit_key`:
+   * hit_slot >= 0, the key's slot; HIT_NONE, nothing; HIT_ABSENT - i, the
+   * key is absent and its probe ended at empty slot i, where an insert can
+   * put it. `if m.has(k) { m.set(k, m.get(k) + 1) } else { m.set(k, 1) }`
+   * then probes once either way. Every insert, rebuild, delete and clear
+   * updates or drops it. */
   int64_t hit_slot;
   int64_t hit_key;
   /* The map's WeakRef cell, or NULL (reml_runtime.h, "WeakRef"). It fills
@@ -110,17 +117,22 @@ static inline uint64_t probe_next(const reml_map_t* m, uint64_t i, uint64_t* per
   return (i * 5 + 1 + *perturb) & m->mask;
 }
 
-/* The slot of Int key `k`, or -1. The last-hit cache is consulted first:
- * the set of a get-then-set pair costs one compare. */
+/* The slot of Int key `k`, or -1. The last-lookup cache is consulted first:
+ * the get and the set after a has of the same key cost one compare each. */
 REML_INLINE int64_t find_int(const reml_map_t* m, int64_t k) {
-  if (m->hit_slot >= 0 && m->hit_key == k) return m->hit_slot;
+  int64_t c = m->hit_slot;
+  if (c != HIT_NONE && m->hit_key == k) return c | (c >> 63); /* an absent key's entry is negative: -1 */
   if (m->slots == NULL) return -1;
+  reml_map_t* w = (reml_map_t*)m; /* the cache only; maps are never in read-only memory */
   probe_start_t p = int_probe_start(m, k);
   for (uint64_t i = p.home;; i = probe_next(m, i, &p.perturb)) {
     const map_slot_t* s = &m->slots[i];
-    if (s->state == SLOT_EMPTY) return -1;
+    if (s->state == SLOT_EMPTY) {
+      w->hit_slot = HIT_ABSENT - (int64_t)i;
+      w->hit_key = k;
+      return -1;
+    }
     if (s->key.i == k && slot_is_live(s) && !slot_is_string(s)) {
-      reml_map_t* w = (reml_map_t*)m; /* the cache only; maps are never in read-only memory */
       w->hit_slot = (int64_t)i;
       w->hit_key = k;
       return (int64_t)i;
@@ -144,8 +156,17 @@ static inline void replace_value(reml_map_t* m, int64_t i, reml_handle_t value) 
   reml_h_release(old);
 }
 
+/* A zeroed table of `count` slots (map_slots.c: large ones on huge pages
+ * where the system has them); out of memory is an internal error. */
+map_slot_t* reml_map_slots_new(uint64_t count);
+
+/* Frees a table of reml_map_slots_new, given the same `count`; NULL is
+ * nothing. */
+void reml_map_slots_free(map_slot_t* slots, uint64_t count);
+
 /* Inserts Int key `k`, not in the map yet, with `value` (owned): the slow
- * half of set_int, in map.c. */
+ * half of set_int, in map.c. When the lookup cache holds `k` as absent, the
+ * key goes into the empty slot its probe ended at, without a second probe. */
 void reml_map_insert_int(reml_map_t* m, int64_t k, reml_handle_t value);
 
 /* map.set with an Int key; `value` is owned and moves into the map. */

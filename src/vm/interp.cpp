@@ -666,6 +666,34 @@ L_MapHas:
 L_MapSize:
   A.i = reml_map_size(static_cast<const reml_map_t*>(B.p));
   STEP();
+L_MapHasI:
+  A.i = nyash_map_has_h(static_cast<const reml_map_t*>(B.p), C.i);
+  STEP();
+L_MapAddI : {
+  // m.set(k, m.get(k) + a): a small Int added to a small Int value in its
+  // slot (nothing to retain or release); anything else runs the five
+  // instructions it replaces, in their order, with the add's location.
+  auto* map = static_cast<reml_map_t*>(B.p);
+  if (__builtin_expect(reml_guard_enabled == 0, 1)) {
+    if (reml_handle_t* slot = reml_map_int_value_slot(map, C.i)) {
+      const reml_handle_t v = *slot;
+      int64_t sum;
+      if (reml_h_is_small_int(v) && reml_h_is_small_int(A.u) &&
+          !__builtin_add_overflow(static_cast<int64_t>(v) >> 1, static_cast<int64_t>(A.u) >> 1, &sum) &&
+          sum >= REML_SMALL_INT_MIN && sum <= REML_SMALL_INT_MAX) {
+        *slot = reml_box_i64(sum);
+        STEP();
+      }
+    }
+  }
+  SYNC();
+  const reml_handle_t got = nyash_map_get_h(map, C.i);
+  const reml_handle_t sum = DynFn<mir::Op::AddH>::fn(got, A.u, LOC);
+  reml_h_release(got);
+  nyash_map_set_ha(map, C.i, sum);
+  reml_h_release(sum);
+  STEP();
+}
 
   // --- WeakRef ---
 L_WeakNew:

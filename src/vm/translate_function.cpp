@@ -117,12 +117,19 @@ class FunctionTranslator {
   void emit_block(BlockId b) {
     cur_block_ = b;
     block_start_.push_back(body_.size());
-    for (const Inst& in : f_.blocks[b].insts) {
+    const auto& insts = f_.blocks[b].insts;
+    for (size_t k = 0; k < insts.size(); ++k) {
+      const Inst& in = insts[k];
       if (mir::op_info(in.op).flags & mir::TERM) {
         terminator(b, in);
         return;
       }
-      if (in.op != Op::Phi) instruction(in);
+      if (in.op == Op::Phi) continue;
+      if (size_t n = fused_map_update(insts, k)) {
+        k += n - 1;
+        continue;
+      }
+      instruction(in);
     }
     emit(OpCode::Unreachable);  // a block without terminator: never fall into the next
   }
@@ -467,8 +474,57 @@ class FunctionTranslator {
       case mir::RtFn::MapSetHH: emit(OpCode::MapSetHH, reg(x[2]), reg(x[0]), reg(x[1])); return true;
       case mir::RtFn::MapHas: emit(OpCode::MapHas, dst(in), reg(x[0]), reg(x[1]), loc(in)); return true;
       case mir::RtFn::MapSize: emit(OpCode::MapSize, dst(in), reg(x[0])); return true;
+      case mir::RtFn::MapHasH: emit(OpCode::MapHasI, dst(in), reg(x[0]), reg(x[1])); return true;
       default: return false;
     }
+  }
+
+  // Whether Int values x and y are the same value: one SSA value, or two
+  // constants with the same bits (`m.set(1, m.get(1) + 1)` has two `1`s).
+  bool same_int(ValueId x, ValueId y) const {
+    return x == y || (facts_.konst[x] && facts_.konst[y] && *facts_.konst[x] == *facts_.konst[y]);
+  }
+
+  // `m.set(k, m.get(k) + c)` with an Int key, as lowering and reference
+  // counting leave it: get → a; add_h a, c → r; release a; set(m, k, r);
+  // release r, where a and r have no other use. Emits MapAddI (one lookup,
+  // docs/vm.md) and returns how many instructions it stands for; else 0.
+  size_t fused_map_update(const std::vector<Inst>& insts, size_t k) {
+    if (!opt_.collection_ops) return 0;
+    // The five, past instructions that emit nothing (constants such as the
+    // boxed 1 of `+ 1`, loaded in the prologue).
+    std::vector<size_t> at;
+    size_t j = k;
+    for (; j < insts.size() && at.size() < 5; ++j) {
+      const Inst& in = insts[j];
+      if (mir::op_info(in.op).flags & mir::TERM) return 0;
+      const bool silent = in.op != Op::Phi && in.result != kNone && (facts_.absorbed[in.result] || facts_.konst[in.result]);
+      if (!silent) at.push_back(j);
+    }
+    if (at.size() < 5) return 0;
+    const Inst& get = insts[at[0]];
+    const Inst& add = insts[at[1]];
+    const Inst& rel_a = insts[at[2]];
+    const Inst& set = insts[at[3]];
+    const Inst& rel_r = insts[at[4]];
+    auto is_rt = [](const Inst& in, mir::RtFn fn) {
+      return in.op == Op::CallRt && in.ref == static_cast<uint32_t>(fn);
+    };
+    if (!is_rt(get, mir::RtFn::MapGetH) || get.result == kNone || get.args.size() != 2) return 0;
+    const ValueId a = get.result;
+    if (add.op != Op::AddH || add.result == kNone || add.args.size() != 2 || add.args[0] != a || add.args[1] == a)
+      return 0;
+    const ValueId r = add.result;
+    if (rel_a.op != Op::Release || rel_a.args.size() != 1 || rel_a.args[0] != a) return 0;
+    if (!is_rt(set, mir::RtFn::MapSetHA) || set.args.size() != 3 || set.args[0] != get.args[0] ||
+        !same_int(set.args[1], get.args[1]) || set.args[2] != r)
+      return 0;
+    if (rel_r.op != Op::Release || rel_r.args.size() != 1 || rel_r.args[0] != r) return 0;
+    if (facts_.uses[a] != 2 || facts_.uses[r] != 2 || facts_.absorbed[a] || facts_.absorbed[r] || facts_.konst[a] ||
+        facts_.konst[r])
+      return 0;
+    emit(OpCode::MapAddI, reg(add.args[1]), reg(get.args[0]), reg(get.args[1]), loc(add));
+    return j - k;
   }
 
   // A foreign call: its site holds the argument registers and conversions.

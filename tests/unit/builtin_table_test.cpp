@@ -126,7 +126,8 @@ TEST(BuiltinTable, TypedMapAndArrayEntries) {
   EXPECT_EQ(resolved(Kind::Map, "get", {Kind::Int}), "nyash_map_get_h");
   EXPECT_EQ(resolved(Kind::Map, "get", {Kind::String}), "nyash_map_get_hh");
   EXPECT_EQ(resolved(Kind::Map, "get", {Kind::Handle}), "nyash_map_get_hh");
-  EXPECT_EQ(resolved(Kind::Map, "has", {Kind::Int}), "reml_map_has");
+  EXPECT_EQ(resolved(Kind::Map, "has", {Kind::Int}), "nyash_map_has_h");
+  EXPECT_EQ(resolved(Kind::Map, "has", {Kind::String}), "reml_map_has");
   EXPECT_EQ(resolved(Kind::Array, "push", {Kind::Int}), "reml_array_push_i");
   EXPECT_EQ(resolved(Kind::Array, "push", {Kind::String}), "reml_array_push");
   EXPECT_EQ(resolved(Kind::Array, "set", {Kind::Int, Kind::Int}), "reml_array_set_i");

@@ -465,6 +465,59 @@ TEST(RuntimeMapTable, LastHitCacheFollowsEveryChange) {
   EXPECT_EQ(TakeInt(nyash_map_get_h(m, 0)), 1);
 }
 
+// The cache also remembers an absent key and the empty slot its probe ended
+// at, where the insert that follows puts it. Any change in between (another
+// key inserted there, a String key, a delete, a clear, a rebuild) must make
+// that insert probe again, so every key is found and found once.
+TEST(RuntimeMapTable, AbsentKeyCacheFollowsEveryChange) {
+  Map m;
+  EXPECT_EQ(nyash_map_has_h(m, 1), 0);  // no table yet
+  nyash_map_set_h(m, 1, 10);
+  EXPECT_EQ(nyash_map_has_h(m, 1), 1);
+  // Keys 1024 apart share their home slot in a small table: the second
+  // key's cached empty slot is taken by the first before it is inserted.
+  EXPECT_EQ(nyash_map_has_h(m, 2048), 0);
+  nyash_map_set_h(m, 1024, 11);
+  nyash_map_set_h(m, 2048, 12);
+  EXPECT_EQ(TakeInt(nyash_map_get_h(m, 1024)), 11);
+  EXPECT_EQ(TakeInt(nyash_map_get_h(m, 2048)), 12);
+  // a String key in between
+  EXPECT_EQ(nyash_map_has_h(m, 3072), 0);
+  reml_handle_t s = NewStr("x");
+  nyash_map_set_ah(m, s, 13);
+  nyash_map_set_h(m, 3072, 14);
+  EXPECT_EQ(TakeInt(nyash_map_get_hh(m, s)), 13);
+  EXPECT_EQ(TakeInt(nyash_map_get_h(m, 3072)), 14);
+  reml_h_release(s);
+  // a delete in between
+  EXPECT_EQ(nyash_map_has_h(m, 4096), 0);
+  EXPECT_EQ(reml_map_delete(m, reml_box_i64(1024), &kLoc), 1);
+  nyash_map_set_h(m, 4096, 15);
+  EXPECT_EQ(TakeInt(nyash_map_get_h(m, 4096)), 15);
+  EXPECT_EQ(nyash_map_has_h(m, 1024), 0);
+  // rebuilds in between
+  EXPECT_EQ(nyash_map_has_h(m, 5120), 0);
+  for (int64_t k = 100; k < 3000; k++) nyash_map_set_h(m, k, k);
+  nyash_map_set_h(m, 5120, 16);
+  EXPECT_EQ(TakeInt(nyash_map_get_h(m, 5120)), 16);
+  // a clear in between
+  EXPECT_EQ(nyash_map_has_h(m, 6144), 0);
+  reml_map_clear(m);
+  nyash_map_set_h(m, 6144, 17);
+  EXPECT_EQ(TakeInt(nyash_map_get_h(m, 6144)), 17);
+  EXPECT_EQ(reml_map_size(m), 1);
+  // every key once: sizes and keys() agree with a count of distinct keys
+  for (int64_t k = 0; k < 2000; k++) {
+    int64_t key = (k * 7) % 500 * 1024;
+    if (nyash_map_has_h(m, key)) {
+      nyash_map_set_ha(m, key, reml_box_i64(1));
+    } else {
+      nyash_map_set_h(m, key, 1);
+    }
+  }
+  EXPECT_EQ(reml_map_size(m), 500);  // 6144 is one of them
+}
+
 TEST(RuntimeMapTable, DifferentialAgainstModel) {
   Alloc alloc;
   {
@@ -526,7 +579,8 @@ TEST(RuntimeMapTable, DifferentialAgainstModel) {
           EXPECT_EQ(TakeInt(got), it->second) << "step " << step << " " << KeyText(key);
         }
       } else if (op < 85) {
-        EXPECT_EQ(reml_map_has(m, kh, &kLoc), model.count(key)) << "step " << step << " " << KeyText(key);
+        int64_t has = (ikey != nullptr && rng() % 2) ? nyash_map_has_h(m, *ikey) : reml_map_has(m, kh, &kLoc);
+        EXPECT_EQ(has, static_cast<int64_t>(model.count(key))) << "step " << step << " " << KeyText(key);
       } else if (op < 99) {
         EXPECT_EQ(reml_map_delete(m, kh, &kLoc), model.erase(key)) << "step " << step << " " << KeyText(key);
         for (auto it = order.begin(); it != order.end(); ++it) {
