@@ -10,6 +10,7 @@
 #include "diag/diag.h"
 #include "lower/lower.h"
 #include "mir/mir.h"
+#include "lowered_source.h"
 #include "parse/parse.h"
 #include "rc/borrow.h"
 #include "sema/sema.h"
@@ -19,17 +20,9 @@ namespace {
 
 // Hako source → MIR as lowering leaves it → borrowed field reads.
 std::optional<mir::Module> borrowed(const std::string& src) {
-  base::SourceMap sources;
-  const base::SourceFile& file = *sources.add("t.hako", src);
-  diag::DiagEngine diags;
-  ast::Program program = parse::parse_program(file, diags);
-  std::optional<sema::CheckedProgram> checked;
-  if (!diags.has_errors()) checked = sema::check(program, sources, diags, sema::CheckOptions{});
-  if (!checked) {
-    ADD_FAILURE() << diags.render(diag::Format::Text);
-    return std::nullopt;
-  }
-  mir::Module m = lower::lower_program(*checked);
+  std::optional<mir::Module> lowered = testing::lowered_source(src);
+  if (!lowered) return std::nullopt;
+  mir::Module m = std::move(*lowered);
   borrow_field_reads(m);
   return m;
 }

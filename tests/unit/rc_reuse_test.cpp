@@ -13,6 +13,7 @@
 #include "mir/mir.h"
 #include "mir/text_parser.h"
 #include "mir/verify.h"
+#include "lowered_source.h"
 #include "parse/parse.h"
 #include "rc/borrow.h"
 #include "rc/rc.h"
@@ -24,17 +25,9 @@ namespace {
 
 // Hako source → MIR with explicit reference counts → reuse of dying boxes.
 std::optional<mir::Module> reused(const std::string& src) {
-  base::SourceMap sources;
-  const base::SourceFile& file = *sources.add("t.hako", src);
-  diag::DiagEngine diags;
-  ast::Program program = parse::parse_program(file, diags);
-  std::optional<sema::CheckedProgram> checked;
-  if (!diags.has_errors()) checked = sema::check(program, sources, diags, sema::CheckOptions{});
-  if (!checked) {
-    ADD_FAILURE() << diags.render(diag::Format::Text);
-    return std::nullopt;
-  }
-  mir::Module m = lower::lower_program(*checked);
+  std::optional<mir::Module> lowered = testing::lowered_source(src);
+  if (!lowered) return std::nullopt;
+  mir::Module m = std::move(*lowered);
   borrow_field_reads(m);
   insert_rc(m);
   reuse_dying_boxes(m);
