@@ -269,9 +269,12 @@ int run_command(CommandLine& cl) {
 // `hakoc explain [CODE]`: the explanation of CODE, or the list of codes.
 int explain(const CommandLine& cl) {
   if (cl.files.empty()) {
-    for (std::string_view code : diag::explained_codes())
-      std::printf("%.*s  %.*s\n", static_cast<int>(code.size()), code.data(),
-                  static_cast<int>(diag::explanation_title(code)->size()), diag::explanation_title(code)->data());
+    for (std::string_view code : diag::explained_codes()) {
+      std::optional<std::string_view> title = diag::explanation_title(code);
+      if (!title) reml_internal_error("explanation %.*s has no title", static_cast<int>(code.size()), code.data());
+      std::printf("%.*s  %.*s\n", static_cast<int>(code.size()), code.data(), static_cast<int>(title->size()),
+                  title->data());
+    }
     return 0;
   }
   const std::string& code = cl.files[0];

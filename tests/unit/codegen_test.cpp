@@ -657,18 +657,33 @@ TEST(CodegenObjects, FastPathBitcodeForEveryTarget) {
   EXPECT_NE(error.find("mips-unknown-linux-gnu"), std::string::npos) << error;
 }
 
-TEST(CodegenObjects, HandleArithmeticFastPathInlinedAtO2) {
-  const std::filesystem::path src =
-      std::filesystem::path(HAKO_SOURCE_DIR) / "bench" / "methods.hako";
-  diag::DiagEngine diags;
-  driver::Compilation c = driver::compile_source(src.string(), driver::PipelineOptions{}, diags);
-  ASSERT_TRUE(c.module) << diags.render(diag::Format::Text);
-  std::string error;
-  std::unique_ptr<llvm::TargetMachine> tm = codegen::create_target_machine(kHost, false, error);
-  ASSERT_TRUE(tm) << error;
+// A program of bench/ lowered to LLVM IR for the host, not yet linked with
+// the fast paths nor optimised, and the target machine -O2 uses.
+struct BenchModule {
   llvm::LLVMContext ctx;
-  std::unique_ptr<llvm::Module> mod = codegen::lower_to_llvm(*c.module, ctx, kHost, tm->createDataLayout(), false);
+  std::unique_ptr<llvm::TargetMachine> tm;
+  std::unique_ptr<llvm::Module> mod;
+
+  explicit BenchModule(const char* name) {
+    const std::filesystem::path source = std::filesystem::path(HAKO_SOURCE_DIR) / "bench" / name;
+    diag::DiagEngine diags;
+    driver::Compilation c = driver::compile_source(source.string(), driver::PipelineOptions{}, diags);
+    EXPECT_TRUE(c.module) << diags.render(diag::Format::Text);
+    if (!c.module) return;
+    std::string error;
+    tm = codegen::create_target_machine(kHost, false, error);
+    EXPECT_TRUE(tm) << error;
+    if (!tm) return;
+    mod = codegen::lower_to_llvm(*c.module, ctx, kHost, tm->createDataLayout(), false);
+  }
+};
+
+TEST(CodegenObjects, HandleArithmeticFastPathInlinedAtO2) {
+  BenchModule bench("methods.hako");
+  std::unique_ptr<llvm::Module>& mod = bench.mod;
+  std::unique_ptr<llvm::TargetMachine>& tm = bench.tm;
   ASSERT_TRUE(mod);
+  std::string error;
   ASSERT_TRUE(codegen::link_fast_paths(*mod, error)) << error;
   codegen::optimize_module(*mod, *tm, codegen::OptLevel::O2);
   ASSERT_TRUE(verifies(*mod));
@@ -842,18 +857,13 @@ TEST(CodegenCorpus, EveryRunProgramVerifies) {
 TEST(CodegenObjects, ArrayFastPathsInlinedAtO2) {
   // HAKO_SOURCE_DIR, not __FILE__: ctest runs the test in the build tree,
   // where a relative __FILE__ names nothing.
-  const std::filesystem::path bench = std::filesystem::path(HAKO_SOURCE_DIR) / "bench";
   for (const char* name : {"array.hako", "sieve.hako"}) {
     SCOPED_TRACE(name);
-    diag::DiagEngine diags;
-    driver::Compilation c = driver::compile_source((bench / name).string(), driver::PipelineOptions{}, diags);
-    ASSERT_TRUE(c.module) << diags.render(diag::Format::Text);
-    std::string error;
-    std::unique_ptr<llvm::TargetMachine> tm = codegen::create_target_machine(kHost, false, error);
-    ASSERT_TRUE(tm) << error;
-    llvm::LLVMContext ctx;
-    std::unique_ptr<llvm::Module> mod = codegen::lower_to_llvm(*c.module, ctx, kHost, tm->createDataLayout(), false);
+    BenchModule bench(name);
+    std::unique_ptr<llvm::Module>& mod = bench.mod;
+    std::unique_ptr<llvm::TargetMachine>& tm = bench.tm;
     ASSERT_TRUE(mod);
+    std::string error;
     // Before linking, the module calls the entry points: the test below is
     // about inlining, not about lowering choosing other functions.
     size_t entry_calls = 0;
@@ -904,16 +914,11 @@ TEST(CodegenObjects, ArrayFastPathsInlinedAtO2) {
 // is left is reml_alloc_object, the slow path, which dominates no latch of
 // the benchmark's loops.
 TEST(CodegenObjects, InstanceAllocationInlinedAtO2) {
-  const std::filesystem::path source = std::filesystem::path(HAKO_SOURCE_DIR) / "bench" / "binary_trees.hako";
-  diag::DiagEngine diags;
-  driver::Compilation c = driver::compile_source(source.string(), driver::PipelineOptions{}, diags);
-  ASSERT_TRUE(c.module) << diags.render(diag::Format::Text);
-  std::string error;
-  std::unique_ptr<llvm::TargetMachine> tm = codegen::create_target_machine(kHost, false, error);
-  ASSERT_TRUE(tm) << error;
-  llvm::LLVMContext ctx;
-  std::unique_ptr<llvm::Module> mod = codegen::lower_to_llvm(*c.module, ctx, kHost, tm->createDataLayout(), false);
+  BenchModule bench("binary_trees.hako");
+  std::unique_ptr<llvm::Module>& mod = bench.mod;
+  std::unique_ptr<llvm::TargetMachine>& tm = bench.tm;
   ASSERT_TRUE(mod);
+  std::string error;
   size_t before = 0;
   for (llvm::Function& f : *mod) before += Lowered::calls_to(f, "reml_instance_new_n").size();
   EXPECT_GE(before, 1u);
